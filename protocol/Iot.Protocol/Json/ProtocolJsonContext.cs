@@ -7,7 +7,7 @@ namespace Iot.Protocol.Json;
 
 /// <summary>
 /// Source-generated JSON for every message and manifest: camelCase names, numbers as numbers, enums as
-/// camelCase strings, times as ISO 8601 UTC, nulls left out. Manifests may carry comments and trailing commas.
+/// camelCase strings, times as ISO 8601 UTC, nulls left out. Manifests may carry comments and trailing commas; a misspelt property is an error, not silently ignored.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -15,6 +15,7 @@ namespace Iot.Protocol.Json;
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     NumberHandling = JsonNumberHandling.Strict,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     Converters = [typeof(UtcTimestampConverter)])]

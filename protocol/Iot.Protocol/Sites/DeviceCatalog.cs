@@ -72,7 +72,7 @@ public static class DeviceCatalog
         [DeviceKind.Streetlight] =
         [
             new("current", ["ina219"], Required: true),
-            new("light", ["bh1750"], Required: true),
+            new("light", ["bh1750"], Required: false),
             new("relay", ["gpio-relay"], Required: true),
         ],
         [DeviceKind.Gate] =

@@ -13,12 +13,14 @@ namespace Iot.Protocol.Sites;
 /// <param name="TimeZone">IANA time zone, e.g. <c>Asia/Shanghai</c>.</param>
 /// <param name="Location">Latitude and longitude of the site's centre.</param>
 /// <param name="Parties">Property companies, owning work units and residents' committees.</param>
+/// <param name="Schema">The JSON Schema reference editors use for completion; ignored otherwise.</param>
 public sealed record SiteManifest(
     SiteId Id,
     string Name,
     string TimeZone,
     GeoPoint Location,
-    IReadOnlyList<PartyManifest> Parties);
+    IReadOnlyList<PartyManifest> Parties,
+    [property: JsonPropertyName("$schema")] string? Schema = null);
 
 /// <summary>A point on the earth, degrees.</summary>
 /// <param name="Lat">Latitude, north positive.</param>
@@ -55,12 +57,14 @@ public sealed record PartyManifest(PartyId Id, string Name, PartyKind Kind, stri
 /// <param name="ResidentsCommittee">The party id of the community's residents' committee.</param>
 /// <param name="Blocks">The community's blocks.</param>
 /// <param name="Courtyards">The community's courtyards.</param>
+/// <param name="Schema">The JSON Schema reference editors use for completion; ignored otherwise.</param>
 public sealed record CommunityManifest(
     CommunityId Id,
     string Name,
     PartyId ResidentsCommittee,
     IReadOnlyList<BlockManifest> Blocks,
-    IReadOnlyList<CourtyardManifest> Courtyards);
+    IReadOnlyList<CourtyardManifest> Courtyards,
+    [property: JsonPropertyName("$schema")] string? Schema = null);
 
 /// <summary>A block (街区): a management unit with clear road boundaries and one contracted property company.</summary>
 /// <param name="Id">Pinyin id, unique in the site.</param>
@@ -72,18 +76,18 @@ public sealed record BlockManifest(BlockId Id, string Name, PartyId? PropertyCom
 /// <param name="Id">Pinyin id, unique in the site.</param>
 /// <param name="Name">Name in Chinese, e.g. 益康路12号院.</param>
 /// <param name="Block">The block it belongs to.</param>
-/// <param name="Responsible">The party id of whoever answers for it.</param>
+/// <param name="Agents">The edge agents installed there.</param>
+/// <param name="Responsible">The party id of whoever answers for it; every courtyard needs one (the validator says so).</param>
 /// <param name="Households">Number of households, where known.</param>
 /// <param name="Plan">A schematic site plan for the staff console.</param>
-/// <param name="Agents">The edge agents installed there.</param>
 public sealed record CourtyardManifest(
     CourtyardId Id,
     string Name,
     BlockId Block,
-    PartyId? Responsible,
-    int? Households,
-    SitePlan? Plan,
-    IReadOnlyList<AgentManifest> Agents);
+    IReadOnlyList<AgentManifest> Agents,
+    PartyId? Responsible = null,
+    int? Households = null,
+    SitePlan? Plan = null);
 
 /// <summary>A schematic plan of a courtyard in metres, origin top left.</summary>
 /// <param name="Width">Width of the yard, m.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization.Metadata;
 using Iot.Protocol.Json;
 
@@ -9,7 +10,7 @@ namespace Iot.Protocol.Sites;
 /// A file that is not well-formed is reported with the position of the first error; a well-formed site is
 /// then checked by <see cref="SiteValidator"/>, which reports every problem at once.
 /// </summary>
-public static class SiteManifestReader
+public static partial class SiteManifestReader
 {
     /// <summary>Reads and validates a site.</summary>
     /// <param name="site">The site file (<c>site.json</c>).</param>
@@ -71,10 +72,30 @@ public static class SiteManifestReader
         }
     }
 
-    // System.Text.Json appends "Path: ... | LineNumber: ..." to its messages; the problem carries those already.
+    // System.Text.Json speaks of .NET types and appends "Path: ... | LineNumber: ..."; a technician needs
+    // the property and the fix, and the problem carries the path and line already.
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var text = cut > 0 ? message[..cut] : message;
+        if (UnmappedProperty().Match(text) is { Success: true } unmapped)
+        {
+            return $"unknown property '{unmapped.Groups[1].Value}' (misspelt?); see firmware-config/schema for the names allowed here";
+        }
+
+        if (MissingRequired().Match(text) is { Success: true } missing)
+        {
+            return $"required property {missing.Groups[1].Value} is missing";
+        }
+
+        return text.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
+            ? "a value here has the wrong type (a number where text is expected, or the reverse)"
+            : text;
     }
+
+    [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+
+    [GeneratedRegex("missing required properties including: (.*)\\.$")]
+    private static partial Regex MissingRequired();
 }

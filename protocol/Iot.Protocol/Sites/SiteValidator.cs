@@ -24,6 +24,25 @@ public static partial class SiteValidator
         var problems = new List<ManifestProblem>();
         void Add(string file, string path, string reason) => problems.Add(new ManifestProblem(file, path, reason));
 
+        // JSON lists may hold nulls whatever the model says; find them first, so the checks below can trust the model.
+        foreach (var path in NullItems.In(site))
+        {
+            Add(siteFile, path, NullItems.Reason);
+        }
+
+        foreach (var (file, community) in communities)
+        {
+            foreach (var path in NullItems.In(community))
+            {
+                Add(file, path, NullItems.Reason);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
         var parties = new Dictionary<Identifiers.PartyId, PartyManifest>();
         for (var i = 0; i < site.Parties.Count; i++)
         {
@@ -163,6 +182,16 @@ public static partial class SiteValidator
         ArgumentNullException.ThrowIfNull(agent);
         var problems = new List<ManifestProblem>();
         void Add(string p, string reason) => problems.Add(new ManifestProblem(file, p, reason));
+
+        foreach (var nullPath in NullItems.In(agent, path))
+        {
+            Add(nullPath, NullItems.Reason);
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
 
         if (agent.Devices.Count == 0)
         {

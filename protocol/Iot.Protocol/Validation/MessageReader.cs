@@ -169,13 +169,14 @@ public static class MessageReader
                 }
             }
 
-            if (config is not null)
+            var configProblems = config is null ? [] : SiteValidator.ValidateAgent("config", "$.config", config);
+            foreach (var p in configProblems)
             {
-                foreach (var p in SiteValidator.ValidateAgent("config", "$.config", config))
-                {
-                    f.Add(p.Path, p.Reason);
-                }
+                f.Add(p.Path, p.Reason);
+            }
 
+            if (config is not null && configProblems.Count == 0)
+            {
                 if (agent is { } a && config.Id != a)
                 {
                     f.Add("$.config.id", $"config is for agent '{config.Id}' but addressed to '{a}'");
@@ -205,6 +206,13 @@ public static class MessageReader
         if (payload.IsEmpty)
         {
             f.Add("$", "payload is empty");
+            return ReadResult<T>.From(null, f.Problems);
+        }
+
+        // JsonDocument checks UTF-8 lazily, when a string is read; check it once, up front.
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            f.Add("$", "payload is not valid UTF-8");
             return ReadResult<T>.From(null, f.Problems);
         }
 

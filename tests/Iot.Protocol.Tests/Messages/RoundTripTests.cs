@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json;
+using Iot.Protocol.Json;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Validation;
+
+namespace Iot.Protocol.Tests.Messages;
+
+public class RoundTripTests
+{
+    private static void AssertRoundTrips<T>(T message, Func<byte[], DateTimeOffset, ReadResult<T>> read)
+        where T : class
+    {
+        var json = ProtocolJson.Serialize(message);
+        var result = read(json, Samples.Now);
+        Assert.True(result.IsValid, result.Summary);
+        Assert.Equal(Encoding.UTF8.GetString(json), ProtocolJson.SerializeToString(result.Message));
+
+        var trusted = ProtocolJson.DeserializeTrusted<T>(json);
+        Assert.Equal(Encoding.UTF8.GetString(json), ProtocolJson.SerializeToString(trusted));
+    }
+
+    [Fact]
+    public void Telemetry_batch_round_trips() => AssertRoundTrips(Samples.Telemetry(), (b, n) => MessageReader.ReadTelemetry(b, n));
+
+    [Fact]
+    public void Event_round_trips() => AssertRoundTrips(Samples.Event(), (b, n) => MessageReader.ReadEvent(b, n));
+
+    [Fact]
+    public void Status_round_trips() => AssertRoundTrips(Samples.Status(), (b, n) => MessageReader.ReadStatus(b, n));
+
+    [Fact]
+    public void Last_will_status_round_trips() => AssertRoundTrips(Samples.Will(), (b, n) => MessageReader.ReadStatus(b, n));
+
+    [Fact]
+    public void Command_round_trips() => AssertRoundTrips(Samples.Reset(), (b, n) => MessageReader.ReadCommand(b, n));
+
+    [Fact]
+    public void Command_result_round_trips() => AssertRoundTrips(Samples.Result(), (b, n) => MessageReader.ReadCommandResult(b, n));
+
+    [Fact]
+    public void Desired_config_round_trips() => AssertRoundTrips(Samples.Config(), (b, n) => MessageReader.ReadDesiredConfig(b, n));
+
+    [Fact]
+    public void Numbers_are_numbers_times_are_utc_and_enums_are_camel_case()
+    {
+        using var doc = JsonDocument.Parse(ProtocolJson.Serialize(Samples.Telemetry()));
+        var reading = doc.RootElement.GetProperty("readings")[0];
+        Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty("seq").ValueKind);
+        Assert.Equal(JsonValueKind.Number, reading.GetProperty("value").ValueKind);
+        Assert.Equal("2026-11-29T13:05:07.123Z", reading.GetProperty("at").GetString());
+        Assert.Equal("current", reading.GetProperty("quantity").GetString());
+        Assert.Equal("A", reading.GetProperty("unit").GetString());
+        Assert.Equal("1.0", doc.RootElement.GetProperty("v").GetString());
+        Assert.Equal("waterLevel", doc.RootElement.GetProperty("readings")[2].GetProperty("quantity").GetString());
+        Assert.False(doc.RootElement.GetProperty("readings")[2].TryGetProperty("at", out _), "absent times are left out, not null");
+    }
+
+    [Fact]
+    public void Times_with_offsets_are_written_in_utc()
+    {
+        var local = new DateTimeOffset(2026, 11, 29, 21, 5, 9, TimeSpan.FromHours(8));
+        Assert.Equal("2026-11-29T13:05:09.000Z", UtcTimestampConverter.ToWire(local));
+    }
+
+    [Fact]
+    public void Equal_configs_have_equal_hashes_whatever_the_threshold_order()
+    {
+        var a = Samples.AgentConfig();
+        var device = a.Devices[0];
+        var reordered = a with
+        {
+            Devices = [device with { Thresholds = new Dictionary<string, Iot.Protocol.Sites.Threshold> { ["x"] = new(Above: 1, ClearBelow: 0), ["burntOutCurrentA"] = device.Thresholds!["burntOutCurrentA"] } }],
+        };
+        var sorted = a with
+        {
+            Devices = [device with { Thresholds = new Dictionary<string, Iot.Protocol.Sites.Threshold> { ["burntOutCurrentA"] = device.Thresholds!["burntOutCurrentA"], ["x"] = new(Above: 1, ClearBelow: 0) } }],
+        };
+        Assert.Equal(ConfigHash.Of(sorted), ConfigHash.Of(reordered));
+        Assert.NotEqual(ConfigHash.Of(a), ConfigHash.Of(sorted));
+        Assert.Matches("^[0-9a-f]{64}$", ConfigHash.Of(a));
+    }
+}

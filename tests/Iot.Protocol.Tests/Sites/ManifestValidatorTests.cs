@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using Iot.Protocol.Sites;
+
+namespace Iot.Protocol.Tests.Sites;
+
+/// <summary>Each class of manifest error is caught with the file, the path and a reason a technician can act on.</summary>
+public class ManifestValidatorTests
+{
+    private const string Yikang = "communities/yikang-road.json";
+
+    private static JsonNode FirstAgent(JsonNode community) => community["courtyards"]![0]!["agents"]![0]!;
+
+    private static JsonNode Device(JsonNode community, int index) => FirstAgent(community)["devices"]![index]!;
+
+    private static void AssertProblem(SiteTexts texts, string file, string path, string reason)
+    {
+        var result = texts.Read();
+        Assert.False(result.IsValid);
+        Assert.True(
+            result.Problems.Any(p => p.File == file && p.Path == path && p.Reason.Contains(reason, StringComparison.Ordinal)),
+            $"expected {file}: {path}: ...{reason}...; got:\n{string.Join("\n", result.Problems)}");
+    }
+
+    [Fact]
+    public void Duplicate_courtyard_id_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![1]!["id"] = c["courtyards"]![0]!["id"]!.GetValue<string>()),
+            Yikang, "$.courtyards[1].id", "duplicate courtyard id 'yikang-");
+
+    [Fact]
+    public void Duplicate_agent_id_across_files_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity("communities/huachang-road.json", c => FirstAgent(c)["id"] = "yikang-1-a"),
+            Yikang, "$.courtyards[0].agents[0].id", "duplicate agent id 'yikang-1-a' (also in communities/huachang-road.json)");
+
+    [Fact]
+    public void Duplicate_device_id_on_one_agent_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 1)["id"] = Device(c, 0)["id"]!.GetValue<string>()),
+            Yikang, "$.courtyards[0].agents[0].devices[1].id", "duplicate device id 'lamp-01'");
+
+    [Fact]
+    public void Two_devices_on_the_same_gpio_pin_are_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 1)["parts"]!.AsArray().Last()!["pin"] = Device(c, 0)["parts"]!.AsArray().Last()!["pin"]!.GetValue<int>()),
+            Yikang, "$.courtyards[0].agents[0].devices[1].parts[2].pin", "GPIO 5 is already used at $.courtyards[0].agents[0].devices[0].parts[2].pin");
+
+    [Fact]
+    public void Two_chips_at_one_i2c_address_on_one_bus_are_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 1)["parts"]![0]!["address"] = "0x40"),
+            Yikang, "$.courtyards[0].agents[0].devices[1].parts[0].address", "I2C bus 1 address 0x40 is already used by lamp-01/current");
+
+    [Fact]
+    public void The_same_address_on_another_bus_is_fine()
+    {
+        var texts = SiteTexts.Sample().EditCommunity(Yikang, c =>
+        {
+            Device(c, 1)["parts"]![0]!["address"] = "0x40";
+            Device(c, 1)["parts"]![0]!["bus"] = 3;
+        });
+        Assert.Empty(texts.Read().Problems);
+    }
+
+    [Fact]
+    public void Unknown_driver_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["driver"] = "ina226"),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].driver", "unknown driver 'ina226'; known drivers are ina219");
+
+    [Fact]
+    public void A_driver_in_the_wrong_role_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["driver"] = "bh1750"),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].driver", "driver 'bh1750' cannot serve as 'current'; use ina219");
+
+    [Fact]
+    public void A_missing_required_part_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]!.AsArray().RemoveAt(0)),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts", "a streetlight needs a 'current' part (ina219)");
+
+    [Fact]
+    public void Inverted_high_threshold_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Drain(c)["thresholds"]!["waterLevelCm"] = new JsonObject { ["above"] = 20, ["clearBelow"] = 30 }),
+            Yikang, $"$.courtyards[0].agents[0].devices[{DrainIndex(SiteTexts.Sample())}].thresholds.waterLevelCm.clearBelow", "inverted threshold: clears below 30 but raises above 20");
+
+    [Fact]
+    public void Inverted_low_threshold_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["thresholds"] = new JsonObject { ["burntOutCurrentA"] = new JsonObject { ["below"] = 0.2, ["clearAbove"] = 0.1 } }),
+            Yikang, "$.courtyards[0].agents[0].devices[0].thresholds.burntOutCurrentA.clearAbove", "inverted threshold");
+
+    [Fact]
+    public void A_threshold_the_kind_does_not_have_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["thresholds"] = new JsonObject { ["waterLevelCm"] = new JsonObject { ["above"] = 1, ["clearBelow"] = 0 } }),
+            Yikang, "$.courtyards[0].agents[0].devices[0].thresholds.waterLevelCm", "a streetlight has no threshold 'waterLevelCm'");
+
+    [Fact]
+    public void A_courtyard_without_a_responsible_party_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![2]!.AsObject().Remove("responsible")),
+            Yikang, "$.courtyards[2].responsible", "has no responsible party");
+
+    [Fact]
+    public void A_responsible_party_missing_from_the_site_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![2]!["responsible"] = "nobody-property"),
+            Yikang, "$.courtyards[2].responsible", "party 'nobody-property' is not defined in site.json");
+
+    [Fact]
+    public void A_property_company_other_than_the_blocks_contracted_one_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![0]!["responsible"] = "anju-property"),
+            Yikang, "$.courtyards[0].responsible", "is not the company contracted for block");
+
+    [Fact]
+    public void A_courtyard_in_an_unknown_block_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![0]!["block"] = "yongxing-east"),
+            Yikang, "$.courtyards[0].block", "block 'yongxing-east' is not a block of community 'yikang-road'");
+
+    [Fact]
+    public void A_pin_off_the_header_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]!.AsArray().Last()!["pin"] = 40),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[2].pin", "GPIO 40 is not on the Raspberry Pi header");
+
+    [Fact]
+    public void A_plain_pin_on_the_i2c_bus_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]!.AsArray().Last()!["pin"] = 2),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[2].pin", "GPIO 2 carries I2C bus 1 SDA");
+
+    [Fact]
+    public void A_party_of_the_wrong_kind_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["residentsCommittee"] = "xinyu-property"),
+            Yikang, "$.residentsCommittee", "party 'xinyu-property' is a propertyCompany, not a residentsCommittee");
+
+    [Fact]
+    public void A_duplicate_party_is_caught() =>
+        AssertProblem(
+            SiteTexts.Sample().EditSite(s => s["parties"]!.AsArray().Add(JsonNode.Parse("""{"id": "yikang-rc", "name": "重复", "kind": "residentsCommittee"}"""))),
+            "site.json", "$.parties[16].id", "duplicate party id 'yikang-rc'");
+
+    [Fact]
+    public void A_misspelt_property_is_an_error_not_silently_ignored() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["thresolds"] = new JsonObject()),
+            Yikang, "$.courtyards[0].agents[0].devices[0].thresolds", "unknown property 'thresolds' (misspelt?)");
+
+    [Fact]
+    public void A_malformed_id_is_reported_with_its_path() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![4]!["id"] = "益康路"),
+            Yikang, "$.courtyards[4].id", "courtyard id '益康路' has '益'");
+
+    [Fact]
+    public void Broken_json_is_reported_with_its_line()
+    {
+        var texts = SiteTexts.Sample();
+        texts = texts with { Communities = [.. texts.Communities.Skip(1), texts.Communities[0] with { Json = "{\n  \"id\": \"huachang-road\",\n  oops\n}" }] };
+        var problem = Assert.Single(texts.Read().Problems);
+        Assert.Equal("communities/huachang-road.json", problem.File);
+        Assert.Contains("(line 3)", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Several_problems_in_several_files_are_all_reported()
+    {
+        var texts = SiteTexts.Sample()
+            .EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["driver"] = "ina226")
+            .EditCommunity("communities/yongxing-road.json", c => c["courtyards"]![0]!.AsObject().Remove("responsible"));
+        var problems = texts.Read().Problems;
+        Assert.Contains(problems, p => p.File == Yikang);
+        Assert.Contains(problems, p => p.File == "communities/yongxing-road.json");
+    }
+
+    private static JsonNode Drain(JsonNode community) =>
+        FirstAgent(community)["devices"]!.AsArray().First(d => d!["kind"]!.GetValue<string>() == "drain")!;
+
+    private static int DrainIndex(SiteTexts texts)
+    {
+        var community = JsonNode.Parse(texts.Communities.Single(c => c.File == Yikang).Json)!;
+        return FirstAgent(community)["devices"]!.AsArray().Select((d, i) => (d, i)).First(p => p.d!["kind"]!.GetValue<string>() == "drain").i;
+    }
+}

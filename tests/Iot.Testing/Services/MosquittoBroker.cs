@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Iot.Testing.Services;
+
+/// <summary>How to configure a test Mosquitto.</summary>
+public sealed record MosquittoOptions
+{
+    /// <summary>Let clients connect without credentials (the default for plain tests).</summary>
+    public bool AllowAnonymous { get; init; } = true;
+
+    /// <summary>Accounts for the password file, name → password.</summary>
+    public IReadOnlyDictionary<string, string> Users { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The ACL file's text, or null for none.</summary>
+    public string? Acl { get; init; }
+
+    /// <summary>A ready-made password file to use instead of <see cref="Users"/> (e.g. one produced by provisioning).</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>TLS listener: CA certificate, server certificate and key files; null for plain MQTT only.</summary>
+    public (string CaFile, string CertFile, string KeyFile)? Tls { get; init; }
+
+    /// <summary>Extra lines appended to the generated mosquitto.conf.</summary>
+    public string ExtraConfig { get; init; } = string.Empty;
+}
+
+/// <summary>
+/// A real Mosquitto broker from Debian's package, on a free loopback port in a temporary folder, stopped by
+/// pid on dispose. <see cref="RestartAsync"/> brings it back on the same port, for reconnection tests.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    private readonly string _binary;
+    private readonly string _configFile;
+    private Process? _process;
+
+    private MosquittoBroker(string binary, string folder, int port, int? tlsPort)
+    {
+        _binary = binary;
+        Folder = folder;
+        Port = port;
+        TlsPort = tlsPort;
+        _configFile = Path.Combine(folder, "mosquitto.conf");
+    }
+
+    /// <summary>Always 127.0.0.1.</summary>
+    public string Host { get; } = "127.0.0.1";
+
+    /// <summary>The plain MQTT port.</summary>
+    public int Port { get; }
+
+    /// <summary>The TLS port, when TLS is configured.</summary>
+    public int? TlsPort { get; }
+
+    /// <summary>The broker's folder (config, password file, ACL, log).</summary>
+    public string Folder { get; }
+
+    /// <summary>The broker's log file.</summary>
+    public string LogFile => Path.Combine(Folder, "mosquitto.log");
+
+    /// <summary>The running broker's pid.</summary>
+    public int Pid => _process?.Id ?? 0;
+
+    /// <summary>Starts a broker.</summary>
+    public static async Task<MosquittoBroker> StartAsync(MosquittoOptions? options = null)
+    {
+        options ??= new MosquittoOptions();
+        var binary = ServiceProcess.FindBinary("mosquitto", "mosquitto");
+        var folder = ServiceProcess.TempFolder("mosquitto");
+        var broker = new MosquittoBroker(binary, folder, ServiceProcess.FreePort(), options.Tls is null ? null : ServiceProcess.FreePort());
+        await broker.WriteConfigAsync(options);
+        await broker.LaunchAsync();
+        return broker;
+    }
+
+    /// <summary>Stops the broker abruptly (SIGKILL), as a crash or power cut would.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await ServiceProcess.KillAsync(_process);
+            _process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts the broker again on the same ports with the same configuration.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await LaunchAsync();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    private async Task LaunchAsync()
+    {
+        _process = ServiceProcess.Start(_binary, ["-c", _configFile], Path.Combine(Folder, "stdout.log"));
+        await ServiceProcess.WaitUntilAsync(
+            async () => _process.HasExited
+                ? throw new InvalidOperationException($"mosquitto exited at start: {ServiceProcess.Tail(LogFile)} {ServiceProcess.Tail(Path.Combine(Folder, "stdout.log"))}")
+                : await ServiceProcess.AcceptsConnectionsAsync(Port) && (TlsPort is not { } t || await ServiceProcess.AcceptsConnectionsAsync(t)),
+            TimeSpan.FromSeconds(15),
+            "mosquitto",
+            () => ServiceProcess.Tail(LogFile));
+    }
+
+    private async Task WriteConfigAsync(MosquittoOptions options)
+    {
+        var conf = new StringBuilder();
+        conf.AppendLine("per_listener_settings false");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"allow_anonymous {(options.AllowAnonymous ? "true" : "false")}");
+        conf.AppendLine("persistence false");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"log_dest file {LogFile}");
+        conf.AppendLine("log_type error\nlog_type warning\nlog_type notice\nlog_type information");
+        conf.AppendLine("connection_messages true");
+        conf.AppendLine("max_inflight_messages 100");
+        conf.AppendLine("max_queued_messages 100000");
+        conf.AppendLine(CultureInfo.InvariantCulture, $"listener {Port} 127.0.0.1");
+
+        var passwordFile = options.PasswordFile;
+        if (passwordFile is null && options.Users.Count > 0)
+        {
+            passwordFile = Path.Combine(Folder, "passwd");
+            var tool = ServiceProcess.FindBinary("mosquitto_passwd", "mosquitto");
+            var first = true;
+            foreach (var (user, password) in options.Users)
+            {
+                string[] args = first ? ["-c", "-b", passwordFile, user, password] : ["-b", passwordFile, user, password];
+                await ServiceProcess.RunAsync(tool, args, TimeSpan.FromSeconds(10));
+                first = false;
+            }
+        }
+
+        if (passwordFile is not null)
+        {
+            conf.AppendLine(CultureInfo.InvariantCulture, $"password_file {MakeReadable(passwordFile)}");
+        }
+
+        if (options.Acl is not null)
+        {
+            var aclFile = Path.Combine(Folder, "acl");
+            await File.WriteAllTextAsync(aclFile, options.Acl);
+            conf.AppendLine(CultureInfo.InvariantCulture, $"acl_file {MakeReadable(aclFile)}");
+        }
+
+        if (options.Tls is { } tls && TlsPort is { } tlsPort)
+        {
+            conf.AppendLine(CultureInfo.InvariantCulture, $"listener {tlsPort} 127.0.0.1");
+            conf.AppendLine(CultureInfo.InvariantCulture, $"cafile {MakeReadable(tls.CaFile)}");
+            conf.AppendLine(CultureInfo.InvariantCulture, $"certfile {MakeReadable(tls.CertFile)}");
+            conf.AppendLine(CultureInfo.InvariantCulture, $"keyfile {MakeReadable(tls.KeyFile)}");
+            conf.AppendLine("tls_version tlsv1.2");
+        }
+
+        conf.AppendLine(options.ExtraConfig);
+        await File.WriteAllTextAsync(_configFile, conf.ToString());
+        File.WriteAllText(LogFile, string.Empty);
+        MakeWritable(LogFile);
+    }
+
+    // Mosquitto drops root privileges to the 'mosquitto' user, which must still read its files.
+    private static string MakeReadable(string file)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, File.GetUnixFileMode(file) | UnixFileMode.OtherRead | UnixFileMode.GroupRead);
+        }
+
+        return file;
+    }
+
+    private static void MakeWritable(string file)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, (UnixFileMode)0b110_110_110);
+        }
+    }
+}
