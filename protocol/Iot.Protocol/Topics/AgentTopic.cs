@@ -44,6 +44,10 @@ public readonly record struct AgentTopic(SiteId Site, CourtyardId Courtyard, Age
             ? throw new ArgumentException(problem, nameof(group))
             : $"$share/{group}/{Filter(channel, site)}";
 
+    /// <summary>Parses a topic or throws a <see cref="FormatException"/> with the reason.</summary>
+    public static AgentTopic Parse(string topic) =>
+        TryParse(topic, out var result, out var problem) ? result : throw new FormatException(problem);
+
     /// <summary>Parses a topic; a foreign or malformed topic gives a reason instead of an exception.</summary>
     public static bool TryParse(string? topic, out AgentTopic result, out string? problem)
     {
