@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Iot.Cloud.TimeSeries;
+
+/// <summary>Which time-series backend to use, and how (section <c>TimeSeries</c>).</summary>
+public sealed class TimeSeriesOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "TimeSeries";
+
+    /// <summary><c>Sqlite</c> (default, a file under ./data) or <c>Influx</c>.</summary>
+    public TimeSeriesBackend Backend { get; set; } = TimeSeriesBackend.Sqlite;
+
+    /// <summary>The SQLite file for readings.</summary>
+    [Required]
+    public string SqlitePath { get; set; } = "data/timeseries.db";
+
+    /// <summary>How long raw readings are kept.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long the 1-minute and 1-hour aggregates are kept.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(730);
+
+    /// <summary>InfluxDB settings, used when <see cref="Backend"/> is Influx.</summary>
+    public InfluxOptions Influx { get; set; } = new();
+}
+
+/// <summary>The time-series backends.</summary>
+public enum TimeSeriesBackend
+{
+    /// <summary>A local SQLite file.</summary>
+    Sqlite,
+
+    /// <summary>InfluxDB through its v1 HTTP API (/write, /query): InfluxDB 1.x, 2.x (v1 compatibility) and 3.</summary>
+    Influx,
+}
+
+/// <summary>InfluxDB connection (section <c>TimeSeries:Influx</c>).</summary>
+public sealed class InfluxOptions
+{
+    /// <summary>Base URL, e.g. http://127.0.0.1:8086.</summary>
+    public Uri Url { get; set; } = new("http://127.0.0.1:8086");
+
+    /// <summary>Database name.</summary>
+    public string Database { get; set; } = "estate";
+
+    /// <summary>User name, when authentication is on.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Password, when authentication is on (from an environment variable or a secret, never a file in git).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Readings per HTTP write.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 5000;
+}
