@@ -1,6 +1,29 @@
+using Iot.Cloud.Broker;
+using Iot.Cloud.Config;
+using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
+using Iot.Cloud.Operations;
+using Iot.Cloud.Readings;
+using Iot.Cloud.Sites;
+using Iot.Cloud.TimeSeries;
+
 var builder = WebApplication.CreateBuilder(args);
 
+// Start order matters: schema, time series and site registry before the broker and ingest.
+builder.AddOperations();
+builder.AddDatabase();
+builder.AddTimeSeries();
+builder.AddSites();
+builder.AddBroker();
+builder.AddIngest();
+builder.AddDesiredConfig();
+
 var app = builder.Build();
+
+app.MapOperations();
+app.MapSitesApi();
+app.MapReadingsApi();
+app.MapIngestApi();
 
 app.Run();
 

@@ -1,0 +1,57 @@
+namespace Iot.Cloud.Broker;
+
+/// <summary>Which MQTT broker the cloud uses and how it connects (section <c>Broker</c>).</summary>
+public sealed class BrokerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Broker";
+
+    /// <summary>
+    /// <c>Embedded</c> (default): an MQTTnet broker inside this process, for one machine.
+    /// <c>External</c>: Mosquitto, EMQX or any MQTT 5 broker at <see cref="Host"/>:<see cref="Port"/>.
+    /// </summary>
+    public BrokerMode Mode { get; set; } = BrokerMode.Embedded;
+
+    /// <summary>Broker host (external), or the address the embedded broker listens on.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Broker port (1883 plain, usually 8883 with TLS).</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>The cloud's MQTT account on an external broker.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Its password; give it through the environment (Broker__Password), never a committed file.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Connect with TLS.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>The CA certificate (PEM) that signed the broker's certificate; when set, only that CA is trusted.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>
+    /// Shared-subscription group for external brokers: every cloud instance with the same group splits the
+    /// agents' messages. Empty for a plain subscription.
+    /// </summary>
+    public string SharedGroup { get; set; } = "cloud";
+
+    /// <summary>The MQTT client id; each cloud instance needs its own (its session and unacknowledged messages live under it).</summary>
+    public string ClientId { get; set; } = "iot-cloud-1";
+
+    /// <summary>Keep-alive interval.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many unacknowledged messages the broker may send at once (MQTT 5 receive maximum): bounds what is in flight.</summary>
+    public int ReceiveMaximum { get; set; } = 2000;
+}
+
+/// <summary>Where the broker runs.</summary>
+public enum BrokerMode
+{
+    /// <summary>Inside the cloud process (MQTTnet server).</summary>
+    Embedded,
+
+    /// <summary>A separate broker (Mosquitto, EMQX).</summary>
+    External,
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Broker;
+
+/// <summary>Wires the broker: the embedded one when configured, and the cloud's MQTT connection.</summary>
+public static class BrokerSetup
+{
+    public static IHostApplicationBuilder AddBroker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+
+        var mode = builder.Configuration.GetValue($"{BrokerOptions.Section}:{nameof(BrokerOptions.Mode)}", BrokerMode.Embedded);
+        if (mode == BrokerMode.Embedded)
+        {
+            builder.Services.AddHostedService<EmbeddedBroker>();
+        }
+
+        builder.Services.AddSingleton<CloudMqttClient>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudMqttClient>());
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
+        return builder;
+    }
+}
+
+/// <summary>Ready only while connected to the broker.</summary>
+public sealed class BrokerHealthCheck(CloudMqttClient client, IOptions<BrokerOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(client.IsConnected
+            ? HealthCheckResult.Healthy($"connected to {options.Value.Host}:{options.Value.Port}")
+            : HealthCheckResult.Unhealthy($"not connected to MQTT broker {options.Value.Host}:{options.Value.Port}"));
+}

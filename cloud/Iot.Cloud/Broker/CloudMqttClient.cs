@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
+using Iot.Cloud.Ingest;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Iot.Cloud.Broker;
+
+/// <summary>
+/// The cloud's one MQTT connection: it receives every agent's uplink messages into the ingest queue and
+/// publishes desired configurations and commands. A background loop connects, subscribes and checks the
+/// connection with pings, reconnecting with exponential backoff and jitter (MQTTnet's recommended pattern,
+/// not a reconnect from the disconnected event). The session is persistent and messages are acknowledged only
+/// after they are stored, so the broker redelivers whatever a crash interrupted.
+/// </summary>
+public sealed partial class CloudMqttClient(
+    IOptions<BrokerOptions> options,
+    IngestInbox inbox,
+    TimeProvider time,
+    ILogger<CloudMqttClient> logger) : BackgroundService
+{
+    private static readonly Channel[] Uplinks = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
+
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+
+    /// <summary>Raised after every (re)connect, once subscriptions are in place.</summary>
+    public event Func<CancellationToken, Task>? Connected;
+
+    /// <summary>True while connected to the broker (for readiness).</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Publishes with QoS 1; throws when not connected or the broker refuses.</summary>
+    public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        var result = await _client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(retain)
+                .Build(),
+            cancellationToken);
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"broker refused publish to {topic}: {result.ReasonCode} {result.ReasonString}");
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await _client.TryPingAsync(stoppingToken))
+                {
+                    await ConnectAsync(stoppingToken);
+                    backoff = TimeSpan.FromMilliseconds(500);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+            {
+                LogConnectFailed(logger, options.Value.Host, options.Value.Port, e.Message, backoff.TotalSeconds);
+                var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)(backoff.TotalMilliseconds / 2)));
+                await Task.Delay(backoff + jitter, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(o.Host, o.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(o.ClientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)TimeSpan.FromDays(1).TotalSeconds)
+            .WithKeepAlivePeriod(o.KeepAlive)
+            .WithReceiveMaximum((ushort)o.ReceiveMaximum)
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (o.Username is not null)
+        {
+            builder.WithCredentials(o.Username, o.Password);
+        }
+
+        if (o.UseTls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (o.CaFile is { } caFile)
+                {
+                    var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);
+                    tls.WithTrustChain([ca]);
+                }
+            });
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        var shared = o.Mode == BrokerMode.External && o.SharedGroup.Length > 0;
+        foreach (var channel in Uplinks)
+        {
+            var filter = shared ? AgentTopic.SharedFilter(o.SharedGroup, channel) : AgentTopic.Filter(channel);
+            subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        var granted = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        foreach (var item in granted.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                throw new InvalidOperationException($"broker refused subscription {item.TopicFilter.Topic}: {item.ResultCode}");
+            }
+        }
+
+        LogConnected(logger, o.Host, o.Port, result.IsSessionPresent, shared);
+        if (Connected is { } connected)
+        {
+            await connected(cancellationToken);
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        // Acknowledged by the processor once stored; until then the broker keeps it for redelivery.
+        e.AutoAcknowledge = false;
+        var message = e.ApplicationMessage;
+        await inbox.EnqueueAsync(
+            new IncomingMessage(message.Topic, message.Payload.ToArray(), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct))),
+            CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} (session present: {SessionPresent}, shared subscription: {Shared})")]
+    private static partial void LogConnected(ILogger logger, string host, int port, bool sessionPresent, bool shared);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} unreachable: {Reason}; retrying in about {Seconds} s")]
+    private static partial void LogConnectFailed(ILogger logger, string host, int port, string reason, double seconds);
+}

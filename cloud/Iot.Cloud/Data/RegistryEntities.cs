@@ -1,0 +1,116 @@
+namespace Iot.Cloud.Data;
+
+// The site registry as loaded from the manifests (firmware-config/sites). Ids are the manifests' slugs.
+
+/// <summary>The street office's site.</summary>
+public sealed class SiteEntry
+{
+    public required string Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string TimeZone { get; set; }
+
+    public double Latitude { get; set; }
+
+    public double Longitude { get; set; }
+
+    /// <summary>Hash of the manifest files last synced, so an unchanged site is not rewritten.</summary>
+    public required string ManifestHash { get; set; }
+
+    public DateTimeOffset SyncedAt { get; set; }
+}
+
+/// <summary>A property company, owning unit or residents' committee.</summary>
+public sealed class Party
+{
+    public required string Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Kind { get; set; }
+
+    public string? Phone { get; set; }
+}
+
+/// <summary>A community (社区).</summary>
+public sealed class Community
+{
+    public required string Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string ResidentsCommitteeId { get; set; }
+}
+
+/// <summary>A block (街区) with its contracted property company.</summary>
+public sealed class Block
+{
+    public required string Id { get; set; }
+
+    public required string CommunityId { get; set; }
+
+    public required string Name { get; set; }
+
+    public string? PropertyCompanyId { get; set; }
+}
+
+/// <summary>A courtyard (院坝) and the party responsible for it.</summary>
+public sealed class Courtyard
+{
+    public required string Id { get; set; }
+
+    public required string CommunityId { get; set; }
+
+    public required string BlockId { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string ResponsiblePartyId { get; set; }
+
+    public int? Households { get; set; }
+
+    /// <summary>The schematic plan as JSON (buildings, size), drawn by the staff console.</summary>
+    public string? PlanJson { get; set; }
+}
+
+/// <summary>An edge agent, its manifest slice and the state of its desired configuration.</summary>
+public sealed class Agent
+{
+    public required string Id { get; set; }
+
+    public required string CourtyardId { get; set; }
+
+    /// <summary>The agent's manifest slice as JSON: the body of its desired configuration.</summary>
+    public required string ManifestJson { get; set; }
+
+    /// <summary>Hash of <see cref="ManifestJson"/>'s configuration (what the agent should run).</summary>
+    public required string DesiredHash { get; set; }
+
+    /// <summary>Hash last published as a retained config message.</summary>
+    public string? PublishedHash { get; set; }
+
+    /// <summary>Hash the agent reports in force.</summary>
+    public string? AppliedHash { get; set; }
+
+    /// <summary>Hash the agent last refused, with its reasons.</summary>
+    public string? RejectedHash { get; set; }
+
+    public string? RejectedReasons { get; set; }
+}
+
+/// <summary>A device of an agent.</summary>
+public sealed class Device
+{
+    public required string AgentId { get; set; }
+
+    public required string Id { get; set; }
+
+    public required string Kind { get; set; }
+
+    public required string Name { get; set; }
+
+    public double? X { get; set; }
+
+    public double? Y { get; set; }
+}

@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
+using Iot.Cloud.TimeSeries;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Iot.Protocol.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Ingest;
+
+/// <summary>
+/// Handles one batch of messages end to end: validate, drop duplicates, place times, then store readings in
+/// the time-series store and everything else in the database, and only then acknowledge the messages to the
+/// broker. If storing fails nothing is acknowledged and the in-memory state is reset to what was committed,
+/// so the retried batch (or the broker's redelivery) is handled as if for the first time.
+/// </summary>
+public sealed partial class IngestBatch(
+    SiteRegistry registry,
+    SequenceTracker sequences,
+    BootClock clock,
+    ITimeSeriesStore store,
+    IngestMetrics metrics,
+    IngestStats stats,
+    IOptions<IngestOptions> options,
+    TimeProvider time,
+    ILogger<IngestBatch> logger)
+{
+    /// <summary>Processes and stores <paramref name="batch"/>, then acknowledges it.</summary>
+    public async Task HandleAsync(IReadOnlyList<IncomingMessage> batch, CloudDb db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(db);
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var work = new Work();
+        var accepted = Accept(batch, now, work);
+
+        var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent.Value, a.Message.Boot.Value));
+        await sequences.EnsureLoadedAsync(db, dataKeys, cancellationToken);
+        await clock.EnsureLoadedAsync(db, accepted.Select(a => (a.Message.Agent.Value, a.Message.Boot.Value)), cancellationToken);
+
+        try
+        {
+            foreach (var item in accepted)
+            {
+                Process(item, now, work);
+            }
+
+            await PlaceHeldReadingsAsync(db, work, cancellationToken);
+            await store.WriteAsync(work.Readings, cancellationToken);
+            await StageAsync(db, work, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            sequences.Committed();
+        }
+        catch
+        {
+            sequences.Reset();
+            clock.Reset();
+            db.ChangeTracker.Clear();
+            throw;
+        }
+
+        foreach (var message in batch)
+        {
+            if (message.Acknowledge is { } ack)
+            {
+                await ack(cancellationToken);
+            }
+        }
+
+        metrics.BatchSize.Record(batch.Count);
+        metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.Readings.Add(work.Readings.Count);
+        stats.Record(batch.Count, work.Readings.Count, work.DeadLetters.Count, work.Duplicates, work.Unplaced.Count, now);
+    }
+
+    // Topic, payload and registry checks. Anything refused becomes a dead letter with its reason.
+    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, DateTimeOffset now, Work work)
+    {
+        var snapshot = registry.Current;
+        var accepted = new List<Accepted>(batch.Count);
+        foreach (var message in batch)
+        {
+            if (!AgentTopic.TryParse(message.Topic, out var topic, out var topicProblem))
+            {
+                work.DeadLetter(message, null, topicProblem!, options.Value.DeadLetterPayloadBytes);
+                continue;
+            }
+
+            var read = MessageReader.ReadUplink(topic, message.Payload, now);
+            metrics.Messages.Add(1, new KeyValuePair<string, object?>("channel", WireNames.Of(topic.Channel)), new KeyValuePair<string, object?>("outcome", read.IsValid ? "valid" : "rejected"));
+            if (read.Message is not { } uplink)
+            {
+                work.DeadLetter(message, topic.Agent.Value, read.Summary, options.Value.DeadLetterPayloadBytes);
+                continue;
+            }
+
+            if (snapshot is null || !snapshot.Agents.TryGetValue(topic.Agent, out var agent))
+            {
+                work.DeadLetter(message, topic.Agent.Value, $"unknown agent '{topic.Agent}': not in the site manifests", options.Value.DeadLetterPayloadBytes);
+                continue;
+            }
+
+            if (topic.Site != snapshot.Site.Manifest.Id || topic.Courtyard != agent.Courtyard.Id)
+            {
+                work.DeadLetter(message, topic.Agent.Value, $"agent '{topic.Agent}' belongs to {snapshot.Site.Manifest.Id}/{agent.Courtyard.Id}, not {topic.Site}/{topic.Courtyard}", options.Value.DeadLetterPayloadBytes);
+                continue;
+            }
+
+            accepted.Add(new Accepted(message, uplink, agent));
+        }
+
+        metrics.Rejected.Add(work.DeadLetters.Count);
+        return accepted;
+    }
+
+    private void Process(Accepted item, DateTimeOffset now, Work work)
+    {
+        var (message, uplink, agent) = item;
+        if (uplink is AgentStatus status)
+        {
+            work.Statuses.Add((status, message.ReceivedAt));
+            clock.Observe(status, message.ReceivedAt, message.Retained);
+            return;
+        }
+
+        var agentId = uplink.Agent.Value;
+        var bootId = uplink.Boot.Value;
+        if (sequences.Observe(agentId, bootId, uplink.Seq, now) == SeqVerdict.Duplicate)
+        {
+            work.Duplicates++;
+            metrics.Duplicates.Add(1);
+            return;
+        }
+
+        switch (uplink)
+        {
+            case TelemetryBatch telemetry:
+                foreach (var reading in telemetry.Readings)
+                {
+                    var at = reading.At ?? clock.Place(agentId, bootId, reading.BootMs!.Value);
+                    if (at is { } placed)
+                    {
+                        AddReading(work, agent, uplink.Agent, reading.Sensor, reading.Quantity, reading.Value, placed, now, message);
+                    }
+                    else
+                    {
+                        work.Unplaced.Add(new UnplacedReading
+                        {
+                            AgentId = agentId, BootId = bootId, CourtyardId = agent.Courtyard.Id.Value, SensorId = reading.Sensor.Value,
+                            Quantity = WireNames.Of(reading.Quantity), Value = reading.Value, BootMs = reading.BootMs!.Value, ReceivedAt = message.ReceivedAt,
+                        });
+                    }
+                }
+
+                break;
+            case DeviceEvent e:
+                var eventAt = e.At ?? clock.Place(agentId, bootId, e.BootMs!.Value);
+                work.Events.Add(new DeviceEventRecord
+                {
+                    AgentId = agentId, BootId = bootId, Seq = e.Seq, CourtyardId = agent.Courtyard.Id.Value, DeviceId = e.Device.Value,
+                    Kind = WireNames.Of(e.Kind), At = eventAt ?? message.ReceivedAt, TimeEstimated = eventAt is null,
+                    Outlet = e.Outlet, Value = e.Value, Reason = e.Reason, ReceivedAt = message.ReceivedAt,
+                });
+                break;
+            case CommandResult r:
+                work.Results.Add(new CommandResultRecord
+                {
+                    AgentId = agentId, CommandId = r.Command.Value, Ok = r.Ok, Error = r.Error,
+                    At = r.At ?? clock.Place(agentId, bootId, r.BootMs!.Value) ?? message.ReceivedAt, ReceivedAt = message.ReceivedAt,
+                });
+                break;
+        }
+    }
+
+    private void AddReading(Work work, RegisteredAgent agent, AgentId agentId, SensorId sensor, Quantity quantity, double value, DateTimeOffset at, DateTimeOffset now, IncomingMessage? message)
+    {
+        // A boot anchor can be off; never store a reading before 2020 or in the future.
+        if (at < MessageLimits.EarliestTime || at > now + MessageLimits.MaxFutureSkew)
+        {
+            if (message is not null)
+            {
+                work.DeadLetter(message, agentId.Value, $"reading of {sensor} placed at {at:O}, outside 2020..now", options.Value.DeadLetterPayloadBytes);
+            }
+
+            return;
+        }
+
+        work.Readings.Add(new StoredReading(agent.Courtyard.Id, agentId, sensor, quantity, value, at));
+        metrics.Lag.Record((now - at).TotalSeconds);
+    }
+
+    // Readings held because their boot had no anchor: place those whose boot got one in this batch.
+    private async Task PlaceHeldReadingsAsync(CloudDb db, Work work, CancellationToken cancellationToken)
+    {
+        var snapshot = registry.Current;
+        foreach (var (agent, boot) in clock.Changed)
+        {
+            var held = await db.UnplacedReadings.Where(u => u.AgentId == agent && u.BootId == boot).ToListAsync(cancellationToken);
+            var newlyHeld = work.Unplaced.Where(u => u.AgentId == agent && u.BootId == boot).ToList();
+            foreach (var u in held.Concat(newlyHeld))
+            {
+                if (snapshot is not null && snapshot.Agents.TryGetValue(AgentId.Parse(agent), out var registered)
+                    && WireNames.TryParse<Quantity>(u.Quantity, out var quantity) && clock.Place(agent, boot, u.BootMs) is { } at)
+                {
+                    AddReading(work, registered, registered.Manifest.Id, SensorId.Parse(u.SensorId), quantity, u.Value, at, time.GetUtcNow(), null);
+                }
+            }
+
+            db.UnplacedReadings.RemoveRange(held);
+            work.Unplaced.RemoveAll(newlyHeld.Contains);
+            if (held.Count + newlyHeld.Count > 0)
+            {
+                LogPlaced(logger, held.Count + newlyHeld.Count, agent, boot);
+            }
+        }
+    }
+
+    private async Task StageAsync(CloudDb db, Work work, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        db.DeadLetters.AddRange(work.DeadLetters);
+        db.DeviceEvents.AddRange(work.Events);
+        db.CommandResults.AddRange(work.Results);
+        db.UnplacedReadings.AddRange(work.Unplaced);
+        metrics.Unplaced.Add(work.Unplaced.Count);
+        await sequences.StageChangesAsync(db, now, cancellationToken);
+        await clock.StageChangesAsync(db, now, cancellationToken);
+        clock.TakeChanged();
+        await StagePresenceAsync(db, work, cancellationToken);
+    }
+
+    // Presence and config state from status messages, in arrival order; within a boot an older status never wins.
+    private static async Task StagePresenceAsync(CloudDb db, Work work, CancellationToken cancellationToken)
+    {
+        if (work.Statuses.Count == 0)
+        {
+            return;
+        }
+
+        var ids = work.Statuses.Select(s => s.Status.Agent.Value).Distinct().ToList();
+        var presence = await db.Presence.Where(p => ids.Contains(p.AgentId)).ToDictionaryAsync(p => p.AgentId, cancellationToken);
+        var agents = await db.Agents.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        foreach (var (status, receivedAt) in work.Statuses)
+        {
+            var id = status.Agent.Value;
+            var state = WireNames.Of(status.State);
+            if (!presence.TryGetValue(id, out var row))
+            {
+                row = new AgentPresence { AgentId = id, State = state, BootId = status.Boot.Value, Since = receivedAt };
+                presence[id] = row;
+                db.Presence.Add(row);
+            }
+            else if (row.BootId == status.Boot.Value && status.Seq < row.StatusSeq)
+            {
+                continue;
+            }
+
+            if (row.State != state)
+            {
+                row.Since = receivedAt;
+            }
+
+            row.State = state;
+            row.BootId = status.Boot.Value;
+            row.StatusSeq = status.Seq;
+            row.LastSeen = receivedAt;
+            row.AgentVersion = status.AgentVersion;
+            row.ClockSynced = status.ClockSynced;
+            row.Reason = status.Reason is { } reason ? WireNames.Of(reason) : null;
+            row.HealthJson = status.Health is { } health ? JsonSerializer.Serialize(health, HealthJson.Options) : row.HealthJson;
+
+            if (agents.TryGetValue(id, out var agent))
+            {
+                agent.AppliedHash = status.ConfigHash ?? agent.AppliedHash;
+                if (status.RejectedConfig is { } rejected)
+                {
+                    agent.RejectedHash = rejected.Hash;
+                    agent.RejectedReasons = string.Join("\n", rejected.Reasons);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Placed {Count} held boot-relative readings of {Agent} boot {Boot}")]
+    private static partial void LogPlaced(ILogger logger, int count, string agent, string boot);
+
+    private sealed record Accepted(IncomingMessage Incoming, IUplinkMessage Message, RegisteredAgent Agent);
+
+    private sealed class Work
+    {
+        public List<StoredReading> Readings { get; } = [];
+
+        public List<DeadLetter> DeadLetters { get; } = [];
+
+        public List<DeviceEventRecord> Events { get; } = [];
+
+        public List<CommandResultRecord> Results { get; } = [];
+
+        public List<UnplacedReading> Unplaced { get; } = [];
+
+        public List<(AgentStatus Status, DateTimeOffset ReceivedAt)> Statuses { get; } = [];
+
+        public int Duplicates { get; set; }
+
+        public void DeadLetter(IncomingMessage message, string? agent, string reason, int keepBytes) =>
+            DeadLetters.Add(new DeadLetter
+            {
+                ReceivedAt = message.ReceivedAt,
+                Topic = message.Topic.Length <= 512 ? message.Topic : message.Topic[..512],
+                AgentId = agent,
+                Reason = reason.Length <= 2000 ? reason : reason[..2000],
+                Payload = message.Payload.AsSpan(0, Math.Min(keepBytes, message.Payload.Length)).ToArray(),
+                PayloadBytes = message.Payload.Length,
+            });
+    }
+}
+
+/// <summary>JSON for the health column.</summary>
+internal static class HealthJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Iot.Cloud.Ingest;
+
+/// <summary>Wires the ingest pipeline: inbox, processor, dedupe, boot clock, metrics.</summary>
+public static class IngestSetup
+{
+    public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IngestInbox>();
+        builder.Services.AddSingleton<IngestStats>();
+        builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<SequenceTracker>();
+        builder.Services.AddSingleton<BootClock>();
+        builder.Services.AddSingleton<IngestBatch>();
+        builder.Services.AddSingleton<IngestProcessor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestProcessor>());
+        builder.Services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: ["ready"]);
+        return builder;
+    }
+}
+
+/// <summary>Not ready while batches fail to store (the database or time-series store is down).</summary>
+public sealed class IngestHealthCheck(IngestProcessor processor, IngestInbox inbox) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(processor.IsFailing
+            ? HealthCheckResult.Unhealthy($"storing failed, {inbox.Count} messages waiting: {processor.LastError}")
+            : HealthCheckResult.Healthy($"{inbox.Count} messages waiting"));
+}

@@ -1,0 +1,164 @@
+using System.Numerics;
+
+namespace Iot.Cloud.Ingest;
+
+/// <summary>What <see cref="SequenceWindow.Observe"/> decided about a seq.</summary>
+public enum SeqVerdict
+{
+    /// <summary>First time seen: process it.</summary>
+    New,
+
+    /// <summary>Seen before (QoS 1 redelivery or an outbox replay): drop it.</summary>
+    Duplicate,
+}
+
+/// <summary>
+/// Dedupe state for one boot of one agent, in bounded memory: a watermark below which every seq has arrived,
+/// and a bitmap of the next <see cref="Width"/> seqs. Messages may arrive out of order (events overtake
+/// telemetry, replays follow live data). A seq more than <see cref="Width"/> ahead of the watermark pushes the
+/// window on, and any seq it passes that never arrived is counted as lost: data loss is visible, never silent.
+/// </summary>
+public sealed class SequenceWindow
+{
+    /// <summary>How many seqs above the watermark are tracked.</summary>
+    public const int Width = 8192;
+
+    private readonly ulong[] _bits = new ulong[Width / 64];
+
+    // Bit for seq (Contiguous + 1 + i) lives at ring position (_head + i) % Width.
+    private int _head;
+
+    /// <summary>Every seq up to and including this one has arrived (0 before the first).</summary>
+    public long Contiguous { get; private set; }
+
+    /// <summary>The highest seq that has arrived.</summary>
+    public long MaxSeen { get; private set; }
+
+    /// <summary>Seqs given up on because the window moved past them.</summary>
+    public long Lost { get; private set; }
+
+    /// <summary>Seqs above the watermark that have not arrived (yet).</summary>
+    public long Missing => MaxSeen - Contiguous - CountAbove();
+
+    /// <summary>Records <paramref name="seq"/> and says whether it is new.</summary>
+    public SeqVerdict Observe(long seq)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seq);
+        if (seq <= Contiguous)
+        {
+            return SeqVerdict.Duplicate;
+        }
+
+        var offset = seq - Contiguous - 1;
+        if (offset >= Width)
+        {
+            Slide(offset - Width + 1);
+            offset = Width - 1;
+        }
+
+        var position = (int)((_head + offset) % Width);
+        if (IsSet(position))
+        {
+            return SeqVerdict.Duplicate;
+        }
+
+        Set(position, true);
+        MaxSeen = Math.Max(MaxSeen, seq);
+        Compact();
+        return SeqVerdict.New;
+    }
+
+    /// <summary>The seqs above the watermark that have arrived, as a bitmap (bit i for Contiguous + 1 + i), for persisting.</summary>
+    public byte[] SeenAboveBitmap()
+    {
+        var span = (int)(MaxSeen - Contiguous);
+        var bytes = new byte[(span + 7) / 8];
+        for (var i = 0; i < span; i++)
+        {
+            if (IsSet((_head + i) % Width))
+            {
+                bytes[i / 8] |= (byte)(1 << (i % 8));
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Rebuilds a window from its persisted form.</summary>
+    public static SequenceWindow Restore(long contiguous, long maxSeen, long lost, ReadOnlySpan<byte> seenAbove)
+    {
+        var window = new SequenceWindow { Contiguous = contiguous, MaxSeen = Math.Max(contiguous, maxSeen), Lost = lost };
+        var bits = Math.Min(seenAbove.Length * 8, Width);
+        for (var i = 0; i < bits; i++)
+        {
+            if ((seenAbove[i / 8] & (1 << (i % 8))) != 0)
+            {
+                window.Set(i, true);
+            }
+        }
+
+        window.Compact();
+        return window;
+    }
+
+    // Gives up on the oldest `count` seqs above the watermark, counting those that never came as lost.
+    private void Slide(long count)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            if (Contiguous + 1 > MaxSeen && i < count)
+            {
+                // Nothing seen beyond here: the rest of the slide is all loss, no bits to clear.
+                var rest = count - i;
+                Lost += rest;
+                Contiguous += rest;
+                MaxSeen = Math.Max(MaxSeen, Contiguous);
+                return;
+            }
+
+            if (!IsSet(_head))
+            {
+                Lost++;
+            }
+
+            Set(_head, false);
+            _head = (_head + 1) % Width;
+            Contiguous++;
+        }
+    }
+
+    private void Compact()
+    {
+        while (IsSet(_head))
+        {
+            Set(_head, false);
+            _head = (_head + 1) % Width;
+            Contiguous++;
+        }
+    }
+
+    private long CountAbove()
+    {
+        long n = 0;
+        foreach (var word in _bits)
+        {
+            n += BitOperations.PopCount(word);
+        }
+
+        return n;
+    }
+
+    private bool IsSet(int position) => (_bits[position >> 6] & (1UL << (position & 63))) != 0;
+
+    private void Set(int position, bool value)
+    {
+        if (value)
+        {
+            _bits[position >> 6] |= 1UL << (position & 63);
+        }
+        else
+        {
+            _bits[position >> 6] &= ~(1UL << (position & 63));
+        }
+    }
+}

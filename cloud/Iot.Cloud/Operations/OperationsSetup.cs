@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Iot.Cloud.TimeSeries;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace Iot.Cloud.Operations;
+
+/// <summary>Health (/healthz, /readyz), Prometheus metrics (/metrics), the OpenAPI document, JSON and error handling.</summary>
+public static class OperationsSetup
+{
+    public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddHealthChecks().AddCheck<TimeSeriesHealthCheck>("timeseries", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReport.WriteAsync });
+        app.MapMetrics("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+}
+
+/// <summary>Ready only while the time-series store answers.</summary>
+public sealed class TimeSeriesHealthCheck(ITimeSeriesStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await store.IsReachableAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("time-series store unreachable");
+}

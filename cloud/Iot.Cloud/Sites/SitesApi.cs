@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Iot.Cloud.Config;
+using Iot.Cloud.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Sites;
+
+/// <summary>Browse the site: street → community → block → courtyard → agent → device, with who answers for each courtyard.</summary>
+public static class SitesApi
+{
+    public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Sites");
+        api.MapGet("/site", GetSite);
+        api.MapGet("/parties", async (CloudDb db, CancellationToken ct) =>
+            await db.Parties.AsNoTracking().OrderBy(p => p.Id).Select(p => new PartyView(p.Id, p.Name, p.Kind, p.Phone)).ToListAsync(ct));
+        api.MapGet("/communities/{id}", GetCommunity);
+        api.MapGet("/courtyards", ListCourtyards);
+        api.MapGet("/courtyards/{id}", GetCourtyard);
+        api.MapGet("/agents", ListAgents);
+        api.MapGet("/agents/{id}", GetAgent);
+        return app;
+    }
+
+    private static async Task<Ok<SiteView>> GetSite(CloudDb db, SiteRegistry registry, CancellationToken ct)
+    {
+        var site = await db.Sites.AsNoTracking().SingleAsync(ct);
+        var communities = await db.Communities.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+        var blocks = await db.Blocks.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct);
+        var counts = await db.Courtyards.AsNoTracking().GroupBy(c => c.BlockId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return TypedResults.Ok(new SiteView(
+            site.Id, site.Name, site.TimeZone, site.Latitude, site.Longitude, site.SyncedAt, registry.LastChecked,
+            registry.Problems.Select(p => p.ToString()).ToList(),
+            communities.Select(c => new CommunitySummary(
+                c.Id, c.Name, c.ResidentsCommitteeId,
+                blocks.Where(b => b.CommunityId == c.Id).Select(b => new BlockView(b.Id, b.Name, b.PropertyCompanyId, counts.GetValueOrDefault(b.Id))).ToList())).ToList()));
+    }
+
+    private static async Task<Results<Ok<CommunityView>, NotFound>> GetCommunity(string id, CloudDb db, CancellationToken ct)
+    {
+        var community = await db.Communities.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (community is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var blocks = await db.Blocks.AsNoTracking().Where(b => b.CommunityId == id).OrderBy(b => b.Id).ToListAsync(ct);
+        var courtyards = await CourtyardRows(db, c => c.CommunityId == id, ct);
+        return TypedResults.Ok(new CommunityView(
+            community.Id, community.Name, community.ResidentsCommitteeId,
+            blocks.Select(b => new BlockView(b.Id, b.Name, b.PropertyCompanyId, courtyards.Count(c => c.Block == b.Id))).ToList(),
+            courtyards));
+    }
+
+    private static async Task<Ok<List<CourtyardSummary>>> ListCourtyards(CloudDb db, string? community, string? block, string? party, CancellationToken ct) =>
+        TypedResults.Ok(await CourtyardRows(
+            db,
+            c => (community == null || c.CommunityId == community) && (block == null || c.BlockId == block) && (party == null || c.ResponsiblePartyId == party),
+            ct));
+
+    private static async Task<Results<Ok<CourtyardView>, NotFound>> GetCourtyard(string id, CloudDb db, CancellationToken ct)
+    {
+        var c = await db.Courtyards.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var party = await db.Parties.AsNoTracking().SingleAsync(p => p.Id == c.ResponsiblePartyId, ct);
+        var agents = await AgentRows(db, a => a.CourtyardId == id, ct);
+        var agentIds = agents.Select(a => a.Id).ToList();
+        var devices = await db.Devices.AsNoTracking().Where(d => agentIds.Contains(d.AgentId)).OrderBy(d => d.AgentId).ThenBy(d => d.Id)
+            .Select(d => new DeviceView(d.AgentId, d.Id, d.Kind, d.Name, d.X, d.Y)).ToListAsync(ct);
+        return TypedResults.Ok(new CourtyardView(
+            c.Id, c.Name, c.CommunityId, c.BlockId, new PartyView(party.Id, party.Name, party.Kind, party.Phone), c.Households,
+            c.PlanJson is null ? null : JsonDocument.Parse(c.PlanJson).RootElement, agents, devices));
+    }
+
+    private static async Task<Ok<List<AgentView>>> ListAgents(CloudDb db, string? courtyard, string? state, CancellationToken ct)
+    {
+        var agents = await AgentRows(db, a => courtyard == null || a.CourtyardId == courtyard, ct);
+        return TypedResults.Ok(state is null ? agents : agents.Where(a => a.Presence == state).ToList());
+    }
+
+    private static async Task<Results<Ok<AgentDetail>, NotFound>> GetAgent(string id, CloudDb db, CancellationToken ct)
+    {
+        var rows = await AgentRows(db, a => a.Id == id, ct);
+        if (rows.Count == 0)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var agent = await db.Agents.AsNoTracking().SingleAsync(a => a.Id == id, ct);
+        var presence = await db.Presence.AsNoTracking().SingleOrDefaultAsync(p => p.AgentId == id, ct);
+        return TypedResults.Ok(new AgentDetail(
+            rows[0],
+            presence?.BootId, presence?.AgentVersion, presence?.ClockSynced, presence?.Reason,
+            presence?.HealthJson is { } health ? JsonDocument.Parse(health).RootElement : null,
+            agent.DesiredHash, agent.PublishedHash, agent.AppliedHash, agent.RejectedHash,
+            agent.RejectedReasons?.Split('\n') ?? [],
+            JsonDocument.Parse(agent.ManifestJson).RootElement));
+    }
+
+    private static async Task<List<CourtyardSummary>> CourtyardRows(CloudDb db, System.Linq.Expressions.Expression<Func<Courtyard, bool>> filter, CancellationToken ct)
+    {
+        var courtyards = await db.Courtyards.AsNoTracking().Where(filter).OrderBy(c => c.Id).ToListAsync(ct);
+        var ids = courtyards.Select(c => c.Id).ToList();
+        var agents = await db.Agents.AsNoTracking().Where(a => ids.Contains(a.CourtyardId)).Select(a => new { a.Id, a.CourtyardId }).ToListAsync(ct);
+        var agentIds = agents.Select(a => a.Id).ToList();
+        var online = await db.Presence.AsNoTracking().Where(p => agentIds.Contains(p.AgentId) && p.State == "online").Select(p => p.AgentId).ToListAsync(ct);
+        return courtyards.Select(c =>
+        {
+            var mine = agents.Where(a => a.CourtyardId == c.Id).Select(a => a.Id).ToList();
+            return new CourtyardSummary(c.Id, c.Name, c.CommunityId, c.BlockId, c.ResponsiblePartyId, mine.Count, mine.Count(online.Contains));
+        }).ToList();
+    }
+
+    private static async Task<List<AgentView>> AgentRows(CloudDb db, System.Linq.Expressions.Expression<Func<Agent, bool>> filter, CancellationToken ct)
+    {
+        var agents = await db.Agents.AsNoTracking().Where(filter).OrderBy(a => a.Id).ToListAsync(ct);
+        var ids = agents.Select(a => a.Id).ToList();
+        var presence = await db.Presence.AsNoTracking().Where(p => ids.Contains(p.AgentId)).ToDictionaryAsync(p => p.AgentId, ct);
+        return agents.Select(a =>
+        {
+            presence.TryGetValue(a.Id, out var p);
+            return new AgentView(a.Id, a.CourtyardId, p?.State ?? "unknown", p?.Since, p?.LastSeen, ConfigState.Of(a));
+        }).ToList();
+    }
+}
+
+public sealed record SiteView(string Id, string Name, string TimeZone, double Latitude, double Longitude, DateTimeOffset SyncedAt, DateTimeOffset? LastChecked, IReadOnlyList<string> ManifestProblems, IReadOnlyList<CommunitySummary> Communities);
+
+public sealed record CommunitySummary(string Id, string Name, string ResidentsCommittee, IReadOnlyList<BlockView> Blocks);
+
+public sealed record BlockView(string Id, string Name, string? PropertyCompany, int Courtyards);
+
+public sealed record PartyView(string Id, string Name, string Kind, string? Phone);
+
+public sealed record CommunityView(string Id, string Name, string ResidentsCommittee, IReadOnlyList<BlockView> Blocks, IReadOnlyList<CourtyardSummary> Courtyards);
+
+public sealed record CourtyardSummary(string Id, string Name, string Community, string Block, string Responsible, int Agents, int AgentsOnline);
+
+public sealed record CourtyardView(string Id, string Name, string Community, string Block, PartyView Responsible, int? Households, JsonElement? Plan, IReadOnlyList<AgentView> Agents, IReadOnlyList<DeviceView> Devices);
+
+public sealed record DeviceView(string Agent, string Id, string Kind, string Name, double? X, double? Y);
+
+/// <summary>An agent with its presence (<c>online</c>, <c>offline</c>, <c>unknown</c>) and config state (<c>inSync</c>, <c>pending</c>, <c>rejected</c>).</summary>
+public sealed record AgentView(string Id, string Courtyard, string Presence, DateTimeOffset? Since, DateTimeOffset? LastSeen, string Config);
+
+public sealed record AgentDetail(
+    AgentView Agent, string? Boot, string? AgentVersion, bool? ClockSynced, string? OfflineReason, JsonElement? Health,
+    string DesiredHash, string? PublishedHash, string? AppliedHash, string? RejectedHash, IReadOnlyList<string> RejectedReasons, JsonElement Manifest);
