@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Iot.Cloud.TimeSeries;
+
+/// <summary>
+/// Prepares the store when the service starts (retrying with backoff while the backend is unreachable, so an
+/// InfluxDB that starts later does not stop the cloud), then applies retention once and every hour after.
+/// </summary>
+public sealed class TimeSeriesMaintenance(ITimeSeriesStore store, TimeProvider time, ILogger<TimeSeriesMaintenance> logger) : BackgroundService
+{
+    /// <summary>How often retention runs.</summary>
+    public static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
+
+    private static readonly TimeSpan MaxInitializeDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Completes when the store has been initialized.</summary>
+    public Task Initialized => _initialized.Task;
+
+    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await InitializeAsync(stoppingToken);
+        using var timer = new PeriodicTimer(RetentionInterval, time);
+        do
+        {
+            try
+            {
+                await store.ApplyRetentionAsync(time.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failed pass is repeated by the next one; it must not stop the cloud.
+                TimeSeriesLog.RetentionFailed(logger, e, RetentionInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task InitializeAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await store.InitializeAsync(stoppingToken);
+                _initialized.TrySetResult();
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                TimeSeriesLog.InitializeFailed(logger, e, (long)delay.TotalMilliseconds);
+            }
+
+            await Task.Delay(delay, time, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxInitializeDelay.Ticks));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Iot.Cloud.TimeSeries.Influx;
+using Iot.Cloud.TimeSeries.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.TimeSeries;
+
+/// <summary>Wires the time-series feature: options, the chosen backend, metrics and the maintenance service.</summary>
+public static class TimeSeriesSetup
+{
+    /// <summary>
+    /// Binds and validates <see cref="TimeSeriesOptions"/> from section <c>TimeSeries</c> (a wrong setting stops the
+    /// host naming it), registers the <see cref="ITimeSeriesStore"/> of <c>TimeSeries:Backend</c> as a singleton and
+    /// <see cref="TimeSeriesMaintenance"/> (initialize on start, retention every hour).
+    /// </summary>
+    public static IHostApplicationBuilder AddTimeSeries(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<TimeSeriesOptions>()
+            .BindConfiguration(TimeSeriesOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TimeSeriesOptions>, TimeSeriesOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TimeSeriesMetrics>();
+        services.TryAddSingleton<ITimeSeriesStore>(CreateStore);
+        services.AddSingleton<TimeSeriesMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimeSeriesMaintenance>());
+        return builder;
+    }
+
+    private static ITimeSeriesStore CreateStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<TimeSeriesOptions>>().Value;
+        var metrics = services.GetRequiredService<TimeSeriesMetrics>();
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        return options.Backend switch
+        {
+            TimeSeriesBackend.Influx => new InfluxTimeSeriesStore(options, services.GetRequiredService<TimeProvider>(), metrics, loggers.CreateLogger<InfluxTimeSeriesStore>()),
+            _ => new SqliteTimeSeriesStore(options, metrics, loggers.CreateLogger<SqliteTimeSeriesStore>()),
+        };
+    }
+}
