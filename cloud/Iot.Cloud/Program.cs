@@ -7,7 +7,8 @@ using Iot.Cloud.Readings;
 using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json comes from the build output; relative paths in settings (data/, the site folder) mean the working folder.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Start order matters: schema, time series and site registry before the broker and ingest.
 builder.AddOperations();

@@ -24,6 +24,17 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             .WithMaxPendingMessagesPerClient(100_000)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+
+        // MQTT lets a client connect with an empty id and a clean session; the broker must then assign one.
+        _server.ValidatingConnectionAsync += e =>
+        {
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                e.AssignedClientIdentifier = $"auto-{Guid.NewGuid():N}";
+            }
+
+            return Task.CompletedTask;
+        };
         await _server.StartAsync();
         LogListening(logger, o.Host, o.Port);
     }
