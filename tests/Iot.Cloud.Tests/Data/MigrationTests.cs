@@ -1,0 +1,48 @@
+using Iot.Cloud.Data;
+using Iot.Testing.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Tests.Data;
+
+/// <summary>The schema comes from migrations (not EnsureCreated), on SQLite and on a real PostgreSQL, and matches the model.</summary>
+public sealed class MigrationTests
+{
+    private static async Task AssertMigratesAndWorks(CloudDb db)
+    {
+        await db.Database.MigrateAsync();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Model.GetEntityTypes().Any() && db.Database.HasPendingModelChanges(), "the model has changes no migration captures: add a migration");
+
+        var now = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+        db.DeadLetters.Add(new DeadLetter { ReceivedAt = now, Topic = "t", Reason = "r", Payload = [1, 2, 3], PayloadBytes = 3 });
+        db.Parties.Add(new Party { Id = "xinyu-property", Name = "昆明馨宇物业服务有限公司", Kind = "propertyCompany" });
+        await db.SaveChangesAsync();
+        var letter = await db.DeadLetters.SingleAsync(d => d.ReceivedAt >= now.AddHours(-1));
+        Assert.Equal([1, 2, 3], letter.Payload);
+        Assert.Equal("昆明馨宇物业服务有限公司", (await db.Parties.SingleAsync()).Name);
+    }
+
+    [Fact]
+    public async Task Migrations_apply_on_sqlite()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"iot-migrate-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var db = new SqliteCloudDb(new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={file};Pooling=false").Options);
+            await AssertMigratesAndWorks(db);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Migrations_apply_on_postgresql()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        var connection = await postgres.CreateDatabaseAsync("migrate");
+        await using var db = new PostgresCloudDb(new DbContextOptionsBuilder<PostgresCloudDb>().UseNpgsql(connection).Options);
+        await AssertMigratesAndWorks(db);
+    }
+}

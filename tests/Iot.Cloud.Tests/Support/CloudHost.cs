@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using Iot.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Iot.Cloud.Tests.Support;
+
+/// <summary>
+/// The real cloud service hosted in the test process, on real services: an external broker (a Mosquitto fixture),
+/// SQLite files in a data folder the test owns (so a second host on the same folder is a restart), and the
+/// sample site's manifests unless told otherwise.
+/// </summary>
+public sealed class CloudHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private CloudHost(WebApplicationFactory<Program> factory, string dataFolder)
+    {
+        _factory = factory;
+        DataFolder = dataFolder;
+        Http = factory.CreateClient();
+    }
+
+    /// <summary>An HTTP client for the API.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Where its SQLite files live.</summary>
+    public string DataFolder { get; }
+
+    /// <summary>Starts a cloud connected to the broker at <paramref name="brokerPort"/>.</summary>
+    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Broker:Mode"] = "External",
+            ["Broker:Host"] = "127.0.0.1",
+            ["Broker:Port"] = brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Broker:ClientId"] = clientId ?? "iot-cloud-test",
+            ["Broker:SharedGroup"] = "",
+            ["Database:Provider"] = "Sqlite",
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(dataFolder, "cloud.db")}",
+            ["TimeSeries:Backend"] = "Sqlite",
+            ["TimeSeries:SqlitePath"] = Path.Combine(dataFolder, "timeseries.db"),
+            ["Sites:Folder"] = RepoPaths.SampleSite,
+            ["Ingest:MaxBatchDelay"] = "00:00:00.010",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in all)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        var host = new CloudHost(factory, dataFolder);
+        return Task.FromResult(host);
+    }
+
+    /// <summary>GETs JSON from the API.</summary>
+    public async Task<T> GetAsync<T>(string path) =>
+        await Http.GetFromJsonAsync<T>(path, Json.Options) ?? throw new InvalidOperationException($"{path} returned null");
+
+    /// <summary>Polls <paramref name="condition"/> until it holds (no fixed sleeps), or fails after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// Waits until ingest has processed <paramref name="messages"/> messages since start. Stats are recorded last in
+    /// a batch, after the store and the database, so once they count a message all its effects are visible.
+    /// </summary>
+    public Task WaitProcessedAsync(long messages) =>
+        WaitUntilAsync(async () => (await GetAsync<Iot.Cloud.Ingest.IngestStatsView>("/api/ingest/stats")).MessagesSinceStart >= messages, $"{messages} messages processed");
+
+    /// <summary>Waits until the cloud reports ready (broker connected, stores reachable).</summary>
+    public Task WaitReadyAsync() => WaitUntilAsync(async () => (await Http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "cloud ready");
+
+    /// <summary>Stops the host (its hosted services stop cleanly).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    /// <summary>Resolves a service.</summary>
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+}
+
+/// <summary>JSON options matching the API's.</summary>
+public static class Json
+{
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+    };
+}
