@@ -130,7 +130,14 @@ public sealed partial class IngestBatch(
 
         var agentId = uplink.Agent.Value;
         var bootId = uplink.Boot.Value;
-        if (sequences.Observe(agentId, bootId, uplink.Seq, now) == SeqVerdict.Duplicate)
+        var verdict = sequences.Observe(agentId, bootId, uplink.Seq, now, out var lost);
+        if (lost > 0)
+        {
+            metrics.Lost.Add(lost);
+            LogLost(logger, lost, agentId, bootId);
+        }
+
+        if (verdict == SeqVerdict.Duplicate)
         {
             work.Duplicates++;
             metrics.Duplicates.Add(1);
@@ -284,6 +291,9 @@ public sealed partial class IngestBatch(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} messages of {Agent} boot {Boot} never arrived and are counted lost")]
+    private static partial void LogLost(ILogger logger, long count, string agent, string boot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placed {Count} held boot-relative readings of {Agent} boot {Boot}")]
     private static partial void LogPlaced(ILogger logger, int count, string agent, string boot);

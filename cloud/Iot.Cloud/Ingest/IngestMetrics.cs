@@ -13,16 +13,16 @@ public sealed class IngestMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
-        Messages = _meter.CreateCounter<long>("messages", description: "Messages received, by channel and outcome");
-        Readings = _meter.CreateCounter<long>("readings_stored", description: "Readings written to the time-series store");
-        Rejected = _meter.CreateCounter<long>("rejected", description: "Messages refused and dead-lettered");
-        Duplicates = _meter.CreateCounter<long>("duplicates", description: "Messages dropped as duplicates (agent, boot, seq)");
-        Lost = _meter.CreateCounter<long>("sequence_lost", description: "Sequence numbers given up on (data lost between agent and cloud)");
-        Unplaced = _meter.CreateCounter<long>("unplaced", description: "Boot-relative readings held until their boot is anchored");
-        BatchSize = _meter.CreateHistogram<int>("batch_messages", description: "Messages per processed batch");
-        Lag = _meter.CreateHistogram<double>("lag_seconds", unit: "s", description: "Arrival time minus reading time");
-        BatchDuration = _meter.CreateHistogram<double>("batch_seconds", unit: "s", description: "Time to validate, dedupe and store a batch");
-        _meter.CreateObservableGauge("queue_depth", () => inbox.Count, description: "Messages waiting for the processor");
+        Messages = _meter.CreateCounter<long>("iot.ingest.messages", description: "Messages received, by channel and outcome");
+        Readings = _meter.CreateCounter<long>("iot.ingest.readings_stored", description: "Readings written to the time-series store");
+        Rejected = _meter.CreateCounter<long>("iot.ingest.rejected", description: "Messages refused and dead-lettered");
+        Duplicates = _meter.CreateCounter<long>("iot.ingest.duplicates", description: "Messages dropped as duplicates (agent, boot, seq)");
+        Lost = _meter.CreateCounter<long>("iot.ingest.sequence_lost", description: "Sequence numbers given up on (data lost between agent and cloud)");
+        Unplaced = _meter.CreateCounter<long>("iot.ingest.unplaced", description: "Boot-relative readings held until their boot is anchored");
+        BatchSize = _meter.CreateHistogram<int>("iot.ingest.batch_messages", description: "Messages per processed batch");
+        Lag = _meter.CreateHistogram<double>("iot.ingest.lag", unit: "s", description: "Arrival time minus reading time");
+        BatchDuration = _meter.CreateHistogram<double>("iot.ingest.batch_duration", unit: "s", description: "Time to validate, dedupe and store a batch");
+        _meter.CreateObservableGauge("iot.ingest.queue_depth", () => inbox.Count, description: "Messages waiting for the processor");
     }
 
     public Counter<long> Messages { get; }

@@ -36,13 +36,15 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options)
         }
     }
 
-    /// <summary>Records a seq; the window must have been loaded.</summary>
-    public SeqVerdict Observe(string agent, string boot, long seq, DateTimeOffset now)
+    /// <summary>Records a seq; the window must have been loaded. <paramref name="lost"/> counts seqs given up on by this step.</summary>
+    public SeqVerdict Observe(string agent, string boot, long seq, DateTimeOffset now, out long lost)
     {
         var key = (agent, boot);
         var entry = _windows[key];
         Touch(entry);
+        var lostBefore = entry.Window.Lost;
         var verdict = entry.Window.Observe(seq);
+        lost = entry.Window.Lost - lostBefore;
         if (verdict == SeqVerdict.Duplicate)
         {
             entry.Duplicates++;

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using Iot.Cloud.TimeSeries;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Prometheus;
+using OpenTelemetry.Metrics;
 
 namespace Iot.Cloud.Operations;
 
@@ -17,6 +17,13 @@ public static class OperationsSetup
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddHealthChecks().AddCheck<TimeSeriesHealthCheck>("timeseries", tags: ["ready"]);
+
+        // Every meter of ours is named Iot.Cloud.*; exported for Prometheus at /metrics with the runtime and HTTP figures.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Iot.Cloud.*")
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
         return builder;
     }
 
@@ -27,7 +34,7 @@ public static class OperationsSetup
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReport.WriteAsync });
-        app.MapMetrics("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }

@@ -31,7 +31,7 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.All(new[] { "broker", "database", "timeseries", "ingest" }, name => Assert.Equal("Healthy", checks.GetProperty(name).GetProperty("status").GetString()));
 
         var metrics = await cloud.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        Assert.Contains("iot_cloud_ingest_queue_depth", metrics, StringComparison.Ordinal);
+        Assert.Contains("iot_ingest_queue_depth", metrics, StringComparison.Ordinal);
 
         var openapi = await cloud.Http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.Contains("/api/courtyards/{id}/latest", openapi, StringComparison.Ordinal);

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Iot.Testing;
+using Iot.Testing.Services;
+
+namespace Iot.Bench.Support;
+
+/// <summary>The real cloud service as its own process, configured through environment variables, stopped by pid.</summary>
+public sealed class CloudProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private CloudProcess(Process process, int httpPort, string folder)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        Folder = folder;
+    }
+
+    public HttpClient Http { get; }
+
+    public string Folder { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Starts the cloud built for <paramref name="configuration"/> with <paramref name="settings"/> (configuration keys).</summary>
+    public static async Task<CloudProcess> StartAsync(IDictionary<string, string> settings, string configuration = "Release")
+    {
+        var dll = RepoPaths.Of("cloud", "Iot.Cloud", "bin", configuration, "net10.0", "iot-cloud.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"build the cloud first: dotnet build -c {configuration} cloud/Iot.Cloud", dll);
+        }
+
+        var folder = ServiceProcess.TempFolder("bench-cloud");
+        var port = ServiceProcess.FreePort();
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        psi.ArgumentList.Add(dll);
+        psi.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "cloud.db")}";
+        psi.Environment["TimeSeries__SqlitePath"] = Path.Combine(folder, "timeseries.db");
+        psi.Environment["Sites__Folder"] = RepoPaths.SampleSite;
+        foreach (var (key, value) in settings)
+        {
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the cloud");
+        var log = Path.Combine(folder, "cloud.log");
+        _ = process.StandardOutput.BaseStream.CopyToAsync(File.Create(log));
+        _ = process.StandardError.BaseStream.CopyToAsync(File.Create(log + ".err"));
+        ServiceProcess.RecordPid(process.Id, "dotnet");
+        var cloud = new CloudProcess(process, port, folder);
+        await ServiceProcess.WaitUntilAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the cloud exited: {ServiceProcess.Tail(log)} {ServiceProcess.Tail(log + ".err")}");
+                }
+
+                try
+                {
+                    return (await cloud.Http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            "the cloud",
+            () => ServiceProcess.Tail(log));
+        return cloud;
+    }
+
+    /// <summary>Reads the ingest stats.</summary>
+    public async Task<IngestStats> StatsAsync() =>
+        await Http.GetFromJsonAsync<IngestStats>(new Uri("/api/ingest/stats", UriKind.Relative)) ?? throw new InvalidOperationException("no stats");
+
+    /// <summary>Total CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Resident memory in bytes.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await ServiceProcess.KillAsync(_process, hard: false);
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
+
+/// <summary>The part of /api/ingest/stats the bench reads.</summary>
+public sealed record IngestStats(long MessagesSinceStart, long ReadingsSinceStart, long RejectedSinceStart, long DuplicatesSinceStart, bool StoreFailing, string? StoreError);
