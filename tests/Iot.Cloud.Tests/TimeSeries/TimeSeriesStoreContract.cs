@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.DependencyInjection;
@@ -239,7 +239,11 @@ public abstract class TimeSeriesStoreContract : IDisposable
     protected abstract Dictionary<string, string?> FreshStoreSettings();
 
     /// <summary>A store built by AddTimeSeries from <see cref="FreshStoreSettings"/> plus <paramref name="settings"/>, initialized.</summary>
-    protected async Task<ITimeSeriesStore> NewStoreAsync(TimeProvider? time = null, params (string Key, string Value)[] settings)
+    protected async Task<ITimeSeriesStore> NewStoreAsync(TimeProvider? time = null, params (string Key, string Value)[] settings) =>
+        (await NewStoreWithMetersAsync(time, settings)).Store;
+
+    /// <summary>As <see cref="NewStoreAsync"/>, with the meter factory its metrics are on (metrics of parallel tests stay apart).</summary>
+    protected async Task<(ITimeSeriesStore Store, IMeterFactory Meters)> NewStoreWithMetersAsync(TimeProvider? time = null, params (string Key, string Value)[] settings)
     {
         var all = FreshStoreSettings();
         foreach (var (key, value) in settings)
@@ -251,7 +255,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
         _hosts.Add(host);
         var store = host.Services.GetRequiredService<ITimeSeriesStore>();
         await store.InitializeAsync(Ct);
-        return store;
+        return (store, host.Services.GetRequiredService<IMeterFactory>());
     }
 
     protected async Task<ITimeSeriesStore> StoreWithDataAsync()
@@ -260,8 +264,6 @@ public abstract class TimeSeriesStoreContract : IDisposable
         await store.WriteAsync(Data.Readings, Ct);
         return store;
     }
-
-    protected static string Setting(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     private static void AssertWindows(IReadOnlyList<SeriesPoint> expected, IReadOnlyList<SeriesPoint> actual)
     {
