@@ -179,6 +179,22 @@ public abstract class TimeSeriesStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_mixing_stored_and_new_readings_counts_only_the_new_ones()
+    {
+        var store = await StoreWithDataAsync();
+        var fresh = new StoredReading(Yikang12, A, Lamp, Quantity.Current, 0.60, Data.T.AddSeconds(70));
+
+        await store.WriteAsync([.. Data.Readings.Take(6), fresh, .. Data.Readings.Skip(6)], Ct);
+
+        AssertWindows(
+            [new SeriesPoint(Data.T.AddMinutes(1), (0.30 + 0.90 + 0.60) / 3, 0.30, 0.90, 3)],
+            await store.RangeAsync(A, Lamp, Data.T.AddMinutes(1), Data.T.AddMinutes(2), Resolution.Minute, Ct));
+        AssertWindows(
+            [new SeriesPoint(Data.T, (0.40 + 0.50 + 0.60 + 0.30 + 0.90 + 0.70 + 0.60) / 7, 0.30, 0.90, 7)],
+            await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(1), Resolution.Hour, Ct));
+    }
+
+    [Fact]
     public async Task Courtyards_and_agents_do_not_mix_even_with_the_same_sensor_id()
     {
         var store = await StoreWithDataAsync();
