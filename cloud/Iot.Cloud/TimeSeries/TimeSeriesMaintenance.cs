@@ -22,8 +22,9 @@ public sealed class TimeSeriesMaintenance(ITimeSeriesStore store, TimeProvider t
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await InitializeAsync(stoppingToken);
+        // The timer starts with the service, so the hourly rhythm does not depend on how long initializing took.
         using var timer = new PeriodicTimer(RetentionInterval, time);
+        await InitializeAsync(stoppingToken);
         do
         {
             try

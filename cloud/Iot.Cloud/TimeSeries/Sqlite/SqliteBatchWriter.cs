@@ -5,17 +5,21 @@ using Microsoft.Data.Sqlite;
 namespace Iot.Cloud.TimeSeries.Sqlite;
 
 /// <summary>
-/// The one writer connection with its prepared statements. A batch is one IMMEDIATE transaction: each reading is
-/// inserted (a re-write is ignored by the primary key), only newly inserted readings are folded into per-window
-/// aggregates in memory, and then each touched window is upserted once. Not thread-safe: the store serializes calls.
+/// The one writer connection with its prepared statements. A batch is one IMMEDIATE transaction: readings are
+/// inserted many rows per statement, and <c>ON CONFLICT DO NOTHING RETURNING</c> hands back exactly the rows that
+/// were new, so a re-written reading is never counted twice. Only those are folded into per-window aggregates in
+/// memory, and each touched window is then upserted once. Not thread-safe: the store serializes calls.
 /// </summary>
 internal sealed class SqliteBatchWriter : IDisposable
 {
+    // Several rows per statement cut per-statement overhead; beyond ~16 rows, binding many named parameters costs more (measured with bench/TimeSeries.Bench).
+    private const int RowsPerStatement = 16;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _upsertSeries;
-    private readonly SqliteCommand _insertRaw;
-    private readonly SqliteCommand _upsertMinute;
-    private readonly SqliteCommand _upsertHour;
+    private readonly Dictionary<int, SqliteCommand> _insertRaw = [];
+    private readonly Dictionary<int, SqliteCommand> _upsertMinute = [];
+    private readonly Dictionary<int, SqliteCommand> _upsertHour = [];
     private readonly Dictionary<(string Agent, string Sensor), SeriesRow> _series = [];
 
     public SqliteBatchWriter(string connectionString)
@@ -34,10 +38,7 @@ internal sealed class SqliteBatchWriter : IDisposable
             ON CONFLICT (agent, sensor) DO UPDATE SET courtyard = excluded.courtyard, quantity = excluded.quantity
             RETURNING id
             """,
-            "$agent", "$sensor", "$courtyard", "$quantity");
-        _insertRaw = Prepare("INSERT INTO raw (series, at, value) VALUES ($series, $at, $value) ON CONFLICT DO NOTHING", "$series", "$at", "$value");
-        _upsertMinute = PrepareAggregateUpsert("minute");
-        _upsertHour = PrepareAggregateUpsert("hour");
+            ["$agent", "$sensor", "$courtyard", "$quantity"]);
     }
 
     /// <summary>Stores a batch; returns how many readings were new.</summary>
@@ -50,30 +51,38 @@ internal sealed class SqliteBatchWriter : IDisposable
 
         using (var transaction = _connection.BeginTransaction(deferred: false))
         {
-            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_upsertSeries, _insertRaw, _upsertMinute, _upsertHour])
+            _upsertSeries.Transaction = transaction;
+            var rows = new (long Series, long At, double Value)[readings.Count];
+            for (var i = 0; i < rows.Length; i++)
             {
-                command.Transaction = transaction;
+                var reading = readings[i];
+                rows[i] = (SeriesId(reading, newSeries), TimeAlignment.ToMs(reading.At), reading.Value);
             }
 
-            foreach (var reading in readings)
+            for (var start = 0; start < rows.Length; start += RowsPerStatement)
             {
-                var series = SeriesId(reading, newSeries);
-                var at = TimeAlignment.ToMs(reading.At);
-                _insertRaw.Parameters[0].Value = series;
-                _insertRaw.Parameters[1].Value = at;
-                _insertRaw.Parameters[2].Value = reading.Value;
-                if (_insertRaw.ExecuteNonQuery() == 0)
+                var count = Math.Min(RowsPerStatement, rows.Length - start);
+                var insert = Statement(_insertRaw, count, InsertRawSql, 3, transaction);
+                for (var j = 0; j < count; j++)
                 {
-                    continue; // stored before: already counted in its windows
+                    var (series, at, value) = rows[start + j];
+                    insert.Parameters[(3 * j) + 0].Value = series;
+                    insert.Parameters[(3 * j) + 1].Value = at;
+                    insert.Parameters[(3 * j) + 2].Value = value;
                 }
 
-                inserted++;
-                CollectionsMarshal.GetValueRefOrAddDefault(minutes, (series, TimeAlignment.Floor(at, TimeAlignment.MinuteMs)), out _).Add(reading.Value);
-                CollectionsMarshal.GetValueRefOrAddDefault(hours, (series, TimeAlignment.Floor(at, TimeAlignment.HourMs)), out _).Add(reading.Value);
+                using var created = insert.ExecuteReader();
+                while (created.Read())
+                {
+                    var (series, at, value) = (created.GetInt64(0), created.GetInt64(1), created.GetDouble(2));
+                    inserted++;
+                    CollectionsMarshal.GetValueRefOrAddDefault(minutes, (series, TimeAlignment.Floor(at, TimeAlignment.MinuteMs)), out _).Add(value);
+                    CollectionsMarshal.GetValueRefOrAddDefault(hours, (series, TimeAlignment.Floor(at, TimeAlignment.HourMs)), out _).Add(value);
+                }
             }
 
-            Upsert(_upsertMinute, minutes);
-            Upsert(_upsertHour, hours);
+            Upsert(_upsertMinute, "minute", minutes, transaction);
+            Upsert(_upsertHour, "hour", hours, transaction);
             transaction.Commit();
         }
 
@@ -85,7 +94,6 @@ internal sealed class SqliteBatchWriter : IDisposable
 
         return inserted;
     }
-
     /// <summary>Deletes raw readings before <paramref name="rawCutoffMs"/> and windows starting before <paramref name="aggregateCutoffMs"/>.</summary>
     public (int Raw, int Minute, int Hour) DeleteBefore(long rawCutoffMs, long aggregateCutoffMs)
     {
@@ -109,24 +117,60 @@ internal sealed class SqliteBatchWriter : IDisposable
     public void Dispose()
     {
         _upsertSeries.Dispose();
-        _insertRaw.Dispose();
-        _upsertMinute.Dispose();
-        _upsertHour.Dispose();
+        foreach (var command in _insertRaw.Values.Concat(_upsertMinute.Values).Concat(_upsertHour.Values))
+        {
+            command.Dispose();
+        }
+
         _connection.Dispose();
     }
 
-    private static void Upsert(SqliteCommand command, Dictionary<(long Series, long Start), WindowAggregate> windows)
+    private static string InsertRawSql(string values) =>
+        $"INSERT INTO raw (series, at, value) VALUES {values} ON CONFLICT DO NOTHING RETURNING series, at, value";
+
+    private static Func<string, string> UpsertWindowSql(string table) => values =>
+        $"""
+        INSERT INTO {table} (series, start, count, sum, min, max) VALUES {values}
+        ON CONFLICT (series, start) DO UPDATE SET
+            count = count + excluded.count, sum = sum + excluded.sum,
+            min = min(min, excluded.min), max = max(max, excluded.max)
+        """;
+
+    private void Upsert(Dictionary<int, SqliteCommand> statements, string table, Dictionary<(long Series, long Start), WindowAggregate> windows, SqliteTransaction transaction)
     {
-        foreach (var ((series, start), aggregate) in windows)
+        var pending = windows.ToArray();
+        for (var start = 0; start < pending.Length; start += RowsPerStatement)
         {
-            command.Parameters[0].Value = series;
-            command.Parameters[1].Value = start;
-            command.Parameters[2].Value = aggregate.Count;
-            command.Parameters[3].Value = aggregate.Sum;
-            command.Parameters[4].Value = aggregate.Min;
-            command.Parameters[5].Value = aggregate.Max;
-            command.ExecuteNonQuery();
+            var count = Math.Min(RowsPerStatement, pending.Length - start);
+            var upsert = Statement(statements, count, UpsertWindowSql(table), 6, transaction);
+            for (var j = 0; j < count; j++)
+            {
+                var ((series, windowStart), aggregate) = pending[start + j];
+                upsert.Parameters[(6 * j) + 0].Value = series;
+                upsert.Parameters[(6 * j) + 1].Value = windowStart;
+                upsert.Parameters[(6 * j) + 2].Value = aggregate.Count;
+                upsert.Parameters[(6 * j) + 3].Value = aggregate.Sum;
+                upsert.Parameters[(6 * j) + 4].Value = aggregate.Min;
+                upsert.Parameters[(6 * j) + 5].Value = aggregate.Max;
+            }
+
+            upsert.ExecuteNonQuery();
         }
+    }
+
+    // One prepared statement per row count, made on first use and kept: a steady load uses the full-size one.
+    private SqliteCommand Statement(Dictionary<int, SqliteCommand> statements, int rows, Func<string, string> sql, int columns, SqliteTransaction transaction)
+    {
+        if (!statements.TryGetValue(rows, out var command))
+        {
+            var names = Enumerable.Range(0, rows * columns).Select(k => $"$p{k}").ToArray();
+            var values = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"({string.Join(", ", names.Skip(r * columns).Take(columns))})"));
+            command = Prepare(sql(values), names);
+            statements[rows] = command;
+        }
+
+        command.Transaction = transaction;
+        return command;
     }
 
     private long SeriesId(StoredReading reading, Dictionary<(string Agent, string Sensor), SeriesRow> newSeries)
@@ -148,16 +192,7 @@ internal sealed class SqliteBatchWriter : IDisposable
         return id;
     }
 
-    private SqliteCommand PrepareAggregateUpsert(string table) => Prepare(
-        $"""
-        INSERT INTO {table} (series, start, count, sum, min, max) VALUES ($series, $start, $count, $sum, $min, $max)
-        ON CONFLICT (series, start) DO UPDATE SET
-            count = count + excluded.count, sum = sum + excluded.sum,
-            min = min(min, excluded.min), max = max(max, excluded.max)
-        """,
-        "$series", "$start", "$count", "$sum", "$min", "$max");
-
-    private SqliteCommand Prepare(string sql, params string[] parameters)
+    private SqliteCommand Prepare(string sql, string[] parameters)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;

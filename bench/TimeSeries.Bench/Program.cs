@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using Iot.Cloud.TimeSeries;
+using Iot.Cloud.TimeSeries.Influx;
+using Iot.Cloud.TimeSeries.Sqlite;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
+using Iot.Testing.Services;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// Usage: dotnet run -c Release --project bench/TimeSeries.Bench [readings] [--influx http://host:8086]
+// Writes the same readings, in batches of 500, into a temporary SQLite file and into InfluxDB (a throwaway influxd on
+// loopback unless --influx is given), and prints readings/s per backend. Each backend stops after 60 s at the latest.
+const int BatchSize = 500;
+var limit = TimeSpan.FromSeconds(60);
+var count = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 200_000;
+var influxArg = Array.IndexOf(args, "--influx") is var i and >= 0 && i + 1 < args.Length ? new Uri(args[i + 1]) : null;
+
+var readings = Readings(count);
+var batches = readings.Chunk(BatchSize).ToArray();
+var warmUp = Readings(BatchSize * 10, TimeSpan.FromDays(2)).Chunk(BatchSize).ToArray();
+using var services = new ServiceCollection().AddMetrics().AddSingleton<TimeSeriesMetrics>().BuildServiceProvider();
+var metrics = services.GetRequiredService<TimeSeriesMetrics>();
+
+Console.WriteLine($"{count:N0} readings of {readings.Select(r => (r.Agent, r.Sensor)).Distinct().Count():N0} sensors, batches of {BatchSize}, {Environment.ProcessorCount} cores");
+Console.WriteLine();
+Console.WriteLine("| backend | readings | seconds | readings/s | bench process CPU s | readings per CPU s |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+
+var folder = Directory.CreateTempSubdirectory("iot-ts-bench-").FullName;
+try
+{
+    var sqliteOptions = new TimeSeriesOptions { SqlitePath = Path.Combine(folder, "timeseries.db") };
+    using (var sqlite = new SqliteTimeSeriesStore(sqliteOptions, metrics, NullLogger<SqliteTimeSeriesStore>.Instance))
+    {
+        await RunAsync("SQLite (WAL, synchronous=FULL)", sqlite);
+    }
+
+    await using var server = influxArg is null ? await InfluxServer.StartAsync() : null;
+    var influxOptions = new TimeSeriesOptions { Backend = TimeSeriesBackend.Influx, Influx = { Url = influxArg ?? server!.Url, Database = $"bench_{Environment.ProcessId}" } };
+    using var influx = new InfluxTimeSeriesStore(influxOptions, TimeProvider.System, metrics, NullLogger<InfluxTimeSeriesStore>.Instance);
+    await RunAsync($"InfluxDB {(influxArg is null ? "1.6.7 (local influxd)" : influxArg.ToString())}", influx);
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+async Task RunAsync(string name, ITimeSeriesStore store)
+{
+    using var stop = new CancellationTokenSource(limit);
+    await store.InitializeAsync(stop.Token);
+
+    // Warm-up (JIT, connection pools, series rows) with readings of two days earlier, not counted.
+    foreach (var batch in warmUp)
+    {
+        await store.WriteAsync(batch, stop.Token);
+    }
+    var written = 0;
+    var cpu = Environment.CpuUsage.TotalTime;
+    var clock = Stopwatch.StartNew();
+    try
+    {
+        foreach (var batch in batches)
+        {
+            await store.WriteAsync(batch, stop.Token);
+            written += batch.Length;
+        }
+    }
+    catch (OperationCanceledException)
+    {
+        // The time limit: report what was written until then.
+    }
+
+    var seconds = clock.Elapsed.TotalSeconds;
+
+    // CPU time of this process only (influxd's own work is not in it); it holds up better than wall time on a busy machine.
+    var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {written:N0} | {seconds:F1} | {written / seconds:N0} | {cpuSeconds:F1} | {written / cpuSeconds:N0} |"));
+}
+
+// 50 courtyards x 4 agents x 10 sensors, one reading per sensor per second, ending a minute ago.
+static List<StoredReading> Readings(int count, TimeSpan? earlier = null)
+{
+    var sensors = (
+        from c in Enumerable.Range(1, 50)
+        from a in Enumerable.Range(1, 4)
+        from s in Enumerable.Range(1, 10)
+        select (Courtyard: CourtyardId.Parse($"yikang-{c}"), Agent: AgentId.Parse($"yikang-{c}-{(char)('a' + a - 1)}"), Sensor: SensorId.Parse($"lamp-{s:00}.current"))).ToArray();
+    var start = DateTimeOffset.UtcNow.AddMinutes(-1).AddSeconds(-(count / sensors.Length) - 1) - (earlier ?? TimeSpan.Zero);
+    return [.. Enumerable.Range(0, count).Select(k =>
+    {
+        var (courtyard, agent, sensor) = sensors[k % sensors.Length];
+        return new StoredReading(courtyard, agent, sensor, Quantity.Current, (k % 1000) / 100.0, start.AddSeconds(k / sensors.Length));
+    })];
+}
