@@ -9,6 +9,7 @@ namespace Iot.Bench.Support;
 public sealed class CloudProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly List<(Task Copy, Stream File)> _logs = [];
 
     private CloudProcess(Process process, int httpPort, string folder)
     {
@@ -48,10 +49,14 @@ public sealed class CloudProcess : IAsyncDisposable
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the cloud");
         var log = Path.Combine(folder, "cloud.log");
-        _ = process.StandardOutput.BaseStream.CopyToAsync(File.Create(log));
-        _ = process.StandardError.BaseStream.CopyToAsync(File.Create(log + ".err"));
         ServiceProcess.RecordPid(process.Id, "dotnet");
         var cloud = new CloudProcess(process, port, folder);
+        foreach (var (stream, file) in new[] { (process.StandardOutput.BaseStream, log), (process.StandardError.BaseStream, log + ".err") })
+        {
+            var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, FileOptions.WriteThrough);
+            cloud._logs.Add((stream.CopyToAsync(output), output));
+        }
+
         await ServiceProcess.WaitUntilAsync(
             async () =>
             {
@@ -103,10 +108,16 @@ public sealed class CloudProcess : IAsyncDisposable
     {
         Http.Dispose();
         await ServiceProcess.KillAsync(_process, hard: false);
+        foreach (var (copy, file) in _logs)
+        {
+            await copy;
+            await file.DisposeAsync();
+        }
+
         _process.Dispose();
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            if (Environment.GetEnvironmentVariable("IOT_BENCH_KEEP") is null) { Directory.Delete(Folder, recursive: true); } else { Console.Error.WriteLine($"kept {Folder}"); }
         }
         catch (IOException)
         {

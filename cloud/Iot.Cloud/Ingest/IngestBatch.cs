@@ -37,7 +37,7 @@ public sealed partial class IngestBatch(
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var work = new Work();
-        var accepted = Accept(batch, now, work);
+        var accepted = Accept(batch, work);
 
         var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent.Value, a.Message.Boot.Value));
         await sequences.EnsureLoadedAsync(db, dataKeys, cancellationToken);
@@ -79,23 +79,22 @@ public sealed partial class IngestBatch(
     }
 
     // Topic, payload and registry checks. Anything refused becomes a dead letter with its reason.
-    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, DateTimeOffset now, Work work)
+    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, Work work)
     {
         var snapshot = registry.Current;
         var accepted = new List<Accepted>(batch.Count);
         foreach (var message in batch)
         {
-            if (!AgentTopic.TryParse(message.Topic, out var topic, out var topicProblem))
+            if (message.Check.Topic is not { } topic)
             {
-                work.DeadLetter(message, null, topicProblem!, options.Value.DeadLetterPayloadBytes);
+                work.DeadLetter(message, null, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
                 continue;
             }
 
-            var read = MessageReader.ReadUplink(topic, message.Payload, now);
-            metrics.Messages.Add(1, new KeyValuePair<string, object?>("channel", WireNames.Of(topic.Channel)), new KeyValuePair<string, object?>("outcome", read.IsValid ? "valid" : "rejected"));
-            if (read.Message is not { } uplink)
+            metrics.Messages.Add(1, new KeyValuePair<string, object?>("channel", WireNames.Of(topic.Channel)), new KeyValuePair<string, object?>("outcome", message.Check.Message is null ? "rejected" : "valid"));
+            if (message.Check.Message is not { } uplink)
             {
-                work.DeadLetter(message, topic.Agent.Value, read.Summary, options.Value.DeadLetterPayloadBytes);
+                work.DeadLetter(message, topic.Agent.Value, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
                 continue;
             }
 

@@ -27,7 +27,7 @@ public static class MessageReader
     /// <param name="topic">The parsed topic the message arrived on.</param>
     /// <param name="payload">The raw payload.</param>
     /// <param name="now">The reader's clock, for the future-time check.</param>
-    public static ReadResult<IUplinkMessage> ReadUplink(AgentTopic topic, ReadOnlySpan<byte> payload, DateTimeOffset now)
+    public static ReadResult<IUplinkMessage> ReadUplink(AgentTopic topic, ReadOnlyMemory<byte> payload, DateTimeOffset now)
     {
         ReadResult<IUplinkMessage> Up<T>(ReadResult<T> r)
             where T : class, IUplinkMessage
@@ -52,7 +52,7 @@ public static class MessageReader
     }
 
     /// <summary>Reads a <see cref="TelemetryBatch"/>.</summary>
-    public static ReadResult<TelemetryBatch> ReadTelemetry(ReadOnlySpan<byte> payload, DateTimeOffset now) =>
+    public static ReadResult<TelemetryBatch> ReadTelemetry(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         Read(payload, now, static (root, f) =>
         {
             var head = Header(root, f);
@@ -61,7 +61,7 @@ public static class MessageReader
         });
 
     /// <summary>Reads a <see cref="DeviceEvent"/>.</summary>
-    public static ReadResult<DeviceEvent> ReadEvent(ReadOnlySpan<byte> payload, DateTimeOffset now) =>
+    public static ReadResult<DeviceEvent> ReadEvent(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         Read(payload, now, static (root, f) =>
         {
             var head = Header(root, f);
@@ -77,7 +77,7 @@ public static class MessageReader
         });
 
     /// <summary>Reads an <see cref="AgentStatus"/>.</summary>
-    public static ReadResult<AgentStatus> ReadStatus(ReadOnlySpan<byte> payload, DateTimeOffset now) =>
+    public static ReadResult<AgentStatus> ReadStatus(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         Read(payload, now, static (root, f) =>
         {
             var head = Header(root, f);
@@ -96,7 +96,7 @@ public static class MessageReader
         });
 
     /// <summary>Reads a <see cref="CommandResult"/>.</summary>
-    public static ReadResult<CommandResult> ReadCommandResult(ReadOnlySpan<byte> payload, DateTimeOffset now) =>
+    public static ReadResult<CommandResult> ReadCommandResult(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         Read(payload, now, static (root, f) =>
         {
             var head = Header(root, f);
@@ -110,7 +110,7 @@ public static class MessageReader
         });
 
     /// <summary>Reads a <see cref="Command"/> (on the agent).</summary>
-    public static ReadResult<Command> ReadCommand(ReadOnlySpan<byte> payload, DateTimeOffset now) =>
+    public static ReadResult<Command> ReadCommand(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         Read(payload, now, static (root, f) =>
         {
             var v = f.Version(root, "$");
@@ -145,7 +145,7 @@ public static class MessageReader
     /// Reads a <see cref="DesiredConfig"/> (on the agent): the envelope, the manifest slice with every problem
     /// <see cref="SiteValidator.ValidateAgent"/> finds, and the hash, which must match the content.
     /// </summary>
-    public static ReadResult<DesiredConfig> ReadDesiredConfig(ReadOnlySpan<byte> payload, DateTimeOffset now) =>
+    public static ReadResult<DesiredConfig> ReadDesiredConfig(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
         Read(payload, now, static (root, f) =>
         {
             var v = f.Version(root, "$");
@@ -193,7 +193,7 @@ public static class MessageReader
                 : null;
         });
 
-    private static ReadResult<T> Read<T>(ReadOnlySpan<byte> payload, DateTimeOffset now, Func<JsonElement, FieldReader, T?> read)
+    private static ReadResult<T> Read<T>(ReadOnlyMemory<byte> payload, DateTimeOffset now, Func<JsonElement, FieldReader, T?> read)
         where T : class
     {
         var f = new FieldReader(now);
@@ -210,7 +210,7 @@ public static class MessageReader
         }
 
         // JsonDocument checks UTF-8 lazily, when a string is read; check it once, up front.
-        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
         {
             f.Add("$", "payload is not valid UTF-8");
             return ReadResult<T>.From(null, f.Problems);
@@ -219,7 +219,7 @@ public static class MessageReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(payload.ToArray(), DocumentOptions);
+            document = JsonDocument.Parse(payload, DocumentOptions);
         }
         catch (JsonException e)
         {

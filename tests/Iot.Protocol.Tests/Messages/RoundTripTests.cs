@@ -81,3 +81,34 @@ public class RoundTripTests
         Assert.Matches("^[0-9a-f]{64}$", ConfigHash.Of(a));
     }
 }
+
+public class UtcTimestampTests
+{
+    [Theory]
+    [InlineData("2026-11-29T13:05:09Z", "2026-11-29T13:05:09.000Z")]
+    [InlineData("2026-11-29T13:05:09.1Z", "2026-11-29T13:05:09.100Z")]
+    [InlineData("2026-11-29T13:05:09.123Z", "2026-11-29T13:05:09.123Z")]
+    [InlineData("2026-11-29T13:05:09.1234567Z", "2026-11-29T13:05:09.123Z")]
+    [InlineData("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999Z")]
+    public void Utc_times_with_any_fraction_parse(string text, string wire)
+    {
+        Assert.True(UtcTimestampConverter.TryParse(text, out var value, out var problem), problem);
+        Assert.Equal(TimeSpan.Zero, value.Offset);
+        Assert.Equal(wire, UtcTimestampConverter.ToWire(value));
+    }
+
+    [Theory]
+    [InlineData("2026-11-29T21:05:09+08:00")]
+    [InlineData("2026-11-29 13:05:09Z")]
+    [InlineData("2026-11-29T13:05:09.Z")]
+    [InlineData("2026-11-29T13:05:09.12345678Z")]
+    [InlineData("2025-02-29T13:05:09Z")]
+    [InlineData("2026-13-01T00:00:00Z")]
+    [InlineData("2026-11-29T24:00:00Z")]
+    [InlineData("2026-11-29T13:60:00Z")]
+    [InlineData("２０２６-11-29T13:05:09Z")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Anything_but_an_iso_utc_time_is_refused(string? text) =>
+        Assert.False(UtcTimestampConverter.TryParse(text, out _, out _));
+}
