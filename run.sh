@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Starts the whole system on embedded defaults, on this machine only:
+#   the cloud (MQTT broker on 127.0.0.1:1883, SQLite under ./data, web and API on http://127.0.0.1:5080)
+#   and the simulated fleet of the Yongchang sample site (the real edge agent code over simulated chips).
+# Ctrl-C stops everything. Overrides: IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+web_port=${IOT_WEB_PORT:-5080}
+broker_port=${IOT_BROKER_PORT:-1883}
+data=${IOT_DATA:-data}
+site=${IOT_SITE:-firmware-config/sites/yongchang}
+configuration=${IOT_CONFIGURATION:-Release}
+mkdir -p "$data/logs"
+
+if [ "${IOT_SKIP_BUILD:-0}" != 1 ]; then
+  echo "Building ($configuration)..."
+  dotnet build -c "$configuration" -nologo -v:q -clp:ErrorsOnly cloud/Iot.Cloud/Iot.Cloud.csproj
+  dotnet build -c "$configuration" -nologo -v:q -clp:ErrorsOnly edge/Iot.Edge/Iot.Edge.csproj
+fi
+
+cloud_pid=""
+fleet_pid=""
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  # The fleet first, so each agent publishes its clean 'offline' status while the broker is still up.
+  for pid in $fleet_pid $cloud_pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+# Each service runs under `exec` in a subshell, so $! is the program's own pid.
+( exec env \
+    Urls="http://127.0.0.1:$web_port" \
+    Broker__Mode=Embedded Broker__Host=127.0.0.1 Broker__Port="$broker_port" \
+    Database__ConnectionString="Data Source=$data/cloud.db" \
+    TimeSeries__SqlitePath="$data/timeseries.db" \
+    Sites__Folder="$site" \
+    dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
+cloud_pid=$!
+
+echo "Starting the cloud (log: $data/logs/cloud.log)..."
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null 2>&1 && break
+  if ! kill -0 "$cloud_pid" 2>/dev/null; then
+    echo "The cloud stopped while starting:"; tail -n 30 "$data/logs/cloud.log"; exit 1
+  fi
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null || { echo "The cloud did not become ready in 60 s:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
+
+( exec dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
+    --broker "127.0.0.1:$broker_port" --data "$data/edge" ) > "$data/logs/fleet.log" 2>&1 &
+fleet_pid=$!
+echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
+
+total=$(curl -sf "http://127.0.0.1:$web_port/api/agents" | grep -o '"id"' | wc -l)
+online=0
+for _ in $(seq 1 300); do
+  online=$(curl -sf "http://127.0.0.1:$web_port/api/agents?state=online" | grep -o '"id"' | wc -l || true)
+  [ "$online" -ge "$total" ] && break
+  kill -0 "$fleet_pid" 2>/dev/null || { echo "The fleet stopped:"; tail -n 30 "$data/logs/fleet.log"; exit 1; }
+  sleep 0.1
+done
+
+cat <<EOT
+
+  $online of $total courtyard agents online.
+
+  API and live data    http://127.0.0.1:$web_port/api/site
+                       http://127.0.0.1:$web_port/api/courtyards/yikang-1/latest
+                       http://127.0.0.1:$web_port/api/agents?state=online
+  Ingest and health    http://127.0.0.1:$web_port/api/ingest/stats   /readyz   /metrics
+  API description      http://127.0.0.1:$web_port/openapi/v1.json
+  MQTT broker          127.0.0.1:$broker_port   (mosquitto_sub -i watcher -h 127.0.0.1 -p $broker_port -t 'estate/#' -v)
+
+  Press Ctrl-C to stop.
+EOT
+
+# Run until Ctrl-C, or until either service stops on its own.
+while kill -0 "$cloud_pid" 2>/dev/null && kill -0 "$fleet_pid" 2>/dev/null; do sleep 1; done
+echo "A service stopped on its own; see $data/logs/."
+exit 1
