@@ -27,7 +27,14 @@ public sealed class DesiredConfigTests : IAsyncLifetime
         await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
         await cloud.WaitReadyAsync();
 
-        // A subscriber arriving later still receives every config: they are retained.
+        // Publishing may still be under way when the cloud is ready: first see all 115 arrive, live or retained...
+        await using (var first = await MqttTestClient.ConnectAsync(_broker.Host, _broker.Port))
+        {
+            await first.SubscribeAsync("estate/v1/+/+/+/config");
+            await CloudHost.WaitUntilAsync(() => Task.FromResult(first.Received.Select(m => m.Topic).Distinct().Count() == 115), "115 configs published");
+        }
+
+        // ...then a subscriber arriving later still receives every config: they are retained.
         await using var listener = await MqttTestClient.ConnectAsync(_broker.Host, _broker.Port);
         await listener.SubscribeAsync("estate/v1/+/+/+/config");
         var configs = await listener.WaitForCountAsync(m => m.Retained, 115);
