@@ -1,0 +1,94 @@
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Sites;
+
+namespace Iot.Cloud.Rules;
+
+/// <summary>Checks a rule before it is stored; each problem names the field.</summary>
+public static class RuleValidator
+{
+    private static readonly string[] Targets = ["streetlight", "gate", "drain", "charger", "agent", "device"];
+
+    public static IReadOnlyList<string> Problems(string key, string scope, string target, string fault, RuleKind kind, RuleParameters p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var problems = new List<string>();
+        if (IdentifierRules.SlugProblem(key, "key") is { } keyProblem)
+        {
+            problems.Add(keyProblem);
+        }
+
+        if (IdentifierRules.SlugProblem(fault, "fault") is { } faultProblem)
+        {
+            problems.Add(faultProblem);
+        }
+
+        if (scope != "site" && !(scope.StartsWith("block:", StringComparison.Ordinal) || scope.StartsWith("courtyard:", StringComparison.Ordinal)))
+        {
+            problems.Add($"scope '{scope}' must be 'site', 'block:{{id}}' or 'courtyard:{{id}}'");
+        }
+
+        if (!Targets.Contains(target))
+        {
+            problems.Add($"target '{target}' must be one of {string.Join(", ", Targets)}");
+        }
+
+        void Need(bool ok, string field, string why)
+        {
+            if (!ok)
+            {
+                problems.Add($"parameters.{field}: {why}");
+            }
+        }
+
+        var hasValues = p.Above is not null || p.Below is not null;
+        switch (kind)
+        {
+            case RuleKind.Threshold or RuleKind.TimeOfDay or RuleKind.RateOfRise:
+                Need(!string.IsNullOrEmpty(p.Signal), "signal", "is required (the sensor signal, e.g. current)");
+                Need(hasValues || p.Threshold is not null, "threshold", "give a manifest threshold name, or above/clearBelow (or below/clearAbove)");
+                Need(p.Above is null || p.ClearBelow is null || p.ClearBelow <= p.Above, "clearBelow", "must not exceed above (inverted threshold)");
+                Need(p.Below is null || p.ClearAbove is null || p.ClearAbove >= p.Below, "clearAbove", "must not be under below (inverted threshold)");
+                Need(p.Above is null || p.Below is null, "above", "give either above or below, not both");
+                if (p.Threshold is { } name && target is "streetlight" or "gate" or "drain" or "charger")
+                {
+                    var kindOf = WireNames.TryParse<DeviceKind>(target, out var dk) ? dk : DeviceKind.Streetlight;
+                    Need(DeviceCatalog.ThresholdsOf(kindOf).Any(t => t.Name == name), "threshold", $"'{name}' is not a threshold of a {target}");
+                }
+
+                if (kind == RuleKind.TimeOfDay)
+                {
+                    Need(p.When is "night" or "day", "when", "must be 'night' or 'day'");
+                }
+
+                if (kind == RuleKind.RateOfRise)
+                {
+                    Need(p.WindowMinutes is > 0 and <= 240, "windowMinutes", "must be between 0 and 240");
+                }
+
+                break;
+            case RuleKind.EdgeEvent:
+                Need(p.RaiseOn is { Count: > 0 }, "raiseOn", "needs at least one event kind");
+                foreach (var e in (p.RaiseOn ?? []).Concat(p.ClearOn ?? []))
+                {
+                    Need(WireNames.TryParse<EventKind>(e, out _), "raiseOn", $"'{e}' is not an event kind; known: {string.Join(", ", WireNames.All<EventKind>())}");
+                }
+
+                break;
+            case RuleKind.Offline:
+                Need(p.GraceSeconds is >= 0, "graceSeconds", "is required (0 or more)");
+                break;
+            case RuleKind.Stale:
+                Need(p.MissedSamples is >= 1, "missedSamples", "is required (1 or more)");
+                break;
+            case RuleKind.AgentHealth:
+                Need(p.Health is "outboxDropping" or "diskLow" or "clockUnsynced", "health", "must be outboxDropping, diskLow or clockUnsynced");
+                Need(p.Health is "outboxDropping" || p.Limit is > 0, "limit", "is required for diskLow (bytes) and clockUnsynced (hours)");
+                break;
+        }
+
+        Need(p.ForSeconds is null or >= 0, "forSeconds", "must be 0 or more");
+        Need(p.ClearForSeconds is null or >= 0, "clearForSeconds", "must be 0 or more");
+        return problems;
+    }
+}
