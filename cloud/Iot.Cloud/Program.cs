@@ -1,11 +1,17 @@
+using Iot.Cloud.Alerts;
 using Iot.Cloud.Broker;
 using Iot.Cloud.Config;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
+using Iot.Cloud.Notifications;
 using Iot.Cloud.Operations;
 using Iot.Cloud.Readings;
+using Iot.Cloud.Reports;
+using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
+using Iot.Cloud.Supervision;
 using Iot.Cloud.TimeSeries;
+using Iot.Cloud.WorkOrders;
 
 // appsettings.json comes from the build output; relative paths in settings (data/, the site folder) mean the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -15,6 +21,10 @@ builder.AddOperations();
 builder.AddDatabase();
 builder.AddTimeSeries();
 builder.AddSites();
+builder.AddNotifications();
+builder.AddAlerts();
+builder.AddWorkOrders();
+builder.AddRules();
 builder.AddBroker();
 builder.AddIngest();
 builder.AddDesiredConfig();
@@ -25,6 +35,12 @@ app.MapOperations();
 app.MapSitesApi();
 app.MapReadingsApi();
 app.MapIngestApi();
+app.MapAlertsApi();
+app.MapWorkOrdersApi();
+app.MapReportsApi();
+app.MapRulesApi();
+app.MapSupervisionApi();
+app.MapLiveApi();
 
 app.Run();
 

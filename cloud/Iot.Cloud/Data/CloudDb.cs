@@ -1,3 +1,8 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Audit;
+using Iot.Cloud.Notifications;
+using Iot.Cloud.Rules;
+using Iot.Cloud.WorkOrders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Data;
@@ -35,6 +40,26 @@ public abstract class CloudDb(DbContextOptions options) : DbContext(options)
     public DbSet<UnplacedReading> UnplacedReadings => Set<UnplacedReading>();
 
     public DbSet<CommandResultRecord> CommandResults => Set<CommandResultRecord>();
+
+    public DbSet<Rule> Rules => Set<Rule>();
+
+    public DbSet<RuleStateRecord> RuleStates => Set<RuleStateRecord>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+
+    public DbSet<WorkOrder> WorkOrders => Set<WorkOrder>();
+
+    public DbSet<WorkOrderComment> WorkOrderComments => Set<WorkOrderComment>();
+
+    public DbSet<WorkOrderAttachment> WorkOrderAttachments => Set<WorkOrderAttachment>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -89,6 +114,7 @@ public abstract class CloudDb(DbContextOptions options) : DbContext(options)
             e.ToTable("device_events");
             e.HasIndex(d => new { d.AgentId, d.BootId, d.Seq }).IsUnique();
             e.HasIndex(d => new { d.CourtyardId, d.At });
+            e.HasIndex(d => d.Evaluated);
         });
         modelBuilder.Entity<UnplacedReading>(e =>
         {
@@ -99,6 +125,85 @@ public abstract class CloudDb(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("command_results");
             e.HasIndex(c => c.CommandId);
+        });
+        OnWorkModelCreating(modelBuilder);
+    }
+
+    // Rules, alerts, work orders, audit and notifications.
+    private static void OnWorkModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Rule>(e =>
+        {
+            e.ToTable("rules");
+            e.Property(r => r.Kind).HasConversion<string>();
+            e.Property(r => r.Severity).HasConversion<string>();
+            e.HasIndex(r => new { r.Key, r.Scope, r.Version }).IsUnique();
+            e.Ignore(r => r.Parameters);
+        });
+        modelBuilder.Entity<RuleStateRecord>(e =>
+        {
+            e.ToTable("rule_states");
+            e.HasKey(r => new { r.RuleKey, r.Subject });
+        });
+        modelBuilder.Entity<Alert>(e =>
+        {
+            e.ToTable("alerts");
+            e.Property(a => a.Severity).HasConversion<string>();
+            e.Property(a => a.Status).HasConversion<string>();
+            e.Property(a => a.Version).IsConcurrencyToken();
+
+            // At most one alert not closed per rule and subject, whichever instance raises it.
+            e.HasIndex(a => new { a.RuleKey, a.Subject }).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
+            e.HasIndex(a => new { a.CourtyardId, a.Status });
+            e.HasIndex(a => a.WorkOrderId);
+        });
+        modelBuilder.Entity<AlertEvent>(e =>
+        {
+            e.ToTable("alert_events");
+            e.HasOne(a => a.Alert).WithMany().HasForeignKey(a => a.AlertId);
+            e.HasIndex(a => new { a.AlertId, a.At });
+        });
+        modelBuilder.Entity<MaintenanceWindow>(e =>
+        {
+            e.ToTable("maintenance_windows");
+            e.HasIndex(m => new { m.CourtyardId, m.Until });
+        });
+        modelBuilder.Entity<WorkOrder>(e =>
+        {
+            e.ToTable("work_orders");
+            e.Property(w => w.Severity).HasConversion<string>();
+            e.Property(w => w.Status).HasConversion<string>();
+            e.Property(w => w.Source).HasConversion<string>();
+            e.Property(w => w.Version).IsConcurrencyToken();
+            e.Ignore(w => w.IsOpen);
+
+            // At most one open work order per fault, whichever instance makes it.
+            e.HasIndex(w => new { w.Fault, w.Subject }).IsUnique().HasFilter("\"ClosedAt\" IS NULL AND \"CancelledAt\" IS NULL");
+            e.HasIndex(w => new { w.PartyId, w.Status });
+            e.HasIndex(w => w.CourtyardId);
+            e.HasIndex(w => w.CreatedAt);
+            e.HasIndex(w => w.TrackingCode).IsUnique();
+        });
+        modelBuilder.Entity<WorkOrderComment>(e =>
+        {
+            e.ToTable("work_order_comments");
+            e.HasIndex(c => c.WorkOrderId);
+        });
+        modelBuilder.Entity<WorkOrderAttachment>(e =>
+        {
+            e.ToTable("work_order_attachments");
+            e.HasIndex(a => a.WorkOrderId);
+        });
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasIndex(a => new { a.Entity, a.EntityId });
+            e.HasIndex(a => a.At);
+        });
+        modelBuilder.Entity<Notification>(e =>
+        {
+            e.ToTable("notifications");
+            e.HasIndex(n => new { n.DeliveredAt, n.FailedAt, n.NextAttemptAt });
         });
     }
 }

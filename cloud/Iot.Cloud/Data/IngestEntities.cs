@@ -124,6 +124,9 @@ public sealed class DeviceEventRecord
     public string? Reason { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }
+
+    /// <summary>Whether the rules have seen it; events are evaluated at least once, also across a restart.</summary>
+    public bool Evaluated { get; set; }
 }
 
 /// <summary>A boot-relative reading whose boot has no anchor yet; placed and stored once one arrives.</summary>

@@ -20,6 +20,7 @@ namespace Iot.Cloud.Ingest;
 /// </summary>
 public sealed partial class IngestBatch(
     SiteRegistry registry,
+    Rules.RuleInbox rules,
     SequenceTracker sequences,
     BootClock clock,
     ITimeSeriesStore store,
@@ -72,6 +73,8 @@ public sealed partial class IngestBatch(
             }
         }
 
+        // The rules see what was stored; if they fall behind, this waits (bounded hand-over).
+        await rules.PostAsync(new Rules.RuleInput(work.Readings, work.Events, work.Statuses), cancellationToken);
         metrics.BatchSize.Record(batch.Count);
         metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         metrics.Readings.Add(work.Readings.Count);

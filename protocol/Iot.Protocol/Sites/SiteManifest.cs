@@ -46,7 +46,16 @@ public enum PartyKind
 /// <param name="Name">Name in Chinese.</param>
 /// <param name="Kind">Company, owning unit or residents' committee.</param>
 /// <param name="Phone">Duty phone number, if published.</param>
-public sealed record PartyManifest(PartyId Id, string Name, PartyKind Kind, string? Phone = null);
+/// <param name="ServiceLevels">
+/// The service levels of the party's contract, by severity (<c>critical</c>, <c>major</c>, <c>minor</c>, <c>warning</c>):
+/// how soon a work order must be acknowledged and fixed. Severities left out take the cloud's defaults.
+/// </param>
+public sealed record PartyManifest(PartyId Id, string Name, PartyKind Kind, string? Phone = null, IReadOnlyDictionary<string, ServiceLevel>? ServiceLevels = null);
+
+/// <summary>How soon work of one severity must be acknowledged and fixed, in minutes from when the order is raised.</summary>
+/// <param name="AckMinutes">Time to acknowledge.</param>
+/// <param name="FixMinutes">Time to fix.</param>
+public sealed record ServiceLevel(double AckMinutes, double FixMinutes);
 
 /// <summary>
 /// One community (社区) of the site, in a file of its own: its residents' committee, its blocks (街区) and

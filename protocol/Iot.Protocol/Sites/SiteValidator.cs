@@ -50,6 +50,23 @@ public static partial class SiteValidator
             {
                 Add(siteFile, $"$.parties[{i}].id", $"duplicate party id '{site.Parties[i].Id}'");
             }
+
+            foreach (var (severity, level) in site.Parties[i].ServiceLevels ?? new Dictionary<string, ServiceLevel>())
+            {
+                var path = $"$.parties[{i}].serviceLevels.{severity}";
+                if (severity is not ("critical" or "major" or "minor" or "warning"))
+                {
+                    Add(siteFile, path, $"unknown severity '{severity}'; use critical, major, minor or warning");
+                }
+                else if (level is null || level.AckMinutes <= 0 || level.FixMinutes <= 0 || !double.IsFinite(level.AckMinutes) || !double.IsFinite(level.FixMinutes))
+                {
+                    Add(siteFile, path, "ackMinutes and fixMinutes must be positive numbers of minutes");
+                }
+                else if (level.AckMinutes > level.FixMinutes)
+                {
+                    Add(siteFile, path, $"acknowledging ({level.AckMinutes} min) cannot be due after fixing ({level.FixMinutes} min)");
+                }
+            }
         }
 
         if (site.Location.Lat is < -90 or > 90 || site.Location.Lon is < -180 or > 180)

@@ -188,3 +188,17 @@ public class ManifestValidatorTests
         return FirstAgent(community)["devices"]!.AsArray().Select((d, i) => (d, i)).First(p => p.d!["kind"]!.GetValue<string>() == "drain").i;
     }
 }
+
+public class ServiceLevelValidationTests
+{
+    private static SiteTexts WithLevels(string levels) =>
+        SiteTexts.Sample().EditSite(s => s["parties"]![0]!["serviceLevels"] = System.Text.Json.Nodes.JsonNode.Parse(levels));
+
+    [Fact]
+    public void Service_levels_with_an_unknown_severity_are_caught() =>
+        Assert.Contains(WithLevels("""{"urgent": {"ackMinutes": 5, "fixMinutes": 10}}""").Read().Problems, p => p.Path == "$.parties[0].serviceLevels.urgent" && p.Reason.Contains("unknown severity", StringComparison.Ordinal));
+
+    [Fact]
+    public void Acknowledging_due_after_fixing_is_caught() =>
+        Assert.Contains(WithLevels("""{"major": {"ackMinutes": 600, "fixMinutes": 60}}""").Read().Problems, p => p.Path == "$.parties[0].serviceLevels.major" && p.Reason.Contains("cannot be due after fixing", StringComparison.Ordinal));
+}

@@ -1,0 +1,160 @@
+using Iot.Cloud.Api;
+using Iot.Cloud.Data;
+using Iot.Cloud.Notifications;
+using Iot.Cloud.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Alerts;
+
+/// <summary>Alerts (list, detail with history, acknowledge, close) and maintenance windows.</summary>
+public static class AlertsApi
+{
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Alerts");
+        api.MapGet("/alerts", List);
+        api.MapGet("/alerts/{id:long}", Get);
+        api.MapPost("/alerts/{id:long}/acknowledge", Acknowledge);
+        api.MapPost("/alerts/{id:long}/close", Close);
+        api.MapGet("/maintenance", ListWindows);
+        api.MapPost("/maintenance", CreateWindow);
+        api.MapPost("/maintenance/{id:long}/end", EndWindow);
+        return app;
+    }
+
+    /// <summary><c>status</c>: <c>active</c> (default: not closed), <c>open</c>, <c>acknowledged</c>, <c>cleared</c>, <c>closed</c>, <c>all</c>.</summary>
+    private static async Task<Results<Ok<List<AlertView>>, ProblemHttpResult>> List(CloudDb db, string? status, string? courtyard, string? target, Severity? severity, int? limit, CancellationToken ct)
+    {
+        IQueryable<Alert> query = db.Alerts.AsNoTracking();
+        switch (status ?? "active")
+        {
+            case "active":
+                query = query.Where(a => a.ClosedAt == null);
+                break;
+            case "all":
+                break;
+            case var s when Enum.TryParse<AlertStatus>(s, ignoreCase: true, out var parsed):
+                query = query.Where(a => a.Status == parsed);
+                break;
+            default:
+                return Problems.Bad("status", "status is active, open, acknowledged, cleared, closed or all");
+        }
+
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Bad("limit", "limit is between 1 and 1000");
+        }
+
+        query = query.Where(a => (courtyard == null || a.CourtyardId == courtyard) && (target == null || a.Target == target) && (severity == null || a.Severity == severity));
+        var rows = await query.OrderByDescending(a => a.Id).Take(limit ?? 200).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(AlertView.Of).ToList());
+    }
+
+    private static async Task<Results<Ok<AlertDetail>, NotFound>> Get(long id, CloudDb db, CancellationToken ct)
+    {
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (alert is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var history = await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == id).OrderBy(e => e.Id)
+            .Select(e => new AlertHistoryView(e.At, e.Kind, e.By, e.Value, e.Note)).ToListAsync(ct);
+        return TypedResults.Ok(new AlertDetail(AlertView.Of(alert), history));
+    }
+
+    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Acknowledge(long id, NoteRequest? body, HttpContext http, CloudDb db, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    {
+        var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (alert is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (AlertService.Acknowledge(db, alert, Actor.Of(http), body?.Note, time.GetUtcNow()) is not { } change)
+        {
+            return Problems.Conflict($"alert {id} is {alert.Status.ToString().ToLowerInvariant()}; only an open alert can be acknowledged");
+        }
+
+        await db.SaveChangesAsync(ct);
+        notifier.Publish([change], []);
+        return TypedResults.Ok(AlertView.Of(alert));
+    }
+
+    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Close(long id, NoteRequest? body, HttpContext http, CloudDb db, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    {
+        var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (alert is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (alert.Status != AlertStatus.Cleared)
+        {
+            return Problems.Conflict($"alert {id} is {alert.Status.ToString().ToLowerInvariant()}; only a cleared alert can be closed (its condition must be gone)");
+        }
+
+        var change = AlertService.Close(db, alert, Actor.Of(http), body?.Note, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        notifier.Publish([change], []);
+        return TypedResults.Ok(AlertView.Of(alert));
+    }
+
+    private static async Task<Ok<List<MaintenanceWindow>>> ListWindows(CloudDb db, string? courtyard, bool? current, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(await db.MaintenanceWindows.AsNoTracking()
+            .Where(w => (courtyard == null || w.CourtyardId == courtyard) && (current != true || (w.From <= now && w.Until > now)))
+            .OrderByDescending(w => w.Id).Take(500).ToListAsync(ct));
+    }
+
+    private static async Task<Results<Created<MaintenanceWindow>, ProblemHttpResult>> CreateWindow(MaintenanceRequest body, HttpContext http, CloudDb db, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var from = body.From ?? now;
+        if (!await db.Courtyards.AnyAsync(c => c.Id == body.Courtyard, ct))
+        {
+            return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            return Problems.Bad("reason", "a maintenance window needs a reason (at most 500 characters)");
+        }
+
+        if (body.Until <= from || body.Until - from > TimeSpan.FromDays(30))
+        {
+            return Problems.Bad("until", "until must be after from, and at most 30 days later");
+        }
+
+        var window = new MaintenanceWindow { CourtyardId = body.Courtyard, Subject = body.Subject, From = from, Until = body.Until, Reason = body.Reason, CreatedBy = Actor.Of(http), CreatedAt = now };
+        db.MaintenanceWindows.Add(window);
+        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = window.CreatedBy, Entity = "maintenance", EntityId = body.Courtyard, Action = "created", Detail = $"{body.Subject ?? "whole courtyard"} {from:O} – {body.Until:O}: {body.Reason}" });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/maintenance/{window.Id}", window);
+    }
+
+    private static async Task<Results<Ok<MaintenanceWindow>, NotFound>> EndWindow(long id, HttpContext http, CloudDb db, TimeProvider time, CancellationToken ct)
+    {
+        var window = await db.MaintenanceWindows.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (window is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var now = time.GetUtcNow();
+        window.Until = window.Until > now ? now : window.Until;
+        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = Actor.Of(http), Entity = "maintenance", EntityId = window.CourtyardId, Action = "ended", Detail = $"window {id}" });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(window);
+    }
+}
+
+public sealed record NoteRequest(string? Note);
+
+public sealed record MaintenanceRequest(string Courtyard, string? Subject, DateTimeOffset? From, DateTimeOffset Until, string Reason);
+
+public sealed record AlertHistoryView(DateTimeOffset At, string Kind, string By, double? Value, string? Note);
+
+public sealed record AlertDetail(AlertView Alert, IReadOnlyList<AlertHistoryView> History);

@@ -1,0 +1,13 @@
+namespace Iot.Cloud.Alerts;
+
+/// <summary>Wires alerts.</summary>
+public static class AlertsSetup
+{
+    public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AlertService>();
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Iot.Cloud.Audit;
+
+/// <summary>
+/// One change made by a person or by the system: append-only, never updated or deleted. Every change to a work
+/// order, every alert acknowledgement, every rule edit and every safety reset lands here.
+/// </summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>The person (account name) or <c>system</c>.</summary>
+    public required string Actor { get; set; }
+
+    /// <summary><c>workOrder</c>, <c>alert</c>, <c>rule</c>, <c>outlet</c>, <c>maintenance</c>.</summary>
+    public required string Entity { get; set; }
+
+    public required string EntityId { get; set; }
+
+    /// <summary>What happened, e.g. <c>created</c>, <c>status:inProgress</c>, <c>assigned</c>, <c>escalated:1</c>.</summary>
+    public required string Action { get; set; }
+
+    /// <summary>Details as text (old and new value, reason, comment).</summary>
+    public string? Detail { get; set; }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
+using Iot.Cloud.WorkOrders;
+
+namespace Iot.Cloud.Notifications;
+
+/// <summary>
+/// Tells people about changes: every alert and work-order change goes to the live feed once saved; those worth a
+/// message are queued for the responsible party's webhook (in the same transaction as the change), and a work order
+/// escalated to the community is also queued for that community's residents' committee.
+/// </summary>
+public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Queues webhook messages for changes that deserve one (call before saving).</summary>
+    public void Queue(CloudDb db, IEnumerable<AlertChange> alerts, IEnumerable<WorkOrderChange> orders)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var now = time.GetUtcNow();
+        foreach (var change in alerts.Where(c => c.Notify))
+        {
+            Add(db, PartyOf(change.Alert.CourtyardId), $"alert.{change.Kind}", new { kind = $"alert.{change.Kind}", courtyard = CourtyardName(change.Alert.CourtyardId), alert = AlertView.Of(change.Alert) }, now);
+        }
+
+        foreach (var change in orders.Where(c => c.Notify))
+        {
+            var body = new { kind = $"workOrder.{change.Kind}", courtyard = CourtyardName(change.Order.CourtyardId), workOrder = WorkOrderView.Of(change.Order, now) };
+            Add(db, change.Order.PartyId, body.kind, body, now);
+            if (change.Kind == "escalated" && change.Order.EscalationLevel >= 2 && CommitteeOf(change.Order.CourtyardId) is { } committee && committee != change.Order.PartyId)
+            {
+                Add(db, committee, body.kind, body, now);
+            }
+        }
+    }
+
+    /// <summary>Pushes saved changes to connected consoles.</summary>
+    public void Publish(IEnumerable<AlertChange> alerts, IEnumerable<WorkOrderChange> orders)
+    {
+        var now = time.GetUtcNow();
+        foreach (var change in alerts)
+        {
+            feed.Publish(new LiveEvent("alert", change.Kind, change.Alert.Id, change.Alert.CourtyardId, PartyOf(change.Alert.CourtyardId), JsonSerializer.SerializeToElement(AlertView.Of(change.Alert), Json)));
+        }
+
+        foreach (var change in orders)
+        {
+            feed.Publish(new LiveEvent("workOrder", change.Kind, change.Order.Id, change.Order.CourtyardId, change.Order.PartyId, JsonSerializer.SerializeToElement(WorkOrderView.Of(change.Order, now), Json)));
+        }
+    }
+
+    private static void Add(CloudDb db, string party, string kind, object body, DateTimeOffset now) =>
+        db.Notifications.Add(new Notification { PartyId = party, Kind = kind, Body = JsonSerializer.Serialize(body, Json), CreatedAt = now, NextAttemptAt = now });
+
+    private string PartyOf(string courtyard) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Courtyard?.Responsible?.Value ?? "unknown";
+
+    private string? CommitteeOf(string courtyard) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Community?.ResidentsCommittee.Value;
+
+    private string CourtyardName(string courtyard) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Courtyard?.Name ?? courtyard;
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace Iot.Cloud.Notifications;
+
+/// <summary>Server-sent events at <c>/api/live</c>: alert and work-order changes as they are saved, plus a heartbeat.</summary>
+public static class LiveApi
+{
+    public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, string? courtyard, string? party, CancellationToken ct) =>
+        {
+            http.Response.ContentType = "text/event-stream; charset=utf-8";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            await http.Response.WriteAsync(": connected\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
+            var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+            try
+            {
+                await foreach (var change in feed.SubscribeAsync(ct))
+                {
+                    if ((courtyard is not null && change.CourtyardId != courtyard) || (party is not null && change.PartyId != party))
+                    {
+                        continue;
+                    }
+
+                    await http.Response.WriteAsync($"event: {change.Type}\ndata: {JsonSerializer.Serialize(change, options)}\n\n", ct);
+                    await http.Response.Body.FlushAsync(ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The console went away.
+            }
+        }).WithTags("Live").ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Iot.Cloud.Notifications;
+
+/// <summary>One change pushed to connected consoles.</summary>
+/// <param name="Type"><c>alert</c> or <c>workOrder</c>.</param>
+/// <param name="Kind">What happened (<c>raised</c>, <c>cleared</c>, <c>created</c>, <c>status</c>, ...).</param>
+/// <param name="Id">The alert's or order's id.</param>
+/// <param name="CourtyardId">Where, so each subscriber sees only what it may.</param>
+/// <param name="PartyId">Who answers for that courtyard.</param>
+/// <param name="Data">The alert or order as the API shows it.</param>
+public sealed record LiveEvent(string Type, string Kind, long Id, string CourtyardId, string PartyId, JsonElement Data);
+
+/// <summary>
+/// Broadcasts alert and work-order changes to connected staff consoles (server-sent events at <c>/api/live</c>).
+/// Each subscriber has a small bounded queue; a slow one loses the oldest events rather than slowing anyone down,
+/// and reloads from the API when it reconnects.
+/// </summary>
+public sealed class LiveFeed
+{
+    private readonly Lock _gate = new();
+    private readonly List<Channel<LiveEvent>> _subscribers = [];
+
+    /// <summary>Connected subscribers.</summary>
+    public int Subscribers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    public void Publish(LiveEvent change)
+    {
+        lock (_gate)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(change);
+            }
+        }
+    }
+
+    /// <summary>Subscribes until <paramref name="cancellationToken"/> fires.</summary>
+    public async IAsyncEnumerable<LiveEvent> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_gate)
+        {
+            _subscribers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return change;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _subscribers.Remove(channel);
+            }
+        }
+    }
+}

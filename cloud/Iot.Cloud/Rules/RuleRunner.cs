@@ -1,0 +1,231 @@
+using System.Text.Json;
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
+using Iot.Cloud.Notifications;
+using Iot.Cloud.Sites;
+using Iot.Cloud.TimeSeries;
+using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Rules;
+
+/// <summary>
+/// Runs the rules: takes what ingest stored, and the clock, through the <see cref="RuleEngine"/>; turns transitions into
+/// alerts, alerts into work orders, and sweeps deadlines (escalation, verification, auto-close). Every step is saved in
+/// one transaction with the rule states, then pushed to the live feed and queued for webhooks. One loop, one thread.
+/// </summary>
+public sealed partial class RuleRunner(
+    RuleInbox inbox,
+    SiteRegistry registry,
+    IServiceScopeFactory scopes,
+    AlertService alerts,
+    WorkOrderService orders,
+    ChangeNotifier notifier,
+    WebhookDispatcher webhooks,
+    ITimeSeriesStore store,
+    IOptions<RuleOptions> options,
+    TimeProvider time,
+    ILogger<RuleRunner> logger) : BackgroundService
+{
+    private RuleEngine? _engine;
+    private RuleSet _rules = RuleSet.Empty;
+    private volatile bool _rulesChanged = true;
+
+    /// <summary>Rules were edited: rebuild before the next evaluation.</summary>
+    public void RulesChanged() => _rulesChanged = true;
+
+    /// <summary>The engine's view of one rule for one subject (for the API).</summary>
+    public ConditionState? StateOf(string key, string subject) => _engine?.StateOf(key, subject);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        registry.Changed += _ => _rulesChanged = true;
+        await InitializeAsync(stoppingToken);
+        using var timer = new PeriodicTimer(options.Value.TickInterval, time);
+        var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        var read = inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.WhenAny(read, tick);
+                var inputs = new List<RuleInput>();
+                while (inputs.Count < 64 && inbox.Reader.TryRead(out var input))
+                {
+                    inputs.Add(input);
+                }
+
+                if (read.IsCompleted)
+                {
+                    read = inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                }
+
+                var ticked = tick.IsCompleted;
+                if (ticked)
+                {
+                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                }
+
+                await EvaluateAsync(inputs, ticked, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+            {
+                // Another instance won a race (unique open alert or order) or the database is away: start from what
+                // is saved. Conditions that still hold raise again with the next readings.
+                LogEvaluationFailed(logger, e.Message);
+                await InitializeAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Evaluates inputs (and the clock, when <paramref name="sweep"/>) and saves everything that follows.</summary>
+    public async Task EvaluateAsync(IReadOnlyList<RuleInput> inputs, bool sweep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (registry.Current is not { } site || _engine is null)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
+        if (_rulesChanged)
+        {
+            _rulesChanged = false;
+            _rules = RuleSet.Build(await RuleCatalog.CurrentAsync(db, cancellationToken), site);
+        }
+
+        var transitions = new List<RuleTransition>();
+        var events = new List<DeviceEventRecord>();
+        foreach (var input in inputs)
+        {
+            foreach (var (status, receivedAt) in input.Statuses)
+            {
+                transitions.AddRange(_engine.OnStatus(status, receivedAt, _rules, site));
+            }
+
+            transitions.AddRange(_engine.OnReadings(input.Readings, _rules, site));
+            foreach (var e in input.Events.OrderBy(e => e.At))
+            {
+                if (WireNames.TryParse<EventKind>(e.Kind, out var kind))
+                {
+                    transitions.AddRange(_engine.OnEvent(AgentId.Parse(e.AgentId), DeviceId.Parse(e.DeviceId), kind, e.Outlet, e.At, e.Value, _rules, site));
+                }
+
+                events.Add(e);
+            }
+        }
+
+        var now = time.GetUtcNow();
+        if (sweep)
+        {
+            transitions.AddRange(_engine.Tick(now, _rules, site));
+        }
+
+        var alertChanges = await alerts.ApplyAsync(db, transitions, cancellationToken);
+        if (sweep)
+        {
+            alertChanges.AddRange(await alerts.SweepAsync(db, cancellationToken));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var orderChanges = await orders.OnAlertChangesAsync(db, alertChanges, cancellationToken);
+        if (sweep)
+        {
+            orderChanges.AddRange(await orders.SweepAsync(db, HasRepairEvidenceAsync, cancellationToken));
+        }
+
+        await SaveStatesAsync(db, now, cancellationToken);
+        if (events.Count > 0)
+        {
+            var ids = events.Select(e => e.Id).ToList();
+            await db.DeviceEvents.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.Evaluated, true), cancellationToken);
+        }
+
+        notifier.Queue(db, alertChanges, orderChanges);
+        await db.SaveChangesAsync(cancellationToken);
+        notifier.Publish(alertChanges, orderChanges);
+        if (alertChanges.Any(c => c.Notify) || orderChanges.Any(c => c.Notify))
+        {
+            webhooks.Wake();
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
+        await RuleCatalog.SeedDefaultsAsync(db, time.GetUtcNow(), cancellationToken);
+        var site = registry.Current?.Site.Manifest ?? throw new InvalidOperationException("the site registry is not loaded");
+        var engine = new RuleEngine(new SunClock(site.Location.Lat, site.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone)));
+        engine.Load((await db.RuleStates.AsNoTracking().ToListAsync(cancellationToken))
+            .Select(s => (s.RuleKey, s.Subject, JsonSerializer.Deserialize<ConditionState>(s.StateJson, RuleEngine.StateJson)!)));
+        foreach (var p in await db.Presence.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            engine.Seed(p.AgentId, p.State == "online", p.Since);
+        }
+
+        // Events stored but not evaluated before a crash are evaluated first, in order.
+        var pending = await db.DeviceEvents.AsNoTracking().Where(e => !e.Evaluated).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        _engine = engine;
+        _rulesChanged = true;
+        if (pending.Count > 0)
+        {
+            await EvaluateAsync([new RuleInput([], pending, [])], sweep: false, cancellationToken);
+        }
+    }
+
+    private async Task SaveStatesAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var dirty = _engine!.TakeDirty();
+        if (dirty.Count == 0)
+        {
+            return;
+        }
+
+        var subjects = dirty.Select(d => d.Subject).Distinct().ToList();
+        var rows = await db.RuleStates.Where(r => subjects.Contains(r.Subject)).ToDictionaryAsync(r => (r.RuleKey, r.Subject), cancellationToken);
+        foreach (var (key, subject, state) in dirty)
+        {
+            var json = JsonSerializer.Serialize(state, RuleEngine.StateJson);
+            if (rows.TryGetValue((key, subject), out var row))
+            {
+                row.StateJson = json;
+                row.UpdatedAt = now;
+            }
+            else
+            {
+                db.RuleStates.Add(new RuleStateRecord { RuleKey = key, Subject = subject, StateJson = json, UpdatedAt = now });
+            }
+        }
+    }
+
+    // A lamp is repaired when it draws current at night after the fix; other faults when their alerts stay cleared.
+    private async Task<bool> HasRepairEvidenceAsync(WorkOrder order)
+    {
+        if (order.Fault != "lamp-out" || order.FixedAt is not { } fixedAt || registry.Current?.Site.Manifest is not { } site)
+        {
+            return true;
+        }
+
+        var parts = order.Subject.Split('/');
+        if (parts.Length < 2 || !AgentId.TryParse(parts[0], out var agent, out _) || !SensorId.TryParse($"{parts[1]}.current", out var sensor, out _))
+        {
+            return true;
+        }
+
+        var sun = new SunClock(site.Location.Lat, site.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone));
+        var points = await store.RangeAsync(agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Raw, CancellationToken.None);
+        return points.Any(p => p.Max > 0.1 && sun.IsNight(p.At, TimeSpan.Zero));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule evaluation failed ({Reason}); reloading rule state from the database")]
+    private static partial void LogEvaluationFailed(ILogger logger, string reason);
+}

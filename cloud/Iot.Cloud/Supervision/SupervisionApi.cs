@@ -1,0 +1,70 @@
+using Iot.Cloud.Api;
+using Iot.Cloud.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Supervision;
+
+/// <summary>The supervision record for any period, grouped by party, block, courtyard or device kind; as JSON or CSV.</summary>
+public static class SupervisionApi
+{
+    public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/supervision").WithTags("Supervision");
+        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, SupervisionGroup? groupBy, string? party, CancellationToken ct) =>
+        {
+            if (await LoadAsync(db, time, from, to, groupBy, party, ct) is not { } result)
+            {
+                return Problems.Bad("from/to", "from must be before to, at most 3 years apart");
+            }
+
+            return TypedResults.Ok(new SupervisionView(result.From, result.To, result.Group, result.Rows.Select(r => new NamedRow(result.Name(r.Key), r)).ToList()));
+        });
+        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, SupervisionGroup? groupBy, string? party, CancellationToken ct) =>
+        {
+            if (await LoadAsync(db, time, from, to, groupBy, party, ct) is not { } result)
+            {
+                return Problems.Bad("from/to", "from must be before to, at most 3 years apart");
+            }
+
+            var file = $"supervision-{result.Group.ToString().ToLowerInvariant()}-{result.From:yyyyMMdd}-{result.To:yyyyMMdd}.csv";
+            return TypedResults.File(SupervisionReport.ToCsv(result.Rows, result.Name), "text/csv; charset=utf-8", file);
+        });
+        return app;
+    }
+
+    private static async Task<Loaded?> LoadAsync(CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, SupervisionGroup? groupBy, string? party, CancellationToken ct)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        if (start >= end || end - start > TimeSpan.FromDays(1100))
+        {
+            return null;
+        }
+
+        var group = groupBy ?? SupervisionGroup.Party;
+        var orders = await db.WorkOrders.AsNoTracking().Where(w => w.CreatedAt >= start && w.CreatedAt < end && (party == null || w.PartyId == party)).ToListAsync(ct);
+        var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, ct);
+        var names = group switch
+        {
+            SupervisionGroup.Party => await db.Parties.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct),
+            SupervisionGroup.Block => await db.Blocks.AsNoTracking().ToDictionaryAsync(b => b.Id, b => b.Name, ct),
+            SupervisionGroup.Courtyard => courtyards.ToDictionary(c => c.Key, c => c.Value.Name),
+            _ => new Dictionary<string, string>(),
+        };
+        Func<WorkOrders.WorkOrder, string> key = group switch
+        {
+            SupervisionGroup.Party => o => o.PartyId,
+            SupervisionGroup.Block => o => courtyards.TryGetValue(o.CourtyardId, out var c) ? c.BlockId : "unknown",
+            SupervisionGroup.Courtyard => o => o.CourtyardId,
+            _ => o => o.Target,
+        };
+        return new Loaded(start, end, group, SupervisionReport.Compute(orders, key, end), k => names.GetValueOrDefault(k, k));
+    }
+
+    private sealed record Loaded(DateTimeOffset From, DateTimeOffset To, SupervisionGroup Group, List<SupervisionRow> Rows, Func<string, string> Name);
+}
+
+public sealed record NamedRow(string Name, SupervisionRow Figures);
+
+public sealed record SupervisionView(DateTimeOffset From, DateTimeOffset To, SupervisionGroup GroupBy, IReadOnlyList<NamedRow> Rows);

@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Audit;
+using Iot.Cloud.Data;
+using Iot.Cloud.Rules;
+using Iot.Cloud.Sites;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Sites;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.WorkOrders;
+
+/// <summary>
+/// Work orders: made from alerts by policy (or by staff and residents), routed to the party responsible for the
+/// courtyard, due by that party's service levels, moved through their statuses with every change in the audit log,
+/// escalated when overdue, verified by telemetry after repair, and reopened when the fault comes back within a week.
+/// Callers save the context.
+/// </summary>
+public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOptions> options, SiteRegistry registry)
+{
+    private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+    /// <summary>Reacts to alert changes: a raise whose policy says "at once" gets its work order now.</summary>
+    public async Task<List<WorkOrderChange>> OnAlertChangesAsync(CloudDb db, IEnumerable<AlertChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(changes);
+        var result = new List<WorkOrderChange>();
+        foreach (var change in changes.Where(c => c.Kind is "raised" or "reraised" or "unsilenced"))
+        {
+            if (await EnsureOrderAsync(db, change.Alert, cancellationToken) is { } made)
+            {
+                result.Add(made);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Periodic work: alerts that lasted long enough, overdue escalation, verification of repairs.</summary>
+    public async Task<List<WorkOrderChange>> SweepAsync(CloudDb db, Func<WorkOrder, Task<bool>> evidence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(evidence);
+        var result = new List<WorkOrderChange>();
+        var now = time.GetUtcNow();
+
+        var waiting = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.WorkOrderId == null && !a.Silenced && a.Status != AlertStatus.Cleared).ToListAsync(cancellationToken);
+        foreach (var alert in waiting)
+        {
+            if (await EnsureOrderAsync(db, alert, cancellationToken) is { } made)
+            {
+                result.Add(made);
+            }
+        }
+
+        var open = await db.Set<WorkOrder>().Where(w => w.ClosedAt == null && w.CancelledAt == null).ToListAsync(cancellationToken);
+        foreach (var order in open.Where(w => w.Status is not (WorkOrderStatus.Fixed or WorkOrderStatus.Verified)))
+        {
+            var level = EscalationDue(order, now);
+            if (level > order.EscalationLevel)
+            {
+                order.EscalationLevel = level;
+                order.EscalatedAt = now;
+                order.Version++;
+                Audit(db, order, "system", now, $"escalated:{level}", level == 1 ? "overdue: escalated to the party's supervisor" : "long overdue: escalated to the community");
+                result.Add(new WorkOrderChange(order, "escalated", Notify: true));
+            }
+        }
+
+        foreach (var order in open.Where(w => w.Status == WorkOrderStatus.Fixed && w.Source == WorkOrderSource.Alert))
+        {
+            if (await VerifyAsync(db, order, now, evidence, cancellationToken) is { } verified)
+            {
+                result.AddRange(verified);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Opens a work order by hand (staff) or from a resident report; saved at once so it has its number.</summary>
+    public async Task<WorkOrderChange> CreateAsync(CloudDb db, WorkOrderSource source, string courtyardId, string target, string? subject, string fault, Severity severity, string title, string? description, string by, string? reporterPhone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var now = time.GetUtcNow();
+        var courtyard = Courtyard(courtyardId);
+        var order = NewOrder(source, courtyard, target, subject ?? $"{courtyardId}/{WireNames.Of(source)}-{Code(6).ToLowerInvariant()}", fault, severity, title, description, by, now);
+        order.ReporterPhone = reporterPhone;
+        order.TrackingCode = source == WorkOrderSource.Resident ? Code(8) : null;
+        await AddAsync(db, order, cancellationToken);
+        Audit(db, order, by, now, "created", $"{WireNames.Of(source)}: {title}");
+        return new WorkOrderChange(order, "created", Notify: true);
+    }
+
+    /// <summary>Moves an order to <paramref name="to"/>, if allowed; returns a reason when it is not.</summary>
+    public (WorkOrderChange? Change, string? Refusal) Transition(CloudDb db, WorkOrder order, WorkOrderStatus to, string by, string? note, string? assignee = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        if (!WorkOrderTransitions.IsAllowed(order.Status, to))
+        {
+            return (null, $"a work order that is {WireNames.Of(order.Status)} cannot become {WireNames.Of(to)}; allowed: {string.Join(", ", WorkOrderTransitions.From(order.Status).Select(WireNames.Of))}");
+        }
+
+        if (to == WorkOrderStatus.Cancelled && string.IsNullOrWhiteSpace(note))
+        {
+            return (null, "cancelling needs a reason");
+        }
+
+        if (to == WorkOrderStatus.Assigned && string.IsNullOrWhiteSpace(assignee))
+        {
+            return (null, "assigning needs the person to assign to");
+        }
+
+        var now = time.GetUtcNow();
+        var from = order.Status;
+        order.Status = to;
+        order.Version++;
+        order.AcknowledgedAt ??= to is WorkOrderStatus.Assigned or WorkOrderStatus.InProgress or WorkOrderStatus.WaitingForParts or WorkOrderStatus.Fixed ? now : null;
+        switch (to)
+        {
+            case WorkOrderStatus.Assigned:
+                order.AssignedTo = assignee;
+                break;
+            case WorkOrderStatus.InProgress when order.AssignedTo is null:
+                order.AssignedTo = by;
+                break;
+            case WorkOrderStatus.Fixed:
+                order.FixedAt = now;
+                break;
+            case WorkOrderStatus.Verified:
+                order.VerifiedAt = now;
+                order.VerifiedBy = by;
+                break;
+            case WorkOrderStatus.Closed:
+                order.ClosedAt = now;
+                break;
+            case WorkOrderStatus.Cancelled:
+                order.CancelledAt = now;
+                order.CancelReason = note;
+                break;
+        }
+
+        Audit(db, order, by, now, $"status:{WireNames.Of(to)}", $"{WireNames.Of(from)} → {WireNames.Of(to)}{(assignee is null ? string.Empty : $" ({assignee})")}{(note is null ? string.Empty : $": {note}")}");
+        return (new WorkOrderChange(order, "status", Notify: to is WorkOrderStatus.Assigned or WorkOrderStatus.Closed or WorkOrderStatus.Cancelled), null);
+    }
+
+    /// <summary>Adds a comment.</summary>
+    public WorkOrderChange Comment(CloudDb db, WorkOrder order, string by, string text)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        var now = time.GetUtcNow();
+        db.Set<WorkOrderComment>().Add(new WorkOrderComment { WorkOrderId = order.Id, At = now, By = by, Text = text });
+        Audit(db, order, by, now, "comment", text);
+        return new WorkOrderChange(order, "comment", Notify: false);
+    }
+
+    /// <summary>Which escalation level an open order has reached: 1 past a due time (the party's supervisor), 2 past twice the allowed time (the community).</summary>
+    public static int EscalationDue(WorkOrder order, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var fixAllowed = order.FixDueAt - order.CreatedAt;
+        var ackAllowed = order.AckDueAt - order.CreatedAt;
+        var unacknowledged = order.AcknowledgedAt is null;
+        if (now > order.FixDueAt + fixAllowed || (unacknowledged && now > order.AckDueAt + ackAllowed))
+        {
+            return 2;
+        }
+
+        return now > order.FixDueAt || (unacknowledged && now > order.AckDueAt) ? 1 : 0;
+    }
+
+    // The work order for an alert: attach to the fault's open order, reopen a recently closed one, or make one.
+    private async Task<WorkOrderChange?> EnsureOrderAsync(CloudDb db, Alert alert, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (alert.WorkOrderId is not null || alert.Silenced || alert.Status is AlertStatus.Cleared or AlertStatus.Closed
+            || !options.Value.CreateAfter.TryGetValue(alert.Severity, out var after) || now - alert.RaisedAt < after)
+        {
+            return null;
+        }
+
+        var orders = db.Set<WorkOrder>();
+        var open = orders.Local.FirstOrDefault(w => w.Fault == alert.Fault && w.Subject == alert.Subject && w.IsOpen)
+            ?? await orders.FirstOrDefaultAsync(w => w.Fault == alert.Fault && w.Subject == alert.Subject && w.ClosedAt == null && w.CancelledAt == null, cancellationToken);
+        if (open is not null)
+        {
+            alert.WorkOrderId = open.Id;
+            alert.Version++;
+            Audit(db, open, "system", now, "alert-attached", $"alert {alert.Id} ({alert.Title}) attached");
+            return new WorkOrderChange(open, "attached", Notify: false);
+        }
+
+        var reopenAfter = now - options.Value.ReopenWithin;
+        var recent = await orders.Where(w => w.Fault == alert.Fault && w.Subject == alert.Subject && w.ClosedAt != null && w.ClosedAt >= reopenAfter)
+            .OrderByDescending(w => w.ClosedAt).FirstOrDefaultAsync(cancellationToken);
+        if (recent is not null)
+        {
+            var level = ServiceLevelFor(recent.PartyId, alert.Severity);
+            recent.Status = recent.AssignedTo is null ? WorkOrderStatus.New : WorkOrderStatus.Assigned;
+            recent.ClosedAt = null;
+            recent.FixedAt = null;
+            recent.VerifiedAt = null;
+            recent.VerifiedBy = null;
+            recent.AcknowledgedAt = null;
+            recent.ReopenCount++;
+            recent.ReopenedAt = now;
+            recent.EscalationLevel = 0;
+            recent.AckDueAt = now.AddMinutes(level.AckMinutes);
+            recent.FixDueAt = now.AddMinutes(level.FixMinutes);
+            recent.Version++;
+            alert.WorkOrderId = recent.Id;
+            alert.Version++;
+            Audit(db, recent, "system", now, "reopened", $"the fault came back ({alert.Title}); reopened {recent.ReopenCount} time(s)");
+            return new WorkOrderChange(recent, "reopened", Notify: true);
+        }
+
+        var courtyard = Courtyard(alert.CourtyardId);
+        var order = NewOrder(WorkOrderSource.Alert, courtyard, alert.Target, alert.Subject, alert.Fault, alert.Severity, alert.Title, DescribeAlert(alert), "system", now);
+        await AddAsync(db, order, cancellationToken);
+        alert.WorkOrderId = order.Id;
+        alert.Version++;
+        Audit(db, order, "system", now, "created", $"from alert {alert.Id}: {alert.Title}");
+        return new WorkOrderChange(order, "created", Notify: true);
+    }
+
+    // After a repair: the fault's alerts are all cleared and have stayed so; where telemetry can prove the repair
+    // (a lamp drawing current again at night), it must.
+    private async Task<List<WorkOrderChange>?> VerifyAsync(CloudDb db, WorkOrder order, DateTimeOffset now, Func<WorkOrder, Task<bool>> evidence, CancellationToken cancellationToken)
+    {
+        var alerts = await db.Set<Alert>().Where(a => a.WorkOrderId == order.Id && a.ClosedAt == null).ToListAsync(cancellationToken);
+        if (alerts.Any(a => a.Status != AlertStatus.Cleared && a.LastRaisedAt > order.FixedAt))
+        {
+            var (back, _) = Transition(db, order, WorkOrderStatus.InProgress, "system", "the fault is still present after the repair");
+            return back is null ? null : [back];
+        }
+
+        var lastClear = alerts.Select(a => a.ClearedAt ?? DateTimeOffset.MinValue).DefaultIfEmpty(order.FixedAt!.Value).Max();
+        if (alerts.Any(a => a.Status != AlertStatus.Cleared) || now - Max(lastClear, order.FixedAt!.Value) < options.Value.VerifyQuiet || !await evidence(order))
+        {
+            return null;
+        }
+
+        var (verified, _) = Transition(db, order, WorkOrderStatus.Verified, "system", "verified by telemetry");
+        var (closed, _) = Transition(db, order, WorkOrderStatus.Closed, "system", null);
+        foreach (var alert in alerts)
+        {
+            AlertService.Close(db, alert, "system", $"work order {order.Number} closed", now);
+        }
+
+        return [verified!, closed!];
+    }
+
+    // Saved at once: the order's id is its number, and the unique index on (fault, subject) for open orders
+    // refuses a second one made at the same moment by another cloud instance.
+    private static async Task AddAsync(CloudDb db, WorkOrder order, CancellationToken cancellationToken)
+    {
+        db.Set<WorkOrder>().Add(order);
+        await db.SaveChangesAsync(cancellationToken);
+        order.Number = string.Create(CultureInfo.InvariantCulture, $"WO-{order.CreatedAt:yyyyMMdd}-{order.Id:D5}");
+    }
+
+    private WorkOrder NewOrder(WorkOrderSource source, CourtyardManifest courtyard, string target, string subject, string fault, Severity severity, string title, string? description, string by, DateTimeOffset now)
+    {
+        var party = courtyard.Responsible?.Value ?? throw new InvalidOperationException($"courtyard {courtyard.Id} has no responsible party");
+        var level = ServiceLevelFor(party, severity);
+        return new WorkOrder
+        {
+            Number = string.Empty, Source = source, Status = WorkOrderStatus.New, CourtyardId = courtyard.Id.Value, PartyId = party, Fault = fault,
+            Subject = subject, Target = target, Severity = severity, Title = title, Description = description, CreatedAt = now, CreatedBy = by,
+            AckDueAt = now.AddMinutes(level.AckMinutes), FixDueAt = now.AddMinutes(level.FixMinutes),
+        };
+    }
+
+    /// <summary>The party's contract level for a severity, else the default.</summary>
+    public ServiceLevel ServiceLevelFor(string partyId, Severity severity)
+    {
+        var party = registry.Current?.Site.Manifest.Parties.FirstOrDefault(p => p.Id.Value == partyId);
+        return party?.ServiceLevels?.TryGetValue(WireNames.Of(severity), out var level) == true && level is not null
+            ? level
+            : options.Value.DefaultServiceLevels[severity];
+    }
+
+    private CourtyardManifest Courtyard(string id) =>
+        registry.Current?.Site.Courtyards.Select(c => c.Courtyard).FirstOrDefault(c => c.Id.Value == id)
+            ?? throw new InvalidOperationException($"unknown courtyard '{id}'");
+
+    private static string DescribeAlert(Alert alert) =>
+        string.Create(CultureInfo.InvariantCulture, $"{alert.Title} — {alert.Subject}{(alert.Value is { } v ? $", value {v:0.###}" : string.Empty)}, raised {alert.RaisedAt:yyyy-MM-dd HH:mm} UTC");
+
+    private static string Code(int length) => string.Create(length, 0, (span, _) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+        {
+            span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        }
+    });
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static void Audit(CloudDb db, WorkOrder order, string by, DateTimeOffset at, string action, string? detail) =>
+        db.Set<AuditEntry>().Add(new AuditEntry { At = at, Actor = by, Entity = "workOrder", EntityId = order.Id.ToString(CultureInfo.InvariantCulture), Action = action, Detail = detail });
+}

@@ -1,0 +1,190 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Api;
+using Iot.Cloud.Data;
+using Iot.Cloud.Notifications;
+using Iot.Cloud.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.WorkOrders;
+
+/// <summary>Work orders: queue, detail with audit trail, manual orders, status changes, comments and photos.</summary>
+public static class WorkOrdersApi
+{
+    /// <summary>Largest photo accepted.</summary>
+    public const int MaxPhotoBytes = 5 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapWorkOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/work-orders").WithTags("Work orders");
+        api.MapGet("/", List);
+        api.MapGet("/{id:long}", Get);
+        api.MapPost("/", Create);
+        api.MapPost("/{id:long}/status", ChangeStatus);
+        api.MapPost("/{id:long}/comments", AddComment);
+        api.MapPost("/{id:long}/photos", AddPhoto).DisableAntiforgery();
+        api.MapGet("/{id:long}/photos/{photo:long}", GetPhoto);
+        return app;
+    }
+
+    private static async Task<Results<Ok<List<WorkOrderView>>, ProblemHttpResult>> List(
+        CloudDb db, TimeProvider time, WorkOrderStatus? status, string? party, string? courtyard, string? assignedTo, bool? open, bool? overdue, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Bad("limit", "limit is between 1 and 1000");
+        }
+
+        var now = time.GetUtcNow();
+        var rows = await db.WorkOrders.AsNoTracking()
+            .Where(w => (status == null || w.Status == status) && (party == null || w.PartyId == party) && (courtyard == null || w.CourtyardId == courtyard)
+                && (assignedTo == null || w.AssignedTo == assignedTo) && (open != true || (w.ClosedAt == null && w.CancelledAt == null)))
+            .OrderByDescending(w => w.Id).Take(limit ?? 200).ToListAsync(ct);
+        var views = rows.Select(w => WorkOrderView.Of(w, now));
+        return TypedResults.Ok((overdue == true ? views.Where(v => v.Overdue) : views).ToList());
+    }
+
+    private static async Task<Results<Ok<WorkOrderDetail>, NotFound>> Get(long id, CloudDb db, TimeProvider time, CancellationToken ct)
+    {
+        var order = await db.WorkOrders.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(new WorkOrderDetail(
+            WorkOrderView.Of(order, time.GetUtcNow()),
+            (await db.Alerts.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).ToListAsync(ct)).Select(AlertView.Of).ToList(),
+            await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderBy(c => c.Id).Select(c => new CommentView(c.Id, c.At, c.By, c.Text)).ToListAsync(ct),
+            await db.WorkOrderAttachments.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).Select(a => new PhotoView(a.Id, a.At, a.By, a.ContentType, a.FileName, a.Content.Length)).ToListAsync(ct),
+            await db.AuditLog.AsNoTracking().Where(a => a.Entity == "workOrder" && a.EntityId == key).OrderBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(ct),
+            WorkOrderTransitions.From(order.Status)));
+    }
+
+    private static async Task<Results<Created<WorkOrderView>, ProblemHttpResult>> Create(CreateWorkOrderRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    {
+        if (!await db.Courtyards.AnyAsync(c => c.Id == body.Courtyard, ct))
+        {
+            return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Title) || body.Title.Length > 200 || body.Description?.Length > 4000)
+        {
+            return Problems.Bad("title", "a title (at most 200 characters) is required; a description is at most 4000");
+        }
+
+        if (Iot.Protocol.Identifiers.IdentifierRules.SlugProblem(body.Fault, "fault") is { } faultProblem)
+        {
+            return Problems.Bad("fault", faultProblem);
+        }
+
+        var change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
+        notifier.Queue(db, [], [change]);
+        await db.SaveChangesAsync(ct);
+        notifier.Publish([], [change]);
+        return TypedResults.Created($"/api/work-orders/{change.Order.Id}", WorkOrderView.Of(change.Order, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<WorkOrderView>, NotFound, ProblemHttpResult>> ChangeStatus(long id, StatusRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    {
+        var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (body.Note?.Length > 2000)
+        {
+            return Problems.Bad("note", "a note is at most 2000 characters");
+        }
+
+        var (change, refusal) = orders.Transition(db, order, body.Status, Actor.Of(http), body.Note, body.Assignee);
+        if (change is null)
+        {
+            return Problems.Conflict(refusal!);
+        }
+
+        // A person verifying closes the order, as the telemetry does.
+        var changes = new List<WorkOrderChange> { change };
+        if (body.Status == WorkOrderStatus.Verified && orders.Transition(db, order, WorkOrderStatus.Closed, Actor.Of(http), null).Change is { } closed)
+        {
+            changes.Add(closed);
+        }
+
+        notifier.Queue(db, [], changes);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Conflict($"work order {id} was changed by someone else meanwhile; reload it and try again");
+        }
+
+        notifier.Publish([], changes);
+        return TypedResults.Ok(WorkOrderView.Of(order, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<CommentView>, NotFound, ProblemHttpResult>> AddComment(long id, CommentRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    {
+        var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 2000)
+        {
+            return Problems.Bad("text", "a comment has 1 to 2000 characters");
+        }
+
+        var change = orders.Comment(db, order, Actor.Of(http), body.Text);
+        await db.SaveChangesAsync(ct);
+        notifier.Publish([], [change]);
+        var comment = await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderByDescending(c => c.Id).FirstAsync(ct);
+        return TypedResults.Ok(new CommentView(comment.Id, comment.At, comment.By, comment.Text));
+    }
+
+    private static async Task<Results<Ok<PhotoView>, NotFound, ProblemHttpResult>> AddPhoto(long id, IFormFile photo, HttpContext http, CloudDb db, TimeProvider time, CancellationToken ct)
+    {
+        var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var (content, type, problem) = await Photos.ReadAsync(photo, MaxPhotoBytes, ct);
+        if (problem is not null)
+        {
+            return Problems.Bad("photo", problem);
+        }
+
+        var now = time.GetUtcNow();
+        var attachment = new WorkOrderAttachment { WorkOrderId = id, At = now, By = Actor.Of(http), ContentType = type!, FileName = Photos.SafeName(photo.FileName, type!), Content = content! };
+        db.WorkOrderAttachments.Add(attachment);
+        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = attachment.By, Entity = "workOrder", EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo", Detail = $"{attachment.FileName} ({content!.Length} bytes)" });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new PhotoView(attachment.Id, attachment.At, attachment.By, attachment.ContentType, attachment.FileName, content.Length));
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> GetPhoto(long id, long photo, CloudDb db, CancellationToken ct)
+    {
+        var attachment = await db.WorkOrderAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == photo && a.WorkOrderId == id, ct);
+        return attachment is null ? TypedResults.NotFound() : TypedResults.File(attachment.Content, attachment.ContentType, attachment.FileName);
+    }
+}
+
+public sealed record CreateWorkOrderRequest(string Courtyard, string Fault, string Title, string? Description, string? Target, string? Subject, Severity? Severity);
+
+public sealed record StatusRequest(WorkOrderStatus Status, string? Note, string? Assignee);
+
+public sealed record CommentRequest(string Text);
+
+public sealed record CommentView(long Id, DateTimeOffset At, string By, string Text);
+
+public sealed record PhotoView(long Id, DateTimeOffset At, string By, string ContentType, string FileName, int Bytes);
+
+public sealed record AuditView(DateTimeOffset At, string Actor, string Action, string? Detail);
+
+public sealed record WorkOrderDetail(WorkOrderView Order, IReadOnlyList<AlertView> Alerts, IReadOnlyList<CommentView> Comments, IReadOnlyList<PhotoView> Photos, IReadOnlyList<AuditView> Audit, IReadOnlyList<WorkOrderStatus> NextStatuses);
