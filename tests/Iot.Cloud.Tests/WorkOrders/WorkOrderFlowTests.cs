@@ -1,0 +1,328 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
+using Iot.Cloud.Rules;
+using Iot.Cloud.Supervision;
+using Iot.Cloud.WorkOrders;
+using Iot.Testing.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Tests.WorkOrders;
+
+/// <summary>
+/// From alerts to work orders and back: routing, service levels, one order per fault, escalation, verification,
+/// recurrence, flapping and maintenance windows; on SQLite and on PostgreSQL (see the subclasses), with a fake clock.
+/// </summary>
+public abstract class WorkOrderFlowTests : IAsyncLifetime
+{
+    // 21:00 in Kunming.
+    protected static readonly DateTimeOffset Start = new(2026, 12, 1, 13, 0, 0, TimeSpan.Zero);
+
+    protected WorkHarness H { get; private set; } = null!;
+
+    protected abstract Task<Func<CloudDb>> DatabaseAsync();
+
+    public async Task InitializeAsync() => H = await WorkHarness.StartAsync(await DatabaseAsync(), Start);
+
+    public virtual async Task DisposeAsync() => await H.DisposeAsync();
+
+    [Fact]
+    public async Task A_critical_alert_makes_one_work_order_at_once_routed_to_the_blocks_property_company_with_its_contract_due_times()
+    {
+        await H.ApplyAsync(H.Transition("charger-cut-off", "yikang-1", "yikang-1-a/charger-01/o2", TransitionKind.Raised, 71.5));
+
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal("xinyu-property", order.PartyId);
+        Assert.Equal(WorkOrderStatus.New, order.Status);
+        Assert.Equal(Start.AddMinutes(30), order.AckDueAt);
+        Assert.Equal(Start.AddMinutes(240), order.FixDueAt);
+        Assert.Equal("充电桩安全断电（2号插座）", order.Title);
+        Assert.StartsWith("WO-20261201-", order.Number, StringComparison.Ordinal);
+        Assert.Equal(order.Id, Assert.Single(await H.AlertsAsync()).WorkOrderId);
+    }
+
+    [Fact]
+    public async Task A_major_alert_becomes_a_work_order_only_after_it_lasts_ten_minutes()
+    {
+        await H.ApplyAsync(H.Transition("drain-high-water", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised, 27));
+        H.Clock.Advance(TimeSpan.FromMinutes(9));
+        await H.SweepAsync();
+        Assert.Empty(await H.OrdersAsync());
+
+        H.Clock.Advance(TimeSpan.FromMinutes(1));
+        await H.SweepAsync();
+        Assert.Single(await H.OrdersAsync());
+    }
+
+    [Fact]
+    public async Task A_major_alert_that_clears_within_ten_minutes_makes_no_work_order()
+    {
+        await H.ApplyAsync(H.Transition("drain-high-water", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised, 27));
+        H.Clock.Advance(TimeSpan.FromMinutes(5));
+        await H.ApplyAsync(H.Transition("drain-high-water", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Cleared, 12));
+        H.Clock.Advance(TimeSpan.FromMinutes(20));
+        await H.SweepAsync();
+        Assert.Empty(await H.OrdersAsync());
+    }
+
+    [Fact]
+    public async Task A_gate_fault_in_an_owning_unit_courtyard_goes_to_that_unit_with_the_default_service_level()
+    {
+        await H.ApplyAsync(H.Transition("gate-forced", "yikang-6", "yikang-6-a/gate-01", TransitionKind.Raised));
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal("cable-works", order.PartyId);
+        Assert.Equal(Start.AddMinutes(60), order.AckDueAt);
+    }
+
+    [Fact]
+    public async Task Two_rules_seeing_the_same_fault_share_one_work_order()
+    {
+        await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-1", "yikang-1-a/lamp-01", TransitionKind.Raised, 0));
+        await H.ApplyAsync(H.Transition("lamp-dark-at-night", "yikang-1", "yikang-1-a/lamp-01", TransitionKind.Raised, 0));
+        H.Clock.Advance(TimeSpan.FromMinutes(11));
+        await H.SweepAsync();
+
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal("lamp-out", order.Fault);
+        Assert.All(await H.AlertsAsync(), a => Assert.Equal(order.Id, a.WorkOrderId));
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_second_open_order_for_the_same_fault()
+    {
+        await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        await using var db = H.Db();
+        var first = await db.WorkOrders.AsNoTracking().SingleAsync();
+        first.Id = 0;
+        first.Number = "WO-duplicate";
+        first.TrackingCode = null;
+        db.WorkOrders.Add(first);
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task An_overdue_order_escalates_to_the_supervisor_and_then_to_the_community()
+    {
+        var (_, made) = await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        var id = made.Single().Order.Id;
+
+        H.Clock.Advance(TimeSpan.FromMinutes(31));
+        var first = await H.SweepAsync();
+        Assert.Contains(first.Orders, c => c.Kind == "escalated" && c.Order.EscalationLevel == 1);
+
+        H.Clock.Advance(TimeSpan.FromMinutes(30));
+        var second = await H.SweepAsync();
+        Assert.Contains(second.Orders, c => c.Kind == "escalated" && c.Order.EscalationLevel == 2);
+
+        await using var db = H.Db();
+        var audit = await db.AuditLog.Where(a => a.Entity == "workOrder" && a.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(a => a.Action).ToListAsync();
+        Assert.Equal(["created", "escalated:1", "escalated:2"], audit);
+    }
+
+    [Fact]
+    public async Task A_fixed_lamp_is_verified_by_telemetry_and_closes_and_its_recurrence_reopens_it()
+    {
+        var subject = "yikang-1-a/lamp-02";
+        await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-1", subject, TransitionKind.Raised, 0));
+        H.Clock.Advance(TimeSpan.FromMinutes(10));
+        await H.SweepAsync();
+        var id = Assert.Single(await H.OrdersAsync()).Id;
+
+        await H.MoveAsync(id, WorkOrderStatus.InProgress);
+        await H.MoveAsync(id, WorkOrderStatus.Fixed, note: "换了灯泡");
+        await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-1", subject, TransitionKind.Cleared, 0.4));
+
+        // No telemetry proof yet (no current at night): stays fixed.
+        H.Clock.Advance(TimeSpan.FromMinutes(6));
+        await H.SweepAsync(evidence: _ => false);
+        Assert.Equal(WorkOrderStatus.Fixed, (await H.OrdersAsync()).Single().Status);
+
+        var (_, verified) = await H.SweepAsync(evidence: _ => true);
+        Assert.Equal(WorkOrderStatus.Closed, (await H.OrdersAsync()).Single().Status);
+        Assert.Contains(verified, c => c.Order.Status == WorkOrderStatus.Closed);
+        Assert.Equal(AlertStatus.Closed, (await H.AlertsAsync()).Single().Status);
+
+        // Two days later the lamp fails again: the same order reopens.
+        H.Clock.Advance(TimeSpan.FromDays(2));
+        var (_, again) = await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-1", subject, TransitionKind.Raised, 0));
+        H.Clock.Advance(TimeSpan.FromMinutes(10));
+        var swept = await H.SweepAsync();
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal(1, order.ReopenCount);
+        Assert.Equal(WorkOrderStatus.Assigned, order.Status);
+        Assert.Equal("李师傅", order.AssignedTo);
+        Assert.Contains(again.Concat(swept.Orders), c => c.Kind == "reopened");
+    }
+
+    [Fact]
+    public async Task A_fault_coming_back_after_a_week_gets_a_new_order()
+    {
+        await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        var id = Assert.Single(await H.OrdersAsync()).Id;
+        await H.MoveAsync(id, WorkOrderStatus.InProgress);
+        await H.MoveAsync(id, WorkOrderStatus.Fixed);
+        await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Cleared));
+        H.Clock.Advance(TimeSpan.FromMinutes(6));
+        await H.SweepAsync();
+        Assert.Equal(WorkOrderStatus.Closed, (await H.OrdersAsync()).Single().Status);
+
+        H.Clock.Advance(TimeSpan.FromDays(8));
+        await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        Assert.Equal(2, (await H.OrdersAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_flapping_lamp_makes_one_alert_marked_flapping_one_notification_and_one_order()
+    {
+        var subject = "yikang-1-a/lamp-03";
+        var changes = new List<AlertChange>();
+        for (var i = 0; i < 8; i++)
+        {
+            changes.AddRange((await H.ApplyAsync(H.Transition("lamp-abnormal-current", "yikang-1", subject, TransitionKind.Raised, 1.8))).Alerts);
+            H.Clock.Advance(TimeSpan.FromMinutes(1));
+            changes.AddRange((await H.ApplyAsync(H.Transition("lamp-abnormal-current", "yikang-1", subject, TransitionKind.Cleared, 0.4))).Alerts);
+            H.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var alert = Assert.Single(await H.AlertsAsync());
+        Assert.True(alert.Flapping);
+        Assert.Equal(8, alert.Count);
+        Assert.Single(changes, c => c.Kind == "flapping");
+        var notified = changes.Where(c => c.Notify).Select(c => c.Kind).ToList();
+        Assert.Equal(["raised", "flapping"], notified.Where(k => k is "raised" or "flapping").Distinct());
+        Assert.True(notified.Count(k => k == "reraised") < 4, $"reraises notified: {notified.Count(k => k == "reraised")}");
+
+        H.Clock.Advance(TimeSpan.FromHours(1));
+        await H.ApplyAsync(H.Transition("lamp-abnormal-current", "yikang-1", subject, TransitionKind.Raised, 1.8));
+        H.Clock.Advance(TimeSpan.FromHours(1));
+        await H.SweepAsync();
+        Assert.True((await H.OrdersAsync()).Count <= 1);
+    }
+
+    [Fact]
+    public async Task An_alert_in_a_maintenance_window_is_silenced_and_makes_no_order_until_the_window_ends()
+    {
+        await using (var db = H.Db())
+        {
+            db.MaintenanceWindows.Add(new MaintenanceWindow { CourtyardId = "yikang-1", From = Start.AddMinutes(-1), Until = Start.AddHours(2), Reason = "更换排水管", CreatedBy = "王经理", CreatedAt = Start });
+            await db.SaveChangesAsync();
+        }
+
+        var (alerts, orders) = await H.ApplyAsync(H.Transition("drain-float-switch", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised));
+        Assert.True(Assert.Single(alerts).Alert.Silenced);
+        Assert.False(alerts[0].Notify);
+        Assert.Empty(orders);
+
+        H.Clock.Advance(TimeSpan.FromHours(2));
+        var (after, made) = await H.SweepAsync();
+        Assert.Contains(after, c => c.Kind == "unsilenced");
+        Assert.Single(made, c => c.Kind == "created");
+    }
+
+    [Fact]
+    public async Task Status_changes_follow_the_allowed_paths_and_cancelling_needs_a_reason()
+    {
+        var created = await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        var id = created.Orders.Single().Order.Id;
+        await using var db = H.Db();
+        var order = await db.WorkOrders.SingleAsync(w => w.Id == id);
+
+        var (skip, skipReason) = H.Orders.Transition(db, order, WorkOrderStatus.Verified, "x", null);
+        Assert.Null(skip);
+        Assert.Contains("cannot become verified", skipReason, StringComparison.Ordinal);
+
+        var (cancel, cancelReason) = H.Orders.Transition(db, order, WorkOrderStatus.Cancelled, "x", "  ");
+        Assert.Null(cancel);
+        Assert.Contains("needs a reason", cancelReason, StringComparison.Ordinal);
+
+        var (assign, _) = H.Orders.Transition(db, order, WorkOrderStatus.Assigned, "王经理", null, assignee: "李师傅");
+        Assert.NotNull(assign);
+        Assert.Equal(H.Clock.GetUtcNow(), order.AcknowledgedAt);
+        Assert.Equal("李师傅", order.AssignedTo);
+    }
+
+    [Fact]
+    public async Task Supervision_figures_on_a_seeded_history_match_a_hand_count()
+    {
+        // Five orders for xinyu-property (critical: ack 30 min, fix 240 min), times in minutes after creation:
+        //   ack 10, fix 100 | ack 20, fix 200 | ack 40 (late), fix 300 (late) | ack 5, not fixed | not acknowledged.
+        // One of them reopened once. Cancelled orders do not count.
+        (int? Ack, int? Fix, int Reopen)[] history = [(10, 100, 0), (20, 200, 1), (40, 300, 0), (5, null, 0), (null, null, 0)];
+        await using (var db = H.Db())
+        {
+            var i = 0;
+            foreach (var (ack, fix, reopen) in history)
+            {
+                var created = Start.AddHours(i++);
+                db.WorkOrders.Add(new WorkOrder
+                {
+                    Number = $"WO-seed-{i}", Source = WorkOrderSource.Staff, Status = fix is null ? WorkOrderStatus.InProgress : WorkOrderStatus.Closed,
+                    CourtyardId = "yikang-1", PartyId = "xinyu-property", Fault = $"seed-{i}", Subject = $"yikang-1/seed-{i}", Target = "gate",
+                    Severity = Severity.Critical, Title = "seed", CreatedAt = created, CreatedBy = "test", AckDueAt = created.AddMinutes(30), FixDueAt = created.AddMinutes(240),
+                    AcknowledgedAt = ack is { } a ? created.AddMinutes(a) : null, FixedAt = fix is { } f ? created.AddMinutes(f) : null,
+                    ClosedAt = fix is { } c ? created.AddMinutes(c + 10) : null, ReopenCount = reopen,
+                });
+            }
+
+            db.WorkOrders.Add(new WorkOrder
+            {
+                Number = "WO-seed-cancelled", Source = WorkOrderSource.Staff, Status = WorkOrderStatus.Cancelled, CourtyardId = "yikang-1", PartyId = "xinyu-property",
+                Fault = "seed-x", Subject = "yikang-1/seed-x", Target = "gate", Severity = Severity.Critical, Title = "seed", CreatedAt = Start, CreatedBy = "test",
+                AckDueAt = Start, FixDueAt = Start, CancelledAt = Start.AddMinutes(1), CancelReason = "duplicate",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await using var read = H.Db();
+        var end = Start.AddDays(1);
+        var row = Assert.Single(SupervisionReport.Compute(await read.WorkOrders.AsNoTracking().ToListAsync(), o => o.PartyId, end));
+
+        Assert.Equal(5, row.Raised);
+        Assert.Equal(4, row.Acknowledged);
+        Assert.Equal(3, row.Fixed);
+        Assert.Equal(10, row.MedianAckMinutes);   // sorted 5, 10, 20, 40: nearest rank ceil(0.5 × 4) = 2nd
+        Assert.Equal(40, row.P90AckMinutes);      // ceil(0.9 × 4) = 4th
+        Assert.Equal(200, row.MedianFixMinutes);  // sorted 100, 200, 300: 2nd
+        Assert.Equal(300, row.P90FixMinutes);     // 3rd
+        Assert.Equal(3, row.Overdue);             // late ack+fix; never fixed (past 240 min by the period end); never acknowledged
+        Assert.Equal(0.6, row.OverdueShare);
+        Assert.Equal(1, row.Reopened);
+        Assert.Equal(0.2, row.ReopenRate);
+    }
+}
+
+public sealed class SqliteWorkOrderFlowTests : WorkOrderFlowTests
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"iot-work-{Guid.NewGuid():N}.db");
+
+    protected override Task<Func<CloudDb>> DatabaseAsync()
+    {
+        var options = new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={_file};Pooling=false").Options;
+        return Task.FromResult<Func<CloudDb>>(() => new SqliteCloudDb(options));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        File.Delete(_file);
+    }
+}
+
+public sealed class PostgresWorkOrderFlowTests(PostgresFixture postgres) : WorkOrderFlowTests, IClassFixture<PostgresFixture>
+{
+    protected override async Task<Func<CloudDb>> DatabaseAsync()
+    {
+        var connection = await postgres.Server.CreateDatabaseAsync($"work_{Guid.NewGuid():N}");
+        var options = new DbContextOptionsBuilder<PostgresCloudDb>().UseNpgsql(connection).Options;
+        return () => new PostgresCloudDb(options);
+    }
+}
+
+/// <summary>One private PostgreSQL cluster for a test class.</summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    public PostgresServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
