@@ -33,7 +33,18 @@ public sealed class Rule
 
     public Severity Severity { get; set; }
 
-    public required string ParametersJson { get; set; }
+    private string _parametersJson = "{}";
+    private RuleParameters? _parameters;
+
+    public required string ParametersJson
+    {
+        get => _parametersJson;
+        set
+        {
+            _parametersJson = value;
+            _parameters = null;
+        }
+    }
 
     public bool Enabled { get; set; } = true;
 
@@ -44,7 +55,8 @@ public sealed class Rule
     /// <summary>When a newer version replaced this one; null for the version in force.</summary>
     public DateTimeOffset? SupersededAt { get; set; }
 
-    public RuleParameters Parameters => RuleParameters.FromJson(ParametersJson);
+    /// <summary>The parsed parameters (parsed once: rules are read on every reading and every tick).</summary>
+    public RuleParameters Parameters => _parameters ??= RuleParameters.FromJson(ParametersJson);
 }
 
 /// <summary>The persisted state of one rule for one subject (an agent, a device, or a charger outlet).</summary>

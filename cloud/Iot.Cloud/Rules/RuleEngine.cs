@@ -177,47 +177,47 @@ public sealed class RuleEngine(SunClock sun)
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(registry);
         var transitions = new List<RuleTransition>();
-        foreach (var (id, agent) in registry.Agents)
+
+        // Only rules part-way through a raise or a clear, or events waiting to auto-clear, can change with time alone.
+        foreach (var ((key, subject), state) in _states.Where(p => p.Value.Phase is Phase.Raising or Phase.Clearing or Phase.Raised).ToList())
         {
-            var agentId = id.Value;
-            var courtyard = agent.Courtyard.Id.Value;
-            var trust = TimeSpan.FromSeconds(Math.Max(60, 3 * agent.Manifest.SampleSeconds));
-            foreach (var rule in rules.For(courtyard, "agent"))
+            var parts = subject.Split('/');
+            if (!AgentId.TryParse(parts[0], out var agentId, out _) || !registry.Agents.TryGetValue(agentId, out var agent)
+                || rules.Find(agent.Courtyard.Id.Value, key) is not { } rule)
             {
-                var p = rule.Parameters;
-                var (raiseFor, clearFor, trustFor) = rule.Kind == RuleKind.Offline
-                    ? (Seconds(p.GraceSeconds), TimeSpan.Zero, TimeSpan.MaxValue)
-                    : (Seconds(p.ForSeconds), Seconds(p.ClearForSeconds), TimeSpan.MaxValue);
-                TickOne(transitions, rule, agentId, agentId, null, null, courtyard, now, raiseFor, clearFor, trustFor);
+                continue;
             }
 
-            foreach (var device in agent.Manifest.Devices)
+            var courtyard = agent.Courtyard.Id.Value;
+            var device = parts.Length > 1 ? agent.Manifest.Devices.FirstOrDefault(d => d.Id.Value == parts[1]) : null;
+            var p = rule.Parameters;
+            switch (rule.Kind)
             {
-                var deviceId = device.Id.Value;
-                foreach (var rule in rules.For(courtyard, WireNames.Of(device.Kind)).Concat(rules.For(courtyard, "device")))
+                case RuleKind.EdgeEvent when state.Phase == Phase.Raised && p.AutoClearMinutes is { } minutes && now - state.LastAt >= TimeSpan.FromMinutes(minutes):
+                    Observe(transitions, rule, subject, agentId.Value, device?.Id.Value, OutletOf(subject), courtyard, Condition.Clear, now, null, TimeSpan.Zero, TimeSpan.Zero);
+                    break;
+                case RuleKind.Offline when state.Phase != Phase.Raised:
+                    TickOne(transitions, rule, subject, agentId.Value, null, null, courtyard, now, Seconds(p.GraceSeconds), TimeSpan.Zero, TimeSpan.MaxValue);
+                    break;
+                case RuleKind.AgentHealth when state.Phase != Phase.Raised:
+                    TickOne(transitions, rule, subject, agentId.Value, null, null, courtyard, now, Seconds(p.ForSeconds), Seconds(p.ClearForSeconds), TimeSpan.MaxValue);
+                    break;
+                case RuleKind.Threshold or RuleKind.TimeOfDay or RuleKind.RateOfRise when device is not null && state.Phase != Phase.Raised:
+                    var (raiseFor, clearFor) = Durations(rule, p, device);
+                    var trust = TimeSpan.FromSeconds(Math.Max(60, 3 * agent.Manifest.SampleSeconds));
+                    TickOne(transitions, rule, subject, agentId.Value, device.Id.Value, OutletOf(subject), courtyard, now, raiseFor, clearFor, trust);
+                    break;
+            }
+        }
+
+        foreach (var (id, agent) in registry.Agents)
+        {
+            var courtyard = agent.Courtyard.Id.Value;
+            foreach (var rule in rules.For(courtyard, "device").Where(r => r.Kind == RuleKind.Stale))
+            {
+                foreach (var device in agent.Manifest.Devices)
                 {
-                    var p = rule.Parameters;
-                    switch (rule.Kind)
-                    {
-                        case RuleKind.Stale:
-                            StaleCheck(transitions, rule, agent, agentId, device, courtyard, now);
-                            break;
-                        case RuleKind.EdgeEvent when p.AutoClearMinutes is { } minutes:
-                            foreach (var subject in SubjectsOf(rule.Key, agentId, deviceId).Where(s => StateOf(rule.Key, s) is { Phase: Phase.Raised } st && now - st.LastAt >= TimeSpan.FromMinutes(minutes)))
-                            {
-                                Observe(transitions, rule, subject, agentId, deviceId, OutletOf(subject), courtyard, Condition.Clear, now, null, TimeSpan.Zero, TimeSpan.Zero);
-                            }
-
-                            break;
-                        case RuleKind.Threshold or RuleKind.TimeOfDay or RuleKind.RateOfRise:
-                            var (raiseFor, clearFor) = Durations(rule, p, device);
-                            foreach (var subject in SubjectsOf(rule.Key, agentId, deviceId))
-                            {
-                                TickOne(transitions, rule, subject, agentId, deviceId, OutletOf(subject), courtyard, now, raiseFor, clearFor, trust);
-                            }
-
-                            break;
-                    }
+                    StaleCheck(transitions, rule, agent, id.Value, device, courtyard, now);
                 }
             }
         }
@@ -291,12 +291,6 @@ public sealed class RuleEngine(SunClock sun)
     {
         _states[(key, subject)] = state;
         _dirty.Add((key, subject));
-    }
-
-    private List<string> SubjectsOf(string key, string agent, string device)
-    {
-        var prefix = Subject(agent, device, null);
-        return _states.Keys.Where(k => k.Key == key && (k.Subject == prefix || k.Subject.StartsWith(prefix + "/o", StringComparison.Ordinal))).Select(k => k.Subject).ToList();
     }
 
     private bool InWindow(RuleParameters p, DateTimeOffset at)

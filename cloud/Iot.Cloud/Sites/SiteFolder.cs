@@ -31,6 +31,20 @@ public sealed record SiteFolder(ManifestText Site, IReadOnlyList<ManifestText> C
         return new SiteFolder(site, communities, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
+    /// <summary>
+    /// A cheap fingerprint of the folder (file names, sizes, modification times), so polling reads and hashes the
+    /// files only when one of them has changed.
+    /// </summary>
+    public static string Stamp(string folder)
+    {
+        var files = new[] { Path.Combine(folder, "site.json") }
+            .Concat(Directory.Exists(Path.Combine(folder, "communities")) ? Directory.GetFiles(Path.Combine(folder, "communities"), "*.json") : [])
+            .Order(StringComparer.Ordinal)
+            .Select(f => new FileInfo(f))
+            .Select(f => f.Exists ? $"{f.FullName}:{f.Length}:{f.LastWriteTimeUtc.Ticks}" : $"{f.FullName}:missing");
+        return string.Join('|', files);
+    }
+
     /// <summary>Reads and validates the site these files describe.</summary>
     public SiteReadResult Parse() => SiteManifestReader.Read(Site, Communities);
 }

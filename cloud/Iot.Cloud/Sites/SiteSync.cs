@@ -15,6 +15,8 @@ public sealed partial class SiteSync(
     TimeProvider time,
     ILogger<SiteSync> logger) : BackgroundService
 {
+    private string? _stamp;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await SyncAsync(cancellationToken);
@@ -35,6 +37,14 @@ public sealed partial class SiteSync(
         SiteFolder folder;
         try
         {
+            var stamp = SiteFolder.Stamp(options.Value.Folder);
+            if (stamp == _stamp && registry.Current is not null)
+            {
+                registry.Checked(now);
+                return;
+            }
+
+            _stamp = stamp;
             folder = SiteFolder.Read(options.Value.Folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

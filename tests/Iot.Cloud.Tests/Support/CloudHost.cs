@@ -33,7 +33,7 @@ public sealed class CloudHost : IAsyncDisposable
     public string DataFolder { get; }
 
     /// <summary>Starts a cloud connected to the broker at <paramref name="brokerPort"/>.</summary>
-    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null)
+    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null, TimeProvider? clock = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -60,6 +60,11 @@ public sealed class CloudHost : IAsyncDisposable
             foreach (var (key, value) in all)
             {
                 web.UseSetting(key, value);
+            }
+
+            if (clock is not null)
+            {
+                web.ConfigureServices(services => services.AddSingleton(clock));
             }
         });
         var host = new CloudHost(factory, dataFolder);
