@@ -96,6 +96,9 @@ public sealed partial class RuleRunner(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
+
+        // Alerts, the orders they make and the rule states commit together, or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (_rulesChanged)
         {
             _rulesChanged = false;
@@ -151,6 +154,7 @@ public sealed partial class RuleRunner(
 
         notifier.Queue(db, alertChanges, orderChanges);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         notifier.Publish(alertChanges, orderChanges);
         if (alertChanges.Any(c => c.Notify) || orderChanges.Any(c => c.Notify))
         {

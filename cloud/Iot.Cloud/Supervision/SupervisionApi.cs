@@ -11,20 +11,20 @@ public static class SupervisionApi
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/supervision").WithTags("Supervision");
-        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, SupervisionGroup? groupBy, string? party, CancellationToken ct) =>
+        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
             if (await LoadAsync(db, time, from, to, groupBy, party, ct) is not { } result)
             {
-                return Problems.Bad("from/to", "from must be before to, at most 3 years apart");
+                return Problems.Bad("from/to/groupBy", Rules);
             }
 
             return TypedResults.Ok(new SupervisionView(result.From, result.To, result.Group, result.Rows.Select(r => new NamedRow(result.Name(r.Key), r)).ToList()));
         });
-        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, SupervisionGroup? groupBy, string? party, CancellationToken ct) =>
+        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
             if (await LoadAsync(db, time, from, to, groupBy, party, ct) is not { } result)
             {
-                return Problems.Bad("from/to", "from must be before to, at most 3 years apart");
+                return Problems.Bad("from/to/groupBy", Rules);
             }
 
             var file = $"supervision-{result.Group.ToString().ToLowerInvariant()}-{result.From:yyyyMMdd}-{result.To:yyyyMMdd}.csv";
@@ -33,16 +33,17 @@ public static class SupervisionApi
         return app;
     }
 
-    private static async Task<Loaded?> LoadAsync(CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, SupervisionGroup? groupBy, string? party, CancellationToken ct)
+    private const string Rules = "from must be before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
+
+    private static async Task<Loaded?> LoadAsync(CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
     {
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);
-        if (start >= end || end - start > TimeSpan.FromDays(1100))
+        if (start >= end || end - start > TimeSpan.FromDays(1100) || !Enum.TryParse<SupervisionGroup>(groupBy ?? "party", ignoreCase: true, out var group))
         {
             return null;
         }
 
-        var group = groupBy ?? SupervisionGroup.Party;
         var orders = await db.WorkOrders.AsNoTracking().Where(w => w.CreatedAt >= start && w.CreatedAt < end && (party == null || w.PartyId == party)).ToListAsync(ct);
         var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, ct);
         var names = group switch

@@ -47,7 +47,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         var result = new List<WorkOrderChange>();
         var now = time.GetUtcNow();
 
-        var waiting = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.WorkOrderId == null && !a.Silenced && a.Status != AlertStatus.Cleared).ToListAsync(cancellationToken);
+        var waiting = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.WorkOrderId == null && !a.Silenced).ToListAsync(cancellationToken);
         foreach (var alert in waiting)
         {
             if (await EnsureOrderAsync(db, alert, cancellationToken) is { } made)
@@ -178,8 +178,12 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     private async Task<WorkOrderChange?> EnsureOrderAsync(CloudDb db, Alert alert, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (alert.WorkOrderId is not null || alert.Silenced || alert.Status is AlertStatus.Cleared or AlertStatus.Closed
-            || !options.Value.CreateAfter.TryGetValue(alert.Severity, out var after) || now - alert.RaisedAt < after)
+
+        // "At once" severities get their order even if the alert has cleared meanwhile (a forced gate that closed
+        // again still needs a look); the others only when the alert has lasted.
+        if (alert.WorkOrderId is not null || alert.Silenced || alert.Status == AlertStatus.Closed
+            || !options.Value.CreateAfter.TryGetValue(alert.Severity, out var after) || now - alert.RaisedAt < after
+            || (alert.Status == AlertStatus.Cleared && after > TimeSpan.Zero))
         {
             return null;
         }
