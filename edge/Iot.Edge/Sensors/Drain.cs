@@ -10,7 +10,7 @@ namespace Iot.Edge.Sensors;
 /// A drainage point: water level from an HC-SR04 looking down (level = mount height − distance) or from a
 /// 0.5–4.5 V pressure transmitter on an ADS1115, and a high-water float switch on GPIO. Derived: level (cm),
 /// rate of rise (cm/min, least-squares over the last five minutes, so the ultrasonic jitter does not raise
-/// alarms), high water (float up or level over threshold, reported at once) and rapid rise.
+/// alarms; the level itself is the median of the last five echoes), high water (float up or level over threshold, reported at once) and rapid rise.
 /// </summary>
 public sealed class Drain : CourtyardDevice
 {
@@ -81,7 +81,7 @@ public sealed class Drain : CourtyardDevice
                 var cm = distance.Centimeters;
                 sink.Reading(Sensor("distance"), Quantity.Distance, Math.Round(Math.Clamp(cm, 0, 1000), 1));
                 _lastDistances.Enqueue(cm);
-                if (_lastDistances.Count > 3)
+                if (_lastDistances.Count > 5)
                 {
                     _lastDistances.Dequeue();
                 }
