@@ -79,6 +79,11 @@ public sealed class Drain : CourtyardDevice
                 }
 
                 var cm = distance.Centimeters;
+                if (cm < 2 || cm > _mountHeightCm + 5)
+                {
+                    return; // an echo from below the drain floor is a timing glitch, not water
+                }
+
                 sink.Reading(Sensor("distance"), Quantity.Distance, Math.Round(Math.Clamp(cm, 0, 1000), 1));
                 _lastDistances.Enqueue(cm);
                 if (_lastDistances.Count > 5)

@@ -15,6 +15,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
     private readonly PinValue[] _values = new PinValue[Pins];
     private readonly PinMode[] _modes = new PinMode[Pins];
     private readonly bool[] _open = new bool[Pins];
+    private readonly bool[] _driven = new bool[Pins];
     private readonly List<(PinEventTypes Types, PinChangeEventHandler Handler)>[] _callbacks =
         Enumerable.Range(0, Pins).Select(_ => new List<(PinEventTypes, PinChangeEventHandler)>()).ToArray();
     private readonly Dictionary<int, Echo> _echoByTrigger = [];
@@ -32,6 +33,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
         List<PinChangeEventHandler> fire;
         lock (_gate)
         {
+            _driven[pin] = true;
             if (_values[pin] == value)
             {
                 return;
@@ -96,7 +98,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
         {
             var wasInput = _modes[pinNumber] is not PinMode.Output;
             _modes[pinNumber] = mode;
-            if (mode == PinMode.InputPullUp && wasInput && !_echoByPin.ContainsKey(pinNumber) && _values[pinNumber] == default)
+            if (mode == PinMode.InputPullUp && wasInput && !_echoByPin.ContainsKey(pinNumber) && !_driven[pinNumber])
             {
                 _values[pinNumber] = PinValue.High; // an open contact reads high through the pull-up
             }

@@ -6,11 +6,13 @@ using Iot.Device.Hcsr04;
 using Iot.Device.Lm75;
 using Iot.Edge.Sensors;
 using Iot.Edge.Simulation;
+using Iot.Edge.Tests.Support;
 using Iot.Protocol.Sites;
 
 namespace Iot.Edge.Tests.Simulation;
 
 /// <summary>The real Iot.Device.Bindings drivers read what the datasheets say from the simulated chips.</summary>
+[Collection(Ultrasonic.Collection)]
 public sealed class SimulatedChipTests
 {
     [Theory]
