@@ -33,7 +33,7 @@ public sealed partial class AgentRuntime : IDisposable
     private TimeSpan _nextSample;
     private TimeSpan _nextPoll;
     private TimeSpan _nextHousekeeping;
-    private TimeSpan _lastDropReport = TimeSpan.MinValue;
+    private TimeSpan? _lastDropReport;
     private bool _wasSynced;
     private bool _diskLow;
 
@@ -352,7 +352,7 @@ public sealed partial class AgentRuntime : IDisposable
     {
         Outbox.FlushIfDue();
         var drops = Outbox.TakeNewDrops();
-        if (drops > 0 && now - _lastDropReport >= TimeSpan.FromMinutes(1))
+        if (drops > 0 && (_lastDropReport is not { } last || now - last >= TimeSpan.FromMinutes(1)))
         {
             _lastDropReport = now;
             _sink.Report(EventKind.OutboxDropping, DeviceOf(Manifest), drops, reason: "outbox full: oldest telemetry dropped");

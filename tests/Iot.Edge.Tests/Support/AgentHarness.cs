@@ -23,7 +23,7 @@ public sealed class AgentHarness : IDisposable
     public static readonly DateTimeOffset Evening = new(2026, 11, 29, 13, 0, 0, TimeSpan.Zero);
     private readonly List<OutboxRecord> _taken = [];
 
-    public AgentHarness(AgentManifest? manifest = null, DateTimeOffset? start = null, string? folder = null, SafetyOptions? safety = null, ClockMode clock = ClockMode.WallClock, bool scripted = true)
+    public AgentHarness(AgentManifest? manifest = null, DateTimeOffset? start = null, string? folder = null, SafetyOptions? safety = null, ClockMode clock = ClockMode.WallClock, bool scripted = true, OutboxOptions? outbox = null)
     {
         Folder = folder ?? Directory.CreateTempSubdirectory("iot-agent-").FullName;
         OwnsFolder = folder is null;
@@ -31,7 +31,7 @@ public sealed class AgentHarness : IDisposable
         Manifest = manifest ?? TestCourtyard.Manifest();
         Safety = safety ?? new SafetyOptions();
         Model = new CourtyardModel(Manifest, new Weather(25.031, 102.676, 7), new ScenarioOptions { Scripted = scripted });
-        Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), new OutboxOptions(), NullLogger.Instance);
+        Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), outbox ?? new OutboxOptions(), NullLogger.Instance);
         Identity = new AgentIdentity(SiteId.Parse("yongchang"), CourtyardId.Parse("test-1"), Manifest.Id, new GeoPoint(25.031, 102.676));
         Runtime = new AgentRuntime(Identity, Manifest, Model.Board, Model, Outbox, new AgentClock(Time, clock),
             new EdgeOptions { Site = "unused" }, Safety, new LatchStore(Folder), NullLogger.Instance);
@@ -98,7 +98,7 @@ public sealed class AgentHarness : IDisposable
     }
 
     public IReadOnlyList<DeviceEvent> Events() =>
-        Records().Where(r => r.Channel == Channel.Events).Select(r => ProtocolJson.DeserializeTrusted<DeviceEvent>(r.Payload)!).ToList();
+        Records().Where(r => r.Channel == Channel.Events && r.Payload[0] == (byte)'{').Select(r => ProtocolJson.DeserializeTrusted<DeviceEvent>(r.Payload)!).ToList();
 
     public IReadOnlyList<DeviceEvent> Events(EventKind kind, string? device = null) =>
         Events().Where(e => e.Kind == kind && (device is null || e.Device.Value == device)).ToList();
