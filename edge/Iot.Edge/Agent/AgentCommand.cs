@@ -54,10 +54,18 @@ public static class AgentCommand
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"iot-edge {verb}: invalid settings: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"iot-edge {verb}: invalid settings: {string.Join("; ", failures)}").ConfigureAwait(false);
             return 2;
         }
     }
+
+    // Start-up validation reports every failing options class together, wrapped in an AggregateException.
+    private static List<string> Failures(Exception e) => e switch
+    {
+        OptionsValidationException v => v.Failures.ToList(),
+        AggregateException a => a.InnerExceptions.SelectMany(Failures).ToList(),
+        _ => [],
+    };
 }

@@ -31,6 +31,7 @@ public sealed class ChildProcess : IDisposable
             if (e.Data is not null)
             {
                 _lines.Enqueue("stderr: " + e.Data);
+                _arrived.Release();
             }
         };
         process.BeginOutputReadLine();

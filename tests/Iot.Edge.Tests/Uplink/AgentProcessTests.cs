@@ -1,0 +1,57 @@
+using Iot.Edge.Tests.Support;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Iot.Testing;
+using Iot.Testing.Services;
+
+namespace Iot.Edge.Tests.Uplink;
+
+/// <summary>The real <c>iot-edge</c> program as a child process, as systemd would run it.</summary>
+public sealed class AgentProcessTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("iot-edge-data-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    private static AgentStatus Status(ReceivedMessage m) => LinkedAgent.Read<AgentStatus>(m);
+
+    [Fact]
+    public async Task A_killed_agent_is_reported_offline_by_its_last_will_and_a_stopped_one_by_itself()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var watcher = await LinkedAgent.WatchAsync(broker, "estate/v1/yongchang/yikang-1/yikang-1-a/#");
+        string[] args = ["run", RepoPaths.SampleSite, "--agent", "yikang-1-a", "--simulate", "--broker", $"{broker.Host}:{broker.Port}", "--data", _data];
+        var environment = new Dictionary<string, string> { ["Mqtt__KeepAliveSeconds"] = "5", ["Mqtt__ReconnectMinSeconds"] = "0.2" };
+
+        using (var agent = ChildProcess.Start("iot-edge.dll", args, environment))
+        {
+            await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).State == Presence.Online, TimeSpan.FromSeconds(30));
+            await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Telemetry), TimeSpan.FromSeconds(30));
+            await agent.KillAsync();
+        }
+
+        var will = Status(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).State == Presence.Offline, TimeSpan.FromSeconds(30)));
+        Assert.Equal(OfflineReason.ConnectionLost, will.Reason);
+
+        using (var agent = ChildProcess.Start("iot-edge.dll", args, environment))
+        {
+            await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).State == Presence.Online, 2, TimeSpan.FromSeconds(30));
+            Assert.Equal(0, await agent.TerminateAsync());   // SIGTERM, as systemctl stop sends
+        }
+
+        var last = Status(watcher.Received.Last(m => LinkedAgent.Is(m, Channel.Status)));
+        Assert.Equal((Presence.Offline, OfflineReason.Shutdown), (last.State, last.Reason));
+        Assert.NotEqual(will.Boot, last.Boot);                 // a new run, a new boot id
+    }
+
+    [Fact]
+    public async Task A_wrong_setting_stops_the_agent_with_a_message_naming_it()
+    {
+        using var agent = ChildProcess.Start("iot-edge.dll", ["fleet", RepoPaths.SampleSite, "--simulate", "--broker", "nowhere", "--data", _data],
+            new Dictionary<string, string> { ["Outbox__Window"] = "0" });
+        await agent.WaitForLinesAsync(l => l.Contains("invalid settings", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(30));
+        var message = string.Join('\n', agent.Lines);
+        Assert.Contains("Mqtt:Broker 'nowhere' is not host:port", message, StringComparison.Ordinal);
+        Assert.Contains("Outbox:Window is 0", message, StringComparison.Ordinal);
+    }
+}
