@@ -31,6 +31,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly X509Certificate2? _ca;
     private long _statusSeq;
+    private int _connectFailures;
     private volatile bool _statusDue;
 
     /// <summary>Creates the link; nothing connects until <see cref="RunAsync"/>.</summary>
@@ -64,6 +65,9 @@ public sealed partial class AgentUplink : IAsyncDisposable
 
     /// <summary>Whether the link is up.</summary>
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connection attempts that failed since start (refused, unreachable, TLS not trusted).</summary>
+    public int ConnectFailures => _connectFailures;
 
     private string Name => _agent.Identity.Agent.Value;
 
@@ -134,6 +138,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 failure = e.Message;
             }
 
+            Interlocked.Increment(ref _connectFailures);
             var delay = backoff.Next();
             UplinkLog.ConnectFailed(_logger, Name, _options.Broker, failure, delay.TotalSeconds);
             await Task.Delay(delay, ct).ConfigureAwait(false);

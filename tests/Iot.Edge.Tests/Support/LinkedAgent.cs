@@ -15,11 +15,11 @@ public sealed class LinkedAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    public LinkedAgent(AgentHarness agent, MosquittoBroker broker, MqttOptions? mqtt = null, OutboxOptions? outbox = null)
+    public LinkedAgent(AgentHarness agent, MosquittoBroker broker, MqttOptions? mqtt = null, OutboxOptions? outbox = null, int? tlsPort = null)
     {
         Agent = agent;
         var options = mqtt ?? new MqttOptions();
-        options.Broker = $"{broker.Host}:{broker.Port}";
+        options.Broker = $"{broker.Host}:{tlsPort ?? broker.Port}";
         Uplink = new AgentUplink(agent.Runtime, options, outbox ?? new OutboxOptions { ReplayRecordsPerSecond = 1000 }, TimeSpan.FromMinutes(10), NullLogger.Instance);
         _running = Task.Run(() => Uplink.RunAsync(_stop.Token));
     }
