@@ -44,7 +44,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
         _outbox = outbox;
         _statusInterval = statusInterval;
         _logger = logger;
-        _ca = options.CaFile is { } file ? X509Certificate2.CreateFromPemFile(file) : null;
+        _ca = options.CaFile is { } file ? X509CertificateLoader.LoadCertificateFromFile(file) : null;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
         {
