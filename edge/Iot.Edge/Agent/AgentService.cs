@@ -53,7 +53,7 @@ public sealed partial class AgentService(
             Started(_logger, agents.Count, options.Simulate ? "simulated" : "real", mqtt.Value.Broker);
             var watchdog = services.GetService(typeof(ISystemdNotifier)) as ISystemdNotifier;
             var loops = agents.SelectMany(a => new[] { TickLoopAsync(a.Runtime, stoppingToken), a.Uplink.RunAsync(stoppingToken) })
-                .Append(WatchdogLoopAsync(watchdog, stoppingToken));
+                .Append(WatchdogLoopAsync(watchdog, agents.Select(a => a.Runtime).ToList(), stoppingToken));
             await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -112,8 +112,8 @@ public sealed partial class AgentService(
         }
     }
 
-    // systemd's watchdog restarts a hung agent; the pings come from a loop the tick loops share the pool with.
-    private static async Task WatchdogLoopAsync(ISystemdNotifier? notifier, CancellationToken ct)
+    // systemd's watchdog restarts a hung agent: the ping goes out only while every agent is still ticking.
+    private static async Task WatchdogLoopAsync(ISystemdNotifier? notifier, IReadOnlyList<AgentRuntime> runtimes, CancellationToken ct)
     {
         if (notifier is not { IsEnabled: true })
         {
@@ -123,7 +123,10 @@ public sealed partial class AgentService(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            notifier.Notify(new ServiceState("WATCHDOG=1"));
+            if (runtimes.All(r => Environment.TickCount64 - r.LastTickMs < 30_000))
+            {
+                notifier.Notify(new ServiceState("WATCHDOG=1"));
+            }
         }
     }
 

@@ -22,7 +22,8 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
         services.AddOptions<SafetyOptions>().BindConfiguration("Safety").ValidateOnStart();
         services.AddSingleton<IValidateOptions<SafetyOptions>, SafetyOptionsValidator>();
-        services.AddOptions<ScenarioOptions>().BindConfiguration("Simulation");
+        services.AddOptions<ScenarioOptions>().BindConfiguration("Simulation").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ScenarioOptions>, ScenarioOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<AgentService>();
         return services;

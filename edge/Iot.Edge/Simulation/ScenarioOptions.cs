@@ -15,3 +15,16 @@ public sealed class ScenarioOptions
     /// <summary>Multiplies the rate of faults (lamp failures, forced gates, overheating batteries) for livelier demos.</summary>
     public double FaultRate { get; set; } = 1;
 }
+
+/// <summary>Refuses simulation settings that make no sense, naming the setting.</summary>
+public sealed class ScenarioOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ScenarioOptions>
+{
+    /// <inheritdoc />
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ScenarioOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return double.IsFinite(options.FaultRate) && options.FaultRate is >= 0 and <= 1000
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"Simulation:FaultRate is {options.FaultRate}; it must be 0 to 1000");
+    }
+}
