@@ -178,3 +178,35 @@ public sealed class InterlockTests : IDisposable
         Assert.Equal(2, tiny.Events(EventKind.ChargerCutOff).Count);  // older events made room for both outlets
     }
 }
+
+public sealed class InterlockReloadTests
+{
+    [Fact]
+    public void A_config_reload_keeps_latched_outlets_off_and_the_new_thresholds_guard_at_once()
+    {
+        using var agent = new AgentHarness(TestCourtyard.Only("charger-01"));
+        var model = agent.Model.Charger("charger-01");
+        model.Outlet(1).LoadA = 1.5;
+        model.Outlet(2).LoadA = 5.0;        // over-current on outlet 2
+        model.TemperatureC = 30;
+        agent.Run(TimeSpan.FromSeconds(2));
+        Assert.False(model.RelayOn(2));
+
+        var stricter = agent.Manifest with
+        {
+            Devices = agent.Manifest.Devices.Select(d => d with
+            {
+                Thresholds = new Dictionary<string, Protocol.Sites.Threshold> { ["overTemperatureC"] = new(Above: 50, ClearBelow: 40, ForSeconds: 0) },
+            }).ToList(),
+        };
+        Assert.True(agent.Runtime.Apply(new DesiredConfig(ProtocolVersion.Current, stricter.Id, ConfigHash.Of(stricter), agent.Time.GetUtcNow(), stricter)));
+
+        Assert.False(model.RelayOn(2));                       // still latched after the devices were rebuilt
+        Assert.True(((Charger)agent.Runtime.Device("charger-01")!).IsLatched(2));
+        Assert.True(model.RelayOn(1));
+
+        model.TemperatureC = 55;                              // under the old 60 °C limit, over the new 50 °C
+        var took = agent.RunUntil(() => !model.RelayOn(1), TimeSpan.FromSeconds(5));
+        Assert.True(took <= TimeSpan.FromSeconds(1));
+    }
+}

@@ -55,3 +55,28 @@ public sealed class AgentProcessTests : IDisposable
         Assert.Contains("Outbox:Window is 0", message, StringComparison.Ordinal);
     }
 }
+
+public sealed class FleetProcessTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("iot-fleet-data-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Fact]
+    public async Task The_fleet_verb_runs_the_first_n_agents_each_on_its_own_connection_and_stops_them_all_cleanly()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var watcher = await LinkedAgent.WatchAsync(broker);
+        using var fleet = ChildProcess.Start("iot-edge.dll", ["fleet", RepoPaths.SampleSite, "--simulate", "--agents", "3", "--broker", $"{broker.Host}:{broker.Port}", "--data", _data, "--sample-seconds", "1"]);
+
+        var births = await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Status) && LinkedAgent.Read<AgentStatus>(m).State == Presence.Online, 3, TimeSpan.FromSeconds(30));
+        Assert.Equal(3, births.Select(m => AgentTopic.Parse(m.Topic).Agent).Distinct().Count());
+        var telemetry = await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), 9, TimeSpan.FromSeconds(30));
+        Assert.Equal(3, telemetry.Select(m => AgentTopic.Parse(m.Topic).Agent).Distinct().Count());
+        Assert.Equal(3, Directory.GetDirectories(_data).Length);      // one outbox folder per agent
+
+        Assert.Equal(0, await fleet.TerminateAsync());
+        var offline = watcher.Received.Where(m => LinkedAgent.Is(m, Channel.Status) && LinkedAgent.Read<AgentStatus>(m).Reason == OfflineReason.Shutdown).ToList();
+        Assert.Equal(3, offline.Select(m => AgentTopic.Parse(m.Topic).Agent).Distinct().Count());
+    }
+}
