@@ -176,6 +176,9 @@ public sealed class InterlockTests : IDisposable
         Assert.True(took <= TimeSpan.FromSeconds(1));
         Assert.True(tiny.Outbox.Stats.Dropped > 0);
         Assert.Equal(2, tiny.Events(EventKind.ChargerCutOff).Count);  // older events made room for both outlets
+        tiny.Run(TimeSpan.FromSeconds(2));
+        var dropping = Assert.Single(tiny.Events(EventKind.OutboxDropping));  // and the loss is announced, never silent
+        Assert.True(dropping.Value > 0);
     }
 }
 
