@@ -24,6 +24,7 @@ public sealed class Drain : CourtyardDevice
     private readonly double _mountHeightCm;
     private readonly double _fullScaleKpa;
     private readonly int? _floatPin;
+    private readonly bool _floatActiveLow;
     private readonly PinChangeEventHandler? _onFloat;
     private readonly Hysteresis _level;
     private readonly Hysteresis _rise;
@@ -54,11 +55,12 @@ public sealed class Drain : CourtyardDevice
         _level = new Hysteresis(ThresholdOf("waterLevelCm"));
         _rise = new Hysteresis(ThresholdOf("riseRateCmPerMin"));
         _floatPin = OptionalPart("float")?.Pin;
+        _floatActiveLow = OptionalPart("float")?.ActiveLow ?? false;
         if (_floatPin is { } pin)
         {
             Parts.OpenInput(gpio, pin);
-            _floatUp = Parts.IsActive(gpio, pin, activeLow: false);
-            _onFloat = (_, e) => FloatChanged(Parts.IsActive(e.ChangeType, activeLow: false));
+            _floatUp = Parts.IsActive(gpio, pin, _floatActiveLow);
+            _onFloat = (_, e) => FloatChanged(Parts.IsActive(e.ChangeType, _floatActiveLow));
             gpio.RegisterCallbackForPinValueChangedEvent(pin, PinEventTypes.Rising | PinEventTypes.Falling, _onFloat);
         }
     }

@@ -86,15 +86,16 @@ public sealed class CourtyardModel
         var level = Part(device, "level");
         var trip = DeviceCatalog.ThresholdOf(device, "waterLevelCm").Above ?? 30;
         var floatPin = Optional(device, "float")?.Pin;
+        var floatActiveLow = Optional(device, "float")?.ActiveLow ?? false;
         if (level.Driver == "hcsr04")
         {
-            var model = new DrainModel(device.Id, Board.Driver, level.MountHeightCm ?? 100, null, 0, 0, floatPin, trip + 5);
+            var model = new DrainModel(device.Id, Board.Driver, level.MountHeightCm ?? 100, null, 0, 0, floatPin, trip + 5, floatActiveLow);
             Board.Driver.AttachUltrasonic(level.TriggerPin!.Value, level.EchoPin!.Value, () => model.DistanceCm);
             return model;
         }
 
         var adc = Board.Add(new SimulatedAds1115(level.Bus ?? 1, Address(level)));
-        return new DrainModel(device.Id, Board.Driver, 100, adc, level.Channel ?? 0, level.FullScaleKpa ?? 10, floatPin, trip + 5);
+        return new DrainModel(device.Id, Board.Driver, 100, adc, level.Channel ?? 0, level.FullScaleKpa ?? 10, floatPin, trip + 5, floatActiveLow);
     }
 
     private ChargerModel BuildCharger(DeviceManifest device)

@@ -7,7 +7,7 @@ namespace Iot.Edge.Simulation;
 /// HC-SR04 looking down from <see cref="MountHeightCm"/>, or a 0.5–4.5 V pressure transmitter on an ADS1115
 /// (through a 2:3 divider), and a float switch.
 /// </summary>
-public sealed class DrainModel(DeviceId id, SimulatedGpioDriver pins, double mountHeightCm, SimulatedAds1115? adc, int adcChannel, double fullScaleKpa, int? floatPin, double floatTripCm)
+public sealed class DrainModel(DeviceId id, SimulatedGpioDriver pins, double mountHeightCm, SimulatedAds1115? adc, int adcChannel, double fullScaleKpa, int? floatPin, double floatTripCm, bool floatActiveLow = false)
     : DeviceModel(id, pins)
 {
     /// <summary>Water above the drain floor, cm.</summary>
@@ -41,7 +41,7 @@ public sealed class DrainModel(DeviceId id, SimulatedGpioDriver pins, double mou
 
         if (floatPin is { } pin)
         {
-            Pins.SetInput(pin, Level(LevelCm >= floatTripCm, activeLow: false));
+            Pins.SetInput(pin, Level(LevelCm >= floatTripCm, floatActiveLow));
         }
     }
 }

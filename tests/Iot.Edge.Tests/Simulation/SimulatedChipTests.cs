@@ -112,8 +112,8 @@ public sealed class SimulatedChipTests
         board.Driver.AttachUltrasonic(18, 19, () => 57.0);
         using var sonar = new Hcsr04(board.Gpio, 18, 19, false);
         // The binding times the echo by polling a pin against a stopwatch: when its thread is descheduled (a busy
-        // test host, or a loaded Pi) it stops the clock late and the reading comes out long. Undisturbed readings
-        // are exact, and no reading is ever shorter than the echo; try until three undisturbed ones are in.
+        // test host, or a loaded Pi) it starts or stops the clock late and the reading comes out short or long.
+        // Undisturbed readings are exact; try until three of them are in.
         var readings = new List<double>();
         for (var attempt = 0; attempt < 60 && readings.Count(r => Math.Abs(r - 57.0) <= 1.5) < 3; attempt++)
         {
@@ -124,7 +124,6 @@ public sealed class SimulatedChipTests
         }
 
         Assert.True(readings.Count(r => Math.Abs(r - 57.0) <= 1.5) >= 3, string.Join(", ", readings));
-        Assert.All(readings, r => Assert.True(r > 50, $"{r} cm is shorter than the echo"));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class AgentProcessTests : IDisposable
         await using var broker = await MosquittoBroker.StartAsync();
         await using var watcher = await LinkedAgent.WatchAsync(broker, "estate/v1/yongchang/yikang-1/yikang-1-a/#");
         string[] args = ["run", RepoPaths.SampleSite, "--agent", "yikang-1-a", "--simulate", "--broker", $"{broker.Host}:{broker.Port}", "--data", _data];
-        var environment = new Dictionary<string, string> { ["Mqtt__KeepAliveSeconds"] = "5", ["Mqtt__ReconnectMinSeconds"] = "0.2" };
+        var environment = new Dictionary<string, string> { ["Mqtt__KeepAliveSeconds"] = "10", ["Mqtt__ReconnectMinSeconds"] = "0.2" };
 
         using (var agent = ChildProcess.Start("iot-edge.dll", args, environment))
         {
@@ -39,9 +39,9 @@ public sealed class AgentProcessTests : IDisposable
             Assert.Equal(0, await agent.TerminateAsync());   // SIGTERM, as systemctl stop sends
         }
 
-        var last = Status(watcher.Received.Last(m => LinkedAgent.Is(m, Channel.Status)));
-        Assert.Equal((Presence.Offline, OfflineReason.Shutdown), (last.State, last.Reason));
-        Assert.NotEqual(will.Boot, last.Boot);                 // a new run, a new boot id
+        var goodbye = Status(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).Reason == OfflineReason.Shutdown, TimeSpan.FromSeconds(10)));
+        Assert.Equal(Presence.Offline, goodbye.State);
+        Assert.NotEqual(will.Boot, goodbye.Boot);              // a new run, a new boot id
     }
 
     [Fact]

@@ -73,6 +73,9 @@ public sealed class StoreAndForwardTests
         var first = watcher;
         await broker.RestartAsync();
         watcher = await LinkedAgent.WatchAsync(broker); // before the agent's reconnect (2 s backoff)
+        var birth = LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status), TimeSpan.FromSeconds(20)));
+        Assert.True(birth.Health!.OutboxDepth > 20, $"the birth after the outage reports the backlog: {birth.Health}");
+        Assert.True(birth.Health.OutboxBytes > 0);
         Stream(60);
         var written = harness.Outbox.LastSeq;
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), TimeSpan.FromSeconds(30), "outbox drained");
