@@ -52,7 +52,7 @@ public static class AgentCommand
         {
             using var host = builder.Build();
             await host.RunAsync().ConfigureAwait(false);
-            return 0;
+            return Environment.ExitCode; // 1 when the agent service failed (unknown agent, broken site)
         }
         catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
         {

@@ -37,10 +37,21 @@ public sealed partial class AgentService(
         var read = SiteFiles.Read(options.Site!);
         if (read.Site is not { } site)
         {
+            Environment.ExitCode = 1;
             throw new InvalidOperationException($"Edge:Site '{options.Site}' has problems: {string.Join("; ", read.Problems.Take(5))}");
         }
 
-        var chosen = Choose(site, options);
+        List<(CourtyardManifest Courtyard, AgentManifest Agent)> chosen;
+        try
+        {
+            chosen = Choose(site, options);
+        }
+        catch (InvalidOperationException)
+        {
+            Environment.ExitCode = 1;
+            throw;
+        }
+
         var weather = new Weather(site.Manifest.Location.Lat, site.Manifest.Location.Lon, scenario.Value.Seed);
         var agents = new List<(AgentRuntime Runtime, AgentUplink Uplink, Board Board)>();
         try
@@ -59,6 +70,11 @@ public sealed partial class AgentService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+        catch (Exception)
+        {
+            Environment.ExitCode = 1; // the host stops; systemd sees a failure and restarts the agent
+            throw;
         }
         finally
         {

@@ -92,6 +92,16 @@ public sealed class ChildProcess : IDisposable
         ServiceProcess.ForgetPid(_process.Id);
     }
 
+    /// <summary>Waits for the program to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        ServiceProcess.ForgetPid(_process.Id);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {

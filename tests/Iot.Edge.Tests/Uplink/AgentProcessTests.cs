@@ -45,11 +45,19 @@ public sealed class AgentProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task An_agent_the_site_does_not_know_stops_with_a_failure_exit_code_that_systemd_sees()
+    {
+        using var agent = ChildProcess.Start("iot-edge.dll", ["run", RepoPaths.SampleSite, "--agent", "nope-1-a", "--simulate", "--data", _data]);
+        Assert.Equal(1, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(agent.Lines, l => l.Contains("Edge:Agent 'nope-1-a' is not an agent of site yongchang", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_wrong_setting_stops_the_agent_with_a_message_naming_it()
     {
         using var agent = ChildProcess.Start("iot-edge.dll", ["fleet", RepoPaths.SampleSite, "--simulate", "--broker", "nowhere", "--data", _data],
             new Dictionary<string, string> { ["Outbox__Window"] = "0" });
-        await agent.WaitForLinesAsync(l => l.Contains("invalid settings", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         var message = string.Join('\n', agent.Lines);
         Assert.Contains("Mqtt:Broker 'nowhere' is not host:port", message, StringComparison.Ordinal);
         Assert.Contains("Outbox:Window is 0", message, StringComparison.Ordinal);
