@@ -1,9 +1,12 @@
+using Iot.Edge.Agent;
 using Iot.Edge.Sites;
 
 // The edge agent's verbs. Each verb owns its wiring; see edge/README.md.
 return args.FirstOrDefault() switch
 {
     "validate" => ValidateCommand.Run(args[1..], Console.Out),
+    "run" => await AgentCommand.RunAsync("run", args[1..]),
+    "fleet" => await AgentCommand.RunAsync("fleet", args[1..]),
     _ => Usage(),
 };
 
@@ -12,7 +15,13 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: iot-edge <verb> [options]
 
+          run <site folder> --agent <agent id> [--simulate] [--broker host:port] [--data <folder>]
+                                   run one agent: on a Raspberry Pi, or over simulated chips
+          fleet <site folder> --simulate [--broker host:port] [--agents N] [--data <folder>] [--sample-seconds S]
+                                   run every agent of the site (or the first N) in one process, simulated
           validate <site folder>   check a site's manifests (site.json, communities/*.json) and list every problem
+
+        Settings also come from appsettings.json and environment variables (Mqtt__Password=...); see edge/README.md.
         """);
     return 2;
 }

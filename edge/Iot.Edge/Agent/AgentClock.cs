@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
+
+namespace Iot.Edge.Agent;
+
+/// <summary>
+/// The agent's sense of time. A Pi has no real-time clock: until the clock is synced, everything is stamped
+/// with <c>bootMs</c> (milliseconds since this run began, from the monotonic clock); once synced, with UTC.
+/// Each run has a random boot id, so the cloud can tell runs apart and place their boot-relative times.
+/// </summary>
+public sealed class AgentClock
+{
+    private readonly TimeProvider _time;
+    private readonly ClockMode _mode;
+    private readonly long _start;
+
+    /// <summary>Starts the run's clock.</summary>
+    public AgentClock(TimeProvider time, ClockMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+        _mode = mode;
+        _start = time.GetTimestamp();
+        Boot = BootId.Parse(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+    }
+
+    /// <summary>This run's id.</summary>
+    public BootId Boot { get; }
+
+    /// <summary>The time source.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>Milliseconds since this run began.</summary>
+    public long BootMs => (long)_time.GetElapsedTime(_start).TotalMilliseconds;
+
+    /// <summary>Whether <c>at</c> stamps can be trusted now.</summary>
+    public bool IsSynced
+    {
+        get
+        {
+            var plausible = _time.GetUtcNow() >= MessageLimits.EarliestTime;
+            return plausible && (_mode == ClockMode.WallClock || KernelClock.IsSynchronized());
+        }
+    }
+
+    /// <summary>A time stamp for something happening now: exactly one of the two is set.</summary>
+    public (DateTimeOffset? At, long? BootMs) Stamp() => IsSynced ? (_time.GetUtcNow(), null) : (null, BootMs);
+
+    /// <summary>
+    /// The reader's "now" for validating incoming messages: with an unsynced clock (1970 on a Pi) every time
+    /// would look like the future, so the future check is left to the sender.
+    /// </summary>
+    public DateTimeOffset ValidationNow => IsSynced ? _time.GetUtcNow() : DateTimeOffset.MaxValue - TimeSpan.FromDays(1);
+}

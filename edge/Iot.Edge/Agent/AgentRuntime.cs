@@ -1,0 +1,299 @@
+using Iot.Edge.Config;
+using Iot.Edge.Hardware;
+using Iot.Edge.Outbox;
+using Iot.Edge.Safety;
+using Iot.Edge.Sensors;
+using Iot.Edge.Simulation;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Json;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Sites;
+using Iot.Protocol.Topics;
+using Microsoft.Extensions.Logging;
+
+namespace Iot.Edge.Agent;
+
+/// <summary>
+/// One agent without its network: devices on their drivers, the sampling and interlock cadence, the outbox,
+/// commands and configuration. <see cref="Tick"/> does whatever is due; the uplink only carries what this
+/// writes to the outbox, so nothing here waits for the broker.
+/// </summary>
+public sealed partial class AgentRuntime : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Board _board;
+    private readonly EdgeOptions _options;
+    private readonly SafetyOptions _safety;
+    private readonly LatchStore _latches;
+    private readonly ILogger _logger;
+    private readonly Sink _sink;
+    private readonly List<Reading> _pending = [];
+    private readonly Queue<CommandId> _recentCommands = new();
+    private List<CourtyardDevice> _devices = [];
+    private TimeSpan _nextSample;
+    private TimeSpan _nextPoll;
+    private TimeSpan _nextHousekeeping;
+    private TimeSpan? _lastDropReport;
+    private bool _wasSynced;
+    private bool _diskLow;
+
+    /// <summary>Opens the agent's devices for <paramref name="manifest"/>.</summary>
+    public AgentRuntime(AgentIdentity identity, AgentManifest manifest, Board board, CourtyardModel? model, DiskOutbox outbox, AgentClock clock,
+        EdgeOptions options, SafetyOptions safety, LatchStore latches, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Identity = identity;
+        _board = board;
+        Model = model;
+        Outbox = outbox;
+        Clock = clock;
+        _options = options;
+        _safety = safety;
+        _latches = latches;
+        _logger = logger;
+        _sink = new Sink(this);
+        _wasSynced = clock.IsSynced;
+        Manifest = manifest;
+        ConfigHash = Protocol.Messages.ConfigHash.Of(manifest);
+        model?.Advance(clock.Time.GetUtcNow());
+        _devices = Build(manifest, out var failures);
+        foreach (var (device, reason) in failures)
+        {
+            AgentLog.DeviceFailed(_logger, Name, device, reason);
+        }
+
+        // Spread the fleet's samples over the period instead of sampling every agent at the same instant.
+        var period = SamplePeriod;
+        _nextSample = Monotonic + TimeSpan.FromTicks((long)(period.Ticks * Random.Shared.NextDouble()));
+    }
+
+    /// <summary>Who the agent is.</summary>
+    public AgentIdentity Identity { get; }
+
+    /// <summary>The simulated courtyard, when simulating.</summary>
+    public CourtyardModel? Model { get; }
+
+    /// <summary>The outbox.</summary>
+    public DiskOutbox Outbox { get; }
+
+    /// <summary>The agent's clock and boot.</summary>
+    public AgentClock Clock { get; }
+
+    /// <summary>The configuration in force.</summary>
+    public AgentManifest Manifest { get; private set; }
+
+    /// <summary>Its hash.</summary>
+    public string ConfigHash { get; private set; }
+
+    /// <summary>The last configuration refused, with reasons.</summary>
+    public ConfigRejection? RejectedConfig { get; private set; }
+
+    /// <summary>Raised when something the status reports has changed (config applied or refused, a status request).</summary>
+    public event Action? StatusChanged;
+
+    private string Name => Identity.Agent.Value;
+
+    private TimeSpan Monotonic => Clock.Time.GetElapsedTime(0);
+
+    private TimeSpan SamplePeriod => TimeSpan.FromSeconds(_options.SampleSeconds ?? Manifest.SampleSeconds);
+
+    /// <summary>The device <paramref name="id"/>, if running.</summary>
+    public CourtyardDevice? Device(string id)
+    {
+        lock (_gate)
+        {
+            return _devices.Find(d => d.Id.Value == id);
+        }
+    }
+
+    /// <summary>When <see cref="Tick"/> last finished (<see cref="Environment.TickCount64"/>), for the systemd watchdog.</summary>
+    public long LastTickMs { get; private set; } = Environment.TickCount64;
+
+    /// <summary>Does what is due: physics (simulation), time checks, interlock polls, samples, housekeeping.</summary>
+    public void Tick()
+    {
+        lock (_gate)
+        {
+            LastTickMs = Environment.TickCount64;
+            var now = Monotonic;
+            Model?.Advance(Clock.Time.GetUtcNow());
+            CheckClock();
+            foreach (var device in _devices)
+            {
+                Guard(device, device.Tick);
+            }
+
+            if (now >= _nextPoll)
+            {
+                _nextPoll = now + TimeSpan.FromMilliseconds(_safety.PollMilliseconds);
+                foreach (var charger in _devices.OfType<Charger>())
+                {
+                    Guard(charger, charger.Poll);
+                }
+            }
+
+            if (now >= _nextSample)
+            {
+                _nextSample = Max(_nextSample + SamplePeriod, now);
+                SampleAll();
+            }
+
+            if (now >= _nextHousekeeping)
+            {
+                _nextHousekeeping = now + TimeSpan.FromSeconds(1);
+                Housekeeping(now);
+            }
+        }
+    }
+
+    /// <summary>The agent's status now.</summary>
+    public AgentStatus Status(long seq, Presence presence, OfflineReason? reason = null)
+    {
+        var stats = Outbox.Stats;
+        var synced = Clock.IsSynced;
+        var health = new AgentHealth(stats.Depth, stats.Bytes, stats.Dropped, stats.Corrupted, DiskFree(), CpuTemperature());
+        return new AgentStatus(ProtocolVersion.Current, Identity.Agent, Clock.Boot, seq, presence, AgentVersion.Current, synced, Clock.BootMs,
+            synced ? Clock.Time.GetUtcNow() : null, ConfigHash, RejectedConfig, health, reason);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            Dispose(_devices);
+            _devices = [];
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    // Config events need a device id; they concern the agent, so they name its first device.
+    private static DeviceId DeviceOf(AgentManifest manifest) => manifest.Devices.Count > 0 ? manifest.Devices[0].Id : DeviceId.Parse("agent");
+
+    private static void Dispose(List<CourtyardDevice> devices)
+    {
+        foreach (var device in devices)
+        {
+            device.Dispose();
+        }
+    }
+
+    private List<CourtyardDevice> Build(AgentManifest manifest, out List<(string Device, string Reason)> failures)
+    {
+        failures = [];
+        var context = new DeviceContext(_board, Clock.Time, _sink, Identity.Location, () => Clock.IsSynced, _safety, _latches);
+        var devices = new List<CourtyardDevice>();
+        foreach (var device in manifest.Devices)
+        {
+            try
+            {
+                devices.Add(DeviceFactory.Create(device, context));
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+            {
+                failures.Add((device.Id.Value, e.Message));
+            }
+        }
+
+        return devices;
+    }
+
+    private void SampleAll()
+    {
+        _pending.Clear();
+        foreach (var device in _devices)
+        {
+            Guard(device, device.Sample);
+        }
+
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var (at, bootMs) = Clock.Stamp();
+        foreach (var chunk in _pending.Select(r => r with { At = at, BootMs = bootMs }).Chunk(MessageLimits.MaxReadingsPerBatch))
+        {
+            Append(OutboxPriority.Telemetry, Channel.Telemetry, seq =>
+                ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, Identity.Agent, Clock.Boot, seq, chunk)));
+        }
+
+        _pending.Clear();
+    }
+
+    private void CheckClock()
+    {
+        var synced = Clock.IsSynced;
+        if (synced && !_wasSynced)
+        {
+            _sink.Report(EventKind.ClockSynced, DeviceOf(Manifest), reason: $"boot {Clock.Boot} at {Clock.BootMs} ms");
+        }
+
+        _wasSynced = synced;
+    }
+
+    private void Housekeeping(TimeSpan now)
+    {
+        Outbox.FlushIfDue();
+        var drops = Outbox.TakeNewDrops();
+        if (drops > 0 && (_lastDropReport is not { } last || now - last >= TimeSpan.FromMinutes(1)))
+        {
+            _lastDropReport = now;
+            _sink.Report(EventKind.OutboxDropping, DeviceOf(Manifest), drops, reason: "outbox full: oldest telemetry dropped");
+        }
+
+        if (DiskFree() is { } free)
+        {
+            var low = free < _options.DiskLowBytes;
+            if (low && !_diskLow)
+            {
+                _sink.Report(EventKind.DiskLow, DeviceOf(Manifest), free);
+            }
+
+            _diskLow = low && free < _options.DiskLowBytes * 2;
+        }
+    }
+
+    private void Guard(CourtyardDevice device, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or ArgumentException)
+        {
+            AgentLog.DeviceFailed(_logger, Name, device.Id.Value, e.Message);
+        }
+    }
+
+    private void Append(OutboxPriority priority, Channel channel, Func<long, byte[]> write)
+    {
+        try
+        {
+            Outbox.Append(priority, channel, write);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AgentLog.OutboxFailed(_logger, Name, e.Message);
+        }
+    }
+
+    /// <summary>Stamps what devices report and writes it: readings into the batch, events into the outbox at once.</summary>
+    private sealed class Sink(AgentRuntime agent) : IDeviceSink
+    {
+        public void Reading(SensorId sensor, Quantity quantity, double value) => agent._pending.Add(new Reading(sensor, quantity, value));
+
+        public void Report(EventKind kind, DeviceId device, double? value = null, int? outlet = null, string? reason = null, OutboxPriority priority = OutboxPriority.Event)
+        {
+            if (priority == OutboxPriority.Safety)
+            {
+                AgentLog.Safety(agent._logger, agent.Name, WireNames.Of(kind), device.Value, outlet, reason);
+            }
+
+            var (at, bootMs) = agent.Clock.Stamp();
+            agent.Append(priority, Channel.Events, seq =>
+                ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, agent.Identity.Agent, agent.Clock.Boot, seq, kind, device, at, bootMs, outlet, value, reason)));
+        }
+    }
+}

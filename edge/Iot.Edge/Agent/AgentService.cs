@@ -1,0 +1,151 @@
+using Iot.Edge.Config;
+using Iot.Edge.Hardware;
+using Iot.Edge.Outbox;
+using Iot.Edge.Safety;
+using Iot.Edge.Simulation;
+using Iot.Edge.Sites;
+using Iot.Edge.Uplink;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Sites;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Edge.Agent;
+
+/// <summary>
+/// Runs the agents this process is for (one on a Pi, many in a simulated fleet): for each, a tick loop that
+/// samples and guards, and an MQTT uplink. Stops cleanly: every agent says it is going offline.
+/// </summary>
+public sealed partial class AgentService(
+    IOptions<EdgeOptions> edge,
+    IOptions<MqttOptions> mqtt,
+    IOptions<OutboxOptions> outbox,
+    IOptions<SafetyOptions> safety,
+    IOptions<ScenarioOptions> scenario,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    IServiceProvider services) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger("Iot.Edge");
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = edge.Value;
+        var read = SiteFiles.Read(options.Site!);
+        if (read.Site is not { } site)
+        {
+            Environment.ExitCode = 1;
+            throw new InvalidOperationException($"Edge:Site '{options.Site}' has problems: {string.Join("; ", read.Problems.Take(5))}");
+        }
+
+        List<(CourtyardManifest Courtyard, AgentManifest Agent)> chosen;
+        try
+        {
+            chosen = Choose(site, options);
+        }
+        catch (InvalidOperationException)
+        {
+            Environment.ExitCode = 1;
+            throw;
+        }
+
+        var weather = new Weather(site.Manifest.Location.Lat, site.Manifest.Location.Lon, scenario.Value.Seed);
+        var agents = new List<(AgentRuntime Runtime, AgentUplink Uplink, Board Board)>();
+        try
+        {
+            foreach (var (courtyard, manifest) in chosen)
+            {
+                agents.Add(Start(site, courtyard, manifest, weather));
+            }
+
+            Started(_logger, agents.Count, options.Simulate ? "simulated" : "real", mqtt.Value.Broker);
+            var watchdog = services.GetService(typeof(ISystemdNotifier)) as ISystemdNotifier;
+            var loops = agents.SelectMany(a => new[] { TickLoopAsync(a.Runtime, stoppingToken), a.Uplink.RunAsync(stoppingToken) })
+                .Append(WatchdogLoopAsync(watchdog, agents.Select(a => a.Runtime).ToList(), stoppingToken));
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception)
+        {
+            Environment.ExitCode = 1; // the host stops; systemd sees a failure and restarts the agent
+            throw;
+        }
+        finally
+        {
+            foreach (var (runtime, uplink, board) in agents)
+            {
+                await uplink.DisposeAsync().ConfigureAwait(false);
+                runtime.Dispose();
+                runtime.Outbox.Dispose();
+                board.Dispose();
+            }
+        }
+    }
+
+    private static List<(CourtyardManifest Courtyard, AgentManifest Agent)> Choose(Site site, EdgeOptions options)
+    {
+        if (options.Agent is { } id)
+        {
+            if (!AgentId.TryParse(id, out var agentId, out var problem) || site.FindAgent(agentId) is not { } found)
+            {
+                throw new InvalidOperationException($"Edge:Agent '{id}' is not an agent of site {site.Manifest.Id}{(problem is null ? string.Empty : $": {problem}")}");
+            }
+
+            return [found];
+        }
+
+        var all = site.Agents.ToList();
+        return options.Agents > 0 ? all.Take(options.Agents).ToList() : all;
+    }
+
+    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather)
+    {
+        var options = edge.Value;
+        var logger = loggers.CreateLogger($"Iot.Edge.{manifest.Id}");
+        var folder = Path.Combine(options.DataFolder, manifest.Id.Value);
+        CourtyardModel? model = options.Simulate ? new CourtyardModel(manifest, weather, scenario.Value) : null;
+        var board = model is not null ? (Board)model.Board : new PiBoard();
+        var box = DiskOutbox.Open(Path.Combine(folder, "outbox"), outbox.Value, logger);
+        var identity = new AgentIdentity(site.Manifest.Id, courtyard.Id, manifest.Id, site.Manifest.Location);
+        var runtime = new AgentRuntime(identity, manifest, board, model, box, new AgentClock(time, options.Clock), options, safety.Value, new LatchStore(folder), logger);
+        var uplink = new AgentUplink(runtime, mqtt.Value, outbox.Value, TimeSpan.FromSeconds(options.StatusSeconds), logger);
+        return (runtime, uplink, board);
+    }
+
+    private async Task TickLoopAsync(AgentRuntime runtime, CancellationToken ct)
+    {
+        // Each agent ticks on its own, so one slow sensor (an HC-SR04 waiting for its echo) delays only its agent.
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(edge.Value.TickMilliseconds), time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            runtime.Tick();
+        }
+    }
+
+    // systemd's watchdog restarts a hung agent: the ping goes out only while every agent is still ticking.
+    private static async Task WatchdogLoopAsync(ISystemdNotifier? notifier, IReadOnlyList<AgentRuntime> runtimes, CancellationToken ct)
+    {
+        if (notifier is not { IsEnabled: true })
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            if (runtimes.All(r => Environment.TickCount64 - r.LastTickMs < 30_000))
+            {
+                notifier.Notify(new ServiceState("WATCHDOG=1"));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} agent(s) on {Hardware} hardware, broker {Broker}")]
+    private static partial void Started(ILogger logger, int count, string hardware, string broker);
+}

@@ -1,0 +1,37 @@
+using Iot.Edge.Agent;
+
+namespace Iot.Edge.Config;
+
+/// <summary>The agent itself (section <c>Edge</c>); the verbs fill it from the command line.</summary>
+public sealed class EdgeOptions
+{
+    /// <summary>The site folder (site.json and communities/*.json).</summary>
+    public string? Site { get; set; }
+
+    /// <summary>The agent to run (<c>run</c> verb).</summary>
+    public string? Agent { get; set; }
+
+    /// <summary>Run over simulated chips instead of the Pi's buses.</summary>
+    public bool Simulate { get; set; }
+
+    /// <summary>Where outboxes and interlock latches live; one sub-folder per agent.</summary>
+    public string DataFolder { get; set; } = Path.Combine("data", "edge");
+
+    /// <summary><c>fleet</c>: run only the first N agents of the site (0: all).</summary>
+    public int Agents { get; set; }
+
+    /// <summary>Overrides every manifest's sampleSeconds (for load tests); null keeps the manifests'.</summary>
+    public double? SampleSeconds { get; set; }
+
+    /// <summary>How to tell whether the clock is synced.</summary>
+    public ClockMode Clock { get; set; } = ClockMode.Kernel;
+
+    /// <summary>How often the agent looks at its devices for time-based checks, ms.</summary>
+    public int TickMilliseconds { get; set; } = 250;
+
+    /// <summary>Seconds between status updates (besides birth, changes and requests).</summary>
+    public int StatusSeconds { get; set; } = 60;
+
+    /// <summary>Free bytes under which the disk counts as low (a <c>diskLow</c> event).</summary>
+    public long DiskLowBytes { get; set; } = 64L * 1024 * 1024;
+}

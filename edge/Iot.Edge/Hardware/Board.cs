@@ -1,0 +1,39 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+
+namespace Iot.Edge.Hardware;
+
+/// <summary>
+/// What the agent's device code is wired to: GPIO, I2C buses and the 1-Wire bus. A Raspberry Pi gives the
+/// kernel's; the simulation gives chips in software. The drivers on top are the same either way.
+/// </summary>
+public abstract class Board : IDisposable
+{
+    /// <summary>The GPIO controller (BCM numbering).</summary>
+    public abstract GpioController Gpio { get; }
+
+    /// <summary>Opens the chip at <paramref name="address"/> on I2C bus <paramref name="bus"/>.</summary>
+    public abstract I2cDevice OpenI2c(int bus, int address);
+
+    /// <summary>Opens a 1-Wire thermometer; the returned function reads it in °C (throws when the read fails).</summary>
+    public abstract Func<double> OpenThermometer(string oneWireId);
+
+    /// <summary>Whether this board stands in for hardware.</summary>
+    public abstract bool IsSimulated { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the buses.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Gpio.Dispose();
+        }
+    }
+}

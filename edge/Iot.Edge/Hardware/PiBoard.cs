@@ -1,0 +1,73 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using Iot.Device.OneWire;
+
+namespace Iot.Edge.Hardware;
+
+/// <summary>A Raspberry Pi: the kernel's GPIO character device, /dev/i2c-N and the w1-gpio bus (GPIO 4).</summary>
+public sealed class PiBoard : Board
+{
+    private readonly GpioController _gpio = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <inheritdoc />
+    public override GpioController Gpio => _gpio;
+
+    /// <inheritdoc />
+    public override bool IsSimulated => false;
+
+    /// <inheritdoc />
+    public override I2cDevice OpenI2c(int bus, int address) => I2cDevice.Create(new I2cConnectionSettings(bus, address));
+
+    /// <summary>
+    /// A DS18B20 conversion takes about 750 ms, longer than the interlock poll: the probe is read continuously in
+    /// the background and the poll takes the latest value, refusing one older than five seconds.
+    /// </summary>
+    public override Func<double> OpenThermometer(string oneWireId)
+    {
+        var busId = OneWireBus.EnumerateBusIds().FirstOrDefault()
+            ?? throw new InvalidOperationException("no 1-Wire bus: add 'dtoverlay=w1-gpio' to /boot/firmware/config.txt (see firmware-config/pi/)");
+        var device = new OneWireThermometerDevice(busId, oneWireId);
+        var latest = (Celsius: double.NaN, At: long.MinValue);
+        var gate = new Lock();
+        _ = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var celsius = (await device.ReadTemperatureAsync().ConfigureAwait(false)).DegreesCelsius;
+                    lock (gate)
+                    {
+                        latest = (celsius, Environment.TickCount64);
+                    }
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _stop.Token).ConfigureAwait(false); // bad CRC: try again
+                }
+            }
+        });
+        return () =>
+        {
+            lock (gate)
+            {
+                return Environment.TickCount64 - latest.At < 5000
+                    ? latest.Celsius
+                    : throw new InvalidOperationException($"1-Wire probe {oneWireId} has not answered for 5 s");
+            }
+        };
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace Iot.Edge.Outbox;
+
+/// <summary>
+/// One priority's queue: a run of segment files and a cursor (the position up to which the broker has
+/// acknowledged). Not thread-safe: <see cref="DiskOutbox"/> holds the lock.
+/// </summary>
+internal sealed class OutboxQueue : IDisposable
+{
+    private readonly string _folder;
+    private readonly long _segmentBytes;
+    private readonly List<Segment> _segments = [];
+    private readonly Dictionary<long, SafeFileHandle> _readers = [];
+    private Segment? _writeSegment;
+    private SafeFileHandle? _writer;
+    private QueuePosition _cursor;
+
+    private OutboxQueue(OutboxPriority priority, string folder, long segmentBytes)
+    {
+        Priority = priority;
+        _folder = folder;
+        _segmentBytes = segmentBytes;
+    }
+
+    public OutboxPriority Priority { get; }
+
+    public long Depth => _segments.Sum(s => s.Remaining);
+
+    public long Bytes => _segments.Sum(s => s.Length);
+
+    public bool HasSegments => _segments.Count > 0;
+
+    private string CursorFile => Path.Combine(_folder, $"{(int)Priority}.cursor");
+
+    /// <summary>Opens the queue's files, counting sound records after the cursor and damaged regions anywhere.</summary>
+    public static OutboxQueue Recover(OutboxPriority priority, string folder, long segmentBytes, out long corrupted)
+    {
+        var queue = new OutboxQueue(priority, folder, segmentBytes);
+        queue._cursor = queue.ReadCursor();
+        corrupted = 0;
+        var prefix = $"{(int)priority}-";
+        var files = Directory.GetFiles(folder, $"{prefix}*.seg")
+            .Select(f => (File: f, Number: long.TryParse(Path.GetFileNameWithoutExtension(f)[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1))
+            .Where(f => f.Number >= 0)
+            .OrderBy(f => f.Number);
+        foreach (var (file, number) in files)
+        {
+            if (number < queue._cursor.Segment)
+            {
+                File.Delete(file);
+                continue;
+            }
+
+            var segment = new Segment(number, file, new FileInfo(file).Length, recovered: true);
+            using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                var offset = number == queue._cursor.Segment ? queue._cursor.Offset : 0;
+                while (true)
+                {
+                    var outcome = SegmentReader.ReadAt(handle, segment.Length, offset, out _, out var next);
+                    if (outcome == ReadOutcome.End)
+                    {
+                        break;
+                    }
+
+                    if (outcome == ReadOutcome.Record)
+                    {
+                        segment.Remaining++;
+                    }
+                    else
+                    {
+                        corrupted++;
+                    }
+
+                    offset = next;
+                }
+            }
+
+            queue._segments.Add(segment);
+        }
+
+        if (queue._segments.Count > 0 && queue._cursor.Segment < queue._segments[0].Number)
+        {
+            queue._cursor = new QueuePosition(queue._segments[0].Number, 0);
+        }
+
+        queue.CollectFinished();
+        return queue;
+    }
+
+    /// <summary>Appends one encoded record; a new segment starts when the current one is full.</summary>
+    public void Append(ReadOnlySpan<byte> encoded)
+    {
+        if (_writeSegment is null || _writer is null || (_writeSegment.Length > 0 && _writeSegment.Length + encoded.Length > _segmentBytes))
+        {
+            StartSegment();
+        }
+
+        RandomAccess.Write(_writer!, encoded, _writeSegment!.Length);
+        _writeSegment.Length += encoded.Length;
+        _writeSegment.Remaining++;
+    }
+
+    /// <summary>Forces written records to the storage device.</summary>
+    public void FlushToDisk()
+    {
+        if (_writer is not null)
+        {
+            RandomAccess.FlushToDisk(_writer);
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="max"/> records from the cursor on, skipping damage (counted once).</summary>
+    public OutboxBatch? Read(int max, ref long corrupted)
+    {
+        var records = new List<OutboxRecord>();
+        var ends = new List<QueuePosition>();
+        var position = _cursor;
+        foreach (var segment in _segments.Where(s => s.Number >= _cursor.Segment).ToList())
+        {
+            var offset = segment.Number == position.Segment ? position.Offset : 0;
+            var handle = Reader(segment);
+            while (records.Count < max)
+            {
+                var outcome = SegmentReader.ReadAt(handle, segment.Length, offset, out var record, out var next);
+                if (outcome == ReadOutcome.End)
+                {
+                    break;
+                }
+
+                if (outcome == ReadOutcome.Damaged && !segment.Recovered)
+                {
+                    corrupted++;
+                }
+
+                offset = next;
+                if (record is not null)
+                {
+                    records.Add(record);
+                    ends.Add(new QueuePosition(segment.Number, offset));
+                }
+                else if (records.Count == 0)
+                {
+                    // Nothing in flight before this damage: move the cursor past it now.
+                    _cursor = new QueuePosition(segment.Number, offset);
+                }
+            }
+
+            if (records.Count >= max)
+            {
+                break;
+            }
+
+            if (records.Count == 0 && segment != _writeSegment)
+            {
+                _cursor = new QueuePosition(segment.Number, segment.Length);
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            CollectFinished();
+            return null;
+        }
+
+        return new OutboxBatch(Priority, records, ends);
+    }
+
+    /// <summary>Marks the first <paramref name="count"/> records of <paramref name="batch"/> as delivered.</summary>
+    public void Acknowledge(OutboxBatch batch, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var end = batch.Ends[i];
+            if (end <= _cursor)
+            {
+                continue; // dropped meanwhile, or already acknowledged
+            }
+
+            if (_segments.Find(s => s.Number == end.Segment) is { } segment)
+            {
+                segment.Remaining = Math.Max(0, segment.Remaining - 1);
+            }
+
+            _cursor = end;
+        }
+
+        CollectFinished();
+        WriteCursor();
+    }
+
+    /// <summary>Deletes the oldest segment, returning how many unsent records it held; false when empty.</summary>
+    public bool DropOldest(out long dropped)
+    {
+        dropped = 0;
+        if (_segments.Count == 0)
+        {
+            return false;
+        }
+
+        var oldest = _segments[0];
+        if (oldest == _writeSegment)
+        {
+            CloseWriter();
+        }
+
+        dropped = oldest.Remaining;
+        Remove(oldest);
+        if (_cursor.Segment <= oldest.Number)
+        {
+            _cursor = new QueuePosition(_segments.Count > 0 ? _segments[0].Number : oldest.Number + 1, 0);
+        }
+
+        WriteCursor();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        CloseWriter();
+        foreach (var reader in _readers.Values)
+        {
+            reader.Dispose();
+        }
+
+        _readers.Clear();
+    }
+
+    private void StartSegment()
+    {
+        CloseWriter();
+        var number = Math.Max(_segments.Count > 0 ? _segments[^1].Number + 1 : 1, _cursor.Segment);
+        var path = Path.Combine(_folder, Segment.FileName(Priority, number));
+        _writer = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        _writeSegment = new Segment(number, path, 0, recovered: false);
+        _segments.Add(_writeSegment);
+    }
+
+    private void CloseWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        _writeSegment = null;
+    }
+
+    private SafeFileHandle Reader(Segment segment)
+    {
+        if (!_readers.TryGetValue(segment.Number, out var handle))
+        {
+            handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _readers[segment.Number] = handle;
+        }
+
+        return handle;
+    }
+
+    // A segment the cursor has passed, and that is no longer written, holds nothing anyone needs.
+    private void CollectFinished()
+    {
+        while (_segments.Count > 0)
+        {
+            var first = _segments[0];
+            var passed = first.Number < _cursor.Segment || (first.Number == _cursor.Segment && _cursor.Offset >= first.Length);
+            if (!passed || first == _writeSegment)
+            {
+                break;
+            }
+
+            Remove(first);
+            if (_segments.Count > 0 && _cursor.Segment < _segments[0].Number)
+            {
+                _cursor = new QueuePosition(_segments[0].Number, 0);
+            }
+        }
+    }
+
+    private void Remove(Segment segment)
+    {
+        if (_readers.Remove(segment.Number, out var reader))
+        {
+            reader.Dispose();
+        }
+
+        _segments.Remove(segment);
+        File.Delete(segment.Path);
+    }
+
+    private QueuePosition ReadCursor()
+    {
+        try
+        {
+            var parts = File.ReadAllText(CursorFile).Split(' ', StringSplitOptions.TrimEntries);
+            return parts.Length == 2
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var segment)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
+                ? new QueuePosition(segment, offset)
+                : default;
+        }
+        catch (FileNotFoundException)
+        {
+            return default;
+        }
+    }
+
+    // Write-then-rename: a crash leaves the old cursor or the new one, never half of each. An old cursor
+    // only means records are sent again, which the cloud drops as duplicates.
+    private void WriteCursor()
+    {
+        var temp = CursorFile + ".tmp";
+        File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_cursor.Segment} {_cursor.Offset}"));
+        File.Move(temp, CursorFile, overwrite: true);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Iot.Edge.Safety;
+
+/// <summary>A latched outlet as kept on disk.</summary>
+/// <param name="Reason">Why it tripped.</param>
+/// <param name="LockoutSeconds">Lockout still to serve when saved, s (restarted in full after a reboot: the safe side).</param>
+public sealed record Latch(string Reason, double LockoutSeconds);
+
+/// <summary>
+/// Keeps latched outlets in a small file, so that a power cut or a crash does not re-energise an outlet that
+/// tripped: a latch ends only with a person's reset. Null folder keeps latches in memory only.
+/// </summary>
+public sealed class LatchStore(string? folder)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Latch> _latches = Load(folder);
+
+    /// <summary>The latch of an outlet, if any.</summary>
+    public Latch? Get(string device, int outlet)
+    {
+        lock (_gate)
+        {
+            return _latches.GetValueOrDefault(Key(device, outlet));
+        }
+    }
+
+    /// <summary>Records or clears (null) an outlet's latch.</summary>
+    public void Set(string device, int outlet, Latch? latch)
+    {
+        lock (_gate)
+        {
+            if (latch is null)
+            {
+                _latches.Remove(Key(device, outlet));
+            }
+            else
+            {
+                _latches[Key(device, outlet)] = latch;
+            }
+
+            if (folder is null)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(folder);
+            var file = Path.Combine(folder, "latches.txt");
+            var lines = _latches.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} {l.Value.Reason} {l.Value.LockoutSeconds:R}"));
+            File.WriteAllLines(file + ".tmp", lines);
+            File.Move(file + ".tmp", file, overwrite: true);
+        }
+    }
+
+    private static string Key(string device, int outlet) => string.Create(CultureInfo.InvariantCulture, $"{device}/{outlet}");
+
+    private static Dictionary<string, Latch> Load(string? folder)
+    {
+        var latches = new Dictionary<string, Latch>(StringComparer.Ordinal);
+        var file = folder is null ? null : Path.Combine(folder, "latches.txt");
+        if (file is null || !File.Exists(file))
+        {
+            return latches;
+        }
+
+        foreach (var line in File.ReadAllLines(file))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 3 && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+            {
+                latches[parts[0]] = new Latch(parts[1], seconds);
+            }
+        }
+
+        return latches;
+    }
+}

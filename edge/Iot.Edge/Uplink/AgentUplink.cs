@@ -1,0 +1,342 @@
+using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
+using Iot.Edge.Agent;
+using Iot.Edge.Outbox;
+using Iot.Protocol.Json;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Inbox = System.Threading.Channels.Channel;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace Iot.Edge.Uplink;
+
+/// <summary>
+/// One agent's MQTT 5 link: a connect loop with backoff, a sender that drains the outbox (urgent queues at
+/// once, telemetry paced) and deletes records only after their PUBACK, retained presence (birth, Last Will,
+/// clean offline), and the inbound config and commands handed to the runtime off the client's receive path.
+/// </summary>
+public sealed partial class AgentUplink : IAsyncDisposable
+{
+    private readonly AgentRuntime _agent;
+    private readonly MqttOptions _options;
+    private readonly OutboxOptions _outbox;
+    private readonly TimeSpan _statusInterval;
+    private readonly ILogger _logger;
+    private readonly IMqttClient _client;
+    private readonly System.Threading.Channels.Channel<MqttApplicationMessage> _inbound =
+        Inbox.CreateBounded<MqttApplicationMessage>(new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly X509Certificate2? _ca;
+    private long _statusSeq;
+    private int _connectFailures;
+    private volatile bool _statusDue;
+
+    /// <summary>Creates the link; nothing connects until <see cref="RunAsync"/>.</summary>
+    public AgentUplink(AgentRuntime agent, MqttOptions options, OutboxOptions outbox, TimeSpan statusInterval, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(options);
+        _agent = agent;
+        _options = options;
+        _outbox = outbox;
+        _statusInterval = statusInterval;
+        _logger = logger;
+        _ca = options.CaFile is { } file ? X509CertificateLoader.LoadCertificateFromFile(file) : null;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            _inbound.Writer.TryWrite(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+        _client.DisconnectedAsync += _ =>
+        {
+            Wake(); // the loops notice at once; reconnecting is theirs, not this event's
+            return Task.CompletedTask;
+        };
+        agent.StatusChanged += () =>
+        {
+            _statusDue = true;
+            Wake();
+        };
+    }
+
+    /// <summary>Whether the link is up.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Connection attempts that failed since start (refused, unreachable, TLS not trusted).</summary>
+    public int ConnectFailures => _connectFailures;
+
+    private string Name => _agent.Identity.Agent.Value;
+
+    /// <summary>Runs until cancelled, then says goodbye (retained offline status) and disconnects cleanly.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var loops = new[] { ConnectLoopAsync(stoppingToken), SendLoopAsync(stoppingToken), InboundLoopAsync(stoppingToken) };
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        await GoodbyeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await GoodbyeAsync().ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+        _wake.Dispose();
+        _ca?.Dispose();
+    }
+
+    private async Task ConnectLoopAsync(CancellationToken ct)
+    {
+        var backoff = new Backoff(TimeSpan.FromSeconds(_options.ReconnectMinSeconds), TimeSpan.FromSeconds(_options.ReconnectMaxSeconds));
+        while (!ct.IsCancellationRequested)
+        {
+            if (_client.IsConnected)
+            {
+                await WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                continue;
+            }
+
+            string? failure;
+            try
+            {
+                var result = await _client.ConnectAsync(BuildOptions(), ct).ConfigureAwait(false);
+                failure = result.ResultCode == MqttClientConnectResultCode.Success ? null : $"{result.ResultCode} {result.ReasonString}";
+                if (failure is null)
+                {
+                    UplinkLog.Connected(_logger, Name, _options.Broker, result.IsSessionPresent);
+                    await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                        .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Config)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                        .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Commands)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                        .Build(), ct).ConfigureAwait(false);
+                    await PublishStatusAsync(Presence.Online, null, ct).ConfigureAwait(false); // the birth
+                    backoff.Reset();
+                    Wake();
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or IOException or OperationCanceledException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
+            {
+                failure = e.Message;
+            }
+
+            Interlocked.Increment(ref _connectFailures);
+            var delay = backoff.Next();
+            UplinkLog.ConnectFailed(_logger, Name, _options.Broker, failure, delay.TotalSeconds);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        var rate = _outbox.ReplayRecordsPerSecond;
+        var burst = Math.Max(_outbox.Window, rate);
+        var tokens = burst;
+        var last = Environment.TickCount64;
+        var nextStatus = Environment.TickCount64 + (long)_statusInterval.TotalMilliseconds;
+        while (!ct.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                await WaitAsync(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var now = Environment.TickCount64;
+            tokens = Math.Min(burst, tokens + ((now - last) / 1000.0 * rate));
+            last = now;
+            if (_statusDue || now >= nextStatus)
+            {
+                _statusDue = false;
+                nextStatus = now + (long)_statusInterval.TotalMilliseconds;
+                await TryAsync(PublishStatusAsync(Presence.Online, null, ct)).ConfigureAwait(false);
+            }
+
+            var telemetryAllowed = (int)Math.Min(tokens, _outbox.Window);
+            var batch = _agent.Outbox.TakeBatch(_outbox.Window, includeTelemetry: telemetryAllowed >= 1);
+            if (batch is null)
+            {
+                var wait = _agent.Outbox.Stats.Depth > 0 ? TimeSpan.FromSeconds(Math.Max(0.01, (1 - tokens) / rate)) : TimeSpan.FromSeconds(1);
+                await _agent.Outbox.WaitForAppendAsync(wait, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (batch.Priority == OutboxPriority.Telemetry && batch.Records.Count > telemetryAllowed)
+            {
+                batch = batch with { Records = batch.Records.Take(telemetryAllowed).ToList(), Ends = batch.Ends.Take(telemetryAllowed).ToList() };
+            }
+
+            var delivered = await PublishBatchAsync(batch, ct).ConfigureAwait(false);
+            _agent.Outbox.Acknowledge(batch, delivered);
+            if (batch.Priority == OutboxPriority.Telemetry)
+            {
+                tokens -= delivered;
+            }
+
+            if (delivered < batch.Records.Count)
+            {
+                await WaitAsync(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Publishes the batch's records together and returns how many, from the first, the broker acknowledged.
+    private async Task<int> PublishBatchAsync(OutboxBatch batch, CancellationToken ct)
+    {
+        var topics = new Dictionary<Channel, string>();
+        var sends = batch.Records.Select(r =>
+        {
+            if (!topics.TryGetValue(r.Channel, out var topic))
+            {
+                topics[r.Channel] = topic = _agent.Identity.Topic(r.Channel);
+            }
+
+            return _client.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(r.Payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), ct);
+        }).ToList();
+
+        var delivered = 0;
+        foreach (var send in sends)
+        {
+            try
+            {
+                var result = await send.ConfigureAwait(false);
+                if (result.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers))
+                {
+                    // Refused for good (not authorised, bad topic): resending would block the queue forever.
+                    UplinkLog.Refused(_logger, Name, result.ReasonCode.ToString());
+                }
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException or IOException)
+            {
+                UplinkLog.PublishFailed(_logger, Name, e.Message);
+                break;
+            }
+
+            delivered++;
+        }
+
+        // Let the rest finish (or fail) before the batch is retried, so no send outlives its record.
+        await Task.WhenAll(sends.Select(s => s.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        return delivered;
+    }
+
+    private async Task PublishStatusAsync(Presence presence, OfflineReason? reason, CancellationToken ct)
+    {
+        var status = _agent.Status(Interlocked.Increment(ref _statusSeq), presence, reason);
+        await _client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(_agent.Identity.Topic(Channel.Status))
+            .WithPayload(ProtocolJson.Serialize(status))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag()
+            .Build(), ct).ConfigureAwait(false);
+    }
+
+    private async Task GoodbyeAsync()
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await PublishStatusAsync(Presence.Offline, OfflineReason.Shutdown, timeout.Token).ConfigureAwait(false);
+            // A normal disconnect: the broker drops the Last Will, the offline status above stands.
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token).ConfigureAwait(false);
+            UplinkLog.Offline(_logger, Name, "shutdown");
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            UplinkLog.PublishFailed(_logger, Name, e.Message);
+        }
+    }
+
+    private MqttClientOptions BuildOptions()
+    {
+        var (host, port) = _options.Endpoint();
+        // The Last Will is this boot's status record, offline: the broker publishes it if the link dies.
+        var will = _agent.Status(Interlocked.Increment(ref _statusSeq), Presence.Offline, OfflineReason.ConnectionLost);
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId($"iot-edge-{_agent.Identity.Agent}")
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic(_agent.Identity.Topic(Channel.Status))
+            .WithWillPayload(ProtocolJson.Serialize(will))
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithWillRetain(true);
+        if (_options.Username is { } user)
+        {
+            builder.WithCredentials(user, _options.Password);
+        }
+
+        if (_options.UseTls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(host);
+                if (_ca is not null)
+                {
+                    tls.WithCertificateValidationHandler(e => PinnedCa.Accepts(_ca, e.Certificate, e.SslPolicyErrors));
+                }
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private async Task WaitAsync(TimeSpan timeout, CancellationToken ct) => await _wake.WaitAsync(timeout, ct).ConfigureAwait(false);
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already awake.
+            }
+        }
+    }
+
+    private static async Task TryAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            // The connect loop deals with a dead link; a missed status is sent again on the next change.
+        }
+    }
+}

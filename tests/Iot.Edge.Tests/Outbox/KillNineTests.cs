@@ -1,0 +1,104 @@
+using System.Globalization;
+using Iot.Edge.Outbox;
+using Iot.Edge.Tests.Support;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Iot.Protocol.Validation;
+using Iot.Testing.Services;
+
+namespace Iot.Edge.Tests.Outbox;
+
+public sealed class KillNineTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("iot-kill-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_hundred_kill_9_rounds_during_heavy_writes_lose_nothing_written_and_replay_it_once_in_order()
+    {
+        var random = new Random(20200501);
+        var written = new HashSet<(string Boot, long Seq)>();
+        var acknowledged = new HashSet<(string Boot, long Seq)>();
+        var lastSeq = new Dictionary<string, long>();
+        var boots = new List<string>();
+        for (var round = 0; round < 100; round++)
+        {
+            var boot = (0xb000 + round).ToString("x16", CultureInfo.InvariantCulture);
+            boots.Add(boot);
+            using var child = ChildProcess.Start("Iot.Edge.Bench.dll", ["stress", Path.Combine(_folder, "outbox"), "test-1-a", boot]);
+            if (round % 10 == 3)
+            {
+                await Task.Delay(random.Next(20, 90)); // killed while starting or recovering
+            }
+            else
+            {
+                await child.WaitForLinesAsync(l => l.StartsWith("w ", StringComparison.Ordinal), random.Next(1, 400), TimeSpan.FromSeconds(30));
+            }
+
+            await child.KillAsync();
+            foreach (var line in child.Lines)
+            {
+                var parts = line.Split(' ');
+                if (parts[0] == "w")
+                {
+                    var seq = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    written.Add((boot, seq));
+                    lastSeq[boot] = seq;
+                }
+                else if (parts[0] == "a")
+                {
+                    acknowledged.Add((parts[1], long.Parse(parts[2], CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        Assert.True(written.Count > 10_000, $"only {written.Count} records were written: not heavy enough");
+
+        // Recovery: a real agent opens the same outbox and its uplink delivers everything to a real broker.
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoOptions { ExtraConfig = "set_tcp_nodelay true" });
+        await using var watcher = await LinkedAgent.WatchAsync(broker);
+        var harness = new AgentHarness(TestCourtyard.Only("lamp-01"), folder: _folder);
+        Assert.Equal(0, harness.Outbox.Stats.Corrupted);
+        await using var linked = new LinkedAgent(harness, broker, outbox: new OutboxOptions { ReplayRecordsPerSecond = 100_000, Window = 64 });
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), TimeSpan.FromSeconds(60), "outbox drained");
+        var expected = written.Except(acknowledged).ToHashSet();
+        var seen = new HashSet<(string, long)>();
+        var parsed = 0;
+        bool AllArrived()
+        {
+            var received = watcher.Received;
+            seen.UnionWith(Delivered(received.Skip(parsed)).Select(d => d.Key));   // only what is new since the last look
+            parsed = received.Count;
+            return expected.IsSubsetOf(seen);
+        }
+
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(AllArrived()), TimeSpan.FromSeconds(60),
+            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox depth {harness.Outbox.Stats.Depth}");
+
+        var delivered = Delivered(watcher.Received);
+        var keys = delivered.Select(d => d.Key).ToHashSet();
+        Assert.Empty(expected.Except(keys));                                          // nothing promised is lost
+        Assert.All(keys, k => Assert.True(lastSeq.TryGetValue(k.Boot, out var last) ? k.Seq <= last + 1 : k.Seq == 1,
+            $"{k} was never written"));                                               // nothing invented (one unprinted append per kill at most)
+        foreach (var priority in delivered.GroupBy(d => d.Priority))
+        {
+            var order = priority.Select(d => (boots.IndexOf(d.Key.Boot), d.Key.Seq)).Distinct().ToList();
+            Assert.Equal(order.Order(), order);                                       // oldest first within a priority
+        }
+    }
+
+    private static List<((string Boot, long Seq) Key, OutboxPriority Priority)> Delivered(IEnumerable<Iot.Testing.ReceivedMessage> messages) =>
+        messages.Where(m => !LinkedAgent.Is(m, Channel.Status)).Select(m =>
+        {
+            var read = MessageReader.ReadUplink(AgentTopic.Parse(m.Topic), m.Payload, DateTimeOffset.UtcNow.AddYears(1));
+            Assert.True(read.IsValid, read.Summary);                                  // never garbage
+            var priority = read.Message switch
+            {
+                TelemetryBatch => OutboxPriority.Telemetry,
+                DeviceEvent { Kind: EventKind.ChargerCutOff } => OutboxPriority.Safety,
+                _ => OutboxPriority.Event,
+            };
+            return ((read.Message!.Boot.Value, read.Message.Seq), priority);
+        }).ToList();
+}

@@ -1,0 +1,58 @@
+using Iot.Edge.Tests.Support;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Iot.Protocol.Validation;
+using Iot.Testing;
+using Iot.Testing.Services;
+
+namespace Iot.Edge.Tests.Uplink;
+
+public sealed class PresenceTests
+{
+    [Fact]
+    public async Task Birth_is_retained_and_a_clean_shutdown_leaves_a_retained_offline_status()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var linked = new LinkedAgent(new AgentHarness(TestCourtyard.Only("lamp-01")), broker);
+        await using (var watcher = await LinkedAgent.WatchAsync(broker))
+        {
+            var birth = LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status)));
+            Assert.Equal(Presence.Online, birth.State);
+            Assert.Equal(linked.Agent.Runtime.ConfigHash, birth.ConfigHash);
+            Assert.NotNull(birth.Health);
+        }
+
+        // A late subscriber (the cloud after a restart) still learns the agent is online.
+        await using (var late = await LinkedAgent.WatchAsync(broker))
+        {
+            var retained = await late.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status));
+            Assert.True(retained.Retained);
+            Assert.Equal(Presence.Online, LinkedAgent.Read<AgentStatus>(retained).State);
+        }
+
+        await linked.StopAsync();
+
+        await using var after = await LinkedAgent.WatchAsync(broker);
+        var offline = await after.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status));
+        var status = MessageReader.ReadStatus(offline.Payload, DateTimeOffset.UtcNow + TimeSpan.FromDays(1)).Message!;
+        Assert.Equal((Presence.Offline, OfflineReason.Shutdown), (status.State, status.Reason));
+        Assert.True(offline.Retained);
+    }
+
+    [Fact]
+    public async Task A_request_for_status_is_answered_with_a_fresh_status_and_a_result()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var linked = new LinkedAgent(new AgentHarness(TestCourtyard.Only("lamp-01")), broker);
+        await using var watcher = await LinkedAgent.WatchAsync(broker);
+        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status));
+
+        await watcher.PublishAsync(linked.Topic(Channel.Commands), $$"""
+            {"v":"1.0","id":"status-please","agent":"test-1-a","kind":"requestStatus","issuedAt":"{{linked.Agent.Time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ}}"}
+            """);
+
+        var result = LinkedAgent.Read<CommandResult>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Results)));
+        Assert.True(result.Ok, result.Error);
+        await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Status), 2);
+    }
+}
