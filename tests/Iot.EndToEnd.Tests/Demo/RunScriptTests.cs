@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Iot.Testing;
+using Iot.Testing.Services;
+
+namespace Iot.EndToEnd.Tests.Demo;
+
+/// <summary>The newcomer's command: ./run.sh brings every sample courtyard online with live readings, and Ctrl-C stops everything.</summary>
+public sealed class RunScriptTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("iot-demo-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Fact]
+    public async Task Run_sh_brings_every_sample_courtyard_online_with_live_readings_and_ctrl_c_stops_everything()
+    {
+        var web = ServiceProcess.FreePort();
+        var psi = new ProcessStartInfo("bash", [RepoPaths.Of("run.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        psi.Environment["IOT_WEB_PORT"] = web.ToString(CultureInfo.InvariantCulture);
+        psi.Environment["IOT_BROKER_PORT"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        psi.Environment["IOT_DATA"] = _data;
+        psi.Environment["IOT_CONFIGURATION"] = "Debug";   // test.sh has built Debug already
+        psi.Environment["IOT_SKIP_BUILD"] = "1";
+
+        using var run = Process.Start(psi)!;
+        ServiceProcess.RecordPid(run.Id, "bash");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        run.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        run.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        run.BeginOutputReadLine();
+        run.BeginErrorReadLine();
+
+        // run.sh itself waits at most 30 s for the agents, then reports how many came online.
+        await ServiceProcess.WaitUntilAsync(
+            () => Task.FromResult(output.Any(l => l.Contains("courtyard agents online", StringComparison.Ordinal)) || run.HasExited),
+            TimeSpan.FromSeconds(120),
+            "run.sh",
+            () => string.Join('\n', output));
+        var banner = output.First(l => l.Contains("courtyard agents online", StringComparison.Ordinal));
+        Assert.Contains("115 of 115 courtyard agents online", banner, StringComparison.Ordinal);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}") };
+        var courtyards = await http.GetFromJsonAsync<JsonElement>("/api/courtyards");
+        var ids = courtyards.EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(115, ids.Count);
+        Assert.All(courtyards.EnumerateArray(), c => Assert.Equal(c.GetProperty("agents").GetInt32(), c.GetProperty("agentsOnline").GetInt32()));
+        await ServiceProcess.WaitUntilAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>($"/api/courtyards/{ids[0]}/latest")).GetArrayLength() > 0
+                && (await http.GetFromJsonAsync<JsonElement>($"/api/courtyards/{ids[^1]}/latest")).GetArrayLength() > 0,
+            TimeSpan.FromSeconds(30),
+            "live readings");
+
+        // Ctrl-C.
+        await ServiceProcess.RunAsync("kill", ["-INT", run.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+        using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await run.WaitForExitAsync(stopped.Token);
+        ServiceProcess.ForgetPid(run.Id);
+        Assert.Contains(output, l => l.Contains("Stopped.", StringComparison.Ordinal));
+
+        // Nothing it started is left: no process mentions its data folder.
+        var leftovers = Directory.GetDirectories("/proc")
+            .Select(d => Path.Combine(d, "cmdline"))
+            .Where(File.Exists)
+            .Select(f => { try { return File.ReadAllText(f); } catch (IOException) { return string.Empty; } })
+            .Where(cmd => cmd.Contains(_data, StringComparison.Ordinal));
+        Assert.Empty(leftovers);
+    }
+}
