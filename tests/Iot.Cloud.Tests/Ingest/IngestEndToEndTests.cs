@@ -87,7 +87,8 @@ public abstract class IngestEndToEndTests : IAsyncLifetime
                 await agent.TelemetryAsync(seq, TestAgent.Current(seq, t0.AddSeconds(seq)));
             }
 
-            await restarted.WaitProcessedAsync(4);
+            // Four telemetry messages, and the agent's retained status, delivered again on subscribing.
+            await restarted.WaitProcessedAsync(5);
             Assert.Equal(5, Assert.Single(await LatestAsync(restarted)).Value);
             var stats = await restarted.GetAsync<IngestStatsView>("/api/ingest/stats");
             Assert.Equal(3, stats.DuplicatesSinceStart);
