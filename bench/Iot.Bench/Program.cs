@@ -1,9 +1,11 @@
+using Iot.Bench.HotPath;
 using Iot.Bench.Ingest;
 
 // One verb per figure; each prints markdown rows and exits non-zero when the run was invalid. See bench/README.md.
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "hotpath" => HotPathBenchmarks.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -12,6 +14,8 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Iot.Bench -- <figure> [options]
 
+          hotpath [BenchmarkDotNet options, e.g. --job short]
+                 parse + validate + dedupe per message (BenchmarkDotNet)
           ingest [--agents 50] [--messages-per-agent 80] [--readings-per-message 50] [--in-flight 8] [--no-influx]
                  readings/s through real Mosquitto: raw broker ceiling, cloud into SQLite, cloud into InfluxDB
         """);
