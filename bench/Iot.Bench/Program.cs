@@ -1,11 +1,13 @@
 using Iot.Bench.HotPath;
 using Iot.Bench.Ingest;
+using Iot.Bench.Latency;
 
 // One verb per figure; each prints markdown rows and exits non-zero when the run was invalid. See bench/README.md.
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "hotpath" => HotPathBenchmarks.Run(args[1..]),
+    "latency" => await AlertLatencyBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -18,6 +20,8 @@ static int Usage()
                  parse + validate + dedupe per message (BenchmarkDotNet)
           ingest [--agents 50] [--messages-per-agent 80] [--readings-per-message 50] [--in-flight 8] [--no-influx]
                  readings/s through real Mosquitto: raw broker ceiling, cloud into SQLite, cloud into InfluxDB
+          latency [--rates 1000,5000] [--probes 100]
+                 publish-to-alert latency (live push and API) under background telemetry
         """);
     return 2;
 }

@@ -16,6 +16,10 @@ public sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILogge
         if (db.Database.IsSqlite())
         {
             CreateFolderOf(db.Database.GetConnectionString());
+
+            // Write-ahead logging: readers never wait for the writer, and a commit costs one fsync instead of several.
+            // The setting is kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();

@@ -44,15 +44,31 @@ public sealed partial class IngestProcessor(
     private async Task FillAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
     {
         batch.Add(await inbox.Reader.ReadAsync(stoppingToken));
+        if (options.Value.MaxBatchDelay == TimeSpan.Zero)
+        {
+            while (batch.Count < options.Value.MaxBatchMessages && inbox.Reader.TryRead(out var waiting))
+            {
+                batch.Add(waiting);
+            }
+
+            return;
+        }
+
         using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         window.CancelAfter(options.Value.MaxBatchDelay);
         try
         {
-            while (batch.Count < options.Value.MaxBatchMessages)
+            // Events are alarms (a forced gate, a charger cut off): a batch holding one goes at once; telemetry waits
+            // briefly for company, since every batch costs a commit.
+            while (batch.Count < options.Value.MaxBatchMessages && !IsUrgent(batch[^1]))
             {
                 while (batch.Count < options.Value.MaxBatchMessages && inbox.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
+                    if (IsUrgent(next))
+                    {
+                        return;
+                    }
                 }
 
                 if (batch.Count >= options.Value.MaxBatchMessages || !await inbox.Reader.WaitToReadAsync(window.Token))
@@ -66,6 +82,8 @@ public sealed partial class IngestProcessor(
             // The batch window closed: process what arrived.
         }
     }
+
+    private static bool IsUrgent(IncomingMessage message) => message.Check.Topic?.Channel == Iot.Protocol.Topics.Channel.Events;
 
     private async Task StoreWithRetryAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
     {

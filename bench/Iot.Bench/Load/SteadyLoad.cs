@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace Iot.Bench.Load;
+
+/// <summary>
+/// Background telemetry at a steady rate: each agent publishes one batch every interval (staggered), until stopped.
+/// Counts what was published and what failed, so a run that could not hold its rate says so.
+/// </summary>
+public sealed class SteadyLoad(IReadOnlyList<AgentPublisher> agents, int readingsPerMessage, TimeSpan interval) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task[] _loops = [];
+    private long _messages;
+    private long _errors;
+
+    public long Messages => Interlocked.Read(ref _messages);
+
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Readings per second this load offers.</summary>
+    public double ReadingsPerSecond => agents.Count * readingsPerMessage / interval.TotalSeconds;
+
+    public void Start() => _loops = agents.Select((a, i) => Task.Run(() => LoopAsync(a, TimeSpan.FromTicks(interval.Ticks * i / agents.Count)))).ToArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_loops);
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync(AgentPublisher agent, TimeSpan offset)
+    {
+        try
+        {
+            await Task.Delay(offset, _stop.Token);
+            var clock = Stopwatch.StartNew();
+            for (long n = 1; !_stop.IsCancellationRequested; n++)
+            {
+                try
+                {
+                    await agent.TelemetryAsync(readingsPerMessage, _stop.Token);
+                    Interlocked.Increment(ref _messages);
+                }
+                catch (Exception e) when ((e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException) && !_stop.IsCancellationRequested)
+                {
+                    if (Interlocked.Increment(ref _errors) <= 3)
+                    {
+                        Console.Error.WriteLine($"{agent.Agent}: publish failed: {e.Message}");
+                    }
+                }
+
+                var next = interval * n - clock.Elapsed;
+                if (next > TimeSpan.Zero)
+                {
+                    await Task.Delay(next, _stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+}
