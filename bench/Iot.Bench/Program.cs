@@ -1,6 +1,7 @@
 using Iot.Bench.HotPath;
 using Iot.Bench.Ingest;
 using Iot.Bench.Latency;
+using Iot.Bench.Scale;
 
 // One verb per figure; each prints markdown rows and exits non-zero when the run was invalid. See bench/README.md.
 return args.FirstOrDefault() switch
@@ -8,6 +9,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "hotpath" => HotPathBenchmarks.Run(args[1..]),
     "latency" => await AlertLatencyBenchmark.RunAsync(args[1..]),
+    "city" => await CityScaleBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -22,6 +24,8 @@ static int Usage()
                  readings/s through real Mosquitto: raw broker ceiling, cloud into SQLite, cloud into InfluxDB
           latency [--rates 1000,5000] [--probes 100]
                  publish-to-alert latency (live push and API) under background telemetry
+          city [--agents 2000] [--seconds 120] [--readings-per-message 24] [--interval-seconds 5]
+                 thousands of agents connected at once: cloud CPU and memory, broker connections, rejects
         """);
     return 2;
 }

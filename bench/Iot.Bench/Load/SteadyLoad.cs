@@ -22,10 +22,20 @@ public sealed class SteadyLoad(IReadOnlyList<AgentPublisher> agents, int reading
 
     public void Start() => _loops = agents.Select((a, i) => Task.Run(() => LoopAsync(a, TimeSpan.FromTicks(interval.Ticks * i / agents.Count)))).ToArray();
 
+    /// <summary>Stops publishing and waits for the loops to end.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await Task.WhenAll(_loops);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_loops);
+        await StopAsync();
         _stop.Dispose();
     }
 

@@ -27,7 +27,17 @@ public static class RuleCatalog
             added++;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another cloud instance seeded the same rules at the same moment; theirs are as good as ours.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+
         return added;
     }
 

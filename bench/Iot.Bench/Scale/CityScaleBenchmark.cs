@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Iot.Bench.Load;
+using Iot.Bench.Support;
+using Iot.Testing.Services;
+using MQTTnet;
+
+namespace Iot.Bench.Scale;
+
+/// <summary>
+/// City scale: thousands of courtyard agents connected at once (one MQTT client each), each sending a realistic
+/// telemetry batch every few seconds, for minutes. Reports the cloud's CPU and memory, the broker's connections,
+/// what was offered and stored, and rejects (zero expected).
+/// </summary>
+public static class CityScaleBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var agents = Options.Number(args, "--agents", 2000);
+        var seconds = Options.Number(args, "--seconds", 120);
+        var readings = Options.Number(args, "--readings-per-message", 24);
+        var interval = TimeSpan.FromSeconds(Options.Number(args, "--interval-seconds", 5));
+
+        var siteFolder = SyntheticSite.Write(agents);
+        var site = SiteAgents.Read(siteFolder);
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoOptions { ExtraConfig = "max_queued_messages 1000000\nmax_inflight_messages 1000\nsys_interval 1" });
+        await using var cloud = await CloudProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Broker:Mode"] = "External",
+            ["Broker:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Sites:Folder"] = siteFolder,
+        });
+
+        var publishers = SiteAgents.Publishers(site, 0, agents);
+        var connecting = Stopwatch.StartNew();
+        foreach (var chunk in publishers.Chunk(100))
+        {
+            await Task.WhenAll(chunk.Select(p => p.ConnectAsync(broker.Port, CancellationToken.None)));
+        }
+
+        await Task.WhenAll(publishers.Select(p => p.StatusAsync(CancellationToken.None)));
+        var connectTime = connecting.Elapsed;
+        var connections = await BrokerConnectionsAsync(broker.Port);
+
+        var cpuBefore = cloud.CpuTime;
+        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        long peakRss = 0;
+        var clock = Stopwatch.StartNew();
+        await using (var load = new SteadyLoad(publishers, readings, interval))
+        {
+            load.Start();
+            while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                peakRss = Math.Max(peakRss, cloud.ResidentBytes);
+                await Task.Delay(1000);
+            }
+
+            var elapsed = clock.Elapsed;
+            var cloudCpu = (cloud.CpuTime - cpuBefore) / elapsed / Environment.ProcessorCount;
+            var selfCpu = (Process.GetCurrentProcess().TotalProcessorTime - selfBefore) / elapsed / Environment.ProcessorCount;
+            var offered = load.Messages * readings;
+            var errors = load.Errors;
+            await load.StopAsync();
+
+            // Let the cloud finish what was published, then count.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            IngestStats stats;
+            do
+            {
+                stats = await cloud.StatsAsync();
+                await Task.Delay(500);
+            }
+            while (stats.ReadingsSinceStart < offered && DateTime.UtcNow < deadline);
+
+            var online = (await cloud.Http.GetFromJsonAsync<JsonElement>(new Uri("/api/agents?state=online", UriKind.Relative))).GetArrayLength();
+            Console.WriteLine($"City scale, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; real Mosquitto on loopback, cloud on SQLite; {agents} agents × one batch of {readings} readings every {interval.TotalSeconds:0} s for {seconds} s.");
+            Console.WriteLine();
+            Console.WriteLine("| agents connected (broker) | agents online (cloud) | connect time | offered readings/s | readings stored | rejected | publish errors | cloud CPU (of machine) | cloud RSS peak | load driver CPU |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {connections} | {online} | {connectTime.TotalSeconds:0.0} s | {offered / elapsed.TotalSeconds:N0} | {stats.ReadingsSinceStart:N0} of {offered:N0} | {stats.RejectedSinceStart} | {errors} | {cloudCpu:P0} | {peakRss / 1024.0 / 1024:N0} MiB | {selfCpu:P0} |"));
+            foreach (var p in publishers)
+            {
+                await p.DisposeAsync();
+            }
+
+            Directory.Delete(siteFolder, recursive: true);
+            return stats.ReadingsSinceStart == offered && stats.RejectedSinceStart == 0 && errors == 0 && online == agents ? 0 : 1;
+        }
+    }
+
+    // The broker's own count, from its $SYS tree: the first (retained) value predates this client, so take the next one, less this client.
+    private static async Task<long> BrokerConnectionsAsync(int port)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var value = new TaskCompletionSource<long>();
+        var seen = 0;
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (++seen == 2)
+            {
+                value.TrySetResult(long.Parse(e.ApplicationMessage.ConvertPayloadToString(), CultureInfo.InvariantCulture));
+            }
+
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-sys").Build());
+        await client.SubscribeAsync("$SYS/broker/clients/connected");
+        var result = await value.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.DisconnectAsync();
+        return result - 1;
+    }
+}
