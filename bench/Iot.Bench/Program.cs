@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "hotpath" => HotPathBenchmarks.Run(args[1..]),
     "latency" => await AlertLatencyBenchmark.RunAsync(args[1..]),
     "city" => await CityScaleBenchmark.RunAsync(args[1..]),
+    "scaleout" => await ScaleOutBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -26,6 +27,8 @@ static int Usage()
                  publish-to-alert latency (live push and API) under background telemetry
           city [--agents 2000] [--seconds 120] [--readings-per-message 24] [--interval-seconds 5]
                  thousands of agents connected at once: cloud CPU and memory, broker connections, rejects
+          scaleout [--seconds 60]
+                 two cloud instances with a shared subscription: the split, and no duplicate alert or work order
         """);
     return 2;
 }

@@ -43,7 +43,21 @@ public sealed partial class RuleRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         registry.Changed += _ => _rulesChanged = true;
-        await InitializeAsync(stoppingToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await InitializeAsync(evaluatePending: true, stoppingToken);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // The database is not there yet: the rules wait for it rather than stopping the service.
+                LogEvaluationFailed(logger, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 10)), time, stoppingToken);
+            }
+        }
+
         using var timer = new PeriodicTimer(options.Value.TickInterval, time);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         var read = inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
@@ -69,18 +83,42 @@ public sealed partial class RuleRunner(
                     tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
                 }
 
-                await EvaluateAsync(inputs, ticked, stoppingToken);
+                await EvaluateWithRetryAsync(inputs, ticked, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        }
+    }
+
+    // Another cloud instance may make the same alert or work order at the same moment; the database's unique indexes
+    // let one win and the other fail. The loser reloads the rule states (now holding the winner's view) and evaluates
+    // the same inputs again, so its raise becomes a repeat and its clear still clears. Any other failure (the database
+    // away) backs off and tries again; the host is never stopped by it.
+    private async Task EvaluateWithRetryAsync(IReadOnlyList<RuleInput> inputs, bool sweep, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
-                // Another instance won a race (unique open alert or order) or the database is away: start from what
-                // is saved. Conditions that still hold raise again with the next readings.
-                LogEvaluationFailed(logger, e.Message);
-                await InitializeAsync(stoppingToken);
+                await EvaluateAsync(inputs, sweep, stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogEvaluationFailed(logger, attempt, e.Message);
+                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(50)), time, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                try
+                {
+                    await InitializeAsync(evaluatePending: false, stoppingToken);
+                }
+                catch (Exception reload) when (reload is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogEvaluationFailed(logger, attempt, reload.Message);
+                }
             }
         }
     }
@@ -162,7 +200,7 @@ public sealed partial class RuleRunner(
         }
     }
 
-    private async Task InitializeAsync(CancellationToken cancellationToken)
+    private async Task InitializeAsync(bool evaluatePending, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
@@ -180,9 +218,9 @@ public sealed partial class RuleRunner(
         var pending = await db.DeviceEvents.AsNoTracking().Where(e => !e.Evaluated).OrderBy(e => e.Id).ToListAsync(cancellationToken);
         _engine = engine;
         _rulesChanged = true;
-        if (pending.Count > 0)
+        if (evaluatePending && pending.Count > 0)
         {
-            await EvaluateAsync([new RuleInput([], pending, [])], sweep: false, cancellationToken);
+            await EvaluateWithRetryAsync([new RuleInput([], pending, [])], sweep: false, cancellationToken);
         }
     }
 
@@ -230,6 +268,6 @@ public sealed partial class RuleRunner(
         return points.Any(p => p.Max > 0.1 && sun.IsNight(p.At, TimeSpan.Zero));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule evaluation failed ({Reason}); reloading rule state from the database")]
-    private static partial void LogEvaluationFailed(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule evaluation failed (attempt {Attempt}: {Reason}); reloading rule state from the database and trying again")]
+    private static partial void LogEvaluationFailed(ILogger logger, int attempt, string reason);
 }
