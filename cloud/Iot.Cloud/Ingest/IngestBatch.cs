@@ -52,7 +52,11 @@ public sealed partial class IngestBatch(
             }
 
             await PlaceHeldReadingsAsync(db, work, cancellationToken);
-            await store.WriteAsync(work.Readings, cancellationToken);
+            if (work.Readings.Count > 0)
+            {
+                await store.WriteAsync(work.Readings, cancellationToken);
+            }
+
             await StageAsync(db, work, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             sequences.Committed();
@@ -74,7 +78,10 @@ public sealed partial class IngestBatch(
         }
 
         // The rules see what was stored; if they fall behind, this waits (bounded hand-over).
-        await rules.PostAsync(new Rules.RuleInput(work.Readings, work.Events, work.Statuses), cancellationToken);
+        if (work.Readings.Count + work.Events.Count + work.Statuses.Count > 0)
+        {
+            await rules.PostAsync(new Rules.RuleInput(work.Readings, work.Events, work.Statuses), cancellationToken);
+        }
         metrics.BatchSize.Record(batch.Count);
         metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         metrics.Readings.Add(work.Readings.Count);

@@ -83,7 +83,10 @@ public sealed partial class RuleRunner(
                     tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
                 }
 
-                await EvaluateWithRetryAsync(inputs, ticked, stoppingToken);
+                if (inputs.Count > 0 || ticked)
+                {
+                    await EvaluateWithRetryAsync(inputs, ticked, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

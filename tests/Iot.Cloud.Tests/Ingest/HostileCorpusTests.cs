@@ -1,0 +1,62 @@
+using System.Net;
+using Iot.Cloud.Ingest;
+using Iot.Cloud.Tests.Support;
+using Iot.Testing;
+using Iot.Testing.Services;
+
+namespace Iot.Cloud.Tests.Ingest;
+
+/// <summary>
+/// Ten thousand hostile messages from a real MQTT client, with valid traffic alongside: nothing crashes, every hostile
+/// message is dead-lettered with a reason, every valid one is stored.
+/// </summary>
+public sealed class HostileCorpusTests : IAsyncLifetime
+{
+    private const int Hostile = 10_000;
+    private const int Valid = 300;
+
+    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
+    private MosquittoBroker _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _broker.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_hostile_messages_are_each_dead_lettered_with_a_reason_while_valid_traffic_is_stored()
+    {
+        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Error" });
+        await cloud.WaitReadyAsync();
+        await using var attacker = await MqttTestClient.ConnectAsync(_broker.Host, _broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(_broker.Port, "yikang-6", "yikang-6-a");
+
+        var corpus = HostileCorpus.Generate(Hostile, "yongchang", "yikang-1", "yikang-1-a").ToList();
+        var attack = Task.Run(async () =>
+        {
+            foreach (var message in corpus)
+            {
+                await attacker.PublishAsync(message.Topic, message.Payload);
+            }
+        });
+        var now = DateTimeOffset.UtcNow.AddMinutes(-2);
+        for (var seq = 1; seq <= Valid; seq++)
+        {
+            await agent.TelemetryAsync(seq, TestAgent.Current(0.3, now.AddMilliseconds(seq * 10), "lamp-01.current"));
+        }
+
+        await attack;
+        await cloud.WaitProcessedAsync(Hostile + Valid);
+
+        var stats = await cloud.GetAsync<IngestStatsView>("/api/ingest/stats");
+        Assert.Equal(Hostile, stats.RejectedSinceStart);
+        Assert.Equal(Valid, stats.ReadingsSinceStart);
+        Assert.Equal(Hostile, stats.DeadLettersStored);
+        var letters = await cloud.GetAsync<List<DeadLetterView>>("/api/ingest/dead-letters?limit=1000");
+        Assert.All(letters, l => Assert.False(string.IsNullOrWhiteSpace(l.Reason)));
+        Assert.Equal(HttpStatusCode.OK, (await cloud.Http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
+    }
+}
