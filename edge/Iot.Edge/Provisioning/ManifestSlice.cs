@@ -26,7 +26,13 @@ public static class ManifestSlice
 
         foreach (var file in Directory.GetFiles(Path.Combine(siteFolder, "communities"), "*.json").Order(StringComparer.Ordinal))
         {
-            var community = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            var text = File.ReadAllText(file);
+            if (!text.Contains($"\"{courtyard}\"", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var community = JsonNode.Parse(text)!.AsObject();
             var yard = community["courtyards"]?.AsArray().FirstOrDefault(c => (string?)c?["id"] == courtyard.Value);
             if (yard is null)
             {
