@@ -13,6 +13,7 @@ public sealed class ProgramProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _gate = new();
+    private bool _closed;
 
     private ProgramProcess(Process process, string logFile)
     {
@@ -107,6 +108,7 @@ public sealed class ProgramProcess : IAsyncDisposable
 
         lock (_gate)
         {
+            _closed = true;
             _log.Dispose();
         }
 
@@ -117,7 +119,7 @@ public sealed class ProgramProcess : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (line is not null && _log.BaseStream.CanWrite)
+            if (line is not null && !_closed)
             {
                 _log.WriteLine(line);
             }
