@@ -24,6 +24,12 @@ public sealed record MosquittoOptions
 
     /// <summary>Extra lines appended to the generated mosquitto.conf.</summary>
     public string ExtraConfig { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Lines written after every <c>listener</c> line, for Mosquitto's per-listener settings such as
+    /// <c>use_username_as_clientid</c> (placed before the first listener they would open a default one on 1883).
+    /// </summary>
+    public string ListenerConfig { get; init; } = string.Empty;
 }
 
 /// <summary>
@@ -134,6 +140,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         conf.AppendLine("max_inflight_messages 100");
         conf.AppendLine("max_queued_messages 100000");
         conf.AppendLine(CultureInfo.InvariantCulture, $"listener {Port} 127.0.0.1");
+        conf.AppendLine(options.ListenerConfig);
 
         var passwordFile = options.PasswordFile;
         if (passwordFile is null && options.Users.Count > 0)
@@ -164,6 +171,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         if (options.Tls is { } tls && TlsPort is { } tlsPort)
         {
             conf.AppendLine(CultureInfo.InvariantCulture, $"listener {tlsPort} 127.0.0.1");
+            conf.AppendLine(options.ListenerConfig);
             conf.AppendLine(CultureInfo.InvariantCulture, $"cafile {MakeReadable(tls.CaFile)}");
             conf.AppendLine(CultureInfo.InvariantCulture, $"certfile {MakeReadable(tls.CertFile)}");
             conf.AppendLine(CultureInfo.InvariantCulture, $"keyfile {MakeReadable(tls.KeyFile)}");

@@ -1,0 +1,19 @@
+namespace Iot.Edge.Provisioning;
+
+/// <summary>The broker accounts that are not agents.</summary>
+public static class BrokerAccounts
+{
+    /// <summary>The health-check account of the broker's container: it may read <c>$SYS/broker/uptime</c>, nothing else.</summary>
+    public const string Health = "health";
+
+    /// <summary>
+    /// Cloud instance <paramref name="instance"/>'s account (<c>cloud-1</c>, ...). The broker uses the user name as
+    /// the client id (<c>use_username_as_clientid</c>), so each instance needs its own account and no agent can take
+    /// over the cloud's session.
+    /// </summary>
+    public static string Cloud(int instance) => $"cloud-{instance.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>Whether <paramref name="name"/> is one of these accounts, so no agent may be called that.</summary>
+    public static bool IsReserved(string name) =>
+        name == Health || (name.StartsWith("cloud-", StringComparison.Ordinal) && int.TryParse(name.AsSpan(6), out _));
+}

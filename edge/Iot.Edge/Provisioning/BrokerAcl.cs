@@ -1,0 +1,71 @@
+using System.Text;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Sites;
+using Iot.Protocol.Topics;
+
+namespace Iot.Edge.Provisioning;
+
+/// <summary>
+/// The Mosquitto ACL for a site: each agent may publish its uplink channels (telemetry, events, status, results)
+/// under its own <c>estate/v1/{site}/{courtyard}/{agent}/</c> and read its own config and commands, nothing else;
+/// each cloud account reads every uplink channel of the site (shared subscriptions included: Mosquitto checks the
+/// topic inside <c>$share/{group}/</c>) and writes config and commands. Anything not granted is refused.
+/// </summary>
+public static class BrokerAcl
+{
+    private static readonly Channel[] Uplink = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
+    private static readonly Channel[] Downlink = [Channel.Config, Channel.Commands];
+
+    /// <summary>The ACL file's text.</summary>
+    public static string For(Site site, int cloudInstances)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var siteId = site.Manifest.Id;
+        var acl = new StringBuilder();
+        acl.Append($"# Mosquitto ACL for site {siteId}, made by `iot-edge provision broker` from its manifests. Do not edit:\n");
+        acl.Append("# provision again after changing the manifests. Whatever is not granted here is refused.\n\n");
+
+        acl.Append("# The broker's health check: one $SYS topic, read only.\n");
+        acl.Append($"user {BrokerAccounts.Health}\ntopic read $SYS/broker/uptime\n\n");
+
+        for (var instance = 1; instance <= cloudInstances; instance++)
+        {
+            acl.Append($"# Cloud instance {instance}: every agent's uplink, and the config and commands it sends them.\n");
+            acl.Append($"user {BrokerAccounts.Cloud(instance)}\n");
+            foreach (var channel in Uplink)
+            {
+                acl.Append($"topic read {AgentTopic.Filter(channel, siteId)}\n");
+            }
+
+            foreach (var channel in Downlink)
+            {
+                acl.Append($"topic write {AgentTopic.Filter(channel, siteId)}\n");
+            }
+
+            acl.Append('\n');
+        }
+
+        foreach (var (courtyard, agent) in site.Agents)
+        {
+            acl.Append($"# {agent.Id} in {courtyard.Id} ({courtyard.Name})\n");
+            acl.Append($"user {agent.Id}\n");
+            foreach (var channel in Uplink)
+            {
+                acl.Append($"topic write {new AgentTopic(siteId, courtyard.Id, agent.Id, channel)}\n");
+            }
+
+            foreach (var channel in Downlink)
+            {
+                acl.Append($"topic read {new AgentTopic(siteId, courtyard.Id, agent.Id, channel)}\n");
+            }
+
+            acl.Append('\n');
+        }
+
+        return acl.ToString();
+    }
+
+    /// <summary>The topics an agent may publish to, for messages and tests.</summary>
+    public static IEnumerable<string> UplinkTopics(SiteId site, CourtyardId courtyard, AgentId agent) =>
+        Uplink.Select(c => new AgentTopic(site, courtyard, agent, c).ToString());
+}

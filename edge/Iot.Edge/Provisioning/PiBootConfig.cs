@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using Iot.Protocol.Sites;
+
+namespace Iot.Edge.Provisioning;
+
+/// <summary>
+/// What one agent needs from the Pi's boot configuration (<c>config.txt</c>), read from its manifest: I2C bus 1 when
+/// any chip sits on it, the 1-Wire overlay on GPIO 4 when a DS18B20 is wired.
+/// </summary>
+/// <param name="I2cBuses">The I2C buses its chips use.</param>
+/// <param name="OneWire">Whether a DS18B20 is wired.</param>
+/// <param name="I2cParts">A summary of the I2C chips, for the fragment's comment.</param>
+/// <param name="OneWireParts">How many 1-Wire probes.</param>
+public sealed record PiBootConfig(IReadOnlyList<int> I2cBuses, bool OneWire, string I2cParts, int OneWireParts)
+{
+    /// <summary>Reads what <paramref name="agent"/> needs.</summary>
+    public static PiBootConfig For(AgentManifest agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var parts = agent.Devices.SelectMany(d => d.Parts).ToList();
+        var i2c = parts.Where(p => DeviceCatalog.Drivers.TryGetValue(p.Driver, out var spec) && spec.Attachment == Attachment.I2c).ToList();
+        var oneWire = parts.Count(p => DeviceCatalog.Drivers.TryGetValue(p.Driver, out var spec) && spec.Attachment == Attachment.OneWire);
+        var summary = string.Join(", ", i2c.GroupBy(p => p.Driver).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key} ({string.Join(' ', g.Select(p => p.Address).Distinct())})")));
+        return new PiBootConfig([.. i2c.Select(p => p.Bus ?? 1).Distinct().Order()], oneWire > 0, summary, oneWire);
+    }
+
+    /// <summary>The lines the install script puts into config.txt, between its markers.</summary>
+    public string Fragment(string agent)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# Agent {agent}: made by `iot-edge provision bundle` from its manifest. Takes effect after a reboot.\n");
+        foreach (var bus in I2cBuses)
+        {
+            if (bus == 1)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"# I2C bus 1 on GPIO 2 (SDA, header pin 3) and GPIO 3 (SCL, pin 5): {I2cParts}.\n");
+                text.Append("# 100 kHz tolerates long courtyard cable runs.\n");
+                text.Append("dtparam=i2c_arm=on\ndtparam=i2c_arm_baudrate=100000\n");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"# I2C bus {bus} is in the manifest but not enabled here: add its dtoverlay (e.g. i2c-gpio,bus={bus},...) by hand.\n");
+            }
+        }
+
+        if (OneWire)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# 1-Wire on GPIO 4 (header pin 7) for {OneWireParts} DS18B20 probe(s); a 4.7 kOhm pull-up from data to 3.3 V.\n");
+            text.Append("dtoverlay=w1-gpio,gpiopin=4\n");
+        }
+
+        if (I2cBuses.Count == 0 && !OneWire)
+        {
+            text.Append("# This agent uses GPIO pins only: nothing to enable.\n");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Iot.Testing;
+using Iot.Testing.Services;
+
+namespace Iot.EndToEnd.Tests.Deployment;
+
+/// <summary>
+/// docker/compose.yaml and compose.edge.yaml, validated by docker-compose itself (no engine is needed for that) with an
+/// .env made from .env.example and a freshly provisioned folder; then every build context, Dockerfile, file the
+/// Dockerfiles copy and bind-mounted path is checked to exist.
+/// </summary>
+public sealed partial class ComposeFileTests : IDisposable
+{
+    private readonly string _folder = ServiceProcess.TempFolder("compose");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Docker(string file) => RepoPaths.Of("docker", file);
+
+    [Fact]
+    public async Task The_server_compose_file_validates_and_everything_it_builds_or_mounts_exists()
+    {
+        var provisioning = Path.Combine(_folder, "provisioning");
+        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "broker", RepoPaths.SampleSite, "--out", provisioning);
+        Assert.True(exit == 0, output);
+        var env = Path.Combine(_folder, ".env");
+        await File.WriteAllTextAsync(env, Regex.Replace(await File.ReadAllTextAsync(Docker(".env.example")), "^IOT_PROVISIONING=.*$", $"IOT_PROVISIONING={provisioning}", RegexOptions.Multiline));
+
+        var config = await ResolvedAsync(Docker("compose.yaml"), env);
+
+        var services = config.GetProperty("services");
+        Assert.Equal(["cloud", "influxdb", "mosquitto", "postgres"], services.EnumerateObject().Select(s => s.Name).Order(StringComparer.Ordinal));
+        CheckBuildsAndMounts(services);
+
+        // The cloud starts only once every service it needs is healthy, and each of them can say so.
+        var cloud = services.GetProperty("cloud");
+        foreach (var dependency in cloud.GetProperty("depends_on").EnumerateObject())
+        {
+            Assert.Equal("service_healthy", dependency.Value.GetProperty("condition").GetString());
+            Assert.True(services.GetProperty(dependency.Name).TryGetProperty("healthcheck", out _), $"{dependency.Name} has no health check");
+        }
+
+        // Configured as the end-to-end test configures it: external broker over TLS, PostgreSQL, InfluxDB; secrets filled in.
+        var environment = cloud.GetProperty("environment");
+        Assert.Equal("External", environment.GetProperty("Broker__Mode").GetString());
+        Assert.Equal("true", environment.GetProperty("Broker__UseTls").GetString());
+        Assert.Equal("Postgres", environment.GetProperty("Database__Provider").GetString());
+        Assert.Equal("Influx", environment.GetProperty("TimeSeries__Backend").GetString());
+        Assert.Equal("cloud-1", environment.GetProperty("Broker__Username").GetString());
+        Assert.Matches("^[A-Za-z0-9_-]{24}$", environment.GetProperty("Broker__Password").GetString());
+        Assert.All(new[] { "mosquitto-data", "influxdb-data", "postgres-data", "cloud-keys" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
+    }
+
+    [Fact]
+    public async Task The_edge_compose_file_validates_with_an_agent_bundle_and_everything_it_builds_or_mounts_exists()
+    {
+        var provisioning = Path.Combine(_folder, "provisioning");
+        Assert.Equal(0, (await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "broker", RepoPaths.SampleSite, "--out", provisioning)).Exit);
+        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "bundle", RepoPaths.SampleSite, "--out", provisioning, "--agent", "yikang-1-a", "--broker", "mqtt.example:8883");
+        Assert.True(exit == 0, output);
+        var env = Path.Combine(_folder, "edge.env");
+        await File.WriteAllTextAsync(env, $"AGENT_BUNDLE={Path.Combine(provisioning, "bundles", "yikang-1-a")}\nAGENT_ID=yikang-1-a\n");
+
+        var config = await ResolvedAsync(Docker("compose.edge.yaml"), env);
+
+        var edge = config.GetProperty("services").GetProperty("edge");
+        CheckBuildsAndMounts(config.GetProperty("services"));
+        Assert.Equal(["run", "/etc/iot-edge/site", "--agent", "yikang-1-a"], edge.GetProperty("command").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("yikang-1-a", edge.GetProperty("environment").GetProperty("Mqtt__Username").GetString());
+    }
+
+    [Fact]
+    public async Task The_env_example_names_every_variable_the_compose_files_require_and_holds_no_real_secret()
+    {
+        var example = (await File.ReadAllLinesAsync(Docker(".env.example"))).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#')).ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        var compose = await File.ReadAllTextAsync(Docker("compose.yaml"));
+        var required = RequiredVariable().Matches(compose).Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        Assert.NotEmpty(required);
+        Assert.All(required, v => Assert.True(example.ContainsKey(v), $"{v} is required by compose.yaml but missing from .env.example"));
+        Assert.All(example.Where(e => e.Key.Contains("PASSWORD", StringComparison.Ordinal)), e => Assert.StartsWith("change-me", e.Value, StringComparison.Ordinal));
+        // A password in compose.yaml is always a ${VARIABLE}, never a value.
+        Assert.DoesNotMatch(@"(?im)^\s*\w*PASSWORD\w*:\s*(?!\$\{)\S", compose);
+        Assert.Matches(@"(?m)^\s*POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?", compose);
+        Assert.Contains("/docker/.env", await File.ReadAllTextAsync(RepoPaths.Of(".gitignore")), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\$\{([A-Z_]+):\?")]
+    private static partial Regex RequiredVariable();
+
+    // Runs `docker-compose config -q` (the validation), then reads the resolved file as JSON.
+    private async Task<JsonElement> ResolvedAsync(string composeFile, string envFile)
+    {
+        var compose = ServiceProcess.FindBinary("docker-compose", "docker-compose");
+        await ServiceProcess.RunAsync(compose, ["-f", composeFile, "--env-file", envFile, "config", "-q"], TimeSpan.FromSeconds(60));
+        var resolved = Path.Combine(_folder, Path.GetFileName(composeFile) + ".resolved");
+        await File.WriteAllTextAsync(resolved, await ServiceProcess.RunAsync(compose, ["-f", composeFile, "--env-file", envFile, "config"], TimeSpan.FromSeconds(60)));
+        // docker-compose is Python and brings PyYAML: the same parser it used turns the resolved file into JSON.
+        var json = await ServiceProcess.RunAsync("python3", ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)", resolved], TimeSpan.FromSeconds(30));
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    private static void CheckBuildsAndMounts(JsonElement services)
+    {
+        foreach (var service in services.EnumerateObject())
+        {
+            if (service.Value.TryGetProperty("build", out var build))
+            {
+                var context = build.GetProperty("context").GetString()!;
+                Assert.True(Directory.Exists(context), $"{service.Name}: build context {context} does not exist");
+                var dockerfile = Path.Combine(context, build.GetProperty("dockerfile").GetString()!);
+                Assert.True(File.Exists(dockerfile), $"{service.Name}: {dockerfile} does not exist");
+                foreach (var source in CopySources(dockerfile))
+                {
+                    Assert.True(File.Exists(Path.Combine(context, source)) || Directory.Exists(Path.Combine(context, source)), $"{Path.GetFileName(dockerfile)} copies {source}, which does not exist");
+                }
+            }
+
+            if (service.Value.TryGetProperty("volumes", out var volumes))
+            {
+                foreach (var volume in volumes.EnumerateArray())
+                {
+                    var source = volume.ValueKind == JsonValueKind.String ? volume.GetString()!.Split(':')[0] : volume.GetProperty("source").GetString()!;
+                    if (source.StartsWith('/'))
+                    {
+                        Assert.True(File.Exists(source) || Directory.Exists(source), $"{service.Name} mounts {source}, which does not exist");
+                    }
+                }
+            }
+        }
+    }
+
+    // The sources of every COPY that takes files from the build context (not --from another stage).
+    private static IEnumerable<string> CopySources(string dockerfile) =>
+        File.ReadAllLines(dockerfile)
+            .Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from=", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).SkipLast(1));
+}
