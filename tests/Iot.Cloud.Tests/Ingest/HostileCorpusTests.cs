@@ -35,13 +35,8 @@ public sealed class HostileCorpusTests : IAsyncLifetime
         await using var agent = await TestAgent.ConnectAsync(_broker.Port, "yikang-6", "yikang-6-a");
 
         var corpus = HostileCorpus.Generate(Hostile, "yongchang", "yikang-1", "yikang-1-a").ToList();
-        var attack = Task.Run(async () =>
-        {
-            foreach (var message in corpus)
-            {
-                await attacker.PublishAsync(message.Topic, message.Payload);
-            }
-        });
+        // Up to 32 messages in flight, as a determined attacker (or a broken fleet) would send them.
+        var attack = Parallel.ForEachAsync(corpus, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (message, _) => await attacker.PublishAsync(message.Topic, message.Payload));
         var now = DateTimeOffset.UtcNow.AddMinutes(-2);
         for (var seq = 1; seq <= Valid; seq++)
         {
