@@ -36,8 +36,14 @@ public static class WebSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<SecurityHeaders>();
+
+        // Pages answer errors with a page in the person's language; the API keeps its problem details.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseRequestLocalization();
+
+        // Routing after the status pages, so a re-executed error request is routed to the status page.
+        app.UseRouting();
         return app;
     }
 

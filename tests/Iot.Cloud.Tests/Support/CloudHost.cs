@@ -73,6 +73,9 @@ public sealed class CloudHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Demo:SeedAccounts"] = "true",
             ["Demo:Password"] = Password,
+
+            // Tests move a fake clock by days; a sign-in must outlast that.
+            ["Auth:SessionIdle"] = "90.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
