@@ -34,9 +34,10 @@ public sealed class CloudHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>A client with no account: a resident, or anyone on the internet.</summary>
-    public HttpClient Anonymous() => _factory.CreateClient();
+    public HttpClient Anonymous(WebApplicationFactoryClientOptions? options = null) => _factory.CreateClient(options ?? new WebApplicationFactoryClientOptions());
 
     /// <summary>A client signed in as <paramref name="user"/> (signs in on its first request).</summary>
+    /// <remarks>Redirects are not followed, so a page's refusal (a redirect to sign-in) can be seen.</remarks>
     public HttpClient Client(string user, string password = Password) => _factory.CreateDefaultClient(new SignInHandler(user, password));
 
     /// <summary>A client signed in as <paramref name="user"/>, having checked that the sign-in works.</summary>

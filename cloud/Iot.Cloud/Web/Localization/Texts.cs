@@ -42,6 +42,13 @@ public static class Texts
         ["Community supervisor"] = "社区监督",
         ["Street office"] = "街道办",
         ["Front page"] = "返回首页",
+
+        // Quantities by their wire names (courtyard page readings).
+        ["current"] = "电流", ["voltage"] = "电压", ["power"] = "功率", ["energy"] = "电量", ["illuminance"] = "照度",
+        ["temperature"] = "温度", ["distance"] = "距离", ["waterLevel"] = "水位", ["riseRate"] = "涨速", ["pressure"] = "压力",
+        ["contact"] = "门磁", ["locked"] = "门锁", ["smoke"] = "烟雾", ["floatSwitch"] = "浮球", ["relay"] = "继电器",
+        ["lampOn"] = "亮灯", ["chargeState"] = "充电状态",
+
         ["Not found"] = "没有找到",
         ["There is nothing here, or it is not yours to see."] = "这里没有内容，或者您无权查看。",
         ["Too many requests"] = "请求太频繁",

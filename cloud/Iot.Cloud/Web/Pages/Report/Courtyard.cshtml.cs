@@ -92,7 +92,7 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             await ReportsApi.AddPhoto(receipt.TrackingCode, photo, db, time, ct);
         }
 
-        return Redirect($"/r/track/{receipt.TrackingCode}?new=1");
+        return Redirect($"/r/track/{receipt.TrackingCode}?new=true");
     }
 
     private bool Find(string courtyard)
