@@ -42,6 +42,8 @@ public static class Texts
         ["Community supervisor"] = "社区监督",
         ["Street office"] = "街道办",
         ["Front page"] = "返回首页",
+        ["Photo"] = "照片",
+        ["Escalated"] = "已升级督办",
 
         // Quantities by their wire names (courtyard page readings).
         ["current"] = "电流", ["voltage"] = "电压", ["power"] = "功率", ["energy"] = "电量", ["illuminance"] = "照度",

@@ -72,4 +72,28 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
     }
 
     public string Person(string? user) => user is null ? "—" : People.GetValueOrDefault(user, user);
+
+    /// <summary>An audit action in words: "status:fixed" → "Status: Fixed".</summary>
+    public string Action(string action, Localization.Lang lang)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(lang);
+        if (action.StartsWith("status:", StringComparison.Ordinal) && Iot.Protocol.Messages.WireNames.TryParse<WorkOrderStatus>(action[7..], out var status))
+        {
+            return $"{lang["Status"]}: {lang.Status(status)}";
+        }
+
+        return action.Split(':')[0] switch
+        {
+            "created" => lang["Created"],
+            "comment" => lang["Comment"],
+            "photo" => lang["Photo"],
+            "assigned" => lang["Assigned"],
+            "rated" => lang["Community rating"],
+            "escalated" => lang["Escalated"],
+            "reopened" => lang["Reopened"],
+            "alert-attached" => lang["Alert"],
+            _ => action,
+        };
+    }
 }
