@@ -43,6 +43,7 @@ public static class Texts
         ["Street office"] = "街道办",
         ["Front page"] = "返回首页",
         ["Photo"] = "照片",
+        ["Outlet {0}"] = "插座{0}",
         ["Escalated"] = "已升级督办",
 
         // Quantities by their wire names (courtyard page readings).
