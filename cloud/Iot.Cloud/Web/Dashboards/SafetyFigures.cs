@@ -66,22 +66,30 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
             .Select(e => new { e.CourtyardId, e.Kind, e.At }).ToListAsync(cancellationToken);
         var online = (await db.Presence.AsNoTracking().Where(p => p.State == "online").Select(p => p.AgentId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 
+        // A lamp counts only from when its agent first reported: before that nobody was watching, and "lit" would be a guess.
+        var watchedSince = (await db.Sequences.AsNoTracking().Select(s => new { s.AgentId, s.FirstSeen }).ToListAsync(cancellationToken))
+            .GroupBy(s => s.AgentId).ToDictionary(g => g.Key, g => g.Min(s => s.FirstSeen), StringComparer.Ordinal);
+
         // Dark periods per lamp (agent/device), merged: two rules may say the same lamp is out.
         var dark = lampOut.GroupBy(a => a.Subject).ToDictionary(
             g => g.Key,
             g => Merge(g.Select(a => (a.RaisedAt, a.ClearedAt ?? a.ClosedAt ?? to))),
             StringComparer.Ordinal);
         var lamps = courtyards.SelectMany(c => c.Courtyard.Agents.SelectMany(a => a.Devices.Where(d => d.Kind == Iot.Protocol.Sites.DeviceKind.Streetlight)
-            .Select(d => (Courtyard: c.Courtyard.Id.Value, Subject: $"{a.Id.Value}/{d.Id.Value}")))).ToList();
+            .Select(d => (Courtyard: c.Courtyard.Id.Value, Subject: $"{a.Id.Value}/{d.Id.Value}", Agent: a.Id.Value)))).ToList();
 
-        double? Availability(IEnumerable<(string Courtyard, string Subject)> which, DateTimeOffset start, DateTimeOffset end)
+        double? Availability(IEnumerable<(string Courtyard, string Subject, string Agent)> which, DateTimeOffset start, DateTimeOffset end)
         {
-            var nights = Nights(sun, zone, start, end);
             var total = 0.0;
             var out_ = 0.0;
             foreach (var lamp in which)
             {
-                foreach (var night in nights)
+                if (!watchedSince.TryGetValue(lamp.Agent, out var since) || since >= end)
+                {
+                    continue;
+                }
+
+                foreach (var night in Nights(sun, zone, Max(start, since), end))
                 {
                     total += (night.To - night.From).TotalHours;
                     if (dark.TryGetValue(lamp.Subject, out var periods))
