@@ -2,7 +2,8 @@
 # Starts the whole system on embedded defaults, on this machine only:
 #   the cloud (MQTT broker on 127.0.0.1:1883, SQLite under ./data, web and API on http://127.0.0.1:5080)
 #   and the simulated fleet of the Yongchang sample site (the real edge agent code over simulated chips).
-# Ctrl-C stops everything. Overrides: IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION.
+# Ctrl-C stops everything. Overrides: IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION,
+# IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +12,7 @@ broker_port=${IOT_BROKER_PORT:-1883}
 data=${IOT_DATA:-data}
 site=${IOT_SITE:-firmware-config/sites/yongchang}
 configuration=${IOT_CONFIGURATION:-Release}
+demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
 mkdir -p "$data/logs"
 
 if [ "${IOT_SKIP_BUILD:-0}" != 1 ]; then
@@ -42,6 +44,7 @@ trap stop INT TERM EXIT
     Database__ConnectionString="Data Source=$data/cloud.db" \
     TimeSeries__SqlitePath="$data/timeseries.db" \
     Sites__Folder="$site" \
+    Demo__SeedAccounts=true Demo__Password="$demo_password" \
     dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
 cloud_pid=$!
 
@@ -60,10 +63,15 @@ curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null || { echo "The cloud did
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
 
-total=$(curl -sf "http://127.0.0.1:$web_port/api/agents" | grep -o '"id"' | wc -l)
+# The API needs an account: sign in as the street office's demo account (the cookie stays in the data folder).
+jar="$data/demo-session.cookies"
+curl -sf -c "$jar" -H 'Content-Type: application/json' \
+  -d "{\"userName\":\"street-chen\",\"password\":\"$demo_password\"}" "http://127.0.0.1:$web_port/api/session" >/dev/null \
+  || { echo "Could not sign in with the demo account:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
+total=$(curl -sf -b "$jar" "http://127.0.0.1:$web_port/api/agents" | grep -o '"id"' | wc -l)
 online=0
 for _ in $(seq 1 300); do
-  online=$(curl -sf "http://127.0.0.1:$web_port/api/agents?state=online" | grep -o '"id"' | wc -l || true)
+  online=$(curl -sf -b "$jar" "http://127.0.0.1:$web_port/api/agents?state=online" | grep -o '"id"' | wc -l || true)
   [ "$online" -ge "$total" ] && break
   kill -0 "$fleet_pid" 2>/dev/null || { echo "The fleet stopped:"; tail -n 30 "$data/logs/fleet.log"; exit 1; }
   sleep 0.1
@@ -73,7 +81,21 @@ cat <<EOT
 
   $online of $total courtyard agents online.
 
-  API and live data    http://127.0.0.1:$web_port/api/site
+  Open http://127.0.0.1:$web_port/ in a browser (Chinese; English at the top right).
+
+  Staff console        http://127.0.0.1:$web_port/console
+  Safety dashboard     http://127.0.0.1:$web_port/dashboard      public view: /safety
+  Resident report      http://127.0.0.1:$web_port/r/yikang-1      (QR codes: /console/qr)
+
+  Demo accounts (password: $demo_password)
+    xinyu-li       property staff, 昆明馨宇物业 (Yikang Road blocks)    李师傅
+    xinyu-liu      property staff, same company                         刘师傅
+    xinyu-wang     company supervisor, same company                     王经理
+    cable-zhao     owning-unit staff, 昆明电缆厂宿舍管理科               赵科长
+    yikang-zhang   community supervisor, 益康路社区                      张主任
+    street-chen    street office administrator (everything, accounts)   陈科员
+
+  API and live data    http://127.0.0.1:$web_port/api/site   (sign in first: POST /api/session)
                        http://127.0.0.1:$web_port/api/courtyards/yikang-1/latest
                        http://127.0.0.1:$web_port/api/agents?state=online
   Ingest and health    http://127.0.0.1:$web_port/api/ingest/stats   /readyz   /metrics

@@ -1,17 +1,26 @@
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Broker;
 using Iot.Cloud.Config;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
 using Iot.Cloud.Notifications;
 using Iot.Cloud.Operations;
+using Iot.Cloud.Ratings;
 using Iot.Cloud.Readings;
 using Iot.Cloud.Reports;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Supervision;
 using Iot.Cloud.TimeSeries;
+using Iot.Cloud.Web;
 using Iot.Cloud.WorkOrders;
+
+// `iot-cloud accounts ...` manages accounts from the command line (the first street-office account, say).
+if (AccountsCommand.Matches(args))
+{
+    return await AccountsCommand.RunAsync(args, Console.In, Console.Out);
+}
 
 // appsettings.json comes from the build output; relative paths in settings (data/, the site folder) mean the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -28,10 +37,16 @@ builder.AddRules();
 builder.AddBroker();
 builder.AddIngest();
 builder.AddDesiredConfig();
+builder.AddAuth();
+builder.AddReportLimits();
+builder.AddWeb();
 
 var app = builder.Build();
 
 app.MapOperations();
+app.UseWeb();
+app.UseAuth();
+app.MapSessionApi();
 app.MapSitesApi();
 app.MapReadingsApi();
 app.MapIngestApi();
@@ -41,8 +56,11 @@ app.MapReportsApi();
 app.MapRulesApi();
 app.MapSupervisionApi();
 app.MapLiveApi();
+app.MapRatingsApi();
+app.MapWeb();
 
 app.Run();
+return 0;
 
 /// <summary>The cloud service's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

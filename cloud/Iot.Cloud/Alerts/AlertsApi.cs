@@ -1,4 +1,5 @@
 using Iot.Cloud.Api;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications;
 using Iot.Cloud.Rules;
@@ -12,21 +13,21 @@ public static class AlertsApi
 {
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Alerts");
+        var api = app.MapGroup("/api").WithTags("Alerts").RequireAuthorization(Policies.Staff);
         api.MapGet("/alerts", List);
-        api.MapGet("/alerts/{id:long}", Get);
-        api.MapPost("/alerts/{id:long}/acknowledge", Acknowledge);
-        api.MapPost("/alerts/{id:long}/close", Close);
+        api.MapGet("/alerts/{id:long}", Get).ForAlert();
+        api.MapPost("/alerts/{id:long}/acknowledge", Acknowledge).RequireAuthorization(Policies.Work).ForAlert();
+        api.MapPost("/alerts/{id:long}/close", Close).RequireAuthorization(Policies.Work).ForAlert();
         api.MapGet("/maintenance", ListWindows);
-        api.MapPost("/maintenance", CreateWindow);
-        api.MapPost("/maintenance/{id:long}/end", EndWindow);
+        api.MapPost("/maintenance", CreateWindow).RequireAuthorization(Policies.Work).ForCourtyardIn<MaintenanceRequest>(m => m.Courtyard);
+        api.MapPost("/maintenance/{id:long}/end", EndWindow).RequireAuthorization(Policies.Work).ForMaintenanceWindow();
         return app;
     }
 
     /// <summary><c>status</c>: <c>active</c> (default: not closed), <c>open</c>, <c>acknowledged</c>, <c>cleared</c>, <c>closed</c>, <c>all</c>.</summary>
-    private static async Task<Results<Ok<List<AlertView>>, ProblemHttpResult>> List(CloudDb db, string? status, string? courtyard, string? target, Severity? severity, int? limit, CancellationToken ct)
+    private static async Task<Results<Ok<List<AlertView>>, ProblemHttpResult>> List(CloudDb db, AccessScope scope, string? status, string? courtyard, string? target, Severity? severity, int? limit, CancellationToken ct)
     {
-        IQueryable<Alert> query = db.Alerts.AsNoTracking();
+        IQueryable<Alert> query = db.Alerts.AsNoTracking().Where(scope.Alerts);
         switch (status ?? "active")
         {
             case "active":
@@ -101,10 +102,10 @@ public static class AlertsApi
         return TypedResults.Ok(AlertView.Of(alert));
     }
 
-    private static async Task<Ok<List<MaintenanceWindow>>> ListWindows(CloudDb db, string? courtyard, bool? current, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<List<MaintenanceWindow>>> ListWindows(CloudDb db, AccessScope scope, string? courtyard, bool? current, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        return TypedResults.Ok(await db.MaintenanceWindows.AsNoTracking()
+        return TypedResults.Ok(await db.MaintenanceWindows.AsNoTracking().Where(scope.MaintenanceWindows)
             .Where(w => (courtyard == null || w.CourtyardId == courtyard) && (current != true || (w.From <= now && w.Until > now)))
             .OrderByDescending(w => w.Id).Take(500).ToListAsync(ct));
     }

@@ -1,8 +1,10 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Audit;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Notifications;
 using Iot.Cloud.Rules;
 using Iot.Cloud.WorkOrders;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Data;
@@ -11,7 +13,7 @@ namespace Iot.Cloud.Data;
 /// The cloud's relational store: the site registry, presence, dedupe state, dead letters, events.
 /// Two providers, each with its own migrations: <see cref="SqliteCloudDb"/> (default) and <see cref="PostgresCloudDb"/>.
 /// </summary>
-public abstract class CloudDb(DbContextOptions options) : DbContext(options)
+public abstract partial class CloudDb(DbContextOptions options) : IdentityUserContext<Account>(options)
 {
     public DbSet<SiteEntry> Sites => Set<SiteEntry>();
 
@@ -61,9 +63,13 @@ public abstract class CloudDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(builder);
+        var modelBuilder = builder;
+        base.OnModelCreating(modelBuilder);
+        OnAccountsModelCreating(modelBuilder);
+        OnRatingsModelCreating(modelBuilder);
         modelBuilder.Entity<SiteEntry>(e => e.ToTable("sites"));
         modelBuilder.Entity<Party>(e => e.ToTable("parties"));
         modelBuilder.Entity<Community>(e => e.ToTable("communities"));

@@ -1,4 +1,5 @@
 using System.Text;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ public static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/ingest").WithTags("Ingest");
+        var api = app.MapGroup("/api/ingest").WithTags("Ingest").RequireAuthorization(Policies.StreetAdmin);
         api.MapGet("/stats", Stats);
         api.MapGet("/dead-letters", DeadLetters);
         api.MapGet("/sequences", Sequences);

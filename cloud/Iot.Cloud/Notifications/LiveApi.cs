@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Iot.Cloud.Auth;
 
 namespace Iot.Cloud.Notifications;
 
@@ -7,7 +8,7 @@ public static class LiveApi
 {
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, string? courtyard, string? party, CancellationToken ct) =>
+        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, string? courtyard, string? party, CancellationToken ct) =>
         {
             http.Response.ContentType = "text/event-stream; charset=utf-8";
             http.Response.Headers.CacheControl = "no-cache";
@@ -19,7 +20,8 @@ public static class LiveApi
             {
                 await foreach (var change in feed.SubscribeAsync(ct))
                 {
-                    if ((courtyard is not null && change.CourtyardId != courtyard) || (party is not null && change.PartyId != party))
+                    if ((courtyard is not null && change.CourtyardId != courtyard) || (party is not null && change.PartyId != party)
+                        || !scope.Sees(change.Type, change.CourtyardId, change.PartyId))
                     {
                         continue;
                     }
@@ -32,7 +34,7 @@ public static class LiveApi
             {
                 // The console went away.
             }
-        }).WithTags("Live").ExcludeFromDescription();
+        }).WithTags("Live").ExcludeFromDescription().RequireAuthorization(Policies.Staff);
         return app;
     }
 }

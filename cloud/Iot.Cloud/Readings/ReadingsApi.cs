@@ -1,3 +1,4 @@
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Identifiers;
@@ -15,12 +16,12 @@ public static class ReadingsApi
 
     public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Readings");
-        api.MapGet("/courtyards/{id}/latest", Latest);
-        api.MapGet("/agents/{agent}/sensors/{sensor}/series", SensorSeries);
-        api.MapGet("/agents/{agent}/sensors/{sensor}/gaps", SensorGaps);
-        api.MapGet("/agents/{agent}/devices/{device}/series", DeviceSeries);
-        api.MapGet("/courtyards/{id}/series", CourtyardSeries);
+        var api = app.MapGroup("/api").WithTags("Readings").RequireAuthorization(Policies.Staff);
+        api.MapGet("/courtyards/{id}/latest", Latest).ForCourtyard();
+        api.MapGet("/agents/{agent}/sensors/{sensor}/series", SensorSeries).ForAgent();
+        api.MapGet("/agents/{agent}/sensors/{sensor}/gaps", SensorGaps).ForAgent();
+        api.MapGet("/agents/{agent}/devices/{device}/series", DeviceSeries).ForAgent();
+        api.MapGet("/courtyards/{id}/series", CourtyardSeries).ForCourtyard();
         return app;
     }
 

@@ -25,14 +25,15 @@ public static class ReportsApi
 
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/reports").WithTags("Resident reports");
-        api.MapPost("/", Report);
+        // Residents have no account: open to all, limited per client and per courtyard.
+        var api = app.MapGroup("/api/reports").WithTags("Resident reports").AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
+        api.MapPost("/", Report).LimitPerCourtyard();
         api.MapGet("/{code}", Track);
         api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery();
         return app;
     }
 
-    private static async Task<Results<Created<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    internal static async Task<Results<Created<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
     {
         if (body.Category is null || !Categories.TryGetValue(body.Category, out var category))
         {
@@ -61,7 +62,7 @@ public static class ReportsApi
         return TypedResults.Created($"/api/reports/{change.Order.TrackingCode}", new ReportReceipt(change.Order.TrackingCode!, change.Order.Number));
     }
 
-    private static async Task<Results<Ok<ReportStatus>, NotFound>> Track(string code, CloudDb db, CancellationToken ct)
+    internal static async Task<Results<Ok<ReportStatus>, NotFound>> Track(string code, CloudDb db, CancellationToken ct)
     {
         var order = await db.WorkOrders.AsNoTracking().SingleOrDefaultAsync(w => w.TrackingCode == code, ct);
         if (order is null)
@@ -74,7 +75,7 @@ public static class ReportsApi
         return TypedResults.Ok(new ReportStatus(code, order.Number, courtyard, order.Title, order.Status, zh, en, order.CreatedAt, order.FixedAt, order.ClosedAt ?? order.CancelledAt));
     }
 
-    private static async Task<Results<Ok, NotFound, ProblemHttpResult>> AddPhoto(string code, IFormFile photo, CloudDb db, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok, NotFound, ProblemHttpResult>> AddPhoto(string code, IFormFile photo, CloudDb db, TimeProvider time, CancellationToken ct)
     {
         var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.TrackingCode == code, ct);
         if (order is null)

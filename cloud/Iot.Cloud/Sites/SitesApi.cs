@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Config;
 using Iot.Cloud.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,15 +12,15 @@ public static class SitesApi
 {
     public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Sites");
+        var api = app.MapGroup("/api").WithTags("Sites").RequireAuthorization(Policies.Staff);
         api.MapGet("/site", GetSite);
         api.MapGet("/parties", async (CloudDb db, CancellationToken ct) =>
             await db.Parties.AsNoTracking().OrderBy(p => p.Id).Select(p => new PartyView(p.Id, p.Name, p.Kind, p.Phone)).ToListAsync(ct));
         api.MapGet("/communities/{id}", GetCommunity);
         api.MapGet("/courtyards", ListCourtyards);
-        api.MapGet("/courtyards/{id}", GetCourtyard);
+        api.MapGet("/courtyards/{id}", GetCourtyard).ForCourtyard();
         api.MapGet("/agents", ListAgents);
-        api.MapGet("/agents/{id}", GetAgent);
+        api.MapGet("/agents/{id}", GetAgent).ForAgent("id");
         return app;
     }
 
@@ -37,25 +38,26 @@ public static class SitesApi
                 blocks.Where(b => b.CommunityId == c.Id).Select(b => new BlockView(b.Id, b.Name, b.PropertyCompanyId, counts.GetValueOrDefault(b.Id))).ToList())).ToList()));
     }
 
-    private static async Task<Results<Ok<CommunityView>, NotFound>> GetCommunity(string id, CloudDb db, CancellationToken ct)
+    private static async Task<Results<Ok<CommunityView>, NotFound>> GetCommunity(string id, CloudDb db, AccessScope scope, CancellationToken ct)
     {
         var community = await db.Communities.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
-        if (community is null)
+        var courtyards = await CourtyardRows(db, scope, c => c.CommunityId == id, ct);
+        if (community is null || (courtyards.Count == 0 && !scope.SeesEverything))
         {
             return TypedResults.NotFound();
         }
 
         var blocks = await db.Blocks.AsNoTracking().Where(b => b.CommunityId == id).OrderBy(b => b.Id).ToListAsync(ct);
-        var courtyards = await CourtyardRows(db, c => c.CommunityId == id, ct);
         return TypedResults.Ok(new CommunityView(
             community.Id, community.Name, community.ResidentsCommitteeId,
             blocks.Select(b => new BlockView(b.Id, b.Name, b.PropertyCompanyId, courtyards.Count(c => c.Block == b.Id))).ToList(),
             courtyards));
     }
 
-    private static async Task<Ok<List<CourtyardSummary>>> ListCourtyards(CloudDb db, string? community, string? block, string? party, CancellationToken ct) =>
+    private static async Task<Ok<List<CourtyardSummary>>> ListCourtyards(CloudDb db, AccessScope scope, string? community, string? block, string? party, CancellationToken ct) =>
         TypedResults.Ok(await CourtyardRows(
             db,
+            scope,
             c => (community == null || c.CommunityId == community) && (block == null || c.BlockId == block) && (party == null || c.ResponsiblePartyId == party),
             ct));
 
@@ -68,7 +70,7 @@ public static class SitesApi
         }
 
         var party = await db.Parties.AsNoTracking().SingleAsync(p => p.Id == c.ResponsiblePartyId, ct);
-        var agents = await AgentRows(db, a => a.CourtyardId == id, ct);
+        var agents = await AgentRows(db, AccessScope.Everything, a => a.CourtyardId == id, ct);
         var agentIds = agents.Select(a => a.Id).ToList();
         var devices = await db.Devices.AsNoTracking().Where(d => agentIds.Contains(d.AgentId)).OrderBy(d => d.AgentId).ThenBy(d => d.Id)
             .Select(d => new DeviceView(d.AgentId, d.Id, d.Kind, d.Name, d.X, d.Y)).ToListAsync(ct);
@@ -77,15 +79,15 @@ public static class SitesApi
             c.PlanJson is null ? null : JsonDocument.Parse(c.PlanJson).RootElement, agents, devices));
     }
 
-    private static async Task<Ok<List<AgentView>>> ListAgents(CloudDb db, string? courtyard, string? state, CancellationToken ct)
+    private static async Task<Ok<List<AgentView>>> ListAgents(CloudDb db, AccessScope scope, string? courtyard, string? state, CancellationToken ct)
     {
-        var agents = await AgentRows(db, a => courtyard == null || a.CourtyardId == courtyard, ct);
+        var agents = await AgentRows(db, scope, a => courtyard == null || a.CourtyardId == courtyard, ct);
         return TypedResults.Ok(state is null ? agents : agents.Where(a => a.Presence == state).ToList());
     }
 
     private static async Task<Results<Ok<AgentDetail>, NotFound>> GetAgent(string id, CloudDb db, CancellationToken ct)
     {
-        var rows = await AgentRows(db, a => a.Id == id, ct);
+        var rows = await AgentRows(db, AccessScope.Everything, a => a.Id == id, ct);
         if (rows.Count == 0)
         {
             return TypedResults.NotFound();
@@ -102,9 +104,9 @@ public static class SitesApi
             JsonDocument.Parse(agent.ManifestJson).RootElement));
     }
 
-    private static async Task<List<CourtyardSummary>> CourtyardRows(CloudDb db, System.Linq.Expressions.Expression<Func<Courtyard, bool>> filter, CancellationToken ct)
+    private static async Task<List<CourtyardSummary>> CourtyardRows(CloudDb db, AccessScope scope, System.Linq.Expressions.Expression<Func<Courtyard, bool>> filter, CancellationToken ct)
     {
-        var courtyards = await db.Courtyards.AsNoTracking().Where(filter).OrderBy(c => c.Id).ToListAsync(ct);
+        var courtyards = await db.Courtyards.AsNoTracking().Where(scope.Courtyards).Where(filter).OrderBy(c => c.Id).ToListAsync(ct);
         var ids = courtyards.Select(c => c.Id).ToList();
         var agents = await db.Agents.AsNoTracking().Where(a => ids.Contains(a.CourtyardId)).Select(a => new { a.Id, a.CourtyardId }).ToListAsync(ct);
         var agentIds = agents.Select(a => a.Id).ToList();
@@ -116,9 +118,9 @@ public static class SitesApi
         }).ToList();
     }
 
-    private static async Task<List<AgentView>> AgentRows(CloudDb db, System.Linq.Expressions.Expression<Func<Agent, bool>> filter, CancellationToken ct)
+    private static async Task<List<AgentView>> AgentRows(CloudDb db, AccessScope scope, System.Linq.Expressions.Expression<Func<Agent, bool>> filter, CancellationToken ct)
     {
-        var agents = await db.Agents.AsNoTracking().Where(filter).OrderBy(a => a.Id).ToListAsync(ct);
+        var agents = await db.Agents.AsNoTracking().Where(scope.Agents).Where(filter).OrderBy(a => a.Id).ToListAsync(ct);
         var ids = agents.Select(a => a.Id).ToList();
         var presence = await db.Presence.AsNoTracking().Where(p => ids.Contains(p.AgentId)).ToDictionaryAsync(p => p.AgentId, ct);
         return agents.Select(a =>

@@ -1,4 +1,5 @@
 using Iot.Cloud.Api;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,19 +11,20 @@ public static class SupervisionApi
 {
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/supervision").WithTags("Supervision");
-        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
+        // Each sees the record of the orders in their scope: a company its own, a community its companies, the street all.
+        var api = app.MapGroup("/api/supervision").WithTags("Supervision").RequireAuthorization(Policies.Staff);
+        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
-            if (await LoadAsync(db, time, from, to, groupBy, party, ct) is not { } result)
+            if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
             {
                 return Problems.Bad("from/to/groupBy", Rules);
             }
 
             return TypedResults.Ok(new SupervisionView(result.From, result.To, result.Group, result.Rows.Select(r => new NamedRow(result.Name(r.Key), r)).ToList()));
         });
-        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
+        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
-            if (await LoadAsync(db, time, from, to, groupBy, party, ct) is not { } result)
+            if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
             {
                 return Problems.Bad("from/to/groupBy", Rules);
             }
@@ -35,7 +37,7 @@ public static class SupervisionApi
 
     private const string Rules = "from must be before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
 
-    private static async Task<Loaded?> LoadAsync(CloudDb db, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
+    private static async Task<Loaded?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
     {
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);
@@ -44,7 +46,7 @@ public static class SupervisionApi
             return null;
         }
 
-        var orders = await db.WorkOrders.AsNoTracking().Where(w => w.CreatedAt >= start && w.CreatedAt < end && (party == null || w.PartyId == party)).ToListAsync(ct);
+        var orders = await db.WorkOrders.AsNoTracking().Where(scope.WorkOrders).Where(w => w.CreatedAt >= start && w.CreatedAt < end && (party == null || w.PartyId == party)).ToListAsync(ct);
         var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, ct);
         var names = group switch
         {

@@ -1,5 +1,6 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications;
 using Iot.Cloud.Rules;
@@ -16,19 +17,20 @@ public static class WorkOrdersApi
 
     public static IEndpointRouteBuilder MapWorkOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/work-orders").WithTags("Work orders");
+        // Everyone in scope reads and comments; changing the work is for the responsible party and the street office.
+        var api = app.MapGroup("/api/work-orders").WithTags("Work orders").RequireAuthorization(Policies.Staff);
         api.MapGet("/", List);
-        api.MapGet("/{id:long}", Get);
-        api.MapPost("/", Create);
-        api.MapPost("/{id:long}/status", ChangeStatus);
-        api.MapPost("/{id:long}/comments", AddComment);
-        api.MapPost("/{id:long}/photos", AddPhoto).DisableAntiforgery();
-        api.MapGet("/{id:long}/photos/{photo:long}", GetPhoto);
+        api.MapGet("/{id:long}", Get).ForWorkOrder();
+        api.MapPost("/", Create).RequireAuthorization(Policies.Work).ForCourtyardIn<CreateWorkOrderRequest>(w => w.Courtyard);
+        api.MapPost("/{id:long}/status", ChangeStatus).RequireAuthorization(Policies.Work).ForWorkOrder();
+        api.MapPost("/{id:long}/comments", AddComment).ForWorkOrder();
+        api.MapPost("/{id:long}/photos", AddPhoto).DisableAntiforgery().RequireAuthorization(Policies.Work).ForWorkOrder();
+        api.MapGet("/{id:long}/photos/{photo:long}", GetPhoto).ForWorkOrder();
         return app;
     }
 
     private static async Task<Results<Ok<List<WorkOrderView>>, ProblemHttpResult>> List(
-        CloudDb db, TimeProvider time, WorkOrderStatus? status, string? party, string? courtyard, string? assignedTo, bool? open, bool? overdue, int? limit, CancellationToken ct)
+        CloudDb db, AccessScope scope, TimeProvider time, WorkOrderStatus? status, string? party, string? courtyard, string? assignedTo, bool? open, bool? overdue, int? limit, CancellationToken ct)
     {
         if (limit is < 1 or > 1000)
         {
@@ -36,7 +38,7 @@ public static class WorkOrdersApi
         }
 
         var now = time.GetUtcNow();
-        var rows = await db.WorkOrders.AsNoTracking()
+        var rows = await db.WorkOrders.AsNoTracking().Where(scope.WorkOrders)
             .Where(w => (status == null || w.Status == status) && (party == null || w.PartyId == party) && (courtyard == null || w.CourtyardId == courtyard)
                 && (assignedTo == null || w.AssignedTo == assignedTo) && (open != true || (w.ClosedAt == null && w.CancelledAt == null)))
             .OrderByDescending(w => w.Id).Take(limit ?? 200).ToListAsync(ct);

@@ -10,21 +10,44 @@ namespace Iot.Cloud.Tests.Support;
 /// <summary>
 /// The real cloud service hosted in the test process, on real services: an external broker (a Mosquitto fixture),
 /// SQLite files in a data folder the test owns (so a second host on the same folder is a restart), and the
-/// sample site's manifests unless told otherwise.
+/// sample site's manifests unless told otherwise. The demo accounts are seeded; <see cref="Http"/> is signed in as the
+/// street office (who may do everything), <see cref="ClientAsync"/> gives a client signed in as any demo account.
 /// </summary>
 public sealed class CloudHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
+    /// <summary>The demo accounts' password (the tests seed them).</summary>
+    public const string Password = "demo-password-for-tests";
+
+    /// <summary>The street office's demo account.</summary>
+    public const string StreetAdmin = "street-chen";
+
     private CloudHost(WebApplicationFactory<Program> factory, string dataFolder)
     {
         _factory = factory;
         DataFolder = dataFolder;
-        Http = factory.CreateClient();
+        Http = factory.CreateDefaultClient(new SignInHandler(StreetAdmin, Password));
     }
 
-    /// <summary>An HTTP client for the API.</summary>
+    /// <summary>An HTTP client for the API, signed in as the street office.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client with no account: a resident, or anyone on the internet.</summary>
+    public HttpClient Anonymous(WebApplicationFactoryClientOptions? options = null) => _factory.CreateClient(options ?? new WebApplicationFactoryClientOptions());
+
+    /// <summary>A client signed in as <paramref name="user"/> (signs in on its first request).</summary>
+    /// <remarks>Redirects are not followed, so a page's refusal (a redirect to sign-in) can be seen.</remarks>
+    public HttpClient Client(string user, string password = Password) => _factory.CreateDefaultClient(new SignInHandler(user, password));
+
+    /// <summary>A client signed in as <paramref name="user"/>, having checked that the sign-in works.</summary>
+    public async Task<HttpClient> ClientAsync(string user, string password = Password)
+    {
+        var client = Client(user, password);
+        using var check = await client.GetAsync(new Uri("/api/session", UriKind.Relative));
+        check.EnsureSuccessStatusCode();
+        return client;
+    }
 
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _factory.Services;
@@ -49,6 +72,11 @@ public sealed class CloudHost : IAsyncDisposable
             ["Sites:Folder"] = RepoPaths.SampleSite,
             ["Ingest:MaxBatchDelay"] = "00:00:00.010",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Demo:SeedAccounts"] = "true",
+            ["Demo:Password"] = Password,
+
+            // Tests move a fake clock by days; a sign-in must outlast that.
+            ["Auth:SessionIdle"] = "90.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -110,6 +138,60 @@ public sealed class CloudHost : IAsyncDisposable
     /// <summary>Resolves a service.</summary>
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
+}
+
+/// <summary>Signs in through <c>POST /api/session</c> before the first request, keeping the cookie (the client's own cookie handler is inside this one).</summary>
+internal sealed class SignInHandler(string user, string password) : DelegatingHandler
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Net.CookieContainer _cookies = new();
+    private bool _signedIn;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var root = new Uri(request.RequestUri!.GetLeftPart(UriPartial.Authority));
+        if (!_signedIn)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (!_signedIn)
+                {
+                    using var signIn = new HttpRequestMessage(HttpMethod.Post, new Uri(root, "/api/session")) { Content = JsonContent.Create(new { userName = user, password }) };
+                    using var response = await base.SendAsync(signIn, cancellationToken);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new InvalidOperationException($"signing in as {user}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                    }
+
+                    foreach (var cookie in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+                    {
+                        _cookies.SetCookies(root, cookie);
+                    }
+
+                    _signedIn = true;
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        request.Headers.Remove("Cookie");
+        request.Headers.Add("Cookie", _cookies.GetCookieHeader(root));
+        return await base.SendAsync(request, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gate.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>JSON options matching the API's.</summary>

@@ -7,7 +7,10 @@ using Iot.Testing.Services;
 
 namespace Iot.EndToEnd.Tests.Demo;
 
-/// <summary>The newcomer's command: ./run.sh brings every sample courtyard online with live readings, and Ctrl-C stops everything.</summary>
+/// <summary>
+/// The newcomer's command: ./run.sh brings every sample courtyard online with live readings, prints a demo account
+/// per role, and Ctrl-C stops everything.
+/// </summary>
 public sealed class RunScriptTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("iot-demo-").FullName;
@@ -48,7 +51,15 @@ public sealed class RunScriptTests : IDisposable
         var banner = output.First(l => l.Contains("courtyard agents online", StringComparison.Ordinal));
         Assert.Contains("115 of 115 courtyard agents online", banner, StringComparison.Ordinal);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}") };
+        // The banner names one demo account per role; the street office's signs in to the API.
+        foreach (var account in new[] { "xinyu-li", "xinyu-wang", "cable-zhao", "yikang-zhang", "street-chen" })
+        {
+            Assert.Contains(output, l => l.TrimStart().StartsWith(account, StringComparison.Ordinal));
+        }
+
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{web}") };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("/api/courtyards", UriKind.Relative))).StatusCode);
+        (await http.PostAsJsonAsync("/api/session", new { userName = "street-chen", password = "yongchang-demo" })).EnsureSuccessStatusCode();
         var courtyards = await http.GetFromJsonAsync<JsonElement>("/api/courtyards");
         var ids = courtyards.EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToList();
         Assert.Equal(115, ids.Count);

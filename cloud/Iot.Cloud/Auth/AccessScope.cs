@@ -1,0 +1,152 @@
+using System.Linq.Expressions;
+using System.Security.Claims;
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
+using Iot.Cloud.WorkOrders;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>
+/// Which courtyards, agents and work orders the person making a request may see, from their role and the site
+/// registry: property staff, company supervisors and unit staff the courtyards their party answers for (and that
+/// party's work orders); a community supervisor everything in the community; the street office everything.
+/// One rule everywhere: something outside the scope is answered as if it did not exist (404, or left out of a list).
+/// </summary>
+public sealed class AccessScope
+{
+    private readonly HashSet<string> _courtyards;
+    private readonly string[] _ids;
+    private readonly HashSet<string> _agents;
+
+    private AccessScope(StaffRole? role, string? name, string? party, string? community, HashSet<string> courtyards, HashSet<string> agents)
+    {
+        Role = role;
+        Name = name;
+        Party = party;
+        Community = community;
+        _courtyards = courtyards;
+        _agents = agents;
+        _ids = [.. courtyards.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>No limit: for code that has checked the scope already (a route filter) or works for the system.</summary>
+    public static AccessScope Everything { get; } = new(StaffRole.StreetAdmin, "system", null, null, [], []);
+
+    /// <summary>The role, or null for a resident (not signed in).</summary>
+    public StaffRole? Role { get; }
+
+    /// <summary>The account name.</summary>
+    public string? Name { get; }
+
+    /// <summary>The party, for party roles.</summary>
+    public string? Party { get; }
+
+    /// <summary>The community, for community supervisors.</summary>
+    public string? Community { get; }
+
+    public bool IsStaff => Role is not null;
+
+    /// <summary>The street office sees everything.</summary>
+    public bool SeesEverything => Role == StaffRole.StreetAdmin;
+
+    /// <summary>Roles bound to one party's courtyards.</summary>
+    public bool IsPartyRole => Role is StaffRole.PropertyStaff or StaffRole.CompanySupervisor or StaffRole.UnitStaff;
+
+    /// <summary>May move work orders through their statuses, open them, acknowledge alerts, set maintenance windows.</summary>
+    public bool MayChangeWork => IsPartyRole || SeesEverything;
+
+    /// <summary>The courtyards in scope (every courtyard for the street office).</summary>
+    public IReadOnlyList<string> CourtyardIds => _ids;
+
+    public bool Courtyard(string? id) => id is not null && (SeesEverything || _courtyards.Contains(id));
+
+    public bool Agent(string? id) => id is not null && (SeesEverything || _agents.Contains(id));
+
+    /// <summary>A work order is in scope for a party role when it is that party's; otherwise by its courtyard.</summary>
+    public bool Order(string partyId, string courtyardId) =>
+        SeesEverything || (IsPartyRole ? partyId == Party : _courtyards.Contains(courtyardId));
+
+    public Expression<Func<Alert, bool>> Alerts
+    {
+        get
+        {
+            var ids = _ids;
+            return SeesEverything ? a => true : a => ids.Contains(a.CourtyardId);
+        }
+    }
+
+    public Expression<Func<WorkOrder, bool>> WorkOrders
+    {
+        get
+        {
+            if (SeesEverything)
+            {
+                return w => true;
+            }
+
+            if (IsPartyRole)
+            {
+                var party = Party;
+                return w => w.PartyId == party;
+            }
+
+            var ids = _ids;
+            return w => ids.Contains(w.CourtyardId);
+        }
+    }
+
+    public Expression<Func<MaintenanceWindow, bool>> MaintenanceWindows
+    {
+        get
+        {
+            var ids = _ids;
+            return SeesEverything ? m => true : m => ids.Contains(m.CourtyardId);
+        }
+    }
+
+    public Expression<Func<Courtyard, bool>> Courtyards
+    {
+        get
+        {
+            var ids = _ids;
+            return SeesEverything ? c => true : c => ids.Contains(c.Id);
+        }
+    }
+
+    public Expression<Func<Agent, bool>> Agents
+    {
+        get
+        {
+            var ids = _ids;
+            return SeesEverything ? a => true : a => ids.Contains(a.CourtyardId);
+        }
+    }
+
+    /// <summary>Whether a live event (alert or work-order change) is for this person.</summary>
+    public bool Sees(string type, string courtyardId, string partyId) =>
+        type == "workOrder" ? Order(partyId, courtyardId) : Courtyard(courtyardId);
+
+    /// <summary>The scope of a request's user, against the current site registry.</summary>
+    public static AccessScope Of(ClaimsPrincipal user, RegistrySnapshot? site)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.Identity?.IsAuthenticated != true || !Enum.TryParse<StaffRole>(user.FindFirstValue(ClaimTypes.Role), out var role))
+        {
+            return new AccessScope(null, null, null, null, [], []);
+        }
+
+        var party = user.FindFirstValue(StaffClaims.Party);
+        var community = user.FindFirstValue(StaffClaims.Community);
+        var courtyards = site?.Site.Courtyards
+            .Where(c => role switch
+            {
+                StaffRole.StreetAdmin => true,
+                StaffRole.CommunitySupervisor => c.Community.Id.Value == community,
+                _ => c.Courtyard.Responsible?.Value == party,
+            })
+            .ToList() ?? [];
+        var agents = courtyards.SelectMany(c => c.Courtyard.Agents.Select(a => a.Id.Value));
+        return new AccessScope(role, user.Identity.Name, party, community, [.. courtyards.Select(c => c.Courtyard.Id.Value)], [.. agents]);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>Puts the role, party, community and display name into the sign-in cookie.</summary>
+public sealed class AccountClaims(UserManager<Account> users, IOptions<IdentityOptions> options) : UserClaimsPrincipalFactory<Account>(users, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(Account user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(ClaimTypes.Role, user.Role.ToString()));
+        identity.AddClaim(new Claim(StaffClaims.DisplayName, user.DisplayName ?? user.UserName ?? string.Empty));
+        if (user.PartyId is { } party)
+        {
+            identity.AddClaim(new Claim(StaffClaims.Party, party));
+        }
+
+        if (user.CommunityId is { } community)
+        {
+            identity.AddClaim(new Claim(StaffClaims.Community, community));
+        }
+
+        return identity;
+    }
+}

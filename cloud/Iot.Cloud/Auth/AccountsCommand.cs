@@ -1,0 +1,125 @@
+using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>
+/// <c>iot-cloud accounts ...</c>: create the first street-office account (and any other) without the web page, on the
+/// same database and site settings as the service. Passwords come from standard input, never from the command line.
+/// <code>
+/// echo 'a long passphrase' | iot-cloud accounts add chen --role streetAdmin --name 陈科员
+/// echo 'a long passphrase' | iot-cloud accounts add li --role propertyStaff --party xinyu-property
+/// iot-cloud accounts list | unlock NAME | password NAME
+/// </code>
+/// </summary>
+public static class AccountsCommand
+{
+    private static readonly string[] Options = ["--role", "--party", "--community", "--name"];
+
+    public static bool Matches(string[] args) => args is ["accounts", ..];
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        var (verb, user, named, settings) = Parse(args.Skip(1).ToList());
+        if (verb is not ("add" or "list" or "unlock" or "password") || (verb != "list" && user is null))
+        {
+            await output.WriteLineAsync("usage: iot-cloud accounts add NAME --role ROLE [--party PARTY] [--community COMMUNITY] [--name DISPLAY] | list | unlock NAME | password NAME\n" +
+                $"roles: {string.Join(", ", Enum.GetNames<StaffRole>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}; passwords are read from standard input");
+            return 2;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDataProtection();
+        builder.AddDatabase();
+        builder.AddSites();
+        AuthSetup.AddAccounts(builder.Services, builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions());
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+            return verb switch
+            {
+                "list" => await ListAsync(accounts, output),
+                "unlock" => await accounts.UnlockAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
+                "password" => await FailAsync(output, await accounts.SetPasswordAsync(user!, await input.ReadLineAsync() ?? string.Empty, "command-line")),
+                _ => await AddAsync(accounts, user!, named, await input.ReadLineAsync() ?? string.Empty, output),
+            };
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static async Task<int> AddAsync(AccountService accounts, string user, Dictionary<string, string> named, string password, TextWriter output)
+    {
+        if (!Enum.TryParse<StaffRole>(named.GetValueOrDefault("--role"), ignoreCase: true, out var role))
+        {
+            return await FailAsync(output, [$"--role is one of {string.Join(", ", Enum.GetNames<StaffRole>())}"]);
+        }
+
+        var (account, problems) = await accounts.CreateAsync(
+            new AccountRequest(user, password, role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--name")), "command-line");
+        if (account is null)
+        {
+            return await FailAsync(output, problems);
+        }
+
+        await output.WriteLineAsync($"created {account.UserName} ({account.Role} {account.PartyId ?? account.CommunityId})");
+        return 0;
+    }
+
+    private static async Task<int> ListAsync(AccountService accounts, TextWriter output)
+    {
+        foreach (var a in await accounts.ListAsync(CancellationToken.None))
+        {
+            var locked = a.LockoutEnd > DateTimeOffset.UtcNow ? " LOCKED" : string.Empty;
+            await output.WriteLineAsync($"{a.UserName}\t{a.Role}\t{a.PartyId ?? a.CommunityId ?? "-"}\t{a.DisplayName}{locked}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> FailAsync(TextWriter output, IReadOnlyList<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            await output.WriteLineAsync(problem);
+        }
+
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    // accounts VERB [NAME] [--role X ...] [--Section:Key=value ...]: our options, and settings for configuration.
+    private static (string? Verb, string? User, Dictionary<string, string> Named, List<string> Settings) Parse(List<string> args)
+    {
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        var settings = new List<string>();
+        var positional = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (Options.Contains(args[i]) && i + 1 < args.Count)
+            {
+                named[args[i]] = args[++i];
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                settings.Add(args[i]);
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+
+        return (positional.ElementAtOrDefault(0), positional.ElementAtOrDefault(1), named, settings);
+    }
+}

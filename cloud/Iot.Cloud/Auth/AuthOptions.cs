@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>Sign-in and account rules (section <c>Auth</c>).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Failed sign-ins in a row that lock an account.</summary>
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Shortest password accepted (length is what makes a password strong; no composition rules).</summary>
+    public int MinPasswordLength { get; set; } = 10;
+
+    /// <summary>How long a sign-in lasts without use (sliding).</summary>
+    public TimeSpan SessionIdle { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Sign-in attempts per client address per minute, whatever the account.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 20;
+
+    /// <summary>Send the sign-in cookie over HTTPS only. Off for the loopback demo; on behind TLS.</summary>
+    public bool SecureCookies { get; set; }
+}
+
+/// <summary>Demo accounts (section <c>Demo</c>); never on in production.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Create one account per role at start (./run.sh and the tests turn this on).</summary>
+    public bool SeedAccounts { get; set; }
+
+    /// <summary>The demo accounts' password.</summary>
+    public string Password { get; set; } = "yongchang-demo";
+}
+
+/// <summary>Checks the sign-in settings before the service starts.</summary>
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (options.MaxFailedAttempts is < 1 or > 100)
+        {
+            problems.Add($"Auth:MaxFailedAttempts {options.MaxFailedAttempts} must be between 1 and 100");
+        }
+
+        if (options.LockoutDuration <= TimeSpan.Zero)
+        {
+            problems.Add("Auth:LockoutDuration must be positive");
+        }
+
+        if (options.MinPasswordLength is < 8 or > 128)
+        {
+            problems.Add($"Auth:MinPasswordLength {options.MinPasswordLength} must be between 8 and 128");
+        }
+
+        if (options.SessionIdle <= TimeSpan.Zero)
+        {
+            problems.Add("Auth:SessionIdle must be positive");
+        }
+
+        if (options.SignInAttemptsPerMinute < 1)
+        {
+            problems.Add("Auth:SignInAttemptsPerMinute must be at least 1");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
+/// <summary>Demo accounts need a password that the account rules accept.</summary>
+public sealed class DemoOptionsValidator(IOptions<AuthOptions> auth) : IValidateOptions<DemoOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DemoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.SeedAccounts && options.Password.Length < auth.Value.MinPasswordLength
+            ? ValidateOptionsResult.Fail($"Demo:Password must have at least {auth.Value.MinPasswordLength} characters (Auth:MinPasswordLength)")
+            : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Threading.RateLimiting;
+using Iot.Cloud.Data;
+using Microsoft.AspNetCore.Authorization;
+using Iot.Cloud.Sites;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>
+/// Accounts (ASP.NET Core Identity on the cloud database), the sign-in cookie, roles as policies, the per-request
+/// <see cref="AccessScope"/>, and sign-in throttling. Every endpoint needs a signed-in account unless it says
+/// <c>AllowAnonymous</c> (the fallback policy), so a new endpoint is closed until someone decides otherwise.
+/// </summary>
+public static class AuthSetup
+{
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+
+        AddAccounts(builder.Services, auth);
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "iot.auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = auth.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = auth.SessionIdle;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/login";
+            cookie.LogoutPath = "/logout";
+            cookie.AccessDeniedPath = "/denied";
+
+            // The API answers with status codes; only pages redirect to the sign-in page.
+            cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(StaffPolicy())
+            .AddPolicy(Policies.Staff, StaffPolicy())
+            .AddPolicy(Policies.Work, p => p.RequireRole(nameof(StaffRole.PropertyStaff), nameof(StaffRole.CompanySupervisor), nameof(StaffRole.UnitStaff), nameof(StaffRole.StreetAdmin)))
+            .AddPolicy(Policies.Rate, p => p.RequireRole(nameof(StaffRole.CommunitySupervisor), nameof(StaffRole.StreetAdmin)))
+            .AddPolicy(Policies.StreetAdmin, p => p.RequireRole(nameof(StaffRole.StreetAdmin)));
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped(sp => AccessScope.Of(
+            sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User ?? new System.Security.Claims.ClaimsPrincipal(),
+            sp.GetRequiredService<SiteRegistry>().Current));
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(Policies.SignInLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                ClientKey(http),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        builder.Services.AddHostedService<DemoAccounts>();
+        return builder;
+    }
+
+    /// <summary>Identity for accounts only (also used by the <c>accounts</c> command line).</summary>
+    public static void AddAccounts(IServiceCollection services, AuthOptions auth)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(auth);
+        services.AddIdentityCore<Account>(o =>
+            {
+                o.Password.RequiredLength = auth.MinPasswordLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = auth.LockoutDuration;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddEntityFrameworkStores<CloudDb>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AccountClaims>()
+            .AddDefaultTokenProviders();
+        services.AddScoped<AccountService>();
+    }
+
+    /// <summary>Sign-in, the same-origin check, roles and rate limits, in that order (after static files and language).</summary>
+    public static WebApplication UseAuth(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseMiddleware<SameOriginCheck>();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The client's address, the partition key of per-client limits.</summary>
+    public static string ClientKey(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
+
+    private static AuthorizationPolicy StaffPolicy() =>
+        new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role).Build();
+
+    private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Iot.Cloud.Api;
+using Iot.Cloud.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>
+/// Endpoint filters that check the resource a request names against the caller's <see cref="AccessScope"/> before
+/// the handler runs. Outside the scope is answered exactly like a resource that does not exist (404; for a courtyard
+/// named in a body, the same 400 as an unknown one), so nobody learns what another company's orders are.
+/// </summary>
+public static class ScopeFilters
+{
+    /// <summary>The route value <paramref name="name"/> is a courtyard id.</summary>
+    public static RouteHandlerBuilder ForCourtyard(this RouteHandlerBuilder builder, string name = "id") =>
+        builder.AddEndpointFilter(async (context, next) =>
+            Scope(context).Courtyard(Route(context, name)) ? await next(context) : TypedResults.NotFound());
+
+    /// <summary>The route value <paramref name="name"/> is an agent id.</summary>
+    public static RouteHandlerBuilder ForAgent(this RouteHandlerBuilder builder, string name = "agent") =>
+        builder.AddEndpointFilter(async (context, next) =>
+            Scope(context).Agent(Route(context, name)) ? await next(context) : TypedResults.NotFound());
+
+    /// <summary>The route value <c>id</c> is an alert id.</summary>
+    public static RouteHandlerBuilder ForAlert(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var id = Id(context);
+            var courtyard = await Db(context).Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.CourtyardId).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+            return Scope(context).Courtyard(courtyard) ? await next(context) : TypedResults.NotFound();
+        });
+
+    /// <summary>The route value <c>id</c> is a work-order id.</summary>
+    public static RouteHandlerBuilder ForWorkOrder(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var id = Id(context);
+            var order = await Db(context).WorkOrders.AsNoTracking().Where(w => w.Id == id).Select(w => new { w.PartyId, w.CourtyardId }).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+            return order is not null && Scope(context).Order(order.PartyId, order.CourtyardId) ? await next(context) : TypedResults.NotFound();
+        });
+
+    /// <summary>The route value <c>id</c> is a maintenance window id.</summary>
+    public static RouteHandlerBuilder ForMaintenanceWindow(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var id = Id(context);
+            var courtyard = await Db(context).MaintenanceWindows.AsNoTracking().Where(m => m.Id == id).Select(m => m.CourtyardId).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+            return Scope(context).Courtyard(courtyard) ? await next(context) : TypedResults.NotFound();
+        });
+
+    /// <summary>The request body of type <typeparamref name="T"/> names a courtyard.</summary>
+    public static RouteHandlerBuilder ForCourtyardIn<T>(this RouteHandlerBuilder builder, Func<T, string?> courtyard) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var body = context.Arguments.OfType<T>().FirstOrDefault();
+            var id = body is null ? null : courtyard(body);
+            return body is null || Scope(context).Courtyard(id) ? await next(context) : Problems.Bad("courtyard", $"unknown courtyard '{id}'");
+        });
+
+    private static AccessScope Scope(EndpointFilterInvocationContext context) => context.HttpContext.RequestServices.GetRequiredService<AccessScope>();
+
+    private static CloudDb Db(EndpointFilterInvocationContext context) => context.HttpContext.RequestServices.GetRequiredService<CloudDb>();
+
+    private static string? Route(EndpointFilterInvocationContext context, string name) => context.HttpContext.GetRouteValue(name) as string;
+
+    private static long Id(EndpointFilterInvocationContext context) =>
+        long.TryParse(Route(context, "id"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1;
+}

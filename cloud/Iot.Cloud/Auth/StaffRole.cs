@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using Iot.Protocol.Messages;
+
+namespace Iot.Cloud.Auth;
+
+/// <summary>
+/// What a signed-in person may do, and over which courtyards. Residents have no account: they use the public pages.
+/// </summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<StaffRole>))]
+public enum StaffRole
+{
+    /// <summary>Staff of a property company: its courtyards' alerts and work orders (物业员工).</summary>
+    PropertyStaff,
+
+    /// <summary>A property company's supervisor: the same courtyards, plus the company's service record and team (物业主管).</summary>
+    CompanySupervisor,
+
+    /// <summary>Staff of an owning work unit, or of a residents' committee that answers for courtyards itself (权属单位).</summary>
+    UnitStaff,
+
+    /// <summary>The residents' committee supervising its community: reads everything there, comments and rates, changes no work order (社区监督).</summary>
+    CommunitySupervisor,
+
+    /// <summary>The street office: everything, plus accounts, rules and ingest administration (街道管理员).</summary>
+    StreetAdmin,
+}
+
+/// <summary>The claim types the cookie carries besides name and role.</summary>
+public static class StaffClaims
+{
+    /// <summary>The party (company, unit, committee) whose courtyards the account answers for.</summary>
+    public const string Party = "iot:party";
+
+    /// <summary>The community a community supervisor oversees.</summary>
+    public const string Community = "iot:community";
+
+    /// <summary>The name shown to people (e.g. 李师傅).</summary>
+    public const string DisplayName = "iot:display";
+}

@@ -1,0 +1,90 @@
+using System.Threading.RateLimiting;
+using Iot.Cloud.Auth;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Reports;
+
+/// <summary>How many resident reports are accepted (section <c>Reports</c>).</summary>
+public sealed class ReportLimitOptions
+{
+    public const string Section = "Reports";
+
+    /// <summary>Reports (and photos) one client address may send per hour.</summary>
+    public int PerClientPerHour { get; set; } = 10;
+
+    /// <summary>Reports one courtyard may receive per hour, from everyone (a QR code posted on a forum cannot flood a company).</summary>
+    public int PerCourtyardPerHour { get; set; } = 30;
+
+    /// <summary>Tracking-page look-ups per client address per minute (codes cannot be guessed by brute force).</summary>
+    public int LookupsPerClientPerMinute { get; set; } = 60;
+}
+
+/// <summary>
+/// Abuse resistance for the public report form and API: a per-client limit through the ASP.NET Core rate-limiting
+/// middleware (policy <see cref="Policy"/>), and a per-courtyard limit checked where the courtyard is known.
+/// </summary>
+public sealed class ReportLimits : IDisposable
+{
+    /// <summary>The rate-limiter policy of every public report endpoint and page.</summary>
+    public const string Policy = "reports";
+
+    private readonly PartitionedRateLimiter<string> _courtyards;
+
+    public ReportLimits(IOptions<ReportLimitOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var perCourtyard = options.Value.PerCourtyardPerHour;
+        _courtyards = PartitionedRateLimiter.Create<string, string>(courtyard => RateLimitPartition.GetFixedWindowLimiter(
+            courtyard, _ => new FixedWindowRateLimiterOptions { PermitLimit = perCourtyard, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
+    }
+
+    /// <summary>Takes one report from the courtyard's hourly allowance; false when it is used up.</summary>
+    public bool TryTake(string courtyard)
+    {
+        using var lease = _courtyards.AttemptAcquire(courtyard);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _courtyards.Dispose();
+
+    /// <summary>The refusal when a courtyard's allowance is used up.</summary>
+    public static IResult TooMany() =>
+        TypedResults.Problem(detail: "this courtyard has sent many reports in the last hour; the responsible party has been told. Please try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many reports");
+}
+
+/// <summary>Wires the report limits.</summary>
+public static class ReportLimitsSetup
+{
+    public static IHostApplicationBuilder AddReportLimits(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ReportLimitOptions>().BindConfiguration(ReportLimitOptions.Section)
+            .Validate(o => o.PerClientPerHour >= 1 && o.PerCourtyardPerHour >= 1 && o.LookupsPerClientPerMinute >= 1, "Reports:PerClientPerHour, PerCourtyardPerHour and LookupsPerClientPerMinute must be at least 1")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ReportLimits>();
+        var options = builder.Configuration.GetSection(ReportLimitOptions.Section).Get<ReportLimitOptions>() ?? new ReportLimitOptions();
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(Policy, http =>
+        {
+            var client = AuthSetup.ClientKey(http);
+            return HttpMethods.IsPost(http.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter($"post:{client}", _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PerClientPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 })
+                : RateLimitPartition.GetFixedWindowLimiter($"get:{client}", _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LookupsPerClientPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        }));
+        return builder;
+    }
+
+    private const string Policy = ReportLimits.Policy;
+
+    /// <summary>The body's courtyard must still have allowance this hour.</summary>
+    public static RouteHandlerBuilder LimitPerCourtyard(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var body = context.Arguments.OfType<ReportRequest>().FirstOrDefault();
+            if (body?.Courtyard is { } courtyard && !context.HttpContext.RequestServices.GetRequiredService<ReportLimits>().TryTake(courtyard))
+            {
+                return ReportLimits.TooMany();
+            }
+
+            return await next(context);
+        });
+}

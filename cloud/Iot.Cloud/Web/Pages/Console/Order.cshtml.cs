@@ -1,0 +1,99 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Auth;
+using Iot.Cloud.Data;
+using Iot.Cloud.Ratings;
+using Iot.Cloud.Sites;
+using Iot.Cloud.WorkOrders;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Iot.Cloud.Web.Pages.Console;
+
+/// <summary>
+/// One work order: what, where, due; its alerts, comments, photos and audit trail; the moves its status allows
+/// (for the responsible party and the street office); comment for everyone in scope; rating for the community.
+/// Another company's order is not found, exactly like one that does not exist.
+/// </summary>
+[Authorize(Policy = Policies.Staff)]
+public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
+{
+    public AccessScope Scope => scope;
+
+    public WorkOrderView Order { get; private set; } = null!;
+
+    public string CourtyardName { get; private set; } = string.Empty;
+
+    public string PartyName { get; private set; } = string.Empty;
+
+    public IReadOnlyList<AlertView> Alerts { get; private set; } = [];
+
+    public IReadOnlyList<CommentView> Comments { get; private set; } = [];
+
+    public IReadOnlyList<PhotoView> Photos { get; private set; } = [];
+
+    public IReadOnlyList<AuditView> Audit { get; private set; } = [];
+
+    public IReadOnlyList<WorkOrderStatus> Next { get; private set; } = [];
+
+    public IReadOnlyList<WorkOrderRating> Ratings { get; private set; } = [];
+
+    /// <summary>People of the responsible party who can be assigned (user name, display name).</summary>
+    public IReadOnlyList<(string User, string Name)> Team { get; private set; } = [];
+
+    public IReadOnlyDictionary<string, string> People { get; private set; } = new Dictionary<string, string>();
+
+    public bool MayRate => scope.Role is StaffRole.CommunitySupervisor or StaffRole.StreetAdmin
+        && Order.Status is WorkOrderStatus.Fixed or WorkOrderStatus.Verified or WorkOrderStatus.Closed;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        var order = await db.WorkOrders.AsNoTracking().Where(scope.WorkOrders).SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (order is null)
+        {
+            return NotFound();
+        }
+
+        Order = WorkOrderView.Of(order, time.GetUtcNow());
+        CourtyardName = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == order.CourtyardId).Courtyard?.Name ?? order.CourtyardId;
+        PartyName = await db.Parties.AsNoTracking().Where(p => p.Id == order.PartyId).Select(p => p.Name).SingleOrDefaultAsync(ct) ?? order.PartyId;
+        Alerts = (await db.Alerts.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).ToListAsync(ct)).Select(AlertView.Of).ToList();
+        Comments = await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderBy(c => c.Id).Select(c => new CommentView(c.Id, c.At, c.By, c.Text)).ToListAsync(ct);
+        Photos = await db.WorkOrderAttachments.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).Select(a => new PhotoView(a.Id, a.At, a.By, a.ContentType, a.FileName, a.Content.Length)).ToListAsync(ct);
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Audit = await db.AuditLog.AsNoTracking().Where(a => a.Entity == "workOrder" && a.EntityId == key).OrderBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(ct);
+        Next = scope.MayChangeWork ? WorkOrderTransitions.From(order.Status) : [];
+        Ratings = await db.Ratings.AsNoTracking().Where(r => r.WorkOrderId == id).OrderBy(r => r.Id).ToListAsync(ct);
+        var accounts = await db.Users.AsNoTracking().Where(u => u.UserName != null).Select(u => new { u.UserName, u.DisplayName, u.PartyId, u.Role }).ToListAsync(ct);
+        People = accounts.ToDictionary(u => u.UserName!, u => u.DisplayName ?? u.UserName!);
+        Team = accounts.Where(u => u.PartyId == order.PartyId && u.Role != StaffRole.CommunitySupervisor).Select(u => (u.UserName!, u.DisplayName ?? u.UserName!)).ToList();
+        return Page();
+    }
+
+    public string Person(string? user) => user is null ? "—" : People.GetValueOrDefault(user, user);
+
+    /// <summary>An audit action in words: "status:fixed" → "Status: Fixed".</summary>
+    public string Action(string action, Localization.Lang lang)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(lang);
+        if (action.StartsWith("status:", StringComparison.Ordinal) && Iot.Protocol.Messages.WireNames.TryParse<WorkOrderStatus>(action[7..], out var status))
+        {
+            return $"{lang["Status"]}: {lang.Status(status)}";
+        }
+
+        return action.Split(':')[0] switch
+        {
+            "created" => lang["Created"],
+            "comment" => lang["Comment"],
+            "photo" => lang["Photo"],
+            "assigned" => lang["Assigned"],
+            "rated" => lang["Community rating"],
+            "escalated" => lang["Escalated"],
+            "reopened" => lang["Reopened"],
+            "alert-attached" => lang["Alert"],
+            _ => action,
+        };
+    }
+}

@@ -1,0 +1,9 @@
+using Iot.Cloud.Auth;
+using Iot.Cloud.Web.Dashboards;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Iot.Cloud.Web.Pages.Dashboard;
+
+/// <summary>The weekly report: the dashboard's figures laid out for printing (the browser's print or save as PDF).</summary>
+[Authorize(Policy = Policies.Staff)]
+public sealed class WeeklyModel(SafetyFigures safety, ServiceRecord record, AccessScope scope, TimeProvider time) : DashboardModel(safety, record, scope, time);

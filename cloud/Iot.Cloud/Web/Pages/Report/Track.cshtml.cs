@@ -1,0 +1,64 @@
+using Iot.Cloud.Data;
+using Iot.Cloud.Reports;
+using Iot.Cloud.WorkOrders;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Iot.Cloud.Web.Pages;
+
+/// <summary>A resident follows a report by its tracking code, in plain words; nothing personal is shown.</summary>
+[AllowAnonymous]
+[EnableRateLimiting(ReportLimits.Policy)]
+public sealed class ReportTrackModel(CloudDb db) : PageModel
+{
+    public static readonly IReadOnlyList<(int Step, string Label)> Steps =
+    [
+        (0, "Received"), (1, "Assigned"), (2, "Being repaired"), (3, "Repaired"), (4, "Done"),
+    ];
+
+    public string? Code { get; private set; }
+
+    public ReportStatus? Status { get; private set; }
+
+    public bool IsNew { get; private set; }
+
+    public string CategoryLabel => Status?.Title switch
+    {
+        { } t when t.EndsWith("路灯", StringComparison.Ordinal) => "Lamp not working",
+        { } t when t.EndsWith("门禁", StringComparison.Ordinal) => "Gate or lock broken",
+        { } t when t.EndsWith("排水", StringComparison.Ordinal) => "Water not draining",
+        { } t when t.EndsWith("充电桩", StringComparison.Ordinal) => "E-bike charging problem",
+        _ => "Something else",
+    };
+
+    public async Task OnGetAsync(string? code, bool? @new, CancellationToken ct)
+    {
+        Code = code?.Trim().ToUpperInvariant();
+        Code = string.IsNullOrEmpty(Code) ? null : Code;
+        IsNew = @new == true;
+        if (Code is { Length: <= 16 } && await ReportsApi.Track(Code, db, ct) is { Result: Ok<ReportStatus> { Value: { } status } })
+        {
+            Status = status;
+        }
+        else if (Code is not null)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+    }
+
+    /// <summary><c>done</c>, <c>current</c> or <c>todo</c> for a step of the progress list.</summary>
+    public string StepState(int step)
+    {
+        var at = Status?.Status switch
+        {
+            WorkOrderStatus.New => 0,
+            WorkOrderStatus.Assigned => 1,
+            WorkOrderStatus.InProgress or WorkOrderStatus.WaitingForParts => 2,
+            WorkOrderStatus.Fixed => 3,
+            _ => 4,
+        };
+        return step < at || (step == 4 && at == 4) ? "done" : step == at ? "current" : "todo";
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Iot.Cloud.Web.Localization;
+using Microsoft.AspNetCore.Localization;
+
+namespace Iot.Cloud.Web;
+
+/// <summary>
+/// The pages people use, served by the cloud itself: the staff console, the community safety dashboard, the
+/// public safety view and the resident report pages (Razor Pages under Web/Pages, assets in wwwroot, nothing from
+/// a CDN). Chinese by default, English by choice (a cookie).
+/// </summary>
+public static class WebSetup
+{
+    public static IHostApplicationBuilder AddWeb(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section)
+            .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https"), "Web:PublicBaseUrl must be an absolute http(s) address")
+            .ValidateOnStart();
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Web/Pages");
+        builder.Services.AddScoped<Lang>();
+        builder.Services.AddScoped<Dashboards.SafetyFigures>();
+        builder.Services.AddScoped<Dashboards.ServiceRecord>();
+        builder.Services.AddScoped<Courtyards.CourtyardState>();
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture(Lang.Chinese);
+            o.SupportedCultures = o.SupportedUICultures = [new CultureInfo(Lang.Chinese), new CultureInfo(Lang.English)];
+            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+        return builder;
+    }
+
+    /// <summary>Security headers, static assets and the language, before sign-in.</summary>
+    public static WebApplication UseWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<SecurityHeaders>();
+
+        // Pages answer errors with a page in the person's language; the API keeps its problem details.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+
+        // Routing after the status pages, so a re-executed error request is routed to the status page.
+        app.UseRouting();
+        return app;
+    }
+
+    public static WebApplication MapWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapRazorPages();
+        app.MapLanguageSwitch();
+        app.MapQrCodes();
+        return app;
+    }
+}

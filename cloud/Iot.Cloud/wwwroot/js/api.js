@@ -1,0 +1,70 @@
+// Small helpers shared by the staff pages: call the JSON API with the sign-in cookie, and turn any
+// <form data-api="/api/..."> into an API call (JSON, or multipart when the form has a file), then reload.
+"use strict";
+
+window.iot = (function () {
+  async function send(url, body, isForm) {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: isForm ? {} : { "Content-Type": "application/json" },
+      body: isForm ? body : JSON.stringify(body ?? {}),
+    });
+    if (!response.ok) {
+      let detail = response.status + " " + response.statusText;
+      try {
+        const problem = await response.json();
+        detail = problem.detail || problem.title || detail;
+      } catch (e) {
+        // Not JSON: keep the status line.
+      }
+      throw new Error(detail);
+    }
+    return response.status === 204 ? null : response.json().catch(() => null);
+  }
+
+  function fieldsOf(form) {
+    const body = {};
+    for (const [key, value] of new FormData(form).entries()) {
+      if (key === "__RequestVerificationToken" || value === "") {
+        continue;
+      }
+      const input = form.elements.namedItem(key);
+      body[key] = input && input.dataset && input.dataset.number !== undefined ? Number(value) : value;
+    }
+    return body;
+  }
+
+  function wire(form) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const error = form.querySelector("[data-error]");
+      const button = event.submitter || form.querySelector("button[type=submit]");
+      if (error) {
+        error.textContent = "";
+      }
+      if (button) {
+        button.disabled = true;
+      }
+      try {
+        const isForm = form.enctype === "multipart/form-data";
+        const body = isForm ? new FormData(form) : fieldsOf(form);
+        if (!isForm && button && button.name) {
+          body[button.name] = button.value;
+        }
+        await send(form.dataset.api, body, isForm);
+        window.location.reload();
+      } catch (e) {
+        if (error) {
+          error.textContent = e.message;
+        }
+        if (button) {
+          button.disabled = false;
+        }
+      }
+    });
+  }
+
+  document.querySelectorAll("form[data-api]").forEach(wire);
+  return { send };
+})();

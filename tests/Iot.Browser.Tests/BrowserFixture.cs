@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using Iot.Testing;
+using Iot.Testing.Services;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Iot.Browser.Tests;
+
+/// <summary>
+/// One real cloud on a loopback port (Kestrel), fed by a real Mosquitto broker, and one headless Debian Chromium
+/// driven by Playwright, shared by the browser tests. Each test opens its own browser context (its own cookies).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string Password = "browser-test-password";
+
+    private readonly string _data = Directory.CreateTempSubdirectory("iot-browser-").FullName;
+    private WebApplicationFactory<Program> _factory = null!;
+    private IPlaywright _playwright = null!;
+
+    public MosquittoBroker Broker { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The cloud's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: test-results/screenshots (kept as test artifacts).</summary>
+    public static string Screenshots { get; } = Directory.CreateDirectory(RepoPaths.Of("test-results", "screenshots")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        Broker = await MosquittoBroker.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Broker:Mode"] = "External",
+            ["Broker:Host"] = "127.0.0.1",
+            ["Broker:Port"] = Broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Broker:ClientId"] = "iot-cloud-browser-test",
+            ["Broker:SharedGroup"] = "",
+            ["Database:Provider"] = "Sqlite",
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_data, "cloud.db")}",
+            ["TimeSeries:Backend"] = "Sqlite",
+            ["TimeSeries:SqlitePath"] = Path.Combine(_data, "timeseries.db"),
+            ["Sites:Folder"] = RepoPaths.SampleSite,
+            ["Ingest:MaxBatchDelay"] = "00:00:00.010",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Demo:SeedAccounts"] = "true",
+            ["Demo:Password"] = Password,
+
+            // A failed lamp becomes a work order at once, so the test does not wait ten minutes.
+            ["WorkOrders:CreateAfter:Major"] = "00:00:00",
+        };
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer();
+        BaseUrl = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser context (no cookies): a phone when <paramref name="phone"/>, else a desktop screen.</summary>
+    public async Task<IPage> NewPageAsync(bool phone = false)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1366, Height = 900 },
+            DeviceScaleFactor = 1,
+            IsMobile = phone,
+            HasTouch = phone,
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+        });
+
+        // Every wait is bounded: a page that never shows what a test waits for fails the test in seconds.
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the sign-in page, as a person would.</summary>
+    public static async Task SignInAsync(IPage page, string user)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("用户名").FillAsync(user);
+        await page.GetByLabel("密码").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+    }
+
+    /// <summary>Saves a full-page screenshot as test-results/screenshots/<paramref name="name"/>.png.</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    /// <summary>An API client signed in as <paramref name="user"/>, for setting up data.</summary>
+    public async Task<HttpClient> ApiAsync(string user)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = BaseUrl };
+        using var response = await http.PostAsJsonAsync("/api/session", new { userName = user, password = Password });
+        response.EnsureSuccessStatusCode();
+        return http;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await _factory.DisposeAsync();
+        await Broker.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedBrowser : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,417 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Iot.Cloud.Tests.Support;
+using Iot.Protocol.Messages;
+using Iot.Testing.Services;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Iot.Cloud.Tests.Auth;
+
+/// <summary>
+/// Every endpoint of the running cloud (read from its endpoint data source, so a new one fails this test until it
+/// is classified here) × every role × its own data, another party's in the same community and another community's:
+/// signed out is refused (401, or the sign-in page), a role that may not act is refused (403), and data outside the
+/// scope is answered as if it did not exist (404, or left out of a list, or an unknown courtyard). Zero leaks.
+/// </summary>
+public sealed class AuthorizationMatrixTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
+    private MosquittoBroker _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _broker.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    /// <summary>Who may call an endpoint at all.</summary>
+    private enum Access
+    {
+        Public,
+        Staff,
+        Work,
+        Rate,
+        Admin,
+    }
+
+    /// <summary>What the endpoint is about, which decides what "another's data" means for it.</summary>
+    private enum Subject
+    {
+        /// <summary>Nothing courtyard-specific (site overview, session).</summary>
+        None,
+
+        /// <summary>A list or page of many things: must hold nothing of another's.</summary>
+        List,
+
+        /// <summary>One courtyard's thing named in the URL: another's is 404.</summary>
+        Courtyard,
+
+        /// <summary>A community named in the URL: another's is 404.</summary>
+        Community,
+
+        /// <summary>A courtyard named in the body: another's is refused as an unknown courtyard (400).</summary>
+        Body,
+    }
+
+    /// <param name="Refusal">The page that says "not allowed": 403 for everyone, by design.</param>
+    private sealed record Probe(Access Access, Subject Subject, Func<Target, HttpRequestMessage> Request, bool Page = false, bool Stream = false, bool Refusal = false);
+
+    /// <summary>One courtyard's data, made by the test.</summary>
+    private sealed record Target(string Courtyard, string Community, string Agent, string Party, long Alert, long Order, long Photo, long Window, string TrackingCode);
+
+    private sealed record Role(string User, Access[] May, string[] Courtyards);
+
+    private static readonly Role[] Roles =
+    [
+        new("xinyu-li", [Access.Staff, Access.Work], ["yikang-1"]),
+        new("xinyu-wang", [Access.Staff, Access.Work], ["yikang-1"]),
+        new("cable-zhao", [Access.Staff, Access.Work], ["yikang-6"]),
+        new("yikang-zhang", [Access.Staff, Access.Rate], ["yikang-1", "yikang-6"]),
+        new("street-chen", [Access.Staff, Access.Work, Access.Rate, Access.Admin], ["yikang-1", "yikang-6", "yongxing-6"]),
+    ];
+
+    private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
+
+    private static HttpRequestMessage Post(string url, object body) => new(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+
+    private static HttpRequestMessage Photo(string url)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        form.Add(file, "photo", "p.png");
+        return new HttpRequestMessage(HttpMethod.Post, url) { Content = form };
+    }
+
+    /// <summary>Every endpoint, by method and route pattern. An endpoint missing here fails the test.</summary>
+    private static readonly Dictionary<string, Probe> Probes = new()
+    {
+        // Operations: open on the port (probes and scrapers have no account); nothing about people or orders.
+        ["ANY /healthz"] = new(Access.Public, Subject.None, _ => Get("/healthz")),
+        ["ANY /readyz"] = new(Access.Public, Subject.None, _ => Get("/readyz")),
+        ["ANY /metrics"] = new(Access.Public, Subject.None, _ => Get("/metrics")),
+        ["GET /openapi/{documentName}.json"] = new(Access.Public, Subject.None, _ => Get("/openapi/v1.json")),
+
+        // Session.
+        ["POST /api/session/"] = new(Access.Public, Subject.None, _ => Post("/api/session", new { userName = "xinyu-li", password = CloudHost.Password })),
+        ["GET /api/session/"] = new(Access.Staff, Subject.None, _ => Get("/api/session")),
+        ["DELETE /api/session/"] = new(Access.Staff, Subject.None, _ => new HttpRequestMessage(HttpMethod.Delete, "/api/session")),
+
+        // Sites and readings.
+        ["GET /api/site"] = new(Access.Staff, Subject.None, _ => Get("/api/site")),
+        ["GET /api/parties"] = new(Access.Staff, Subject.None, _ => Get("/api/parties")),
+        ["GET /api/communities/{id}"] = new(Access.Staff, Subject.Community, t => Get($"/api/communities/{t.Community}")),
+        ["GET /api/courtyards"] = new(Access.Staff, Subject.List, _ => Get("/api/courtyards")),
+        ["GET /api/courtyards/{id}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}")),
+        ["GET /api/agents"] = new(Access.Staff, Subject.List, _ => Get("/api/agents")),
+        ["GET /api/agents/{id}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/agents/{t.Agent}")),
+        ["GET /api/courtyards/{id}/latest"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}/latest")),
+        ["GET /api/courtyards/{id}/series"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}/series")),
+        ["GET /api/agents/{agent}/sensors/{sensor}/series"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/agents/{t.Agent}/sensors/lamp-01.current/series")),
+        ["GET /api/agents/{agent}/sensors/{sensor}/gaps"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/agents/{t.Agent}/sensors/lamp-01.current/gaps")),
+        ["GET /api/agents/{agent}/devices/{device}/series"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/agents/{t.Agent}/devices/lamp-01/series")),
+
+        // Ingest administration and rules: the street office only.
+        ["GET /api/ingest/stats"] = new(Access.Admin, Subject.None, _ => Get("/api/ingest/stats")),
+        ["GET /api/ingest/dead-letters"] = new(Access.Admin, Subject.None, _ => Get("/api/ingest/dead-letters")),
+        ["GET /api/ingest/sequences"] = new(Access.Admin, Subject.None, _ => Get("/api/ingest/sequences")),
+        ["GET /api/ingest/presence"] = new(Access.Admin, Subject.None, _ => Get("/api/ingest/presence")),
+        ["GET /api/rules/"] = new(Access.Admin, Subject.None, _ => Get("/api/rules")),
+        ["GET /api/rules/{key}/versions"] = new(Access.Admin, Subject.None, _ => Get("/api/rules/gate-forced/versions")),
+        ["PUT /api/rules/{key}"] = new(Access.Admin, Subject.None, _ => new HttpRequestMessage(HttpMethod.Put, "/api/rules/gate-forced") { Content = JsonContent.Create(new { name = "门禁被强行打开", kind = "edgeEvent", target = "gate", fault = "gate-forced", severity = "critical", parameters = new { raiseOn = new[] { "gateForced" }, clearOn = new[] { "gateClosed" } } }) }),
+
+        // Alerts and maintenance windows.
+        ["GET /api/alerts"] = new(Access.Staff, Subject.List, _ => Get("/api/alerts?status=all")),
+        ["GET /api/alerts/{id:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/alerts/{t.Alert}")),
+        ["POST /api/alerts/{id:long}/acknowledge"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/alerts/{t.Alert}/acknowledge", new { note = "matrix" })),
+        ["POST /api/alerts/{id:long}/close"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/alerts/{t.Alert}/close", new { note = "matrix" })),
+        ["GET /api/maintenance"] = new(Access.Staff, Subject.List, _ => Get("/api/maintenance")),
+        ["POST /api/maintenance"] = new(Access.Work, Subject.Body, t => Post("/api/maintenance", new { courtyard = t.Courtyard, until = DateTimeOffset.UtcNow.AddHours(1), reason = "matrix" })),
+        ["POST /api/maintenance/{id:long}/end"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/maintenance/{t.Window}/end", new { })),
+
+        // Work orders, their photos and ratings.
+        ["GET /api/work-orders/"] = new(Access.Staff, Subject.List, _ => Get("/api/work-orders")),
+        ["GET /api/work-orders/{id:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}")),
+        ["POST /api/work-orders/"] = new(Access.Work, Subject.Body, t => Post("/api/work-orders", new { courtyard = t.Courtyard, fault = "matrix-check", title = "矩阵检查", target = "other" })),
+        ["POST /api/work-orders/{id:long}/status"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/work-orders/{t.Order}/status", new { status = "inProgress" })),
+        ["POST /api/work-orders/{id:long}/comments"] = new(Access.Staff, Subject.Courtyard, t => Post($"/api/work-orders/{t.Order}/comments", new { text = "矩阵" })),
+        ["POST /api/work-orders/{id:long}/photos"] = new(Access.Work, Subject.Courtyard, t => Photo($"/api/work-orders/{t.Order}/photos")),
+        ["GET /api/work-orders/{id:long}/photos/{photo:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/photos/{t.Photo}")),
+        ["POST /api/work-orders/{id:long}/rating"] = new(Access.Rate, Subject.Courtyard, t => Post($"/api/work-orders/{t.Order}/rating", new { score = 4 })),
+
+        // Resident reports: open to everyone, limited per client and courtyard.
+        ["POST /api/reports/"] = new(Access.Public, Subject.None, t => Post("/api/reports", new { courtyard = t.Courtyard, category = "lamp" })),
+        ["GET /api/reports/{code}"] = new(Access.Public, Subject.None, t => Get($"/api/reports/{t.TrackingCode}")),
+        ["POST /api/reports/{code}/photo"] = new(Access.Public, Subject.None, t => Photo($"/api/reports/{t.TrackingCode}/photo")),
+
+        // Supervision (grouped by courtyard so a leak would show) and the live feed.
+        ["GET /api/supervision/"] = new(Access.Staff, Subject.List, _ => Get("/api/supervision?groupBy=courtyard")),
+        ["GET /api/supervision/csv"] = new(Access.Staff, Subject.List, _ => Get("/api/supervision/csv?groupBy=courtyard")),
+        ["GET /api/live"] = new(Access.Staff, Subject.None, _ => Get("/api/live"), Stream: true),
+
+        // Pages.
+        ["PAGE /"] = new(Access.Public, Subject.None, _ => Get("/"), Page: true),
+        ["PAGE /login"] = new(Access.Public, Subject.None, _ => Get("/login"), Page: true),
+        ["PAGE /logout"] = new(Access.Public, Subject.None, _ => Get("/logout"), Page: true),
+        ["PAGE /denied"] = new(Access.Public, Subject.None, _ => Get("/denied"), Page: true, Refusal: true),
+        ["PAGE /status/{code:int}"] = new(Access.Public, Subject.None, _ => Get("/status/404"), Page: true),
+        ["PAGE /report"] = new(Access.Public, Subject.None, _ => Get("/report"), Page: true),
+        ["PAGE /r/{courtyard}"] = new(Access.Public, Subject.None, t => Get($"/r/{t.Courtyard}"), Page: true),
+        ["PAGE /r/track/{code?}"] = new(Access.Public, Subject.None, t => Get($"/r/track/{t.TrackingCode}"), Page: true),
+        ["PAGE /safety"] = new(Access.Public, Subject.None, _ => Get("/safety"), Page: true),
+        ["GET /qr/{courtyard}.svg"] = new(Access.Public, Subject.None, t => Get($"/qr/{t.Courtyard}.svg")),
+        ["GET /lang/{code}"] = new(Access.Public, Subject.None, _ => Get("/lang/en?back=/"), Page: true),
+        ["PAGE /console"] = new(Access.Staff, Subject.List, _ => Get("/console"), Page: true),
+        ["PAGE /console/orders/{id:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/console/orders/{t.Order}"), Page: true),
+        ["PAGE /console/courtyards/{id}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/console/courtyards/{t.Courtyard}"), Page: true),
+        ["PAGE /console/qr"] = new(Access.Staff, Subject.List, _ => Get("/console/qr"), Page: true),
+        ["PAGE /dashboard"] = new(Access.Staff, Subject.List, _ => Get("/dashboard"), Page: true),
+        ["PAGE /dashboard/weekly"] = new(Access.Staff, Subject.List, _ => Get("/dashboard/weekly"), Page: true),
+        ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
+    };
+
+    [Fact]
+    public async Task Every_endpoint_refuses_every_role_outside_its_scope_and_leaks_nothing()
+    {
+        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?>
+        {
+            ["Reports:PerClientPerHour"] = "10000",
+            ["Reports:PerCourtyardPerHour"] = "10000",
+            ["Reports:LookupsPerClientPerMinute"] = "10000",
+            ["Auth:SignInAttemptsPerMinute"] = "10000",
+        });
+        await cloud.WaitReadyAsync();
+
+        var endpoints = cloud.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}")
+                ?? (e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.CompiledPageActionDescriptor>() is not null || e.Metadata.OfType<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>().Any()
+                    ? [$"PAGE /{e.RoutePattern.RawText!.TrimStart('/')}"]
+                    : [$"ANY /{e.RoutePattern.RawText!.TrimStart('/')}"]))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        var unclassified = endpoints.Where(e => !Probes.ContainsKey(e)).ToList();
+        Assert.True(unclassified.Count == 0, "classify these endpoints in the matrix: " + string.Join(", ", unclassified));
+        Assert.True(endpoints.Count >= 60, $"only {endpoints.Count} endpoints found");
+
+        var targets = await MakeDataAsync(cloud);
+        var anonymous = cloud.Anonymous(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var clients = Roles.ToDictionary(r => r.User, r => cloud.Client(r.User));
+        var failures = new List<string>();
+        var checks = 0;
+        foreach (var name in endpoints)
+        {
+            var probe = Probes[name];
+            if (probe.Refusal)
+            {
+                using var refusal = await SendAsync(anonymous, probe.Request(targets[0]), probe.Stream);
+                using var signedIn = await SendAsync(clients["street-chen"], probe.Request(targets[0]), probe.Stream);
+                checks += 2;
+                if (refusal.StatusCode != HttpStatusCode.Forbidden || signedIn.StatusCode != HttpStatusCode.Forbidden)
+                {
+                    failures.Add($"{name}: {(int)refusal.StatusCode} and {(int)signedIn.StatusCode}, expected 403 (the refusal page)");
+                }
+
+                continue;
+            }
+
+            // Signed out.
+            using (var response = await SendAsync(anonymous, probe.Request(targets[0]), probe.Stream))
+            {
+                checks++;
+                var refused = probe.Page ? IsRedirectTo(response, "/login") : response.StatusCode == HttpStatusCode.Unauthorized;
+                if (probe.Access == Access.Public ? refused || response.StatusCode == HttpStatusCode.Forbidden : !refused)
+                {
+                    failures.Add($"{name} signed out: {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+
+            foreach (var role in Roles)
+            {
+                var client = clients[role.User];
+                foreach (var target in targets)
+                {
+                    var own = probe.Subject == Subject.Community
+                        ? targets.Any(t => t.Community == target.Community && role.Courtyards.Contains(t.Courtyard))
+                        : role.Courtyards.Contains(target.Courtyard);
+                    var foreign = targets.Where(t => !role.Courtyards.Contains(t.Courtyard)).ToList();
+                    using var response = await SendAsync(client, probe.Request(target), probe.Stream);
+                    checks++;
+                    var body = probe.Stream ? string.Empty : await response.Content.ReadAsStringAsync();
+                    var status = (int)response.StatusCode;
+                    var what = $"{name} as {role.User} on {target.Courtyard}: {status}";
+                    if (probe.Access != Access.Public && !role.May.Contains(probe.Access))
+                    {
+                        if (!(probe.Page ? IsRedirectTo(response, "/denied") : status == 403))
+                        {
+                            failures.Add($"{what}, expected refusal of the role");
+                        }
+
+                        continue;
+                    }
+
+                    if (status is 401 or 403 || (probe.Page && IsRedirectTo(response, "/login")))
+                    {
+                        failures.Add($"{what}, expected the role to be allowed");
+                        continue;
+                    }
+
+                    switch (probe.Subject)
+                    {
+                        case Subject.Courtyard or Subject.Community when !own && status != 404:
+                            failures.Add($"{what}, expected 404 for another's data");
+                            break;
+                        case Subject.Courtyard or Subject.Community when own && status == 404:
+                            failures.Add($"{what}, expected its own data");
+                            break;
+                        case Subject.Body when !own && !(status == 400 && body.Contains("unknown courtyard", StringComparison.Ordinal)):
+                            failures.Add($"{what}, expected 'unknown courtyard' for another's");
+                            break;
+                        case Subject.Body when own && status is not (200 or 201):
+                            failures.Add($"{what}, expected to create in its own courtyard");
+                            break;
+                    }
+
+                    // Whatever answered must not show another's courtyards, orders or alerts.
+                    if (probe.Access != Access.Public && probe.Access != Access.Admin && status < 300)
+                    {
+                        foreach (var other in foreign)
+                        {
+                            if (body.Contains($"\"{other.Courtyard}\"", StringComparison.Ordinal) || body.Contains($"/{other.Courtyard}\"", StringComparison.Ordinal))
+                            {
+                                failures.Add($"{what} leaks courtyard {other.Courtyard}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {checks} checks failed:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task The_live_feed_carries_only_what_is_in_scope()
+    {
+        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        await cloud.WaitReadyAsync();
+        using var staff = new LiveListener(await cloud.ClientAsync("xinyu-li"));
+        using var community = new LiveListener(await cloud.ClientAsync("yikang-zhang"));
+        await staff.ConnectedAsync();
+        await community.ConnectedAsync();
+
+        foreach (var courtyard in new[] { "yongxing-6", "yikang-6", "yikang-1" })
+        {
+            (await cloud.Http.PostAsJsonAsync("/api/work-orders", new { courtyard, fault = "live-check", title = $"live {courtyard}", target = "other" })).EnsureSuccessStatusCode();
+        }
+
+        // Events arrive in order: once the last one is there, the others would have been too.
+        await staff.WaitForAsync("live yikang-1");
+        await community.WaitForAsync("live yikang-1");
+        Assert.DoesNotContain("yikang-6", staff.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("yongxing-6", staff.Text, StringComparison.Ordinal);
+        Assert.Contains("live yikang-6", community.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("yongxing-6", community.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Repeated_wrong_passwords_lock_the_account_even_for_the_right_one_until_unlocked()
+    {
+        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Auth:MaxFailedAttempts"] = "5" });
+        await cloud.WaitReadyAsync();
+        var http = cloud.Anonymous(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-li", password = $"guess-number-{i}" });
+            Assert.Equal(i < 4 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, wrong.StatusCode);
+        }
+
+        using (var right = await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-li", password = CloudHost.Password }))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+            Assert.Contains("locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // An unknown name fails the same way as a wrong password, and another account is not affected.
+        using (var unknown = await http.PostAsJsonAsync("/api/session", new { userName = "nobody-here", password = "whatever-it-is" }))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+            Assert.Contains("wrong user name or password", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-liu", password = CloudHost.Password })).StatusCode);
+
+        // The street office unlocks it (and the unlock is in the audit log).
+        await using (var scope = cloud.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Iot.Cloud.Auth.AccountService>().UnlockAsync("xinyu-li", "street-chen"));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-li", password = CloudHost.Password })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_from_one_client_are_throttled_across_accounts()
+    {
+        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Auth:SignInAttemptsPerMinute"] = "4" });
+        var http = cloud.Anonymous(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var statuses = new List<HttpStatusCode>();
+        foreach (var user in new[] { "a-one", "b-two", "c-three", "d-four", "e-five", "f-six" })
+        {
+            using var response = await http.PostAsJsonAsync("/api/session", new { userName = user, password = "password-spray" });
+            statuses.Add(response.StatusCode);
+        }
+
+        // At most four answers in the minute, then refusals only (the test host's own sign-ins share the allowance).
+        var answered = statuses.TakeWhile(s => s == HttpStatusCode.Unauthorized).Count();
+        Assert.InRange(answered, 1, 4);
+        Assert.All(statuses.Skip(answered), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+    }
+
+    private static bool IsRedirectTo(HttpResponseMessage response, string path) =>
+        (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location?.OriginalString.Contains(path, StringComparison.Ordinal) == true;
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, bool stream)
+    {
+        using (request)
+        {
+            return await client.SendAsync(request, stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+        }
+    }
+
+    // In each of three courtyards (Xinyu's, the cable works', and Anju's in another community): an alert with its
+    // work order (a forced gate), a photo, a maintenance window and a resident report.
+    private async Task<List<Target>> MakeDataAsync(CloudHost cloud)
+    {
+        var targets = new List<Target>();
+        foreach (var (courtyard, community, agentId, party) in new[]
+        {
+            ("yikang-1", "yikang-road", "yikang-1-a", "xinyu-property"),
+            ("yikang-6", "yikang-road", "yikang-6-a", "cable-works"),
+            ("yongxing-6", "yongxing-road", "yongxing-6-a", "anju-property"),
+        })
+        {
+            await using var agent = await TestAgent.ConnectAsync(_broker.Port, courtyard, agentId);
+            await agent.EventAsync(1, EventKind.GateForced, "gate-01", DateTimeOffset.UtcNow);
+            var alert = await WaitForAsync(async () => (await cloud.GetAsync<List<Iot.Cloud.Alerts.AlertView>>($"/api/alerts?courtyard={courtyard}")).FirstOrDefault(a => a.WorkOrderId is not null));
+            var photo = await (await cloud.Http.SendAsync(Photo($"/api/work-orders/{alert.WorkOrderId}/photos"))).Content.ReadFromJsonAsync<JsonElement>();
+            var window = await (await cloud.Http.PostAsJsonAsync("/api/maintenance", new { courtyard, until = DateTimeOffset.UtcNow.AddDays(1), reason = "matrix" })).Content.ReadFromJsonAsync<JsonElement>();
+            var report = await (await cloud.Http.PostAsJsonAsync("/api/reports", new { courtyard, category = "gate" })).Content.ReadFromJsonAsync<JsonElement>();
+            targets.Add(new Target(courtyard, community, agentId, party, alert.Id, alert.WorkOrderId!.Value, photo.GetProperty("id").GetInt64(), window.GetProperty("id").GetInt64(), report.GetProperty("trackingCode").GetString()!));
+        }
+
+        return targets;
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> find)
+        where T : class
+    {
+        T? found = null;
+        await CloudHost.WaitUntilAsync(async () => (found = await find()) is not null, typeof(T).Name);
+        return found!;
+    }
+}
