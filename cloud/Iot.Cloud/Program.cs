@@ -59,7 +59,22 @@ app.MapLiveApi();
 app.MapRatingsApi();
 app.MapWeb();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception e) when (StartFailure.Explain(e) is { } problems)
+{
+    // Exit code 2 (not a crash): systemd and compose show the reason, and restarting will not help until it is fixed.
+    Console.Error.WriteLine("iot-cloud did not start. Fix these settings and start it again:");
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"  - {problem}");
+    }
+
+    return 2;
+}
+
 return 0;
 
 /// <summary>The cloud service's entry point; public so tests can host it with WebApplicationFactory.</summary>

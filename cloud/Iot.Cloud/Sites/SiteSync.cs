@@ -22,7 +22,7 @@ public sealed partial class SiteSync(
         await SyncAsync(cancellationToken);
         if (registry.Current is null)
         {
-            throw new InvalidOperationException(
+            throw new Operations.SettingsException(
                 $"The site manifests in '{Path.GetFullPath(options.Value.Folder)}' (setting Sites:Folder) are not valid:\n" +
                 string.Join("\n", registry.Problems));
         }

@@ -74,7 +74,7 @@ public sealed class KillNineTests : IDisposable
         }
 
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(AllArrived()), TimeSpan.FromSeconds(60),
-            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox depth {harness.Outbox.Stats.Depth}");
+            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox {harness.Outbox.Stats}, received {watcher.Received.Count}, seen {seen.Count}, broker: {ServiceProcess.Tail(broker.LogFile, 10)}");
 
         var delivered = Delivered(watcher.Received);
         var keys = delivered.Select(d => d.Key).ToHashSet();

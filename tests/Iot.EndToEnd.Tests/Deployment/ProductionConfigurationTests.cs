@@ -63,8 +63,21 @@ public sealed class ProductionConfigurationTests : IDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         await using var cloud = ProgramProcess.Start(ProgramProcess.Cloud, [], cloudEnvironment, Path.Combine(_folder, "cloud.log"));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{web}"),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
         await ServiceProcess.WaitUntilAsync(() => ReadyAsync(http, cloud), Patience, "the cloud's /readyz", cloud.Tail);
+
+        // The first account, as the operator creates it (docker/README.md): the accounts command on the same settings.
+        var (added, addOutput) = await ProgramProcess.RunAsync(ProgramProcess.Cloud, ["accounts", "add", "chen", "--role", "streetAdmin", "--name", "陈科员"],
+            cloudEnvironment, input: "a long passphrase for tests\n");
+        Assert.True(added == 0, addOutput);
+        using (var signIn = await http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { userName = "chen", password = "a long passphrase for tests" }))
+        {
+            Assert.True(signIn.IsSuccessStatusCode, await signIn.Content.ReadAsStringAsync());
+        }
 
         // Two agents, each from its own bundle: its manifest slice, its agent.env, its pinned CA.
         string[] agents = ["yikang-1-a", "huachang-5-a"];

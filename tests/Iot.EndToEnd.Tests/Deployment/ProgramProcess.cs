@@ -74,16 +74,30 @@ public sealed class ProgramProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a verb to completion and returns its exit code and output.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(string dll, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(string dll, params string[] args) =>
+        RunAsync(dll, args, new Dictionary<string, string>());
+
+    /// <summary>
+    /// Runs <paramref name="dll"/> to completion with <paramref name="environment"/>, <paramref name="input"/> on its
+    /// standard input, and returns its exit code and output.
+    /// </summary>
+    public static async Task<(int Exit, string Output)> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string input = "")
     {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         psi.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
         }
 
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
+        }
+
         using var process = Process.Start(psi)!;
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
