@@ -22,6 +22,7 @@ public sealed class KillNineTests : IDisposable
         var acknowledged = new HashSet<(string Boot, long Seq)>();
         var lastSeq = new Dictionary<string, long>();
         var boots = new List<string>();
+        var shortfalls = new List<string>();
         for (var round = 0; round < 100; round++)
         {
             var boot = (0xb000 + round).ToString("x16", CultureInfo.InvariantCulture);
@@ -40,7 +41,12 @@ public sealed class KillNineTests : IDisposable
             foreach (var line in child.Lines)
             {
                 var parts = line.Split(' ');
-                if (parts[0] == "w")
+                if (parts[0] == "ready")
+                {
+                    var outstanding = written.Count - written.Intersect(acknowledged).Count();
+                    shortfalls.Add($"round {round}: reopened with {parts[1]} records, {outstanding} outstanding");
+                }
+                else if (parts[0] == "w")
                 {
                     var seq = long.Parse(parts[1], CultureInfo.InvariantCulture);
                     written.Add((boot, seq));
@@ -74,7 +80,7 @@ public sealed class KillNineTests : IDisposable
         }
 
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(AllArrived()), TimeSpan.FromSeconds(60),
-            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox {harness.Outbox.Stats}, received {watcher.Received.Count}, seen {seen.Count}, broker: {ServiceProcess.Tail(broker.LogFile, 10)}");
+            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox {harness.Outbox.Stats}, received {watcher.Received.Count}, seen {seen.Count}, rounds: {string.Join("; ", shortfalls)}");
 
         var delivered = Delivered(watcher.Received);
         var keys = delivered.Select(d => d.Key).ToHashSet();
