@@ -269,9 +269,12 @@ internal sealed class OutboxQueue : IDisposable
             }
 
             Remove(first);
-            if (_segments.Count > 0 && _cursor.Segment < _segments[0].Number)
+
+            // Onto the start of what follows: a cursor left inside a deleted segment would hide the first records of
+            // the next segment to take its number.
+            if (_cursor.Segment <= first.Number || (_segments.Count > 0 && _cursor.Segment < _segments[0].Number))
             {
-                _cursor = new QueuePosition(_segments[0].Number, 0);
+                _cursor = new QueuePosition(_segments.Count > 0 ? _segments[0].Number : first.Number + 1, 0);
             }
         }
     }

@@ -64,6 +64,7 @@ public sealed class KillNineTests : IDisposable
         // Recovery: a real agent opens the same outbox and its uplink delivers everything to a real broker.
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoOptions { ExtraConfig = "set_tcp_nodelay true" });
         await using var watcher = await LinkedAgent.WatchAsync(broker);
+        await using var brokerFigures = await LinkedAgent.WatchAsync(broker, "$SYS/broker/#");
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01"), folder: _folder);
         Assert.Equal(0, harness.Outbox.Stats.Corrupted);
         await using var linked = new LinkedAgent(harness, broker, outbox: new OutboxOptions { ReplayRecordsPerSecond = 100_000, Window = 64 });
@@ -80,7 +81,7 @@ public sealed class KillNineTests : IDisposable
         }
 
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(AllArrived()), TimeSpan.FromSeconds(60),
-            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox {harness.Outbox.Stats}, received {watcher.Received.Count}, seen {seen.Count}, rounds: {string.Join("; ", shortfalls)}");
+            "every record delivered", () => $"{expected.Except(seen).Count()} of {expected.Count} missing, outbox {harness.Outbox.Stats}, received {watcher.Received.Count}, seen {seen.Count}, broker: {string.Join(", ", brokerFigures.Received.GroupBy(m => m.Topic).Select(g => $"{g.Key}={g.Last().Text}").Where(t => t.Contains("messages", StringComparison.Ordinal)))}, rounds: {string.Join("; ", shortfalls)}");
 
         var delivered = Delivered(watcher.Received);
         var keys = delivered.Select(d => d.Key).ToHashSet();

@@ -57,6 +57,36 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
+    public void Records_written_after_a_restart_that_found_everything_acknowledged_are_all_sent()
+    {
+        // The cursor then points at the end of a segment that recovery deletes; the next segment must not reuse its
+        // number, or the cursor's offset would hide the new segment's first records.
+        using (var outbox = Open())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                outbox.Append(OutboxPriority.Event, Channel.Events, seq => Payload(seq));
+            }
+
+            Assert.Equal(5, Drain(outbox).Count);
+        }
+
+        using (var reopened = Open())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                reopened.Append(OutboxPriority.Event, Channel.Events, seq => Payload(seq));
+            }
+
+            Assert.Equal(3, reopened.Stats.Depth);
+        }
+
+        using var again = Open();
+        Assert.Equal(3, again.Stats.Depth);
+        Assert.Equal([1L, 2L, 3L], Drain(again).Select(r => r.Seq));
+    }
+
+    [Fact]
     public void Acknowledged_records_are_deleted_and_never_sent_again()
     {
         using (var outbox = Open(new OutboxOptions { SegmentBytes = 4096 }))
