@@ -46,7 +46,7 @@ public static class DefaultRules
         new("agent-offline", "设备离线", RuleKind.Offline, "agent", "agent-offline", Severity.Major,
             new() { GraceSeconds = 300 }),
         new("sensor-stale", "传感器无数据", RuleKind.Stale, "device", "sensor-stale", Severity.Minor,
-            new() { MissedSamples = 6 }),
+            new() { MissedSamples = 6, GraceSeconds = 120 }),
         new("agent-outbox-dropping", "设备缓存溢出丢数据", RuleKind.AgentHealth, "agent", "agent-outbox", Severity.Minor,
             new() { Health = "outboxDropping", ClearForSeconds = 1800 }),
         new("agent-disk-low", "设备存储空间不足", RuleKind.AgentHealth, "agent", "agent-disk", Severity.Minor,

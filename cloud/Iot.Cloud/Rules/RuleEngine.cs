@@ -237,7 +237,7 @@ public sealed class RuleEngine(SunClock sun)
     {
         var deviceId = device.Id.Value;
         var subject = Subject(agentId, deviceId, null);
-        var limit = TimeSpan.FromSeconds(agent.Manifest.SampleSeconds * (rule.Parameters.MissedSamples ?? 6));
+        var limit = TimeSpan.FromSeconds(Math.Max(agent.Manifest.SampleSeconds * (rule.Parameters.MissedSamples ?? 6), rule.Parameters.GraceSeconds ?? 0));
         var heard = _lastReading.TryGetValue((agentId, deviceId), out var last) ? last : (DateTimeOffset?)null;
         var condition = Condition.Unknown;
         if (heard is { } h && now - h <= limit)

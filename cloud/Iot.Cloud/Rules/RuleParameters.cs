@@ -48,7 +48,10 @@ public sealed record RuleParameters
     /// <summary>Edge-event rules: clear by themselves after this long without a new raise event.</summary>
     public double? AutoClearMinutes { get; init; }
 
-    /// <summary>Offline rules: how long an agent may be offline before it counts.</summary>
+    /// <summary>
+    /// Offline rules: how long an agent may be offline before it counts. Stale rules: the shortest silence that counts,
+    /// whatever the sample interval (a sensor still settling after its agent starts is not a fault).
+    /// </summary>
     public double? GraceSeconds { get; init; }
 
     /// <summary>Stale rules: how many sample intervals without a reading make a device stale.</summary>

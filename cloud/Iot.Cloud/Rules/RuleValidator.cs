@@ -80,6 +80,7 @@ public static class RuleValidator
                 break;
             case RuleKind.Stale:
                 Need(p.MissedSamples is >= 1, "missedSamples", "is required (1 or more)");
+                Need(p.GraceSeconds is null or >= 0, "graceSeconds", "must be 0 or more");
                 break;
             case RuleKind.AgentHealth:
                 Need(p.Health is "outboxDropping" or "diskLow" or "clockUnsynced", "health", "must be outboxDropping, diskLow or clockUnsynced");

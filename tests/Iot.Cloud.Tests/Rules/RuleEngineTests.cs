@@ -97,7 +97,7 @@ public class RuleEngineTests
     }
 
     [Fact]
-    public void A_device_silent_for_six_sample_intervals_of_an_online_agent_is_stale_until_it_reports()
+    public void A_device_silent_for_six_sample_intervals_and_two_minutes_of_an_online_agent_is_stale_until_it_reports()
     {
         var t0 = SampleSite.Noon;
         Status(Presence.Online, t0);
@@ -107,13 +107,14 @@ public class RuleEngineTests
             _engine.OnReadings([Reading($"{device}.current", Quantity.Current, 0.1, t0)], _rules, SampleSite.Registry);
         }
 
-        // Sample interval 5 s × 6 = 30 s.
-        Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(30), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
-        var stale = _engine.Tick(t0.AddSeconds(31), _rules, SampleSite.Registry).Where(t => t.Rule.Key == "sensor-stale").ToList();
+        // Sample interval 5 s × 6 = 30 s, but never less than the rule's two minutes: a sensor settling after a start is not a fault.
+        Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(31), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
+        Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(120), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
+        var stale = _engine.Tick(t0.AddSeconds(121), _rules, SampleSite.Registry).Where(t => t.Rule.Key == "sensor-stale").ToList();
         Assert.Contains(stale, t => t.Subject == "yikang-1-a/gate-01");
 
-        _engine.OnReadings([Reading("gate-01.contact", Quantity.Contact, 0, t0.AddSeconds(40))], _rules, SampleSite.Registry);
-        var fresh = _engine.Tick(t0.AddSeconds(41), _rules, SampleSite.Registry).Where(t => t.Rule.Key == "sensor-stale" && t.Subject == "yikang-1-a/gate-01");
+        _engine.OnReadings([Reading("gate-01.contact", Quantity.Contact, 0, t0.AddSeconds(130))], _rules, SampleSite.Registry);
+        var fresh = _engine.Tick(t0.AddSeconds(131), _rules, SampleSite.Registry).Where(t => t.Rule.Key == "sensor-stale" && t.Subject == "yikang-1-a/gate-01");
         Assert.Equal(TransitionKind.Cleared, Assert.Single(fresh).Kind);
     }
 
