@@ -35,7 +35,10 @@ stop() {
   done
   echo "Stopped."
 }
-trap stop INT TERM EXIT
+# Ctrl-C and kill end here (with the usual exit codes); any other exit stops the services too.
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
 
 # Each service runs under `exec` in a subshell, so $! is the program's own pid.
 ( exec env \

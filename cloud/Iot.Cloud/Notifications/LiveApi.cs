@@ -6,9 +6,12 @@ namespace Iot.Cloud.Notifications;
 /// <summary>Server-sent events at <c>/api/live</c>: alert and work-order changes as they are saved, plus a heartbeat.</summary>
 public static class LiveApi
 {
+    /// <summary>How long the stream may stay silent before a heartbeat comment is sent.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(20);
+
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, string? courtyard, string? party, CancellationToken ct) =>
+        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, TimeProvider time, string? courtyard, string? party, CancellationToken ct) =>
         {
             http.Response.ContentType = "text/event-stream; charset=utf-8";
             http.Response.Headers.CacheControl = "no-cache";
@@ -18,8 +21,27 @@ public static class LiveApi
             var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
             try
             {
-                await foreach (var change in feed.SubscribeAsync(ct))
+                await using var changes = feed.SubscribeAsync(ct).GetAsyncEnumerator(ct);
+                var next = changes.MoveNextAsync().AsTask();
+                while (true)
                 {
+                    try
+                    {
+                        if (!await next.WaitAsync(Heartbeat, time, ct))
+                        {
+                            break;
+                        }
+                    }
+                    catch (TimeoutException)
+                    {
+                        // Quiet for a while: a comment line keeps proxies and the browser from calling the stream dead.
+                        await http.Response.WriteAsync(": heartbeat\n\n", ct);
+                        await http.Response.Body.FlushAsync(ct);
+                        continue;
+                    }
+
+                    var change = changes.Current;
+                    next = changes.MoveNextAsync().AsTask();
                     if ((courtyard is not null && change.CourtyardId != courtyard) || (party is not null && change.PartyId != party)
                         || !scope.Sees(change.Type, change.CourtyardId, change.PartyId))
                     {

@@ -18,6 +18,9 @@ public sealed class RuleEngine(SunClock sun)
     private readonly Dictionary<(string Key, string Subject), ConditionState> _states = [];
     private readonly HashSet<(string Key, string Subject)> _dirty = [];
     private readonly Dictionary<(string Agent, string Device), DateTimeOffset> _lastReading = [];
+
+    // The first tick of this engine: silence before it (a cloud restart) was not watched, so it is not counted.
+    private DateTimeOffset? _watchingSince;
     private readonly Dictionary<(string Agent, string Device, string Signal), Queue<(DateTimeOffset At, double Value)>> _trails = [];
     private readonly Dictionary<string, (bool Online, DateTimeOffset Since)> _presence = [];
 
@@ -33,9 +36,6 @@ public sealed class RuleEngine(SunClock sun)
 
     /// <summary>Restores what is known of presence and last readings (at start), so staleness is not guessed.</summary>
     public void Seed(string agent, bool online, DateTimeOffset since) => _presence[agent] = (online, since);
-
-    /// <summary>Records that a device was heard from at <paramref name="at"/> (at start, from the store's latest readings).</summary>
-    public void SeedReading(string agent, string device, DateTimeOffset at) => _lastReading[(agent, device)] = at;
 
     /// <summary>States changed since the last call, for persisting.</summary>
     public IReadOnlyList<(string Key, string Subject, ConditionState State)> TakeDirty()
@@ -177,6 +177,7 @@ public sealed class RuleEngine(SunClock sun)
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(registry);
         var transitions = new List<RuleTransition>();
+        _watchingSince ??= now;
 
         // Only rules part-way through a raise or a clear, or events waiting to auto-clear, can change with time alone.
         foreach (var ((key, subject), state) in _states.Where(p => p.Value.Phase is Phase.Raising or Phase.Clearing or Phase.Raised).ToList())
@@ -244,7 +245,7 @@ public sealed class RuleEngine(SunClock sun)
         {
             condition = Condition.Clear;
         }
-        else if (_presence.TryGetValue(agentId, out var presence) && presence.Online && now - Max(heard, presence.Since) > limit)
+        else if (_presence.TryGetValue(agentId, out var presence) && presence.Online && now - Max(Max(heard, presence.Since), _watchingSince ?? now) > limit)
         {
             // Only an agent that is online can have a silent device; an offline agent is the offline rule's business.
             condition = Condition.Raise;

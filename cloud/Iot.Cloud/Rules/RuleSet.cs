@@ -28,10 +28,12 @@ public sealed class RuleSet
 
         foreach (var (_, courtyard) in registry.Site.Courtyards)
         {
+            // The narrowest version decides, disabled or not: a disabled courtyard override switches the rule off there.
             var resolved = current
-                .Where(r => r.Enabled && (r.Scope == "site" || r.Scope == $"block:{courtyard.Block}" || r.Scope == $"courtyard:{courtyard.Id}"))
+                .Where(r => r.Scope == "site" || r.Scope == $"block:{courtyard.Block}" || r.Scope == $"courtyard:{courtyard.Id}")
                 .GroupBy(r => r.Key)
-                .Select(g => g.OrderByDescending(r => r.Scope.StartsWith("courtyard:", StringComparison.Ordinal) ? 2 : r.Scope.StartsWith("block:", StringComparison.Ordinal) ? 1 : 0).First());
+                .Select(g => g.OrderByDescending(r => r.Scope.StartsWith("courtyard:", StringComparison.Ordinal) ? 2 : r.Scope.StartsWith("block:", StringComparison.Ordinal) ? 1 : 0).First())
+                .Where(r => r.Enabled);
             set._byCourtyard[courtyard.Id.Value] = resolved.GroupBy(r => r.Target).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         }
 

@@ -107,6 +107,8 @@ public class RuleEngineTests
             _engine.OnReadings([Reading($"{device}.current", Quantity.Current, 0.1, t0)], _rules, SampleSite.Registry);
         }
 
+        _engine.Tick(t0, _rules, SampleSite.Registry);   // the engine is watching from here
+
         // Sample interval 5 s × 6 = 30 s, but never less than the rule's two minutes: a sensor settling after a start is not a fault.
         Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(31), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
         Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(120), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
@@ -116,6 +118,18 @@ public class RuleEngineTests
         _engine.OnReadings([Reading("gate-01.contact", Quantity.Contact, 0, t0.AddSeconds(130))], _rules, SampleSite.Registry);
         var fresh = _engine.Tick(t0.AddSeconds(131), _rules, SampleSite.Registry).Where(t => t.Rule.Key == "sensor-stale" && t.Subject == "yikang-1-a/gate-01");
         Assert.Equal(TransitionKind.Cleared, Assert.Single(fresh).Kind);
+    }
+
+    [Fact]
+    public void After_a_cloud_restart_silence_counts_from_the_restart_not_from_when_the_agent_came_online()
+    {
+        // A new engine, as after a restart: the agent has been online for an hour and no reading has arrived yet.
+        var t0 = SampleSite.Noon;
+        _engine.Seed(Agent.Value, online: true, since: t0.AddHours(-1));
+
+        Assert.DoesNotContain(_engine.Tick(t0, _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
+        Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(120), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
+        Assert.Contains(_engine.Tick(t0.AddSeconds(121), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale" && t.Subject == "yikang-1-a/gate-01");
     }
 
     [Fact]

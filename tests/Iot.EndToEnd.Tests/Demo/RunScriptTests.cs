@@ -76,6 +76,8 @@ public sealed class RunScriptTests : IDisposable
         await run.WaitForExitAsync(stopped.Token);
         ServiceProcess.ForgetPid(run.Id);
         Assert.Contains(output, l => l.Contains("Stopped.", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains("stopped on its own", StringComparison.Ordinal));
+        Assert.Equal(130, run.ExitCode);
 
         // Nothing it started is left: no process mentions its data folder.
         var leftovers = Directory.GetDirectories("/proc")
