@@ -53,8 +53,9 @@ public sealed partial class WebhookDispatcher(
             {
                 await DeliverDueAsync(stoppingToken);
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // The database is away (or any other trouble): try again at the next poll, never stop the service.
                 LogDispatchFailed(logger, e.Message);
             }
 

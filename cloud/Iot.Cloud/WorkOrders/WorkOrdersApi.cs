@@ -81,9 +81,25 @@ public static class WorkOrdersApi
             return Problems.Bad("fault", faultProblem);
         }
 
+        // One open order per fault and subject (a unique index says so too; this answer names the order).
+        if (body.Subject is not null && await db.WorkOrders.AsNoTracking()
+                .Where(w => w.Fault == body.Fault && w.Subject == body.Subject && w.ClosedAt == null && w.CancelledAt == null)
+                .Select(w => (long?)w.Id).FirstOrDefaultAsync(ct) is { } open)
+        {
+            return Problems.Conflict($"work order {open} is already open for fault '{body.Fault}' on '{body.Subject}'; add to it instead");
+        }
+
         var change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
         notifier.Queue(db, [], [change]);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return Problems.Conflict($"a work order was opened for fault '{body.Fault}' on '{body.Subject}' at the same moment; add to it instead");
+        }
+
         notifier.Publish([], [change]);
         return TypedResults.Created($"/api/work-orders/{change.Order.Id}", WorkOrderView.Of(change.Order, time.GetUtcNow()));
     }
