@@ -18,11 +18,11 @@ public sealed class RuleEngine(SunClock sun)
     private readonly Dictionary<(string Key, string Subject), ConditionState> _states = [];
     private readonly HashSet<(string Key, string Subject)> _dirty = [];
     private readonly Dictionary<(string Agent, string Device), DateTimeOffset> _lastReading = [];
+    private readonly Dictionary<(string Agent, string Device, string Signal), Queue<(DateTimeOffset At, double Value)>> _trails = [];
+    private readonly Dictionary<string, (bool Online, DateTimeOffset Since)> _presence = [];
 
     // The first tick of this engine: silence before it (a cloud restart) was not watched, so it is not counted.
     private DateTimeOffset? _watchingSince;
-    private readonly Dictionary<(string Agent, string Device, string Signal), Queue<(DateTimeOffset At, double Value)>> _trails = [];
-    private readonly Dictionary<string, (bool Online, DateTimeOffset Since)> _presence = [];
 
     /// <summary>Restores persisted states (at start).</summary>
     public void Load(IEnumerable<(string Key, string Subject, ConditionState State)> states)
