@@ -52,7 +52,6 @@ public sealed class BrokerRestartTests
         try
         {
             await using var cloud = await CloudUnderTest.StartAsync(folder.Path, broker.Port, new Dictionary<string, string> { ["Broker__SharedGroup"] = sharedGroup });
-            await cloud.SignInAsync();
             await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents);
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
 

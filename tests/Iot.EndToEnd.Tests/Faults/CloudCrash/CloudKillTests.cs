@@ -46,7 +46,6 @@ public sealed class CloudKillTests
             // The agents carry on while the cloud is away; the broker keeps their messages in the cloud's session.
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
             await cloud.RestartAsync();
-            await cloud.SignInAsync();
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
 
             await fleet.StopAsync();

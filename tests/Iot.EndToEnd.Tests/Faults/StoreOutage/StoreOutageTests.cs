@@ -72,7 +72,6 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             await postgres.RestartAsync();
             await influx.RestartAsync();
             await cloud.WaitReadyAsync(Patience);
-            await cloud.SignInAsync();
             await Waits.ForCloudToCatchUpAsync(cloud, witness, Patience);
 
             // 3. Acknowledged only after storing: with InfluxDB down again, the cloud holds messages it received but could not
@@ -85,7 +84,6 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             await cloud.KillAsync();
             await influx.RestartAsync();
             await cloud.RestartAsync();
-            await cloud.SignInAsync();
             await Waits.ForTelemetryAsync(witness, Agents, 2, Patience, fleet.Tail);
 
             await fleet.StopAsync();

@@ -35,7 +35,7 @@ public sealed class CloudUnderTest : IAsyncDisposable
     /// <summary>The running program (changes on restart).</summary>
     public ProgramProcess Process { get; private set; } = null!;
 
-    /// <summary>Signed in as the street office once <see cref="SignInAsync"/> has run.</summary>
+    /// <summary>Signed in as the street office (each start signs in).</summary>
     public HttpClient Http { get; }
 
     /// <summary>The SQLite readings file, in the default configuration.</summary>
@@ -124,7 +124,7 @@ public sealed class CloudUnderTest : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, nothing flushed, no acknowledgement sent.</summary>
     public Task KillAsync() => Process.KillAsync();
 
-    /// <summary>Starts the program again with the same settings and data folder, and waits until it is ready.</summary>
+    /// <summary>Starts the program again with the same settings and data folder, waits until it is ready, and signs in again.</summary>
     public async Task RestartAsync()
     {
         if (!Process.HasExited)
@@ -157,6 +157,7 @@ public sealed class CloudUnderTest : IAsyncDisposable
         _starts++;
         Process = ProgramProcess.Start(ProgramProcess.Cloud, [], _environment, Path.Combine(_folder, string.Create(CultureInfo.InvariantCulture, $"cloud-{_starts}.log")));
         await WaitReadyAsync();
+        await SignInAsync();
     }
 }
 

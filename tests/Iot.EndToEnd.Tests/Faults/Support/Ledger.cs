@@ -47,6 +47,15 @@ public sealed class Ledger
     /// <summary>Everything that did not square, for the failure message.</summary>
     public IReadOnlyList<string> Problems => _problems;
 
+    /// <summary>What the witness saw sent, each data message once.</summary>
+    public sealed class SentMessages(Witness witness)
+    {
+        /// <summary>Telemetry messages, each once, with the readings as sent (wall-clock or boot-relative stamps).</summary>
+        public IReadOnlyList<(TelemetryBatch Batch, int Connection)> Telemetry { get; } =
+            [.. witness.Data.Where(w => w.Message is TelemetryBatch).GroupBy(w => (w.Message.Agent.Value, w.Message.Boot.Value, w.Message.Seq))
+                .Select(g => ((TelemetryBatch)g.First().Message, g.First().Connection))];
+    }
+
     /// <summary>Squares <paramref name="witness"/>'s data messages with the cloud's sequences and the store's contents.</summary>
     public static Ledger Square(Witness witness, IReadOnlyList<SequenceFigures> sequences, IReadOnlySet<ReadingKey> stored, long rawRows, long? aggregated,
         IReadOnlyList<(string Agent, string Boot, long Seq)>? events = null)
