@@ -5,6 +5,7 @@ using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
 using Iot.Testing;
 using Iot.Testing.Services;
+using Xunit.Abstractions;
 
 namespace Iot.EndToEnd.Tests.Faults.CloudCrash;
 
@@ -15,7 +16,7 @@ namespace Iot.EndToEnd.Tests.Faults.CloudCrash;
 /// before the kill, and replayed while the cloud is down, opens exactly one alert and one work order.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class CloudKillTests
+public sealed class CloudKillTests(ITestOutputHelper output)
 {
     private const int Agents = 3;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -53,7 +54,9 @@ public sealed class CloudKillTests
             await Waits.ForCloudToCatchUpAsync(cloud, witness, Patience);
 
             var store = await StoredReadings.FromSqliteAsync(cloud.TimeSeriesFile, Path.Combine(folder.Path, "cloud.db"));
-            var ledger = Ledger.Square(witness, await cloud.SequencesAsync(), store.Readings, store.RawRows, store.AggregatedCount, store.Events);
+            var sequences = await cloud.SequencesAsync();
+            var ledger = Ledger.Square(witness, sequences, store.Readings, store.RawRows, store.AggregatedCount, store.Events);
+            output.WriteLine($"redelivered messages the cloud dropped as duplicates: {sequences.Sum(s => s.Duplicates)}");
             ledger.Record("cloud killed (SIGKILL) mid-ingest, restarted on its data", 1);
             ledger.AssertNothingLostOrDuplicated("after the cloud's kill and restart");
             Assert.Single(store.Events, e => e.Agent == "yikang-1-a");
