@@ -73,7 +73,16 @@ public sealed partial class IngestBatch(
         {
             if (message.Acknowledge is { } ack)
             {
-                await ack(cancellationToken);
+                try
+                {
+                    await ack(cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Stored already: the connection it came on is gone (a broker restart) or it was acknowledged before.
+                    // Failing the batch here would retry it forever; the broker redelivers it instead, and dedupe drops it.
+                    LogAckFailed(logger, message.Topic, e.Message);
+                }
             }
         }
 
@@ -303,6 +312,9 @@ public sealed partial class IngestBatch(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} messages of {Agent} boot {Boot} never arrived and are counted lost")]
     private static partial void LogLost(ILogger logger, long count, string agent, string boot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored but could not acknowledge a message on {Topic}: {Reason}; the broker will redeliver it and it will be dropped as a duplicate")]
+    private static partial void LogAckFailed(ILogger logger, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placed {Count} held boot-relative readings of {Agent} boot {Boot}")]
     private static partial void LogPlaced(ILogger logger, int count, string agent, string boot);

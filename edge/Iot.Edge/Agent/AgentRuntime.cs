@@ -236,6 +236,7 @@ public sealed partial class AgentRuntime : IDisposable
     private void Housekeeping(TimeSpan now)
     {
         Outbox.FlushIfDue();
+        _latches.SaveIfUnsaved();
         var drops = Outbox.TakeNewDrops();
         if (drops > 0 && (_lastDropReport is not { } last || now - last >= TimeSpan.FromMinutes(1)))
         {

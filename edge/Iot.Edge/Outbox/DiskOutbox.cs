@@ -59,7 +59,7 @@ public sealed class DiskOutbox : IDisposable
         long corrupted = 0;
         var queues = Enum.GetValues<OutboxPriority>().Select(p =>
         {
-            var queue = OutboxQueue.Recover(p, folder, segmentBytes, out var damaged);
+            var queue = OutboxQueue.Recover(p, folder, segmentBytes, logger, out var damaged);
             corrupted += damaged;
             return queue;
         }).ToArray();
@@ -84,22 +84,11 @@ public sealed class DiskOutbox : IDisposable
             var payload = write(seq);
             var size = RecordFormat.SizeOf(payload.Length);
             _seq = seq;
-            if (!MakeRoom(size, priority))
+            if (!MakeRoom(size, priority) || !Write(seq, channel, priority, payload, size))
             {
-                // Nothing less important is left to drop: this record is the one lost, and the gap in seq shows it.
+                // Nothing less important is left to drop: this record is the one lost, counted, and the gap in seq shows it.
                 _dropped++;
                 return seq;
-            }
-
-            var buffer = ArrayPool<byte>.Shared.Rent(size);
-            try
-            {
-                RecordFormat.Write(buffer, seq, channel, priority, payload);
-                _queues[(int)priority].Append(buffer.AsSpan(0, size));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             _dirty = true;
@@ -222,11 +211,55 @@ public sealed class DiskOutbox : IDisposable
     {
         foreach (var queue in _queues)
         {
-            queue.FlushToDisk();
+            try
+            {
+                queue.FlushToDisk();
+            }
+            catch (IOException e)
+            {
+                OutboxLog.FlushFailed(_logger, e.Message);
+            }
         }
 
         _dirty = false;
         _lastFsync = Environment.TickCount64;
+    }
+
+    // The disk can fill before MaxBytes does (a small SD card, other files): a write that fails is retried after
+    // dropping the oldest telemetry, by the same policy as a full outbox, until nothing less important is left.
+    private bool Write(long seq, Channel channel, OutboxPriority priority, byte[] payload, int size)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            RecordFormat.Write(buffer, seq, channel, priority, payload);
+            var segments = _queues.Sum(q => q.SegmentCount); // each retry deletes one: bounded, also when other files fill the disk
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    _queues[(int)priority].Append(buffer.AsSpan(0, size));
+                    return true;
+                }
+                catch (IOException e)
+                {
+                    var victim = _queues.Reverse().FirstOrDefault(q => q.HasSegments && q.Priority >= priority);
+                    if (attempt > segments || victim is null || !victim.DropOldest(out var dropped))
+                    {
+                        OutboxLog.Lost(_logger, priority, e.Message);
+                        return false;
+                    }
+
+                    OutboxLog.WriteFailed(_logger, priority, e.Message);
+                    _dropped += dropped;
+                    OutboxLog.Dropped(_logger, dropped, victim.Priority);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // Oldest telemetry goes first; events, then interlock records, only when nothing less important is left.

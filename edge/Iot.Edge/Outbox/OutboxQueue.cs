@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
 namespace Iot.Edge.Outbox;
@@ -11,17 +12,19 @@ internal sealed class OutboxQueue : IDisposable
 {
     private readonly string _folder;
     private readonly long _segmentBytes;
+    private readonly ILogger _logger;
     private readonly List<Segment> _segments = [];
     private readonly Dictionary<long, SafeFileHandle> _readers = [];
     private Segment? _writeSegment;
     private SafeFileHandle? _writer;
     private QueuePosition _cursor;
 
-    private OutboxQueue(OutboxPriority priority, string folder, long segmentBytes)
+    private OutboxQueue(OutboxPriority priority, string folder, long segmentBytes, ILogger logger)
     {
         Priority = priority;
         _folder = folder;
         _segmentBytes = segmentBytes;
+        _logger = logger;
     }
 
     public OutboxPriority Priority { get; }
@@ -32,12 +35,14 @@ internal sealed class OutboxQueue : IDisposable
 
     public bool HasSegments => _segments.Count > 0;
 
+    public int SegmentCount => _segments.Count;
+
     private string CursorFile => Path.Combine(_folder, $"{(int)Priority}.cursor");
 
     /// <summary>Opens the queue's files, counting sound records after the cursor and damaged regions anywhere.</summary>
-    public static OutboxQueue Recover(OutboxPriority priority, string folder, long segmentBytes, out long corrupted)
+    public static OutboxQueue Recover(OutboxPriority priority, string folder, long segmentBytes, ILogger logger, out long corrupted)
     {
-        var queue = new OutboxQueue(priority, folder, segmentBytes);
+        var queue = new OutboxQueue(priority, folder, segmentBytes, logger);
         queue._cursor = queue.ReadCursor();
         corrupted = 0;
         var prefix = $"{(int)priority}-";
@@ -309,10 +314,19 @@ internal sealed class OutboxQueue : IDisposable
 
     // Write-then-rename: a crash leaves the old cursor or the new one, never half of each. An old cursor
     // only means records are sent again, which the cloud drops as duplicates.
+    // On a full disk the old cursor stays (the in-memory one is right): the records past it are sent again after a
+    // restart, which costs duplicates the cloud drops, not a stopped agent.
     private void WriteCursor()
     {
         var temp = CursorFile + ".tmp";
-        File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_cursor.Segment} {_cursor.Offset}"));
-        File.Move(temp, CursorFile, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_cursor.Segment} {_cursor.Offset}"));
+            File.Move(temp, CursorFile, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            OutboxLog.CursorNotSaved(_logger, Priority, e.Message);
+        }
     }
 }

@@ -39,18 +39,48 @@ public sealed class LatchStore(string? folder)
                 _latches[Key(device, outlet)] = latch;
             }
 
-            if (folder is null)
-            {
-                return;
-            }
+            Save();
+        }
+    }
 
+    /// <summary>Writes the file again if the last change could not be saved (called every second by the agent).</summary>
+    public void SaveIfUnsaved()
+    {
+        lock (_gate)
+        {
+            if (Unsaved)
+            {
+                Save();
+            }
+        }
+    }
+
+    private void Save()
+    {
+        if (folder is null)
+        {
+            return;
+        }
+
+        // A full disk must not stop a trip half-way (the next outlet still to cut): the latch holds in memory, and
+        // the file is written again as soon as there is room.
+        try
+        {
             Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, "latches.txt");
             var lines = _latches.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} {l.Value.Reason} {l.Value.LockoutSeconds:R}"));
             File.WriteAllLines(file + ".tmp", lines);
             File.Move(file + ".tmp", file, overwrite: true);
+            Unsaved = false;
+        }
+        catch (IOException)
+        {
+            Unsaved = true;
         }
     }
+
+    /// <summary>True when the last change could not be written to disk (a full disk): the latches hold in memory only.</summary>
+    public bool Unsaved { get; private set; }
 
     private static string Key(string device, int outlet) => string.Create(CultureInfo.InvariantCulture, $"{device}/{outlet}");
 

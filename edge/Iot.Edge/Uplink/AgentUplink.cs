@@ -209,7 +209,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 topics[r.Channel] = topic = _agent.Identity.Topic(r.Channel);
             }
 
-            return _client.PublishAsync(new MqttApplicationMessageBuilder()
+            return PublishAsync(new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(r.Payload)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
@@ -241,6 +241,11 @@ public sealed partial class AgentUplink : IAsyncDisposable
         await Task.WhenAll(sends.Select(s => s.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         return delivered;
     }
+
+    // MQTTnet throws "not connected" synchronously when the link dropped since the loop looked: inside a task it is
+    // handled like any failed send (the records stay in the outbox), instead of escaping and stopping the agent.
+    private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken ct) =>
+        await _client.PublishAsync(message, ct).ConfigureAwait(false);
 
     private async Task PublishStatusAsync(Presence presence, OfflineReason? reason, CancellationToken ct)
     {

@@ -28,6 +28,12 @@ public sealed class ProgramProcess : IAsyncDisposable
     /// <summary>Whether it has stopped.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Its process id.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Its exit code, once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The built program's dll, in the configuration this test run was built in (test.sh builds Debug).</summary>
     public static string Built(string project, string assembly)
     {
@@ -107,6 +113,22 @@ public sealed class ProgramProcess : IAsyncDisposable
 
     /// <summary>The last lines of its output, for failure messages.</summary>
     public string Tail() => ServiceProcess.Tail(LogFile, 30);
+
+    /// <summary>SIGKILL, as a crash, the OOM killer or a power cut would stop it; waits until it is gone.</summary>
+    public Task KillAsync() => ServiceProcess.KillAsync(_process, hard: true);
+
+    /// <summary>SIGTERM, and waits until it has stopped (SIGKILL after 20 s).</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            await ServiceProcess.KillAsync(_process, hard: false);
+        }
+        catch (OperationCanceledException)
+        {
+            await ServiceProcess.KillAsync(_process, hard: true);
+        }
+    }
 
     /// <summary>SIGTERM, as docker stop and systemd do; SIGKILL if it has not stopped within 20 s.</summary>
     public async ValueTask DisposeAsync()

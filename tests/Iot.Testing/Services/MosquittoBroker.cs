@@ -22,6 +22,12 @@ public sealed record MosquittoOptions
     /// <summary>TLS listener: CA certificate, server certificate and key files; null for plain MQTT only.</summary>
     public (string CaFile, string CertFile, string KeyFile)? Tls { get; init; }
 
+    /// <summary>
+    /// Keep retained messages and persistent sessions on disk (in the broker's folder), as production does
+    /// (docker/mosquitto/mosquitto.conf): a graceful restart then loses nothing it had acknowledged.
+    /// </summary>
+    public bool Persistence { get; init; }
+
     /// <summary>Extra lines appended to the generated mosquitto.conf.</summary>
     public string ExtraConfig { get; init; } = string.Empty;
 
@@ -92,10 +98,28 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the broker cleanly (SIGTERM), as systemd or docker stop do: with persistence it saves its state first.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (_process is not null)
+        {
+            await ServiceProcess.KillAsync(_process, hard: false);
+            _process.Dispose();
+            _process = null;
+        }
+    }
+
     /// <summary>Starts the broker again on the same ports with the same configuration.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
+        await LaunchAsync();
+    }
+
+    /// <summary>Stops the broker cleanly (SIGTERM) and starts it again on the same ports, as <c>systemctl restart mosquitto</c> does.</summary>
+    public async Task RestartGracefullyAsync()
+    {
+        await StopGracefullyAsync();
         await LaunchAsync();
     }
 
@@ -130,7 +154,24 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var conf = new StringBuilder();
         conf.AppendLine("per_listener_settings false");
         conf.AppendLine(CultureInfo.InvariantCulture, $"allow_anonymous {(options.AllowAnonymous ? "true" : "false")}");
-        conf.AppendLine("persistence false");
+        if (options.Persistence)
+        {
+            // Mosquitto drops to its own user, which must write its database here.
+            var data = Directory.CreateDirectory(Path.Combine(Folder, "data")).FullName;
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(data, (UnixFileMode)0b111_111_111);
+            }
+
+            conf.AppendLine("persistence true");
+            conf.AppendLine(CultureInfo.InvariantCulture, $"persistence_location {data}/");
+            conf.AppendLine("autosave_interval 60");
+        }
+        else
+        {
+            conf.AppendLine("persistence false");
+        }
+
         conf.AppendLine(CultureInfo.InvariantCulture, $"log_dest file {LogFile}");
         conf.AppendLine("log_type error\nlog_type warning\nlog_type notice\nlog_type information");
         conf.AppendLine("connection_messages true");
