@@ -32,9 +32,10 @@ public sealed class BrokerOptions
 
     /// <summary>
     /// Shared-subscription group for external brokers: every cloud instance with the same group splits the
-    /// agents' messages. Empty for a plain subscription.
+    /// agents' messages. Empty (the default, one instance) for a plain subscription, which Mosquitto restores from
+    /// its persistence after a restart; it does not restore shared ones, so a group costs the messages sent in between.
     /// </summary>
-    public string SharedGroup { get; set; } = "cloud";
+    public string SharedGroup { get; set; } = string.Empty;
 
     /// <summary>The MQTT client id; each cloud instance needs its own (its session and unacknowledged messages live under it).</summary>
     public string ClientId { get; set; } = "iot-cloud-1";

@@ -53,7 +53,7 @@ public sealed class ProductionConfigurationTests : IDisposable
             ["Broker__Port"] = broker.TlsPort.ToString(CultureInfo.InvariantCulture),
             ["Broker__UseTls"] = "true",
             ["Broker__CaFile"] = Path.Combine(provisioning, "cloud", "ca.crt"),
-            ["Broker__SharedGroup"] = "cloud",
+            ["Broker__SharedGroup"] = "",
             ["Database__Provider"] = "Postgres",
             ["Database__ConnectionString"] = database,
             ["TimeSeries__Backend"] = "Influx",
