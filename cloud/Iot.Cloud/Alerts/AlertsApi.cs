@@ -152,9 +152,9 @@ public static class AlertsApi
     }
 }
 
-public sealed record NoteRequest(string? Note);
+public sealed record NoteRequest(string? Note = null);
 
-public sealed record MaintenanceRequest(string Courtyard, string? Subject, DateTimeOffset? From, DateTimeOffset Until, string Reason);
+public sealed record MaintenanceRequest(string Courtyard, DateTimeOffset Until, string Reason, string? Subject = null, DateTimeOffset? From = null);
 
 public sealed record AlertHistoryView(DateTimeOffset At, string Kind, string By, double? Value, string? Note);
 

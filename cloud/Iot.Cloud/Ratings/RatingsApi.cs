@@ -54,6 +54,6 @@ public static class RatingsApi
     }
 }
 
-public sealed record RatingRequest(int Score, string? Remark);
+public sealed record RatingRequest(int Score, string? Remark = null);
 
 public sealed record RatingView(long WorkOrderId, int Score, string? Remark, string By, DateTimeOffset At);

@@ -117,7 +117,7 @@ public static class ReportsApi
     }
 }
 
-public sealed record ReportRequest(string? Courtyard, string? Category, string? Text, string? Phone);
+public sealed record ReportRequest(string? Courtyard, string? Category, string? Text = null, string? Phone = null);
 
 public sealed record ReportReceipt(string TrackingCode, string Number);
 

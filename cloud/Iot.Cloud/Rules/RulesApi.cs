@@ -49,7 +49,7 @@ public static class RulesApi
     }
 }
 
-public sealed record RuleRequest(string? Scope, string? Name, RuleKind Kind, string? Target, string? Fault, Severity Severity, bool? Enabled, RuleParameters? Parameters);
+public sealed record RuleRequest(string? Name, RuleKind Kind, string? Target, string? Fault, Severity Severity, string? Scope = null, bool? Enabled = null, RuleParameters? Parameters = null);
 
 public sealed record RuleView(string Key, int Version, string Scope, string Name, RuleKind Kind, string Target, string Fault, Severity Severity, bool Enabled, RuleParameters Parameters, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? SupersededAt)
 {

@@ -177,9 +177,9 @@ public static class WorkOrdersApi
     }
 }
 
-public sealed record CreateWorkOrderRequest(string Courtyard, string Fault, string Title, string? Description, string? Target, string? Subject, Severity? Severity);
+public sealed record CreateWorkOrderRequest(string Courtyard, string Fault, string Title, string? Description = null, string? Target = null, string? Subject = null, Severity? Severity = null);
 
-public sealed record StatusRequest(WorkOrderStatus Status, string? Note, string? Assignee);
+public sealed record StatusRequest(WorkOrderStatus Status, string? Note = null, string? Assignee = null);
 
 public sealed record CommentRequest(string Text);
 
