@@ -35,10 +35,15 @@ public static class SupervisionApi
         return app;
     }
 
-    private const string Rules = "from must be before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
+    private const string Rules = "from and to are times between 2000 and 2200, from before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
 
     private static async Task<Loaded?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
     {
+        if (!Dates.Plausible(from) || !Dates.Plausible(to))
+        {
+            return null;
+        }
+
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);
         if (start >= end || end - start > TimeSpan.FromDays(1100) || !Enum.TryParse<SupervisionGroup>(groupBy ?? "party", ignoreCase: true, out var group))

@@ -92,6 +92,27 @@ public sealed class ApiInputTests(ApiInputCloud fixture) : IClassFixture<ApiInpu
     }
 
     [Theory]
+    [InlineData("/api/agents/yikang-1-a/sensors/lamp-01.current/series?to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/courtyards/yikang-1/series?from=0001-01-01T00:00:00Z&to=0001-01-02T00:00:00Z")]
+    [InlineData("/api/supervision?to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/supervision/csv?from=9999-12-30T00:00:00Z")]
+    public async Task Times_outside_2000_to_2200_are_refused_not_an_overflow(string url)
+    {
+        var (status, _, detail) = await ProblemAsync(await Cloud.Http.GetAsync(new Uri(url, UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("between 2000 and 2200", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public async Task A_gap_interval_that_is_not_a_number_is_refused(string value)
+    {
+        var response = await Cloud.Http.GetAsync(new Uri($"/api/agents/yikang-1-a/sensors/lamp-01.current/gaps?maxIntervalSeconds={value}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("/api/work-orders", "{\"courtyard\": \"yikang-1\", \"fault\": \"enum-number\", \"title\": \"x\", \"severity\": 999}", "severity")]
     [InlineData("/api/work-orders/1/status", "{\"status\": 999}", "status")]
     public async Task Enums_are_accepted_by_name_only(string url, string body, string named)
