@@ -81,7 +81,24 @@ public static class WorkOrdersApi
             return Problems.Bad("fault", faultProblem);
         }
 
-        var change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
+        // One open order per fault and subject (a unique index): a second is refused, naming the first.
+        if (body.Subject is not null && await db.WorkOrders.AsNoTracking().Where(w => w.Fault == body.Fault && w.Subject == body.Subject && w.ClosedAt == null && w.CancelledAt == null)
+                .Select(w => w.Number).FirstOrDefaultAsync(ct) is { } open)
+        {
+            return Problems.Conflict($"{open} is already open for fault '{body.Fault}' on subject '{body.Subject}'");
+        }
+
+        WorkOrderChange change;
+        try
+        {
+            change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request or instance opened the same one meanwhile.
+            return Problems.Conflict($"a work order is already open for fault '{body.Fault}' on subject '{body.Subject}'");
+        }
+
         notifier.Queue(db, [], [change]);
         await db.SaveChangesAsync(ct);
         notifier.Publish([], [change]);

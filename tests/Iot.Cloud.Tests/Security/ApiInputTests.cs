@@ -112,6 +112,16 @@ public sealed class ApiInputTests(ApiInputCloud fixture) : IClassFixture<ApiInpu
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_second_open_order_for_the_same_fault_and_subject_is_a_conflict_naming_the_first()
+    {
+        var body = new { courtyard = "yikang-1", fault = "bench-broken", title = "长椅损坏", subject = "yikang-1/bench-3" };
+        var first = await (await Cloud.Http.PostAsJsonAsync("/api/work-orders", body)).Content.ReadFromJsonAsync<WorkOrderView>(Json.Options);
+        var (status, _, detail) = await ProblemAsync(await Cloud.Http.PostAsJsonAsync("/api/work-orders", body));
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains(first!.Number, detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/work-orders", "{\"courtyard\": \"yikang-1\", \"fault\": \"enum-number\", \"title\": \"x\", \"severity\": 999}", "severity")]
     [InlineData("/api/work-orders/1/status", "{\"status\": 999}", "status")]
