@@ -132,6 +132,18 @@ public sealed class ApiInputTests(ApiInputCloud fixture) : IClassFixture<ApiInpu
         Assert.Contains(named, title, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"above\": 1e400", "parameters.above: must be a finite number")]
+    [InlineData("\"above\": \"NaN\"", "parameters.above: must be a finite number")]
+    [InlineData("\"above\": 10, \"forSeconds\": 1e308", "parameters.forSeconds: must be 0 to 30 days")]
+    public async Task Rule_parameters_must_be_finite_and_within_what_the_engine_can_time(string parameters, string problem)
+    {
+        var body = $"{{\"name\": \"x\", \"kind\": \"threshold\", \"target\": \"drain\", \"fault\": \"drain-flood\", \"severity\": \"major\", \"parameters\": {{\"signal\": \"level\", {parameters}}}}}";
+        var (status, _, detail) = await ProblemAsync(await Cloud.Http.PutAsync(new Uri("/api/rules/fuzzed-threshold", UriKind.Relative), JsonBody(body)));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_broken_multipart_form_is_a_400_problem_with_a_reason()
     {
