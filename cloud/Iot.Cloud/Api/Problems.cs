@@ -22,6 +22,7 @@ public static class Problems
             StatusCodes.Status403Forbidden => "your role may not do this",
             StatusCodes.Status404NotFound => "there is nothing here, or nothing you may see",
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed here",
+            StatusCodes.Status413PayloadTooLarge => "the request is too large: a photo is at most 5 MiB, and other bodies are small",
             StatusCodes.Status415UnsupportedMediaType => "this media type is not accepted here: send JSON with Content-Type: application/json (photos: multipart/form-data)",
             StatusCodes.Status429TooManyRequests => "too many requests; try again later",
             _ => null,

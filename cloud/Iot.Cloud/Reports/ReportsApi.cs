@@ -29,7 +29,7 @@ public static class ReportsApi
         var api = app.MapGroup("/api/reports").WithTags("Resident reports").AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
         api.MapPost("/", Report).LimitPerCourtyard();
         api.MapGet("/{code}", Track);
-        api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery();
+        api.MapPost("/{code}/photo", AddPhoto).TakesOnePhoto().DisableAntiforgery();
         return app;
     }
 

@@ -24,7 +24,7 @@ public static class WorkOrdersApi
         api.MapPost("/", Create).RequireAuthorization(Policies.Work).ForCourtyardIn<CreateWorkOrderRequest>(w => w.Courtyard);
         api.MapPost("/{id:long}/status", ChangeStatus).RequireAuthorization(Policies.Work).ForWorkOrder();
         api.MapPost("/{id:long}/comments", AddComment).ForWorkOrder();
-        api.MapPost("/{id:long}/photos", AddPhoto).DisableAntiforgery().RequireAuthorization(Policies.Work).ForWorkOrder();
+        api.MapPost("/{id:long}/photos", AddPhoto).TakesOnePhoto().DisableAntiforgery().RequireAuthorization(Policies.Work).ForWorkOrder();
         api.MapGet("/{id:long}/photos/{photo:long}", GetPhoto).ForWorkOrder();
         return app;
     }
