@@ -13,7 +13,7 @@ public static class AlertsApi
 {
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Alerts").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api").WithTags("Alerts").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/alerts", List);
         api.MapGet("/alerts/{id:long}", Get).ForAlert();
         api.MapPost("/alerts/{id:long}/acknowledge", Acknowledge).RequireAuthorization(Policies.Work).ForAlert();

@@ -12,7 +12,7 @@ public static class RatingsApi
 {
     public static IEndpointRouteBuilder MapRatingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/work-orders/{id:long}/rating", Rate).WithTags("Work orders").RequireAuthorization(Policies.Rate).ForWorkOrder();
+        app.MapPost("/api/work-orders/{id:long}/rating", Rate).WithTags("Work orders").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Rate).ForWorkOrder();
         return app;
     }
 

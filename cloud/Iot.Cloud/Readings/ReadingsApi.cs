@@ -17,7 +17,7 @@ public static class ReadingsApi
 
     public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Readings").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api").WithTags("Readings").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/courtyards/{id}/latest", Latest).ForCourtyard();
         api.MapGet("/agents/{agent}/sensors/{sensor}/series", SensorSeries).ForAgent();
         api.MapGet("/agents/{agent}/sensors/{sensor}/gaps", SensorGaps).ForAgent();

@@ -26,7 +26,7 @@ public static class ReportsApi
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         // Residents have no account: open to all, limited per client and per courtyard.
-        var api = app.MapGroup("/api/reports").WithTags("Resident reports").AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
+        var api = app.MapGroup("/api/reports").WithTags("Resident reports").ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
         api.MapPost("/", Report).LimitPerCourtyard();
         api.MapGet("/{code}", Track);
         api.MapPost("/{code}/photo", AddPhoto).TakesOnePhoto().DisableAntiforgery();

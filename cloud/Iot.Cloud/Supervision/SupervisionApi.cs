@@ -12,7 +12,7 @@ public static class SupervisionApi
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
     {
         // Each sees the record of the orders in their scope: a company its own, a community its companies, the street all.
-        var api = app.MapGroup("/api/supervision").WithTags("Supervision").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/supervision").WithTags("Supervision").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
             if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)

@@ -18,7 +18,7 @@ public static class WorkOrdersApi
     public static IEndpointRouteBuilder MapWorkOrdersApi(this IEndpointRouteBuilder app)
     {
         // Everyone in scope reads and comments; changing the work is for the responsible party and the street office.
-        var api = app.MapGroup("/api/work-orders").WithTags("Work orders").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/work-orders").WithTags("Work orders").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/", List);
         api.MapGet("/{id:long}", Get).ForWorkOrder();
         api.MapPost("/", Create).RequireAuthorization(Policies.Work).ForCourtyardIn<CreateWorkOrderRequest>(w => w.Courtyard);
