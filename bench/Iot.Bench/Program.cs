@@ -1,3 +1,4 @@
+using Iot.Bench.Hostile;
 using Iot.Bench.HotPath;
 using Iot.Bench.Ingest;
 using Iot.Bench.Latency;
@@ -11,6 +12,7 @@ return args.FirstOrDefault() switch
     "latency" => await AlertLatencyBenchmark.RunAsync(args[1..]),
     "city" => await CityScaleBenchmark.RunAsync(args[1..]),
     "scaleout" => await ScaleOutBenchmark.RunAsync(args[1..]),
+    "hostile" => await HostileBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -29,6 +31,8 @@ static int Usage()
                  thousands of agents connected at once: cloud CPU and memory, broker connections, rejects
           scaleout [--seconds 60]
                  two cloud instances with a shared subscription: the split, and no duplicate alert or work order
+          hostile [--agents 50] [--messages-per-agent 80] [--readings-per-message 50] [--hostile 10000] [--rounds 3] [--hostile-clients 50]
+                 valid telemetry readings/s alone, then with the hostile corpus sent alongside: ratio, dead letters, crashes
         """);
     return 2;
 }

@@ -6,22 +6,28 @@ using Iot.Testing;
 
 namespace Iot.Browser.Tests;
 
-/// <summary>Speaks the wire protocol as the sample site's agent <c>yikang-1-a</c> would: presence, readings, device events.</summary>
+/// <summary>Speaks the wire protocol as a sample site's agent (<c>yikang-1-a</c> unless told) would: presence, readings, device events.</summary>
 public sealed class LampAgent : IAsyncDisposable
 {
     private readonly MqttTestClient _client;
     private readonly BootId _boot = BootId.Parse("b0000000000000b0b");
+    private readonly CourtyardId _courtyard;
     private long _seq;
     private long _statusSeq;
 
-    private LampAgent(MqttTestClient client) => _client = client;
+    private LampAgent(MqttTestClient client, string courtyard, string agent)
+    {
+        _client = client;
+        _courtyard = CourtyardId.Parse(courtyard);
+        Agent = AgentId.Parse(agent);
+    }
 
-    public static AgentId Agent { get; } = AgentId.Parse("yikang-1-a");
+    public AgentId Agent { get; }
 
-    public static async Task<LampAgent> ConnectAsync(int brokerPort) =>
-        new(await MqttTestClient.ConnectAsync("127.0.0.1", brokerPort, clientId: $"yikang-1-a-{Guid.NewGuid():N}"));
+    public static async Task<LampAgent> ConnectAsync(int brokerPort, string courtyard = "yikang-1", string agent = "yikang-1-a") =>
+        new(await MqttTestClient.ConnectAsync("127.0.0.1", brokerPort, clientId: $"{agent}-{Guid.NewGuid():N}"), courtyard, agent);
 
-    private static string Topic(Channel channel) => new AgentTopic(SiteId.Parse("yongchang"), CourtyardId.Parse("yikang-1"), Agent, channel).ToString();
+    private string Topic(Channel channel) => new AgentTopic(SiteId.Parse("yongchang"), _courtyard, Agent, channel).ToString();
 
     public Task OnlineAsync() =>
         _client.PublishAsync(Topic(Channel.Status), ProtocolJson.Serialize(new AgentStatus(

@@ -28,7 +28,8 @@ public sealed class TelemetryLoad
 
     public long Readings => (long)Messages * ReadingsPerMessage;
 
-    public static TelemetryLoad Build(int agents, int messagesPerAgent, int readingsPerMessage)
+    /// <param name="hoursAgo">Where the readings' times start; loads sent to one cloud in turn start at different hours so no reading repeats.</param>
+    public static TelemetryLoad Build(int agents, int messagesPerAgent, int readingsPerMessage, int hoursAgo = 2)
     {
         var dir = RepoPaths.SampleSite;
         var site = SiteManifestReader.Read(
@@ -36,7 +37,7 @@ public sealed class TelemetryLoad
             Directory.GetFiles(Path.Combine(dir, "communities"), "*.json").Order(StringComparer.Ordinal).Select(f => new ManifestText(f, File.ReadAllText(f)))).Site
             ?? throw new InvalidOperationException("the sample site does not validate");
 
-        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-hoursAgo).ToUnixTimeSeconds());
         var streams = new List<AgentTraffic>();
         foreach (var (courtyard, agent) in site.Agents.Take(agents))
         {

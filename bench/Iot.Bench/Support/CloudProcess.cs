@@ -14,15 +14,20 @@ public sealed class CloudProcess : IAsyncDisposable
     private CloudProcess(Process process, int httpPort, string folder)
     {
         _process = process;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
         Folder = folder;
     }
 
     public HttpClient Http { get; }
 
+    private static readonly string BenchPassword = $"bench-{Guid.NewGuid():N}";
+
     public string Folder { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>True once the process has gone (crashed or stopped).</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the cloud built for <paramref name="configuration"/> with <paramref name="settings"/> (configuration keys).</summary>
     public static async Task<CloudProcess> StartAsync(IDictionary<string, string> settings, string configuration = "Release")
@@ -42,6 +47,10 @@ public sealed class CloudProcess : IAsyncDisposable
         psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "cloud.db")}";
         psi.Environment["TimeSeries__SqlitePath"] = Path.Combine(folder, "timeseries.db");
         psi.Environment["Sites__Folder"] = RepoPaths.SampleSite;
+
+        // The ingest figures are for the street office only: the bench signs in as its demo account, with a password of this run.
+        psi.Environment["Demo__SeedAccounts"] = "true";
+        psi.Environment["Demo__Password"] = BenchPassword;
         foreach (var (key, value) in settings)
         {
             psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -77,6 +86,8 @@ public sealed class CloudProcess : IAsyncDisposable
             TimeSpan.FromSeconds(60),
             "the cloud",
             () => ServiceProcess.Tail(log));
+        using var signIn = await cloud.Http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { userName = "street-chen", password = BenchPassword });
+        signIn.EnsureSuccessStatusCode();
         return cloud;
     }
 

@@ -13,7 +13,7 @@ public static class AlertsApi
 {
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Alerts").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api").WithTags("Alerts").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/alerts", List);
         api.MapGet("/alerts/{id:long}", Get).ForAlert();
         api.MapPost("/alerts/{id:long}/acknowledge", Acknowledge).RequireAuthorization(Policies.Work).ForAlert();
@@ -152,9 +152,9 @@ public static class AlertsApi
     }
 }
 
-public sealed record NoteRequest(string? Note);
+public sealed record NoteRequest(string? Note = null);
 
-public sealed record MaintenanceRequest(string Courtyard, string? Subject, DateTimeOffset? From, DateTimeOffset Until, string Reason);
+public sealed record MaintenanceRequest(string Courtyard, DateTimeOffset Until, string Reason, string? Subject = null, DateTimeOffset? From = null);
 
 public sealed record AlertHistoryView(DateTimeOffset At, string Kind, string By, double? Value, string? Note);
 

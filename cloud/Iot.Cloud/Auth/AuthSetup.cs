@@ -97,6 +97,7 @@ public static class AuthSetup
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseMiddleware<SameOriginCheck>();
+        app.Use(RoutingRefusals.AllowAnonymous);
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;

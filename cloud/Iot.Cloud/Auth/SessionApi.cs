@@ -12,7 +12,7 @@ public static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/session").WithTags("Session");
+        var api = app.MapGroup("/api/session").WithTags("Session").ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/", SignIn).AllowAnonymous().RequireRateLimiting(Policies.SignInLimit);
         api.MapGet("/", (ClaimsPrincipal user) => TypedResults.Ok(SessionView.Of(user)));
         api.MapDelete("/", async (SignInManager<Account> signIn) =>

@@ -11,7 +11,7 @@ public static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/ingest").WithTags("Ingest").RequireAuthorization(Policies.StreetAdmin);
+        var api = app.MapGroup("/api/ingest").WithTags("Ingest").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.StreetAdmin);
         api.MapGet("/stats", Stats);
         api.MapGet("/dead-letters", DeadLetters);
         api.MapGet("/sequences", Sequences);

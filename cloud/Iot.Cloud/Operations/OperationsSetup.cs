@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Iot.Cloud.Api;
 using Iot.Cloud.TimeSeries;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,9 +14,20 @@ public static class OperationsSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Explain);
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
+
+        // Unreadable input throws in every environment, so BadRequestProblems answers it with a problem that names it.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // Enums by name only: a number would let an undefined value (severity 999) into the handlers.
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+
+            // A field the request record has no default for must be sent (the OpenAPI document lists it as required).
+            o.SerializerOptions.RespectRequiredConstructorParameters = true;
+        });
         builder.Services.AddHealthChecks().AddCheck<TimeSeriesHealthCheck>("timeseries", tags: ["ready"]);
 
         // Every meter of ours is named Iot.Cloud.*; exported for Prometheus at /metrics with the runtime and HTTP figures.

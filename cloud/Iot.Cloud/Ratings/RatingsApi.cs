@@ -12,7 +12,7 @@ public static class RatingsApi
 {
     public static IEndpointRouteBuilder MapRatingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/work-orders/{id:long}/rating", Rate).WithTags("Work orders").RequireAuthorization(Policies.Rate).ForWorkOrder();
+        app.MapPost("/api/work-orders/{id:long}/rating", Rate).WithTags("Work orders").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Rate).ForWorkOrder();
         return app;
     }
 
@@ -54,6 +54,6 @@ public static class RatingsApi
     }
 }
 
-public sealed record RatingRequest(int Score, string? Remark);
+public sealed record RatingRequest(int Score, string? Remark = null);
 
 public sealed record RatingView(long WorkOrderId, int Score, string? Remark, string By, DateTimeOffset At);

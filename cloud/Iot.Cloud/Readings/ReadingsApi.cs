@@ -1,3 +1,4 @@
+using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.TimeSeries;
@@ -16,7 +17,7 @@ public static class ReadingsApi
 
     public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Readings").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api").WithTags("Readings").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/courtyards/{id}/latest", Latest).ForCourtyard();
         api.MapGet("/agents/{agent}/sensors/{sensor}/series", SensorSeries).ForAgent();
         api.MapGet("/agents/{agent}/sensors/{sensor}/gaps", SensorGaps).ForAgent();
@@ -80,7 +81,7 @@ public static class ReadingsApi
             return Bad("agent/sensor", problem!);
         }
 
-        if (Period.Parse(from, to, "raw", time.GetUtcNow(), MaxSpan) is not { } period || maxIntervalSeconds is <= 0 or > 86_400 * 30)
+        if (Period.Parse(from, to, "raw", time.GetUtcNow(), MaxSpan) is not { } period || maxIntervalSeconds is not (null or (> 0 and <= 86_400 * 30)))
         {
             return Bad("from/to/maxIntervalSeconds", Period.Rules + " maxIntervalSeconds is between 0 and 30 days.");
         }
@@ -157,10 +158,15 @@ public static class ReadingsApi
 /// <summary>A validated query period. Defaults: the last 24 hours; resolution <c>auto</c> picks raw up to 6 h, minutes up to 7 days, else hours.</summary>
 internal sealed record Period(DateTimeOffset From, DateTimeOffset To, Resolution Resolution)
 {
-    public const string Rules = "from and to are ISO 8601 times with from before to, at most 800 days apart; resolution is raw, minute, hour or auto.";
+    public const string Rules = "from and to are ISO 8601 times between 2000 and 2200 with from before to, at most 800 days apart; resolution is raw, minute, hour or auto.";
 
     public static Period? Parse(DateTimeOffset? from, DateTimeOffset? to, string? resolution, DateTimeOffset now, TimeSpan maxSpan)
     {
+        if (!Dates.Plausible(from) || !Dates.Plausible(to))
+        {
+            return null;
+        }
+
         var end = (to ?? now).ToUniversalTime();
         var start = (from ?? end.AddDays(-1)).ToUniversalTime();
         if (start >= end || end - start > maxSpan)

@@ -26,10 +26,10 @@ public static class ReportsApi
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         // Residents have no account: open to all, limited per client and per courtyard.
-        var api = app.MapGroup("/api/reports").WithTags("Resident reports").AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
+        var api = app.MapGroup("/api/reports").WithTags("Resident reports").ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
         api.MapPost("/", Report).LimitPerCourtyard();
         api.MapGet("/{code}", Track);
-        api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery();
+        api.MapPost("/{code}/photo", AddPhoto).TakesOnePhoto().DisableAntiforgery();
         return app;
     }
 
@@ -117,7 +117,7 @@ public static class ReportsApi
     }
 }
 
-public sealed record ReportRequest(string? Courtyard, string? Category, string? Text, string? Phone);
+public sealed record ReportRequest(string? Courtyard, string? Category, string? Text = null, string? Phone = null);
 
 public sealed record ReportReceipt(string TrackingCode, string Number);
 

@@ -9,6 +9,15 @@ public static class RuleValidator
 {
     private static readonly string[] Targets = ["streetlight", "gate", "drain", "charger", "agent", "device"];
 
+    private const double MaxSeconds = 30 * 86_400;
+
+    private static IEnumerable<(string Field, double? Value)> Numbers(RuleParameters p) =>
+    [
+        ("above", p.Above), ("clearBelow", p.ClearBelow), ("below", p.Below), ("clearAbove", p.ClearAbove), ("forSeconds", p.ForSeconds),
+        ("clearForSeconds", p.ClearForSeconds), ("marginMinutes", p.MarginMinutes), ("windowMinutes", p.WindowMinutes), ("autoClearMinutes", p.AutoClearMinutes),
+        ("graceSeconds", p.GraceSeconds), ("missedSamples", p.MissedSamples), ("limit", p.Limit),
+    ];
+
     public static IReadOnlyList<string> Problems(string key, string scope, string target, string fault, RuleKind kind, RuleParameters p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -88,8 +97,21 @@ public static class RuleValidator
                 break;
         }
 
-        Need(p.ForSeconds is null or >= 0, "forSeconds", "must be 0 or more");
-        Need(p.ClearForSeconds is null or >= 0, "clearForSeconds", "must be 0 or more");
+        Need(p.ForSeconds is null or (>= 0 and <= MaxSeconds), "forSeconds", "must be 0 to 30 days in seconds");
+        Need(p.ClearForSeconds is null or (>= 0 and <= MaxSeconds), "clearForSeconds", "must be 0 to 30 days in seconds");
+        Need(p.GraceSeconds is null or (>= 0 and <= MaxSeconds), "graceSeconds", "must be 0 to 30 days in seconds");
+        Need(p.AutoClearMinutes is null or (> 0 and <= MaxSeconds / 60), "autoClearMinutes", "must be more than 0 and at most 30 days in minutes");
+        Need(p.MarginMinutes is null or (>= -720 and <= 720), "marginMinutes", "must be between -720 and 720");
+        Need(p.MissedSamples is null or <= 10_000, "missedSamples", "must be at most 10000");
+        Need(p.Limit is null or (> 0 and <= 1e15), "limit", "must be more than 0 and at most 1e15");
+        Need(p.Health != "clockUnsynced" || p.Limit is null or <= 24 * 365 * 10, "limit", "for clockUnsynced is hours, at most ten years");
+
+        // The engine turns these into time spans and the rules table stores them as JSON: neither takes NaN or infinity.
+        foreach (var (field, value) in Numbers(p))
+        {
+            Need(value is null || double.IsFinite(value.Value), field, "must be a finite number");
+        }
+
         return problems;
     }
 }

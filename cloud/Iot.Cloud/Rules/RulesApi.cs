@@ -11,7 +11,7 @@ public static class RulesApi
 {
     public static IEndpointRouteBuilder MapRulesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/rules").WithTags("Rules").RequireAuthorization(Policies.StreetAdmin);
+        var api = app.MapGroup("/api/rules").WithTags("Rules").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.StreetAdmin);
         api.MapGet("/", async (CloudDb db, CancellationToken ct) => TypedResults.Ok((await RuleCatalog.CurrentAsync(db, ct)).Select(RuleView.Of).ToList()));
         api.MapGet("/{key}/versions", async (string key, CloudDb db, CancellationToken ct) =>
             TypedResults.Ok((await db.Rules.AsNoTracking().Where(r => r.Key == key).OrderBy(r => r.Scope).ThenBy(r => r.Version).ToListAsync(ct)).Select(RuleView.Of).ToList()));
@@ -49,7 +49,7 @@ public static class RulesApi
     }
 }
 
-public sealed record RuleRequest(string? Scope, string? Name, RuleKind Kind, string? Target, string? Fault, Severity Severity, bool? Enabled, RuleParameters? Parameters);
+public sealed record RuleRequest(string? Name, RuleKind Kind, string? Target, string? Fault, Severity Severity, string? Scope = null, bool? Enabled = null, RuleParameters? Parameters = null);
 
 public sealed record RuleView(string Key, int Version, string Scope, string Name, RuleKind Kind, string Target, string Fault, Severity Severity, bool Enabled, RuleParameters Parameters, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? SupersededAt)
 {

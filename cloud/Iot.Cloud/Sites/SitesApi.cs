@@ -12,7 +12,7 @@ public static class SitesApi
 {
     public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Sites").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api").WithTags("Sites").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/site", GetSite);
         api.MapGet("/parties", async (CloudDb db, CancellationToken ct) =>
             await db.Parties.AsNoTracking().OrderBy(p => p.Id).Select(p => new PartyView(p.Id, p.Name, p.Kind, p.Phone)).ToListAsync(ct));

@@ -12,7 +12,7 @@ public static class SupervisionApi
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
     {
         // Each sees the record of the orders in their scope: a company its own, a community its companies, the street all.
-        var api = app.MapGroup("/api/supervision").WithTags("Supervision").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/supervision").WithTags("Supervision").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
             if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
@@ -35,10 +35,15 @@ public static class SupervisionApi
         return app;
     }
 
-    private const string Rules = "from must be before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
+    private const string Rules = "from and to are times between 2000 and 2200, from before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
 
     private static async Task<Loaded?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
     {
+        if (!Dates.Plausible(from) || !Dates.Plausible(to))
+        {
+            return null;
+        }
+
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);
         if (start >= end || end - start > TimeSpan.FromDays(1100) || !Enum.TryParse<SupervisionGroup>(groupBy ?? "party", ignoreCase: true, out var group))

@@ -13,12 +13,21 @@ public sealed class SecurityHeaders(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var headers = context.Response.Headers;
+
+        // Set as the response starts, not now: the exception handler clears the headers of a response it replaces
+        // (a 400 for an unreadable request, whose problem may quote the request back), and those need them too.
+        context.Response.OnStarting(Apply, context.Response);
+        return next(context);
+    }
+
+    private static Task Apply(object state)
+    {
+        var headers = ((HttpResponse)state).Headers;
         headers.ContentSecurityPolicy = Policy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "geolocation=(), microphone=(), camera=(self)";
-        return next(context);
+        return Task.CompletedTask;
     }
 }

@@ -9,6 +9,13 @@ public static class Photos
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF];
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>The most an upload may carry: one photo and the form around it.</summary>
+    public const long MaxUploadBytes = WorkOrdersApi.MaxPhotoBytes + (64 * 1024);
+
+    /// <summary>The server stops reading an upload beyond <see cref="MaxUploadBytes"/> (413) instead of buffering up to its own 30 MB limit.</summary>
+    public static RouteHandlerBuilder TakesOnePhoto(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes)).WithFormOptions(multipartBodyLengthLimit: MaxUploadBytes);
+
     public static async Task<(byte[]? Content, string? ContentType, string? Problem)> ReadAsync(IFormFile? file, int maxBytes, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)

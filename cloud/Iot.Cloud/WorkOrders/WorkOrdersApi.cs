@@ -18,13 +18,13 @@ public static class WorkOrdersApi
     public static IEndpointRouteBuilder MapWorkOrdersApi(this IEndpointRouteBuilder app)
     {
         // Everyone in scope reads and comments; changing the work is for the responsible party and the street office.
-        var api = app.MapGroup("/api/work-orders").WithTags("Work orders").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/work-orders").WithTags("Work orders").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/", List);
         api.MapGet("/{id:long}", Get).ForWorkOrder();
         api.MapPost("/", Create).RequireAuthorization(Policies.Work).ForCourtyardIn<CreateWorkOrderRequest>(w => w.Courtyard);
         api.MapPost("/{id:long}/status", ChangeStatus).RequireAuthorization(Policies.Work).ForWorkOrder();
         api.MapPost("/{id:long}/comments", AddComment).ForWorkOrder();
-        api.MapPost("/{id:long}/photos", AddPhoto).DisableAntiforgery().RequireAuthorization(Policies.Work).ForWorkOrder();
+        api.MapPost("/{id:long}/photos", AddPhoto).TakesOnePhoto().DisableAntiforgery().RequireAuthorization(Policies.Work).ForWorkOrder();
         api.MapGet("/{id:long}/photos/{photo:long}", GetPhoto).ForWorkOrder();
         return app;
     }
@@ -81,24 +81,26 @@ public static class WorkOrdersApi
             return Problems.Bad("fault", faultProblem);
         }
 
-        // One open order per fault and subject (a unique index says so too; this answer names the order).
-        if (body.Subject is not null && await db.WorkOrders.AsNoTracking()
-                .Where(w => w.Fault == body.Fault && w.Subject == body.Subject && w.ClosedAt == null && w.CancelledAt == null)
-                .Select(w => (long?)w.Id).FirstOrDefaultAsync(ct) is { } open)
+        // One open order per fault and subject (a unique index): a second is refused, naming the first.
+        if (body.Subject is not null && await db.WorkOrders.AsNoTracking().Where(w => w.Fault == body.Fault && w.Subject == body.Subject && w.ClosedAt == null && w.CancelledAt == null)
+                .Select(w => w.Number).FirstOrDefaultAsync(ct) is { } open)
         {
-            return Problems.Conflict($"work order {open} is already open for fault '{body.Fault}' on '{body.Subject}'; add to it instead");
+            return Problems.Conflict($"{open} is already open for fault '{body.Fault}' on subject '{body.Subject}'");
         }
 
-        var change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
-        notifier.Queue(db, [], [change]);
+        WorkOrderChange change;
         try
         {
-            await db.SaveChangesAsync(ct);
+            change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
         }
         catch (DbUpdateException)
         {
-            return Problems.Conflict($"a work order was opened for fault '{body.Fault}' on '{body.Subject}' at the same moment; add to it instead");
+            // Another request or instance opened the same one meanwhile.
+            return Problems.Conflict($"a work order is already open for fault '{body.Fault}' on subject '{body.Subject}'");
         }
+
+        notifier.Queue(db, [], [change]);
+        await db.SaveChangesAsync(ct);
 
         notifier.Publish([], [change]);
         return TypedResults.Created($"/api/work-orders/{change.Order.Id}", WorkOrderView.Of(change.Order, time.GetUtcNow()));
@@ -193,9 +195,9 @@ public static class WorkOrdersApi
     }
 }
 
-public sealed record CreateWorkOrderRequest(string Courtyard, string Fault, string Title, string? Description, string? Target, string? Subject, Severity? Severity);
+public sealed record CreateWorkOrderRequest(string Courtyard, string Fault, string Title, string? Description = null, string? Target = null, string? Subject = null, Severity? Severity = null);
 
-public sealed record StatusRequest(WorkOrderStatus Status, string? Note, string? Assignee);
+public sealed record StatusRequest(WorkOrderStatus Status, string? Note = null, string? Assignee = null);
 
 public sealed record CommentRequest(string Text);
 

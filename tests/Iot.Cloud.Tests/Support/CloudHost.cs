@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Iot.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,22 +25,31 @@ public sealed class CloudHost : IAsyncDisposable
     /// <summary>The street office's demo account.</summary>
     public const string StreetAdmin = "street-chen";
 
-    private CloudHost(WebApplicationFactory<Program> factory, string dataFolder)
+    /// <summary>The address clients talk to: the Kestrel port when served on one, else the test server's.</summary>
+    private readonly Uri _address;
+
+    private CloudHost(WebApplicationFactory<Program> factory, string dataFolder, Uri? address)
     {
         _factory = factory;
         DataFolder = dataFolder;
-        Http = factory.CreateDefaultClient(new SignInHandler(StreetAdmin, Password));
+        _address = address ?? factory.ClientOptions.BaseAddress;
+        Http = factory.CreateDefaultClient(_address, new SignInHandler(StreetAdmin, Password));
     }
 
     /// <summary>An HTTP client for the API, signed in as the street office.</summary>
     public HttpClient Http { get; }
 
     /// <summary>A client with no account: a resident, or anyone on the internet.</summary>
-    public HttpClient Anonymous(WebApplicationFactoryClientOptions? options = null) => _factory.CreateClient(options ?? new WebApplicationFactoryClientOptions());
+    public HttpClient Anonymous(WebApplicationFactoryClientOptions? options = null)
+    {
+        options ??= new WebApplicationFactoryClientOptions();
+        options.BaseAddress = _address;
+        return _factory.CreateClient(options);
+    }
 
     /// <summary>A client signed in as <paramref name="user"/> (signs in on its first request).</summary>
     /// <remarks>Redirects are not followed, so a page's refusal (a redirect to sign-in) can be seen.</remarks>
-    public HttpClient Client(string user, string password = Password) => _factory.CreateDefaultClient(new SignInHandler(user, password));
+    public HttpClient Client(string user, string password = Password) => _factory.CreateDefaultClient(_address, new SignInHandler(user, password));
 
     /// <summary>A client signed in as <paramref name="user"/>, having checked that the sign-in works.</summary>
     public async Task<HttpClient> ClientAsync(string user, string password = Password)
@@ -56,7 +67,8 @@ public sealed class CloudHost : IAsyncDisposable
     public string DataFolder { get; }
 
     /// <summary>Starts a cloud connected to the broker at <paramref name="brokerPort"/>.</summary>
-    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null, TimeProvider? clock = null)
+    /// <param name="kestrel">Serve on a real loopback port (Kestrel parses the requests, as in production) instead of the in-memory test server.</param>
+    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null, TimeProvider? clock = null, bool kestrel = false)
     {
         var all = new Dictionary<string, string?>
         {
@@ -95,7 +107,15 @@ public sealed class CloudHost : IAsyncDisposable
                 web.ConfigureServices(services => services.AddSingleton(clock));
             }
         });
-        var host = new CloudHost(factory, dataFolder);
+        Uri? address = null;
+        if (kestrel)
+        {
+            factory.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            factory.StartServer();
+            address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+
+        var host = new CloudHost(factory, dataFolder, address);
         return Task.FromResult(host);
     }
 
