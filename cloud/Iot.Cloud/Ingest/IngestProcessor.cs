@@ -83,7 +83,10 @@ public sealed partial class IngestProcessor(
         }
     }
 
-    private static bool IsUrgent(IncomingMessage message) => message.Check.Topic?.Channel == Iot.Protocol.Topics.Channel.Events;
+    // Only a valid event is an alarm: garbage on an events topic must not cut every batch short (a flood of it would
+    // turn batching off and slow the valid traffic alongside).
+    private static bool IsUrgent(IncomingMessage message) =>
+        message.Check.Problem is null && message.Check.Topic?.Channel == Iot.Protocol.Topics.Channel.Events;
 
     private async Task StoreWithRetryAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
     {
