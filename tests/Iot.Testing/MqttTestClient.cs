@@ -34,15 +34,7 @@ public sealed class MqttTestClient : IAsyncDisposable
             _arrived.Release();
             return Task.CompletedTask;
         };
-        _client.DisconnectedAsync += e =>
-        {
-            Disconnected = $"{e.Reason} {e.ReasonString} {e.Exception?.Message}".Trim();
-            return Task.CompletedTask;
-        };
     }
-
-    /// <summary>Why the broker link dropped, when it did (tests put it in their failure messages).</summary>
-    public string? Disconnected { get; private set; }
 
     /// <summary>Every message received so far, in arrival order.</summary>
     public IReadOnlyList<ReceivedMessage> Received => [.. _received];

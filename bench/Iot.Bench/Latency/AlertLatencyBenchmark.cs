@@ -94,6 +94,8 @@ public static class AlertLatencyBenchmark
             await live.WaitAsync(subject, ["cleared"], start, TimeSpan.FromSeconds(10));
         }
 
+        // The load stops before its clients go: a publish on a disposed client is the driver's error, not the cloud's.
+        await load.StopAsync();
         var stats = await cloud.StatsAsync();
         foreach (var agent in loadAgents.Concat(probeAgents))
         {
