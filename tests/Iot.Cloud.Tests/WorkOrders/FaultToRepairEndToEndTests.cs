@@ -183,43 +183,4 @@ public sealed class FaultToRepairEndToEndTests : IAsyncLifetime
         _ = cloud;
         return found!;
     }
-
-    /// <summary>Reads /api/live as a console would.</summary>
-    private sealed class LiveListener : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-        private readonly TaskCompletionSource _connected = new();
-
-        public LiveListener(HttpClient http) => _ = ReadAsync(http);
-
-        public Task ConnectedAsync() => _connected.Task.WaitAsync(TimeSpan.FromSeconds(10));
-
-        public Task WaitForAsync(string text) =>
-            CloudHost.WaitUntilAsync(() => Task.FromResult(_lines.Any(l => l.Contains(text, StringComparison.Ordinal))), $"live event with {text}");
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
-
-        private async Task ReadAsync(HttpClient http)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/api/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, _stop.Token);
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
-                _connected.TrySetResult();
-                while (await reader.ReadLineAsync(_stop.Token) is { } line)
-                {
-                    _lines.Enqueue(line);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // Test over.
-            }
-        }
-    }
 }

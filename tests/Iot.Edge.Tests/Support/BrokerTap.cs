@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Iot.Testing;
@@ -15,12 +14,48 @@ internal sealed class BrokerTap : IAsyncDisposable
 {
     private const string Probe = "estate/v1/tap-probe";
     private readonly Process _process;
-    private readonly ConcurrentQueue<ReceivedMessage> _received = new();
+    private readonly Lock _gate = new();
+    private readonly List<ReceivedMessage> _received = [];
+    private readonly SemaphoreSlim _arrived = new(0, 1);
 
     private BrokerTap(Process process) => _process = process;
 
-    /// <summary>Everything received so far (the probe excluded), in arrival order.</summary>
-    public IReadOnlyList<ReceivedMessage> Received => [.. _received.Where(m => m.Topic != Probe)];
+    /// <summary>How many messages (the probe included) have arrived.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.Count;
+            }
+        }
+    }
+
+    /// <summary>The messages from position <paramref name="start"/> on (the probe left out), in arrival order.</summary>
+    public List<ReceivedMessage> Since(int start)
+    {
+        lock (_gate)
+        {
+            return _received.Skip(start).Where(m => m.Topic != Probe).ToList();
+        }
+    }
+
+    /// <summary>Waits until more than <paramref name="count"/> messages have arrived; false when <paramref name="timeout"/> passes first.</summary>
+    public async Task<bool> WaitForMoreThanAsync(int count, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (Count <= count)
+        {
+            var left = timeout - deadline.Elapsed;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                return Count > count;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Starts <c>mosquitto_sub</c> on <paramref name="filter"/> (QoS 1) and returns once it provably receives.</summary>
     public static async Task<BrokerTap> StartAsync(MosquittoBroker broker, string filter = "estate/v1/#")
@@ -39,24 +74,23 @@ internal sealed class BrokerTap : IAsyncDisposable
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start mosquitto_sub");
         ServiceProcess.RecordPid(process.Id, "mosquitto_sub");
         var tap = new BrokerTap(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line && line.IndexOf(' ', StringComparison.Ordinal) is var space and > 0)
-            {
-                tap._received.Enqueue(new ReceivedMessage(line[..space], Convert.FromHexString(line.AsSpan(space + 1)), Retained: false));
-            }
-        };
+        process.OutputDataReceived += (_, e) => tap.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        // Subscribed once a probe comes back through the broker.
+        // Subscribed once a probe comes back through the broker (probes sent before the subscription are simply lost).
         await using var prober = await MqttTestClient.ConnectAsync(broker.Host, broker.Port);
-        await ServiceProcess.WaitUntilAsync(async () =>
+        for (var attempt = 0; tap.Count == 0; attempt++)
         {
+            if (attempt == 30)
+            {
+                throw new TimeoutException("mosquitto_sub did not receive a probe within 30 attempts");
+            }
+
             await prober.PublishAsync(Probe, "probe");
-            await Task.Delay(100);
-            return tap._received.Any(m => m.Topic == Probe);
-        }, TimeSpan.FromSeconds(15), "mosquitto_sub subscribed");
+            await tap.WaitForMoreThanAsync(0, TimeSpan.FromMilliseconds(500));
+        }
+
         return tap;
     }
 
@@ -65,5 +99,31 @@ internal sealed class BrokerTap : IAsyncDisposable
         await ServiceProcess.KillAsync(_process, hard: false);
         ServiceProcess.ForgetPid(_process.Id);
         _process.Dispose();
+        _arrived.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not { Length: > 0 } || line.IndexOf(' ', StringComparison.Ordinal) is not (var space and > 0))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _received.Add(new ReceivedMessage(line[..space], Convert.FromHexString(line.AsSpan(space + 1)), Retained: false));
+        }
+
+        if (_arrived.CurrentCount == 0)
+        {
+            try
+            {
+                _arrived.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled: one wake-up is enough.
+            }
+        }
     }
 }
