@@ -2,7 +2,8 @@
 # Starts the whole system on embedded defaults, on this machine only:
 #   the cloud (MQTT broker on 127.0.0.1:1883, SQLite under ./data, web and API on http://127.0.0.1:5080)
 #   and the simulated fleet of the Yongchang sample site (the real edge agent code over simulated chips).
-# Ctrl-C stops everything. Overrides: IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION,
+# Ctrl-C stops everything (the terminal sends it to run.sh and everything it started: one process group). Overrides:
+# IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION, IOT_READY_WAIT (seconds, default 90),
 # IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +14,7 @@ data=${IOT_DATA:-data}
 site=${IOT_SITE:-firmware-config/sites/yongchang}
 configuration=${IOT_CONFIGURATION:-Release}
 demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
+ready_wait=${IOT_READY_WAIT:-90}   # seconds to wait for the cloud, then for every agent, before saying what is missing
 mkdir -p "$data/logs"
 
 if [ "${IOT_SKIP_BUILD:-0}" != 1 ]; then
@@ -30,7 +32,8 @@ stop() {
   # The fleet first, so each agent publishes its clean 'offline' status while the broker is still up.
   for pid in $fleet_pid $cloud_pid; do
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    local deadline=$((SECONDS + 20))
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
   echo "Stopped."
@@ -52,14 +55,14 @@ trap stop EXIT
 cloud_pid=$!
 
 echo "Starting the cloud (log: $data/logs/cloud.log)..."
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null 2>&1 && break
+deadline=$((SECONDS + ready_wait))
+until curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null 2>&1; do
   if ! kill -0 "$cloud_pid" 2>/dev/null; then
     echo "The cloud stopped while starting:"; tail -n 30 "$data/logs/cloud.log"; exit 1
   fi
+  [ "$SECONDS" -lt "$deadline" ] || { echo "The cloud did not become ready in $ready_wait s:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
   sleep 0.1
 done
-curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null || { echo "The cloud did not become ready in 60 s:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
 
 ( exec dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
     --broker "127.0.0.1:$broker_port" --data "$data/edge" ) > "$data/logs/fleet.log" 2>&1 &
@@ -73,11 +76,12 @@ curl -sf -c "$jar" -H 'Content-Type: application/json' \
   || { echo "Could not sign in with the demo account:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
 total=$(curl -sf -b "$jar" "http://127.0.0.1:$web_port/api/agents" | grep -o '"id"' | wc -l)
 online=0
-for _ in $(seq 1 300); do
+deadline=$((SECONDS + ready_wait))
+while [ "$SECONDS" -lt "$deadline" ]; do
   online=$(curl -sf -b "$jar" "http://127.0.0.1:$web_port/api/agents?state=online" | grep -o '"id"' | wc -l || true)
   [ "$online" -ge "$total" ] && break
   kill -0 "$fleet_pid" 2>/dev/null || { echo "The fleet stopped:"; tail -n 30 "$data/logs/fleet.log"; exit 1; }
-  sleep 0.1
+  sleep 0.2
 done
 
 cat <<EOT

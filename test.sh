@@ -33,24 +33,70 @@ if ! dotnet build Iot.sln -nologo -clp:ErrorsOnly -v:q; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
-# --- 3. Run every test project; services started by fixtures record their pids here ---
-export IOT_TEST_PID_DIR
-IOT_TEST_PID_DIR=$(mktemp -d -t iot-test-pids-XXXXXX)
-# Each test project writes test-results/<project>.trx (see tests/Directory.Build.props).
-dotnet test Iot.sln --no-build -nologo \
-  --blame-hang-timeout 5m --blame-hang-dump-type none \
-  -- RunConfiguration.TreatNoTestsAsError=false
-status=$?
+# --- 3. Run the test projects in two lanes ---
+# The schedule comes from measuring the whole suite on 2 cores (tests/README.md): the end-to-end and browser projects
+# start whole programs and a browser, so they never run beside each other; each lane runs its projects one by one.
+lanes=(
+  "Iot.EndToEnd.Tests Iot.Protocol.Tests Iot.Edge.Tests"
+  "Iot.Cloud.Tests Iot.Browser.Tests"
+)
+# Every process the suite starts carries this mark in its environment (children inherit it), so what a crashed
+# test host leaves behind can be found and ended, whatever process group it ended up in.
+run_mark="IOT_TEST_RUN=iot-test-$$-$(date +%s)"
+export MSBUILDDISABLENODEREUSE=1   # no MSBuild node outlives the run
 
-# Stop any service a crashed test host left behind: only pids this run recorded.
-for f in "$IOT_TEST_PID_DIR"/*.pid; do
-  [ -e "$f" ] || continue
-  read -r pid name < "$f"
-  if [ -d "/proc/$pid" ] && grep -q "$name" "/proc/$pid/cmdline" 2>/dev/null; then
-    echo "stopping leftover $name (pid $pid)"; kill -9 "$pid" 2>/dev/null || true
-  fi
+marked() {
+  for env in /proc/[0-9]*/environ; do
+    grep -qzx "$run_mark" "$env" 2>/dev/null && { pid=${env#/proc/}; echo "${pid%/environ}"; }
+  done
+}
+
+# One project, in its own session and process group: when it ends, so does everything it started and left.
+run_project() {
+  local project=$1 started=$SECONDS pgid status
+  env "$run_mark" setsid dotnet test "tests/$project" --no-build -nologo \
+    --blame-hang-timeout 10m --blame-hang-dump-type none \
+    -- RunConfiguration.TreatNoTestsAsError=false > "$results/$project.log" 2>&1 &
+  pgid=$!
+  wait "$pgid"; status=$?
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+  printf '%-20s %s (%d s)\n' "$project" "$(grep -E '^(Passed|Failed)!' "$results/$project.log" | sed 's/ - .*//' | tail -1 || echo "no result (exit $status)")" $((SECONDS - started))
+  return "$status"
+}
+
+run_lane() {
+  local status=0
+  for project in $1; do run_project "$project" || status=1; done
+  return "$status"
+}
+
+stop_all() {
+  for pid in $(marked); do kill -KILL "$pid" 2>/dev/null || true; done
+}
+trap 'echo "interrupted"; stop_all; exit 130' INT TERM
+
+suite_started=$SECONDS
+lane_pids=()
+for lane in "${lanes[@]}"; do run_lane "$lane" & lane_pids+=($!); done
+status=0
+for pid in "${lane_pids[@]}"; do wait "$pid" || status=1; done
+trap - INT TERM
+
+# Anything still carrying the mark was left behind by a test or a crashed test host: name it, end it, fail the run.
+left=0
+for pid in $(marked); do
+  echo "left behind: pid $pid: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)"
+  kill -KILL "$pid" 2>/dev/null || true
+  left=$((left + 1))
 done
-rm -rf "$IOT_TEST_PID_DIR"
+# And any process started during the run that names a test folder, marked or not.
+while read -r pid age args; do
+  [ "$pid" = "$$" ] && continue
+  if [ "$age" -le $((SECONDS - suite_started + 1)) ]; then
+    echo "left behind (names a test folder): pid $pid: ${args:0:200}"; left=$((left + 1))
+  fi
+done < <(ps -eo pid=,etimes=,args= | grep -E '/tmp/iot-[a-z]+-' | grep -v -E 'grep|ps -eo')
+if [ "$left" -eq 0 ]; then echo "no process of the suite is left running"; fi
 
 # --- 4. One line of totals from the TRX files ---
 passed=0; failed=0; skipped=0; total=0
@@ -60,6 +106,13 @@ for trx in "$results"/*.trx; do
   get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   t=$(get total); p=$(get passed); fl=$(get failed); e=$(get executed)
   total=$((total + t)); passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + t - e))
+done
+if [ "$left" -gt 0 ]; then
+  echo "$left process(es) of the suite were left running (ended now)"; failed=$((failed + left))
+fi
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/testName=/failed: /'
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "the test run failed outside any test (crash, hang or no results); see $results/"

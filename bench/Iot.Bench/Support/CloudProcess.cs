@@ -58,7 +58,6 @@ public sealed class CloudProcess : IAsyncDisposable
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the cloud");
         var log = Path.Combine(folder, "cloud.log");
-        ServiceProcess.RecordPid(process.Id, "dotnet");
         var cloud = new CloudProcess(process, port, folder);
         foreach (var (stream, file) in new[] { (process.StandardOutput.BaseStream, log), (process.StandardError.BaseStream, log + ".err") })
         {

@@ -72,7 +72,6 @@ internal sealed class BrokerTap : IAsyncDisposable
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start mosquitto_sub");
-        ServiceProcess.RecordPid(process.Id, "mosquitto_sub");
         var tap = new BrokerTap(process);
         process.OutputDataReceived += (_, e) => tap.Add(e.Data);
         process.BeginOutputReadLine();
@@ -97,7 +96,6 @@ internal sealed class BrokerTap : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ServiceProcess.KillAsync(_process, hard: false);
-        ServiceProcess.ForgetPid(_process.Id);
         _process.Dispose();
         _arrived.Dispose();
     }

@@ -36,7 +36,6 @@ public sealed class ChildProcess : IDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        ServiceProcess.RecordPid(process.Id, "dotnet");
     }
 
     public int Pid => _process.Id;
@@ -89,7 +88,6 @@ public sealed class ChildProcess : IDisposable
         _process.Kill();
         await _process.WaitForExitAsync();
         await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        ServiceProcess.ForgetPid(_process.Id);
     }
 
     /// <summary>Waits for the program to end by itself; returns its exit code.</summary>
@@ -98,7 +96,6 @@ public sealed class ChildProcess : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        ServiceProcess.ForgetPid(_process.Id);
         return _process.ExitCode;
     }
 
@@ -108,7 +105,6 @@ public sealed class ChildProcess : IDisposable
         _ = await ServiceProcess.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(cts.Token);
-        ServiceProcess.ForgetPid(_process.Id);
         return _process.ExitCode;
     }
 
@@ -118,7 +114,6 @@ public sealed class ChildProcess : IDisposable
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
-            ServiceProcess.ForgetPid(_process.Id);
         }
 
         _process.Dispose();

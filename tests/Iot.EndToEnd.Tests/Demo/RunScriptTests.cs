@@ -21,7 +21,8 @@ public sealed class RunScriptTests : IDisposable
     public async Task Run_sh_brings_every_sample_courtyard_online_with_live_readings_and_ctrl_c_stops_everything()
     {
         var web = ServiceProcess.FreePort();
-        var psi = new ProcessStartInfo("bash", [RepoPaths.Of("run.sh")])
+        // In its own process group, as a terminal runs it: Ctrl-C goes to the group, and the test can end the whole group.
+        var psi = new ProcessStartInfo("setsid", ["bash", RepoPaths.Of("run.sh")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -33,19 +34,32 @@ public sealed class RunScriptTests : IDisposable
         psi.Environment["IOT_DATA"] = _data;
         psi.Environment["IOT_CONFIGURATION"] = "Debug";   // test.sh has built Debug already
         psi.Environment["IOT_SKIP_BUILD"] = "1";
+        psi.Environment["IOT_READY_WAIT"] = ((int)Patience.Seconds(180).TotalSeconds).ToString(CultureInfo.InvariantCulture);
 
         using var run = Process.Start(psi)!;
-        ServiceProcess.RecordPid(run.Id, "bash");
+        try
+        {
+            await RunAndStopAsync(run, web);
+        }
+        finally
+        {
+            // Whatever happened above, nothing run.sh started outlives the test.
+            ServiceProcess.SignalGroup(run.Id, "KILL");
+        }
+    }
+
+    private async Task RunAndStopAsync(Process run, int web)
+    {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         run.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         run.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         run.BeginOutputReadLine();
         run.BeginErrorReadLine();
 
-        // run.sh itself waits at most 30 s for the agents, then reports how many came online.
+        // run.sh itself waits at most IOT_READY_WAIT for the cloud and again for the agents, then reports how many came online.
         await ServiceProcess.WaitUntilAsync(
             () => Task.FromResult(output.Any(l => l.Contains("courtyard agents online", StringComparison.Ordinal)) || run.HasExited),
-            TimeSpan.FromSeconds(120),
+            TimeSpan.FromSeconds(400),
             "run.sh",
             () => string.Join('\n', output));
         var banner = output.First(l => l.Contains("courtyard agents online", StringComparison.Ordinal));
@@ -70,11 +84,10 @@ public sealed class RunScriptTests : IDisposable
             TimeSpan.FromSeconds(30),
             "live readings");
 
-        // Ctrl-C.
-        await ServiceProcess.RunAsync("kill", ["-INT", run.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
-        using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Ctrl-C, as a terminal delivers it: to the whole process group. run.sh gives each program 20 s to stop.
+        ServiceProcess.SignalGroup(run.Id, "INT");
+        using var stopped = new CancellationTokenSource(Patience.Seconds(90));
         await run.WaitForExitAsync(stopped.Token);
-        ServiceProcess.ForgetPid(run.Id);
         Assert.Contains(output, l => l.Contains("Stopped.", StringComparison.Ordinal));
         Assert.DoesNotContain(output, l => l.Contains("stopped on its own", StringComparison.Ordinal));
         Assert.Equal(130, run.ExitCode);

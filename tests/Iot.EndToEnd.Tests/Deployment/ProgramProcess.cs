@@ -70,7 +70,6 @@ public sealed class ProgramProcess : IAsyncDisposable
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}");
-        ServiceProcess.RecordPid(process.Id, "dotnet");
         var program = new ProgramProcess(process, logFile);
         process.OutputDataReceived += (_, e) => program.Write(e.Data);
         process.ErrorDataReceived += (_, e) => program.Write(e.Data);

@@ -69,8 +69,16 @@ public sealed class InfluxServer : IAsyncDisposable
             [continuous_queries]
               enabled = false
             """));
-        await server.LaunchAsync();
-        return server;
+        try
+        {
+            await server.LaunchAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops the server abruptly (SIGKILL).</summary>
@@ -108,28 +116,36 @@ public sealed class InfluxServer : IAsyncDisposable
     private async Task LaunchAsync()
     {
         var log = Path.Combine(Folder, "influxd.log");
-        _process = ServiceProcess.Start(_binary, ["run", "-config", _configFile], log);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await ServiceProcess.WaitUntilAsync(
-            async () =>
-            {
-                if (_process.HasExited)
+        var process = _process = ServiceProcess.Start(_binary, ["run", "-config", _configFile], log);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await ServiceProcess.WaitUntilAsync(
+                async () =>
                 {
-                    throw new InvalidOperationException($"influxd exited at start: {ServiceProcess.Tail(log)}");
-                }
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"influxd exited at start: {ServiceProcess.Tail(log)}");
+                    }
 
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(Url, "/ping"));
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(30),
-            "influxd",
-            () => ServiceProcess.Tail(log));
+                    try
+                    {
+                        using var response = await http.GetAsync(new Uri(Url, "/ping"));
+                        return response.IsSuccessStatusCode;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        return false; // not listening yet, or too busy to answer within the probe's timeout
+                    }
+                },
+                TimeSpan.FromSeconds(60),
+                "influxd",
+                () => ServiceProcess.Tail(log));
+        }
+        catch
+        {
+            await StopAsync(); // a server that did not come up is not left running
+            throw;
+        }
     }
 }

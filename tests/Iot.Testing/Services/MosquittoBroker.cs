@@ -82,9 +82,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var binary = ServiceProcess.FindBinary("mosquitto", "mosquitto");
         var folder = ServiceProcess.TempFolder("mosquitto");
         var broker = new MosquittoBroker(binary, folder, ServiceProcess.FreePort(), options.Tls is null ? null : ServiceProcess.FreePort());
-        await broker.WriteConfigAsync(options);
-        await broker.LaunchAsync();
-        return broker;
+        try
+        {
+            await broker.WriteConfigAsync(options);
+            await broker.LaunchAsync();
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops the broker abruptly (SIGKILL), as a crash or power cut would.</summary>
@@ -139,14 +147,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     private async Task LaunchAsync()
     {
-        _process = ServiceProcess.Start(_binary, ["-c", _configFile], Path.Combine(Folder, "stdout.log"));
-        await ServiceProcess.WaitUntilAsync(
-            async () => _process.HasExited
-                ? throw new InvalidOperationException($"mosquitto exited at start: {ServiceProcess.Tail(LogFile)} {ServiceProcess.Tail(Path.Combine(Folder, "stdout.log"))}")
-                : await ServiceProcess.AcceptsConnectionsAsync(Port) && (TlsPort is not { } t || await ServiceProcess.AcceptsConnectionsAsync(t)),
-            TimeSpan.FromSeconds(15),
-            "mosquitto",
-            () => ServiceProcess.Tail(LogFile));
+        var process = _process = ServiceProcess.Start(_binary, ["-c", _configFile], Path.Combine(Folder, "stdout.log"));
+        try
+        {
+            await ServiceProcess.WaitUntilAsync(
+                async () => process.HasExited
+                    ? throw new InvalidOperationException($"mosquitto exited at start: {ServiceProcess.Tail(LogFile)} {ServiceProcess.Tail(Path.Combine(Folder, "stdout.log"))}")
+                    : await ServiceProcess.AcceptsConnectionsAsync(Port) && (TlsPort is not { } t || await ServiceProcess.AcceptsConnectionsAsync(t)),
+                TimeSpan.FromSeconds(30),
+                "mosquitto",
+                () => ServiceProcess.Tail(LogFile));
+        }
+        catch
+        {
+            await StopAsync(); // a broker that did not come up is not left running
+            throw;
+        }
     }
 
     private async Task WriteConfigAsync(MosquittoOptions options)

@@ -64,9 +64,17 @@ public sealed class PostgresServer : IAsyncDisposable
             await ServiceProcess.RunAsync("chown", ["postgres:postgres", folder], TimeSpan.FromSeconds(10));
         }
 
-        await server.AsServerUserAsync(initdb, ["-D", server.DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], TimeSpan.FromSeconds(60));
-        await server.LaunchAsync();
-        return server;
+        try
+        {
+            await server.AsServerUserAsync(initdb, ["-D", server.DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], TimeSpan.FromSeconds(60));
+            await server.LaunchAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
@@ -87,9 +95,7 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
-        var pid = Pid;
         await AsServerUserAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDir, "-m", "fast", "-w", "-t", "30", "stop"], TimeSpan.FromSeconds(40));
-        ServiceProcess.ForgetPid(pid);
     }
 
     /// <summary>Starts the server again on the same port with the same data.</summary>
@@ -122,7 +128,6 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var options = string.Create(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -p {Port} -k {Folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
         await AsServerUserAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDir, "-w", "-t", "60", "-l", LogFile, "-o", options, "start"], TimeSpan.FromSeconds(70));
-        ServiceProcess.RecordPid(Pid, "postgres");
     }
 
     private Task<string> AsServerUserAsync(string binary, string[] args, TimeSpan timeout) =>

@@ -12,9 +12,6 @@ public static class ServiceProcess
 {
     private static readonly string[] ExtraDirs = ["/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin"];
 
-    /// <summary>Where the test run records the pids of the services it started, so <c>test.sh</c> can end strays.</summary>
-    public static string PidDirectory { get; } = CreatePidDirectory();
-
     /// <summary>Finds <paramref name="name"/> on PATH or in the sbin/PostgreSQL folders, or fails saying what to install.</summary>
     public static string FindBinary(string name, string debianPackage)
     {
@@ -86,7 +83,7 @@ public static class ServiceProcess
             : throw new InvalidOperationException($"{file} {string.Join(' ', psi.ArgumentList)} exited with {process.ExitCode}: {output}");
     }
 
-    /// <summary>Starts a long-running service with its output going to <paramref name="logFile"/>, and records its pid.</summary>
+    /// <summary>Starts a long-running service with its output going to <paramref name="logFile"/>, stopped by <see cref="KillAsync"/> (test.sh ends any the test host could not).</summary>
     public static Process Start(string file, IEnumerable<string> args, string logFile)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -103,16 +100,8 @@ public static class ServiceProcess
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        RecordPid(process.Id, Path.GetFileName(file));
         return process;
     }
-
-    /// <summary>Records a pid this run started, for the end-of-run sweep in <c>test.sh</c>.</summary>
-    public static void RecordPid(int pid, string what) =>
-        File.WriteAllText(Path.Combine(PidDirectory, $"{pid}.pid"), $"{pid} {what}\n");
-
-    /// <summary>Forgets a pid once its process has been stopped.</summary>
-    public static void ForgetPid(int pid) => File.Delete(Path.Combine(PidDirectory, $"{pid}.pid"));
 
     /// <summary>Kills a process we started and waits for it to be gone.</summary>
     public static async Task KillAsync(Process process, bool hard = true)
@@ -133,7 +122,20 @@ public static class ServiceProcess
             await process.WaitForExitAsync(cts.Token);
         }
 
-        ForgetPid(process.Id);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> (INT, TERM, KILL) to every process of the group led by <paramref name="leader"/>
+    /// (a program started under <c>setsid</c>); a group that is already gone is fine.
+    /// </summary>
+    public static void SignalGroup(int leader, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, "--", "-" + leader.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        });
+        kill?.WaitForExit();
     }
 
     /// <summary>True while a process with <paramref name="pid"/> exists (and is not a zombie).</summary>
@@ -157,11 +159,15 @@ public static class ServiceProcess
         }
     }
 
-    /// <summary>Waits until <paramref name="ready"/> holds, polling, or fails after <paramref name="timeout"/> with <paramref name="what"/>.</summary>
+    /// <summary>
+    /// Waits until <paramref name="ready"/> holds, polling, or fails after <paramref name="timeout"/> (stretched by
+    /// <see cref="Patience"/>, measured on the monotonic clock) naming <paramref name="what"/>.
+    /// </summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> ready, TimeSpan timeout, string what, Func<string>? diagnostics = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var limit = Patience.Of(timeout);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
         {
             if (await ready())
             {
@@ -171,7 +177,34 @@ public static class ServiceProcess
             await Task.Delay(25);
         }
 
-        throw new TimeoutException($"{what} was not ready within {timeout.TotalSeconds} s. {diagnostics?.Invoke()}");
+        throw new TimeoutException($"{what} was not ready within {limit.TotalSeconds} s. {diagnostics?.Invoke()}");
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="done"/> holds for as long as <paramref name="progress"/> keeps moving: fails only when
+    /// it has stood still for <paramref name="stall"/> (stretched by <see cref="Patience"/>). For waits whose length is
+    /// throughput (messages ingested, records replayed), which a busy machine stretches without anything being wrong.
+    /// </summary>
+    public static async Task WaitWhileProgressingAsync(Func<Task<long>> progress, Func<long, bool> done, TimeSpan stall, string what, Func<string>? diagnostics = null)
+    {
+        var limit = Patience.Of(stall);
+        var last = await progress();
+        var still = Stopwatch.StartNew();
+        while (!done(last))
+        {
+            if (still.Elapsed > limit)
+            {
+                throw new TimeoutException($"{what}: stuck at {last} for {limit.TotalSeconds} s. {diagnostics?.Invoke()}");
+            }
+
+            await Task.Delay(25);
+            var now = await progress();
+            if (now != last)
+            {
+                last = now;
+                still.Restart();
+            }
+        }
     }
 
     /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
@@ -192,13 +225,6 @@ public static class ServiceProcess
     /// <summary>The last lines of a log file, for failure messages.</summary>
     public static string Tail(string file, int lines = 20) =>
         File.Exists(file) ? string.Join('\n', File.ReadLines(file).TakeLast(lines)) : "(no log)";
-
-    private static string CreatePidDirectory()
-    {
-        var dir = Environment.GetEnvironmentVariable("IOT_TEST_PID_DIR") is { Length: > 0 } fromEnv ? fromEnv : Path.Combine(Path.GetTempPath(), "iot-test-pids");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
 
     /// <summary>Appends a service's output to its log file; tolerates lines that arrive after exit.</summary>
     private sealed class LogSink(string file) : IDisposable
