@@ -22,6 +22,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly string _data = Directory.CreateTempSubdirectory("iot-browser-").FullName;
     private WebApplicationFactory<Program> _factory = null!;
     private IPlaywright _playwright = null!;
+    private readonly List<IBrowserContext> _contexts = [];
 
     public MosquittoBroker Broker { get; private set; } = null!;
 
@@ -76,7 +77,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (no cookies): a phone when <paramref name="phone"/>, else a desktop screen.</summary>
+    /// <summary>
+    /// A fresh browser context (no cookies): a phone when <paramref name="phone"/>, else a desktop screen. It stays open
+    /// until <see cref="RunAsync"/> ends the test, so the live feeds of one test's pages do not load the next.
+    /// </summary>
     public async Task<IPage> NewPageAsync(bool phone = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -90,10 +94,39 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "Asia/Shanghai",
         });
 
-        // Every wait is bounded: a page that never shows what a test waits for fails the test in seconds.
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(15_000);
+        // Every wait is bounded, and only by what the test waits for (an element, a text, a URL), never by the network
+        // going idle: the console keeps a live feed open. Generous, since a deadline only matters when a test fails.
+        context.SetDefaultTimeout((float)Patience.Seconds(30).TotalMilliseconds);
+        context.SetDefaultNavigationTimeout((float)Patience.Seconds(30).TotalMilliseconds);
+        lock (_contexts)
+        {
+            _contexts.Add(context);
+        }
+
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Runs one browser test within a bound, then closes every page it opened.</summary>
+    public async Task RunAsync(Func<Task> test)
+    {
+        try
+        {
+            await test().WaitAsync(Patience.Seconds(180));
+        }
+        finally
+        {
+            List<IBrowserContext> open;
+            lock (_contexts)
+            {
+                open = [.. _contexts];
+                _contexts.Clear();
+            }
+
+            foreach (var context in open)
+            {
+                await context.CloseAsync();
+            }
+        }
     }
 
     /// <summary>Signs in through the sign-in page, as a person would.</summary>
@@ -121,10 +154,22 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        _playwright.Dispose();
-        await _factory.DisposeAsync();
-        await Broker.DisposeAsync();
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (Broker is not null)
+        {
+            await Broker.DisposeAsync();
+        }
+
         Directory.Delete(_data, recursive: true);
     }
 }

@@ -7,10 +7,8 @@ namespace Iot.Browser.Tests;
 [Collection(SharedBrowser.Name)]
 public sealed class CommunityTests(BrowserFixture fixture)
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-
     [Fact]
-    public Task The_community_supervisor_reads_the_service_record_and_the_weekly_report() => RunAsync(async () =>
+    public Task The_community_supervisor_reads_the_service_record_and_the_weekly_report() => fixture.RunAsync(async () =>
     {
         using var resident = new HttpClient { BaseAddress = fixture.BaseUrl };
         (await resident.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-26", category = "gate" })).EnsureSuccessStatusCode();
@@ -42,7 +40,7 @@ public sealed class CommunityTests(BrowserFixture fixture)
     });
 
     [Fact]
-    public Task A_resident_reports_a_dark_lamp_on_a_phone_and_follows_it_until_it_is_done() => RunAsync(async () =>
+    public Task A_resident_reports_a_dark_lamp_on_a_phone_and_follows_it_until_it_is_done() => fixture.RunAsync(async () =>
     {
         var phone = await fixture.NewPageAsync(phone: true);
         await phone.GotoAsync("/r/yikang-31");
@@ -86,7 +84,7 @@ public sealed class CommunityTests(BrowserFixture fixture)
     });
 
     [Fact]
-    public Task The_public_pages_read_on_a_phone_without_signing_in() => RunAsync(async () =>
+    public Task The_public_pages_read_on_a_phone_without_signing_in() => fixture.RunAsync(async () =>
     {
         var phone = await fixture.NewPageAsync(phone: true);
         await phone.GotoAsync("/");
@@ -112,6 +110,4 @@ public sealed class CommunityTests(BrowserFixture fixture)
         await Assertions.Expect(staff.Locator("table.list")).ToContainTextAsync("yikang-zhang");
         await BrowserFixture.ScreenshotAsync(staff, "17-accounts-zh");
     });
-
-    private static Task RunAsync(Func<Task> test) => test().WaitAsync(Bound);
 }

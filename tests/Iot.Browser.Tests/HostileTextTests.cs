@@ -18,7 +18,7 @@ public sealed class HostileTextTests(BrowserFixture fixture)
     private const string RuleName = "<img src=x onerror=\"window.__xss='rule';alert('rule')\">门禁被撬";
 
     [Fact]
-    public Task Script_in_reports_comments_and_live_alert_titles_is_shown_as_text_and_never_runs() => RunAsync(async () =>
+    public Task Script_in_reports_comments_and_live_alert_titles_is_shown_as_text_and_never_runs() => fixture.RunAsync(async () =>
     {
         var dialogs = new List<string>();
 
@@ -51,7 +51,7 @@ public sealed class HostileTextTests(BrowserFixture fixture)
         }
 
         var row = staff.Locator("#alerts tbody tr", new() { HasText = "门禁被撬" });
-        await row.WaitForAsync(new() { Timeout = 15_000 });
+        await row.WaitForAsync();
         Assert.Contains("<img src=x onerror=", await row.InnerTextAsync(), StringComparison.Ordinal);
         await AssertInertAsync(staff, dialogs);
 
@@ -79,6 +79,4 @@ public sealed class HostileTextTests(BrowserFixture fixture)
         Assert.Empty(dialogs);
         Assert.Equal(0, await page.EvaluateAsync<int>("() => document.querySelectorAll('img[src=\"x\"], svg[onload], img[onerror]').length"));
     }
-
-    private static Task RunAsync(Func<Task> test) => test().WaitAsync(TimeSpan.FromSeconds(90));
 }

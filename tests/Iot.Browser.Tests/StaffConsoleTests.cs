@@ -9,10 +9,8 @@ namespace Iot.Browser.Tests;
 [Collection(SharedBrowser.Name)]
 public sealed class StaffConsoleTests(BrowserFixture fixture)
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-
     [Fact]
-    public Task Staff_see_a_failed_lamp_appear_live_then_take_and_fix_its_work_order() => RunAsync(async () =>
+    public Task Staff_see_a_failed_lamp_appear_live_then_take_and_fix_its_work_order() => fixture.RunAsync(async () =>
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/login");
@@ -29,7 +27,7 @@ public sealed class StaffConsoleTests(BrowserFixture fixture)
         await agent.EventAsync(EventKind.LampBurntOut, "lamp-01");
 
         var row = page.Locator("#alerts tbody tr", new() { HasText = "路灯烧坏" });
-        await row.WaitForAsync(new() { Timeout = 10_000 });
+        await row.WaitForAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the alert should arrive without a reload");
         Assert.Contains("重要", await row.Locator(".sev").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("新告警", await page.Locator("#live-announce").InnerTextAsync(), StringComparison.Ordinal);
@@ -69,7 +67,7 @@ public sealed class StaffConsoleTests(BrowserFixture fixture)
     });
 
     [Fact]
-    public Task Another_companys_pages_are_refused_as_if_they_did_not_exist() => RunAsync(async () =>
+    public Task Another_companys_pages_are_refused_as_if_they_did_not_exist() => fixture.RunAsync(async () =>
     {
         // A work order of the Yikang Road property company.
         using var admin = await fixture.ApiAsync("street-chen");
@@ -104,6 +102,4 @@ public sealed class StaffConsoleTests(BrowserFixture fixture)
         await stranger.GotoAsync("/console");
         Assert.Contains("/login", stranger.Url, StringComparison.Ordinal);
     });
-
-    private static Task RunAsync(Func<Task> test) => test().WaitAsync(Bound);
 }

@@ -105,8 +105,17 @@ public sealed class ProgramProcess : IAsyncDisposable
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(Patience.Seconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // a verb that hangs is not left running
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within {Patience.Seconds(120).TotalSeconds} s");
+        }
+
         return (process.ExitCode, await stdout + await stderr);
     }
 
