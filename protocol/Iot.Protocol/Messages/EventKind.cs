@@ -71,4 +71,11 @@ public enum EventKind
 
     /// <summary>The agent's clock became synchronised (NTP).</summary>
     ClockSynced,
+
+    /// <summary>
+    /// A sensor that guards mains power failed (an I/O error, NaN, a value outside the physical range, no fresh
+    /// reading): the agent cut what it guards. <c>outlet</c> names the outlet when one outlet's sensor failed;
+    /// <c>reason</c> says which sensor and how. Since protocol 1.1.
+    /// </summary>
+    SensorFault,
 }

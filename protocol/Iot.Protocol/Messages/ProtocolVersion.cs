@@ -13,8 +13,8 @@ namespace Iot.Protocol.Messages;
 [JsonConverter(typeof(ProtocolVersionJsonConverter))]
 public readonly record struct ProtocolVersion(int Major, int Minor)
 {
-    /// <summary>The version this library writes: 1.0.</summary>
-    public static readonly ProtocolVersion Current = new(1, 0);
+    /// <summary>The version this library writes: 1.1 (1.0 plus the <c>sensorFault</c> event and signed configs and commands).</summary>
+    public static readonly ProtocolVersion Current = new(1, 1);
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Major}.{Minor}");

@@ -51,7 +51,7 @@ public class RoundTripTests
         Assert.Equal("2026-11-29T13:05:07.123Z", reading.GetProperty("at").GetString());
         Assert.Equal("current", reading.GetProperty("quantity").GetString());
         Assert.Equal("A", reading.GetProperty("unit").GetString());
-        Assert.Equal("1.0", doc.RootElement.GetProperty("v").GetString());
+        Assert.Equal("1.1", doc.RootElement.GetProperty("v").GetString());
         Assert.Equal("waterLevel", doc.RootElement.GetProperty("readings")[2].GetProperty("quantity").GetString());
         Assert.False(doc.RootElement.GetProperty("readings")[2].TryGetProperty("at", out _), "absent times are left out, not null");
     }
