@@ -29,7 +29,9 @@ fi
 # shellcheck source=/dev/null
 . "$bundle/bundle.env"
 : "${AGENT_ID:?bundle.env names no AGENT_ID}" "${BROKER:?bundle.env names no BROKER}"
-NEEDS_I2C=${NEEDS_I2C:-0} NEEDS_ONEWIRE=${NEEDS_ONEWIRE:-0} I2C_BUSES=${I2C_BUSES:-}
+NEEDS_I2C=${NEEDS_I2C:-0} NEEDS_ONEWIRE=${NEEDS_ONEWIRE:-0} NEEDS_HCSR04=${NEEDS_HCSR04:-0} I2C_BUSES=${I2C_BUSES:-}
+needs_boot=0
+if [ "$NEEDS_I2C" = 1 ] || [ "$NEEDS_ONEWIRE" = 1 ] || [ "$NEEDS_HCSR04" = 1 ]; then needs_boot=1; fi
 
 SERVICE_USER=iot-edge
 ETC=/etc/iot-edge
@@ -118,11 +120,11 @@ config_txt=""
 for f in /boot/firmware/config.txt /boot/config.txt; do
   if [ -f "$f" ]; then config_txt=$f; break; fi
 done
-if [ "$NEEDS_I2C" = 1 ] || [ "$NEEDS_ONEWIRE" = 1 ]; then
+if [ "$needs_boot" = 1 ]; then
   if [ -n "$config_txt" ]; then
     ok "boot configuration $config_txt"
   else
-    fail "boot configuration: neither /boot/firmware/config.txt nor /boot/config.txt exists, so I2C and 1-Wire cannot be enabled; is this Raspberry Pi OS?"
+    fail "boot configuration: neither /boot/firmware/config.txt nor /boot/config.txt exists, so I2C, 1-Wire and HC-SR04 overlays cannot be enabled; is this Raspberry Pi OS?"
   fi
 fi
 if [ "$NEEDS_I2C" = 1 ]; then
@@ -134,6 +136,15 @@ fi
 if [ "$NEEDS_ONEWIRE" = 1 ]; then
   if [ -d /sys/bus/w1/devices ]; then ok "1-Wire enabled (/sys/bus/w1/devices)"
   else todo "1-Wire not enabled yet (no /sys/bus/w1/devices): the install enables it in config.txt; reboot afterwards"; fi
+fi
+
+# HC-SR04: the kernel's srf04 driver times the echo; Raspberry Pi's firmware has no overlay for it, so the bundle's
+# iot-hcsr04-overlay.dts is compiled here, and its kernels are built without the driver (CONFIG_SRF04) so far.
+if [ "$NEEDS_HCSR04" = 1 ]; then
+  if command -v dtc >/dev/null 2>&1; then ok "device tree compiler (dtc) for the HC-SR04 overlay"
+  else fail "device tree compiler missing: 'apt install device-tree-compiler' (the HC-SR04 overlay is compiled on the Pi)"; fi
+  if modinfo srf04 >/dev/null 2>&1; then ok "kernel driver srf04 for the HC-SR04"
+  else warn "kernel driver srf04 missing (CONFIG_SRF04; Raspberry Pi OS kernels do not build it): the drain level reads nothing until a kernel with it is installed; everything else runs"; fi
 fi
 
 for group in gpio i2c; do
@@ -225,21 +236,35 @@ if place "$bundle/journald-iot-edge.conf" "$JOURNALD" 644 root:root; then
   step "restart systemd-journald (journal size limits)" systemctl restart systemd-journald
 fi
 
+# The HC-SR04 overlay, compiled beside the firmware's own overlays (config.txt's folder/overlays).
+if [ "$NEEDS_HCSR04" = 1 ]; then
+  overlay="$(dirname "${config_txt:-/boot/firmware/config.txt}")/overlays/iot-hcsr04.dtbo"
+  compiled=$(mktemp)
+  if command -v dtc >/dev/null 2>&1 && dtc -q -@ -I dts -O dtb -o "$compiled" "$bundle/iot-hcsr04-overlay.dts" && cmp -s "$compiled" "$overlay"; then
+    say same "$overlay"
+  else
+    step "compile iot-hcsr04-overlay.dts into $overlay (HC-SR04s for the kernel's srf04 driver)" \
+      bash -c "dtc -q -@ -I dts -O dtb -o '$overlay' '$bundle/iot-hcsr04-overlay.dts'"
+    boot_changed=1
+  fi
+  rm -f "$compiled"
+fi
+
 # The boot configuration: one marked block in config.txt, replaced as a whole, so running again never duplicates it.
-if [ "$NEEDS_I2C" = 1 ] || [ "$NEEDS_ONEWIRE" = 1 ] || { [ -n "$config_txt" ] && grep -qF "$BEGIN_MARK" "$config_txt"; }; then
+if [ "$needs_boot" = 1 ] || { [ -n "$config_txt" ] && grep -qF "$BEGIN_MARK" "$config_txt"; }; then
   if [ -z "$config_txt" ]; then
-    step "add the I2C/1-Wire block (config.txt.fragment) to config.txt, which this machine does not have" true
+    step "add the I2C/1-Wire/HC-SR04 block (config.txt.fragment) to config.txt, which this machine does not have" true
     boot_changed=1
   else
     wanted=$(mktemp)
     awk -v b="$BEGIN_MARK" -v e="$END_MARK" '$0 == b { skip = 1 } !skip { print } $0 == e { skip = 0 }' "$config_txt" >"$wanted"
-    if [ "$NEEDS_I2C" = 1 ] || [ "$NEEDS_ONEWIRE" = 1 ]; then
+    if [ "$needs_boot" = 1 ]; then
       { echo "$BEGIN_MARK"; cat "$bundle/config.txt.fragment"; echo "$END_MARK"; } >>"$wanted"
     fi
     if cmp -s "$wanted" "$config_txt"; then
       say same "$config_txt (iot-edge block)"
     else
-      step "write the iot-edge block (I2C/1-Wire) into $config_txt (previous copy: $config_txt.iot-edge.bak)" \
+      step "write the iot-edge block (I2C/1-Wire/HC-SR04) into $config_txt (previous copy: $config_txt.iot-edge.bak)" \
         bash -c "cp -p '$config_txt' '$config_txt.iot-edge.bak' && cat '$wanted' > '$config_txt'"
       boot_changed=1
     fi
@@ -268,7 +293,7 @@ if [ "$dry_run" -eq 1 ]; then
 fi
 echo "Installed agent $AGENT_ID ($steps step(s) taken)."
 if [ "$boot_changed" = 1 ]; then
-  echo "REBOOT NEEDED: 'sudo reboot' enables I2C/1-Wire; the agent starts by itself after it."
+  echo "REBOOT NEEDED: 'sudo reboot' enables I2C/1-Wire/HC-SR04; the agent starts by itself after it."
 fi
 echo "Watch it:  journalctl -u iot-edge -f     systemctl status iot-edge"
 echo "The cloud: GET /api/agents/$AGENT_ID shows it online with \"config\":\"inSync\" within a minute."

@@ -114,7 +114,7 @@ public sealed partial class AgentService(
         var box = DiskOutbox.Open(Path.Combine(folder, "outbox"), outbox.Value, logger);
         var identity = new AgentIdentity(site.Manifest.Id, courtyard.Id, manifest.Id, site.Manifest.Location);
         var runtime = new AgentRuntime(identity, manifest, board, model, box, new AgentClock(time, options.Clock), options, safety.Value, new LatchStore(folder), logger);
-        var uplink = new AgentUplink(runtime, mqtt.Value, outbox.Value, TimeSpan.FromSeconds(options.StatusSeconds), logger);
+        var uplink = new AgentUplink(runtime, mqtt.Value, outbox.Value, TimeSpan.FromSeconds(options.StatusSeconds), logger, time);
         return (runtime, uplink, board);
     }
 

@@ -4,8 +4,8 @@ using System.Device.I2c;
 namespace Iot.Edge.Hardware;
 
 /// <summary>
-/// What the agent's device code is wired to: GPIO, I2C buses and the 1-Wire bus. A Raspberry Pi gives the
-/// kernel's; the simulation gives chips in software. The drivers on top are the same either way.
+/// What the agent's device code is wired to: GPIO, I2C buses, the 1-Wire bus and HC-SR04 range finders. A Raspberry Pi
+/// gives the kernel's; the simulation gives chips in software. The drivers on top are the same either way.
 /// </summary>
 public abstract class Board : IDisposable
 {
@@ -17,6 +17,13 @@ public abstract class Board : IDisposable
 
     /// <summary>Opens a 1-Wire thermometer; the returned function reads it in °C (throws when the read fails).</summary>
     public abstract Func<double> OpenThermometer(string oneWireId);
+
+    /// <summary>
+    /// Opens the HC-SR04 wired to <paramref name="triggerPin"/> and <paramref name="echoPin"/>; the returned function
+    /// measures once and gives the distance in cm, in whole millimetres (throws <see cref="IOException"/> when no echo
+    /// came back). The echo is timed by the kernel, not by a thread of ours: see <see cref="IioRangeFinder"/>.
+    /// </summary>
+    public abstract Func<double> OpenRangeFinder(int triggerPin, int echoPin);
 
     /// <summary>Whether this board stands in for hardware.</summary>
     public abstract bool IsSimulated { get; }

@@ -4,7 +4,10 @@ using Iot.Device.OneWire;
 
 namespace Iot.Edge.Hardware;
 
-/// <summary>A Raspberry Pi: the kernel's GPIO character device, /dev/i2c-N and the w1-gpio bus (GPIO 4).</summary>
+/// <summary>
+/// A Raspberry Pi: the kernel's GPIO character device, /dev/i2c-N, the w1-gpio bus (GPIO 4) and the srf04 IIO devices
+/// of the HC-SR04s.
+/// </summary>
 public sealed class PiBoard : Board
 {
     private readonly GpioController _gpio = new();
@@ -58,6 +61,9 @@ public sealed class PiBoard : Board
             }
         };
     }
+
+    /// <inheritdoc />
+    public override Func<double> OpenRangeFinder(int triggerPin, int echoPin) => IioRangeFinder.Open(triggerPin, echoPin);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

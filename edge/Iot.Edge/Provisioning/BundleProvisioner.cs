@@ -78,11 +78,17 @@ public static class BundleProvisioner
             NEEDS_I2C={(boot.I2cBuses.Count > 0 ? 1 : 0)}
             I2C_BUSES="{string.Join(' ', boot.I2cBuses)}"
             NEEDS_ONEWIRE={(boot.OneWire ? 1 : 0)}
+            NEEDS_HCSR04={(boot.RangeFinders.Count > 0 ? 1 : 0)}
 
             """), OutputFiles.Public);
         OutputFiles.Write(Path.Combine(folder, Templates.Unit), Templates.Read(Templates.Unit), OutputFiles.Public);
         OutputFiles.Write(Path.Combine(folder, Templates.Journald), Templates.Read(Templates.Journald), OutputFiles.Public);
         OutputFiles.Write(Path.Combine(folder, Templates.UdevRules), Templates.Read(Templates.UdevRules), OutputFiles.Public);
+        if (boot.RangeFinders.Count > 0)
+        {
+            OutputFiles.Write(Path.Combine(folder, Templates.RangeFinderOverlay), Templates.Read(Templates.RangeFinderOverlay), OutputFiles.Public);
+        }
+
         OutputFiles.Write(Path.Combine(folder, Templates.InstallScript), Templates.Read(Templates.InstallScript), OutputFiles.Executable);
         if (binaryFolder is not null)
         {
@@ -100,7 +106,7 @@ public static class BundleProvisioner
         var binary = hasBinary
             ? "The published agent is in the bundle (iot-edge/)."
             : "No agent program in the bundle: copy a linux-arm64 build to /opt/iot-edge/ first, or make the bundle again with --binary <folder>.";
-        var buses = (boot.I2cBuses.Count > 0 ? "I2C" : string.Empty) + (boot.OneWire ? (boot.I2cBuses.Count > 0 ? " and 1-Wire" : "1-Wire") : string.Empty);
+        var buses = string.Join(" and ", new[] { boot.I2cBuses.Count > 0 ? "I2C" : null, boot.OneWire ? "1-Wire" : null, boot.RangeFinders.Count > 0 ? "HC-SR04" : null }.OfType<string>());
         return $"""
             Bundle for agent {agent} in courtyard {courtyard.Id} ({courtyard.Name}), broker {broker} over TLS.
             {binary}

@@ -6,14 +6,22 @@ namespace Iot.Edge.Provisioning;
 
 /// <summary>
 /// What one agent needs from the Pi's boot configuration (<c>config.txt</c>), read from its manifest: I2C bus 1 when
-/// any chip sits on it, the 1-Wire overlay on GPIO 4 when a DS18B20 is wired.
+/// any chip sits on it, the 1-Wire overlay on GPIO 4 when a DS18B20 is wired, and an <c>iot-hcsr04</c> overlay per
+/// HC-SR04 (firmware-config/pi/iot-hcsr04-overlay.dts, for the kernel's srf04 driver).
 /// </summary>
 /// <param name="I2cBuses">The I2C buses its chips use.</param>
 /// <param name="OneWire">Whether a DS18B20 is wired.</param>
 /// <param name="I2cParts">A summary of the I2C chips, for the fragment's comment.</param>
 /// <param name="OneWireParts">How many 1-Wire probes.</param>
-public sealed record PiBootConfig(IReadOnlyList<int> I2cBuses, bool OneWire, string I2cParts, int OneWireParts)
+/// <param name="RangeFinders">The trigger and echo pins of each HC-SR04.</param>
+public sealed record PiBootConfig(IReadOnlyList<int> I2cBuses, bool OneWire, string I2cParts, int OneWireParts, IReadOnlyList<(int Trigger, int Echo)> RangeFinders)
 {
+    /// <summary>The overlay the bundle carries for the HC-SR04s (compiled on the Pi by install.sh).</summary>
+    public const string RangeFinderOverlay = "iot-hcsr04";
+
+    /// <summary>Whether config.txt needs anything for this agent.</summary>
+    public bool NeedsBootChanges => I2cBuses.Count > 0 || OneWire || RangeFinders.Count > 0;
+
     /// <summary>Reads what <paramref name="agent"/> needs.</summary>
     public static PiBootConfig For(AgentManifest agent)
     {
@@ -23,7 +31,9 @@ public sealed record PiBootConfig(IReadOnlyList<int> I2cBuses, bool OneWire, str
         var oneWire = parts.Count(p => DeviceCatalog.Drivers.TryGetValue(p.Driver, out var spec) && spec.Attachment == Attachment.OneWire);
         var summary = string.Join(", ", i2c.GroupBy(p => p.Driver).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key} ({string.Join(' ', g.Select(p => p.Address).Distinct())})")));
-        return new PiBootConfig([.. i2c.Select(p => p.Bus ?? 1).Distinct().Order()], oneWire > 0, summary, oneWire);
+        var rangeFinders = parts.Where(p => DeviceCatalog.Drivers.TryGetValue(p.Driver, out var spec) && spec.Attachment == Attachment.TriggerEcho
+            && p.TriggerPin is not null && p.EchoPin is not null).Select(p => (p.TriggerPin!.Value, p.EchoPin!.Value)).ToList();
+        return new PiBootConfig([.. i2c.Select(p => p.Bus ?? 1).Distinct().Order()], oneWire > 0, summary, oneWire, rangeFinders);
     }
 
     /// <summary>The lines the install script puts into config.txt, between its markers.</summary>
@@ -51,7 +61,17 @@ public sealed record PiBootConfig(IReadOnlyList<int> I2cBuses, bool OneWire, str
             text.Append("dtoverlay=w1-gpio,gpiopin=4\n");
         }
 
-        if (I2cBuses.Count == 0 && !OneWire)
+        if (RangeFinders.Count > 0)
+        {
+            text.Append("# HC-SR04 level sensors, read through the kernel's srf04 driver, which times each echo in its interrupt handler.\n");
+            text.Append(CultureInfo.InvariantCulture, $"# {RangeFinderOverlay}.dtbo is compiled by install.sh from the bundle; the kernel needs the srf04 module (CONFIG_SRF04).\n");
+            foreach (var (trigger, echo) in RangeFinders)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"dtoverlay={RangeFinderOverlay},trig-pin={trigger},echo-pin={echo}\n");
+            }
+        }
+
+        if (!NeedsBootChanges)
         {
             text.Append("# This agent uses GPIO pins only: nothing to enable.\n");
         }

@@ -18,6 +18,9 @@ public static class Templates
     /// <summary>firmware-config/pi/99-iot-edge-gpio.rules</summary>
     public const string UdevRules = "99-iot-edge-gpio.rules";
 
+    /// <summary>firmware-config/pi/iot-hcsr04-overlay.dts</summary>
+    public const string RangeFinderOverlay = "iot-hcsr04-overlay.dts";
+
     /// <summary>The text of a built-in file.</summary>
     public static string Read(string name)
     {

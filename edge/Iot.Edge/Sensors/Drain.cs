@@ -1,5 +1,4 @@
 using Iot.Device.Ads1115;
-using Iot.Device.Hcsr04;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
 using System.Device.Gpio;
@@ -7,10 +6,11 @@ using System.Device.Gpio;
 namespace Iot.Edge.Sensors;
 
 /// <summary>
-/// A drainage point: water level from an HC-SR04 looking down (level = mount height − distance) or from a
-/// 0.5–4.5 V pressure transmitter on an ADS1115, and a high-water float switch on GPIO. Derived: level (cm),
-/// rate of rise (cm/min, least-squares over the last five minutes, so the ultrasonic jitter does not raise
-/// alarms; the level itself is the median of the last five echoes), high water (float up or level over threshold, reported at once) and rapid rise.
+/// A drainage point: water level from an HC-SR04 looking down (level = mount height − distance, the echo timed by the
+/// kernel: <see cref="Hardware.Board.OpenRangeFinder"/>) or from a 0.5–4.5 V pressure transmitter on an ADS1115, and a
+/// high-water float switch on GPIO. Derived: level (cm), rate of rise (cm/min, least-squares over the last five
+/// minutes, so ripples on the water do not raise alarms), high water (float up or level over threshold, reported at
+/// once) and rapid rise.
 /// </summary>
 public sealed class Drain : CourtyardDevice
 {
@@ -18,7 +18,7 @@ public sealed class Drain : CourtyardDevice
     public const double AdcDividerRatio = 2.0 / 3.0;
 
     private static readonly TimeSpan RiseWindow = TimeSpan.FromMinutes(5);
-    private readonly Hcsr04? _sonar;
+    private readonly Func<double>? _sonar;
     private readonly Ads1115? _adc;
     private readonly InputMultiplexer _channel;
     private readonly double _mountHeightCm;
@@ -29,7 +29,6 @@ public sealed class Drain : CourtyardDevice
     private readonly Hysteresis _level;
     private readonly Hysteresis _rise;
     private readonly Queue<(TimeSpan At, double Level)> _history = new();
-    private readonly Queue<double> _lastDistances = new();
     private bool _floatUp;
     private bool _highWater;
     private double _lastLevel;
@@ -42,7 +41,7 @@ public sealed class Drain : CourtyardDevice
         var gpio = context.Board.Gpio;
         if (level.Driver == "hcsr04")
         {
-            _sonar = new Hcsr04(gpio, level.TriggerPin!.Value, level.EchoPin!.Value, false);
+            _sonar = context.Board.OpenRangeFinder(level.TriggerPin!.Value, level.EchoPin!.Value);
             _mountHeightCm = level.MountHeightCm ?? 100;
         }
         else
@@ -75,25 +74,23 @@ public sealed class Drain : CourtyardDevice
             double level;
             if (_sonar is not null)
             {
-                if (!_sonar.TryGetDistance(out var distance))
+                double cm;
+                try
+                {
+                    cm = _sonar();
+                }
+                catch (IOException)
                 {
                     return; // no echo this time; the next sample tries again
                 }
 
-                var cm = distance.Centimeters;
                 if (cm < 2 || cm > _mountHeightCm + 5)
                 {
-                    return; // an echo from below the drain floor is a timing glitch, not water
+                    return; // an echo from below the drain floor is a stray reflection, not water
                 }
 
                 sink.Reading(Sensor("distance"), Quantity.Distance, Math.Round(Math.Clamp(cm, 0, 1000), 1));
-                _lastDistances.Enqueue(cm);
-                if (_lastDistances.Count > 5)
-                {
-                    _lastDistances.Dequeue();
-                }
-
-                level = _mountHeightCm - Median(_lastDistances);
+                level = _mountHeightCm - cm;
             }
             else
             {
@@ -174,18 +171,11 @@ public sealed class Drain : CourtyardDevice
         return denominator == 0 ? 0 : ((n * sxy) - (sx * sy)) / denominator;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _sonar?.Dispose();
             _adc?.Dispose();
             if (_floatPin is { } pin && _onFloat is not null)
             {

@@ -90,7 +90,7 @@ public sealed class CourtyardModel
         if (level.Driver == "hcsr04")
         {
             var model = new DrainModel(device.Id, Board.Driver, level.MountHeightCm ?? 100, null, 0, 0, floatPin, trip + 5, floatActiveLow);
-            Board.Driver.AttachUltrasonic(level.TriggerPin!.Value, level.EchoPin!.Value, () => model.DistanceCm);
+            Board.AttachRangeFinder(level.TriggerPin!.Value, level.EchoPin!.Value, () => model.DistanceCm);
             return model;
         }
 

@@ -9,6 +9,7 @@ public sealed class SimulatedBoard : Board
 {
     private readonly Dictionary<(int Bus, int Address), I2cDevice> _chips = [];
     private readonly Dictionary<string, SimulatedDs18b20> _probes = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Trigger, int Echo), Func<double>> _rangeFinders = [];
 
     /// <summary>Creates an empty board.</summary>
     public SimulatedBoard() => Gpio = new GpioController(Driver);
@@ -39,6 +40,9 @@ public sealed class SimulatedBoard : Board
         return probe;
     }
 
+    /// <summary>Wires an HC-SR04 to <paramref name="triggerPin"/> and <paramref name="echoPin"/>; it sees <paramref name="distanceCm"/>.</summary>
+    public void AttachRangeFinder(int triggerPin, int echoPin, Func<double> distanceCm) => _rangeFinders[(triggerPin, echoPin)] = distanceCm;
+
     /// <inheritdoc />
     public override I2cDevice OpenI2c(int bus, int address) =>
         _chips.TryGetValue((bus, address), out var chip)
@@ -50,6 +54,12 @@ public sealed class SimulatedBoard : Board
         _probes.TryGetValue(oneWireId, out var probe)
             ? () => W1SlaveText.Parse(probe.W1SlaveText())
             : throw new IOException($"no 1-Wire device {oneWireId} on the bus");
+
+    /// <summary>What the kernel's srf04 driver reports for the physical distance: whole millimetres, rounded down.</summary>
+    public override Func<double> OpenRangeFinder(int triggerPin, int echoPin) =>
+        _rangeFinders.TryGetValue((triggerPin, echoPin), out var distanceCm)
+            ? () => Math.Floor((distanceCm() * 10) + 1e-9) / 10
+            : throw new IOException($"no HC-SR04 on trigger GPIO {triggerPin} and echo GPIO {echoPin}");
 
     // Drivers dispose the I2cDevice they are given; the chip itself stays on the board.
     private sealed class SharedI2cDevice(I2cDevice chip) : I2cDevice

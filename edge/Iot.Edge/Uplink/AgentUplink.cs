@@ -17,6 +17,7 @@ namespace Iot.Edge.Uplink;
 /// One agent's MQTT 5 link: a connect loop with backoff, a sender that drains the outbox (urgent queues at
 /// once, telemetry paced) and deletes records only after their PUBACK, retained presence (birth, Last Will,
 /// clean offline), and the inbound config and commands handed to the runtime off the client's receive path.
+/// On each connection the birth goes out before any record, so the cloud learns of a backlog before it arrives.
 /// </summary>
 public sealed partial class AgentUplink : IAsyncDisposable
 {
@@ -24,7 +25,11 @@ public sealed partial class AgentUplink : IAsyncDisposable
     private readonly MqttOptions _options;
     private readonly OutboxOptions _outbox;
     private readonly TimeSpan _statusInterval;
+    // Long enough for a busy Pi (or a fleet saying goodbye at once) to get its PUBACK, well inside systemd's
+    // TimeoutStopSec=30; past it the broker publishes the Last Will instead, which is still the truth.
+    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(10);
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly IMqttClient _client;
     private readonly System.Threading.Channels.Channel<MqttApplicationMessage> _inbound =
         Inbox.CreateBounded<MqttApplicationMessage>(new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
@@ -33,9 +38,16 @@ public sealed partial class AgentUplink : IAsyncDisposable
     private long _statusSeq;
     private int _connectFailures;
     private volatile bool _statusDue;
+    private volatile bool _born;
 
     /// <summary>Creates the link; nothing connects until <see cref="RunAsync"/>.</summary>
-    public AgentUplink(AgentRuntime agent, MqttOptions options, OutboxOptions outbox, TimeSpan statusInterval, ILogger logger)
+    /// <param name="agent">The agent whose outbox and status go up.</param>
+    /// <param name="options">The broker and the session.</param>
+    /// <param name="outbox">Window and telemetry pace.</param>
+    /// <param name="statusInterval">How often a status goes out besides birth and changes.</param>
+    /// <param name="logger">Where connections and failures are logged.</param>
+    /// <param name="time">The clock that paces telemetry and periodic status (the system's unless a test drives it).</param>
+    public AgentUplink(AgentRuntime agent, MqttOptions options, OutboxOptions outbox, TimeSpan statusInterval, ILogger logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,6 +56,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
         _outbox = outbox;
         _statusInterval = statusInterval;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _ca = options.CaFile is { } file ? X509CertificateLoader.LoadCertificateFromFile(file) : null;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -53,6 +66,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
         };
         _client.DisconnectedAsync += _ =>
         {
+            _born = false;
             Wake(); // the loops notice at once; reconnecting is theirs, not this event's
             return Task.CompletedTask;
         };
@@ -111,6 +125,8 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 continue;
             }
 
+            _born = false;
+
             string? failure;
             try
             {
@@ -124,6 +140,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
                         .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Commands)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                         .Build(), ct).ConfigureAwait(false);
                     await PublishStatusAsync(Presence.Online, null, ct).ConfigureAwait(false); // the birth
+                    _born = true; // only now may the sender start on the outbox
                     backoff.Reset();
                     Wake();
                     continue;
@@ -147,26 +164,29 @@ public sealed partial class AgentUplink : IAsyncDisposable
 
     private async Task SendLoopAsync(CancellationToken ct)
     {
+        // A token bucket on the uplink's clock: a burst of a second's worth (or a window), then the pace.
         var rate = _outbox.ReplayRecordsPerSecond;
         var burst = Math.Max(_outbox.Window, rate);
         var tokens = burst;
-        var last = Environment.TickCount64;
-        var nextStatus = Environment.TickCount64 + (long)_statusInterval.TotalMilliseconds;
+        var started = _time.GetTimestamp();
+        var last = started;
+        var nextStatus = _statusInterval;
         while (!ct.IsCancellationRequested)
         {
-            if (!_client.IsConnected)
+            if (!_client.IsConnected || !_born)
             {
                 await WaitAsync(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
                 continue;
             }
 
-            var now = Environment.TickCount64;
-            tokens = Math.Min(burst, tokens + ((now - last) / 1000.0 * rate));
+            var now = _time.GetTimestamp();
+            tokens = Math.Min(burst, tokens + (_time.GetElapsedTime(last, now).TotalSeconds * rate));
             last = now;
-            if (_statusDue || now >= nextStatus)
+            var running = _time.GetElapsedTime(started, now);
+            if (_statusDue || running >= nextStatus)
             {
                 _statusDue = false;
-                nextStatus = now + (long)_statusInterval.TotalMilliseconds;
+                nextStatus = running + _statusInterval;
                 await TryAsync(PublishStatusAsync(Presence.Online, null, ct)).ConfigureAwait(false);
             }
 
@@ -265,7 +285,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        using var timeout = new CancellationTokenSource(GoodbyeTimeout);
         try
         {
             await PublishStatusAsync(Presence.Offline, OfflineReason.Shutdown, timeout.Token).ConfigureAwait(false);

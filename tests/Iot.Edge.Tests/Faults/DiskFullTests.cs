@@ -27,38 +27,39 @@ public sealed class DiskFullTests
         // The outbox's own bound (64 MiB) is far above what the disk has: the disk is what runs out.
         var outbox = new OutboxOptions { MaxBytes = 64L * 1024 * 1024, ReplayRecordsPerSecond = 1000 };
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "charger-01"), folder: disk.Path, outbox: outbox);
-        var model = harness.Model.Charger("charger-01");
-        model.TemperatureC = 25;
-        model.Outlet(1).LoadA = 1.6;
-        model.Outlet(2).LoadA = 1.2;
-        harness.RunUntil(() => harness.Outbox.Stats.Dropped > 0, TimeSpan.FromDays(2), TimeSpan.FromSeconds(5));
-        harness.Run(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5)); // and on, with the disk full
-        // The drops came from the disk, not from the outbox's own bound.
-        Assert.True(harness.Outbox.Stats.Bytes < outbox.MaxBytes / 50, $"outbox holds {harness.Outbox.Stats.Bytes} bytes");
-
-        // A battery overheats the moment the disk is full to the last byte: both outlets cut within a second, although
-        // neither the latch file nor the cut-off records fit until the outbox has dropped telemetry for them.
-        disk.FillUntilFree(0);
-        Assert.Equal(0, disk.Free);
-        model.TemperatureC = 78;
-        var took = harness.RunUntil(() => !model.RelayOn(1) && !model.RelayOn(2), TimeSpan.FromSeconds(5));
-        Assert.True(took <= TimeSpan.FromSeconds(1), $"relays opened after {took.TotalMilliseconds} ms");
-        var station = (Iot.Edge.Sensors.Charger)harness.Runtime.Device("charger-01")!;
-        Assert.True(station.IsLatched(1) && station.IsLatched(2));
-        harness.Run(TimeSpan.FromSeconds(5));
-        var status = harness.Runtime.Status(1, Presence.Online);
-        Assert.True(status.Health!.OutboxDropped > 0, $"status reports the drops: {status.Health}");
-        Assert.True(status.Health.DiskFreeBytes < 64 * 1024 * 1024);
-
-        // The broker returns: what the outbox kept goes out, the cut-offs and the drop report among it; acknowledging
-        // (cursor files) on the full disk does not stop the agent.
-        await broker.RestartAsync();
-        await using var watcher = await LinkedAgent.WatchAsync(broker);
-        var linked = new LinkedAgent(harness, broker, outbox: outbox);
+        LinkedAgent? linked = null;
         try
         {
+            var model = harness.Model.Charger("charger-01");
+            model.TemperatureC = 25;
+            model.Outlet(1).LoadA = 1.6;
+            model.Outlet(2).LoadA = 1.2;
+            harness.RunUntil(() => harness.Outbox.Stats.Dropped > 0, TimeSpan.FromDays(2), TimeSpan.FromSeconds(5));
+            harness.Run(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5)); // and on, with the disk full
+            // The drops came from the disk, not from the outbox's own bound.
+            Assert.True(harness.Outbox.Stats.Bytes < outbox.MaxBytes / 50, $"outbox holds {harness.Outbox.Stats.Bytes} bytes");
+
+            // A battery overheats the moment the disk is full to the last byte: both outlets cut within a second, although
+            // neither the latch file nor the cut-off records fit until the outbox has dropped telemetry for them.
+            disk.FillUntilFree(0);
+            Assert.Equal(0, disk.Free);
+            model.TemperatureC = 78;
+            var took = harness.RunUntil(() => !model.RelayOn(1) && !model.RelayOn(2), TimeSpan.FromSeconds(5));
+            Assert.True(took <= TimeSpan.FromSeconds(1), $"relays opened after {took.TotalMilliseconds} ms");
+            var station = (Iot.Edge.Sensors.Charger)harness.Runtime.Device("charger-01")!;
+            Assert.True(station.IsLatched(1) && station.IsLatched(2));
+            harness.Run(TimeSpan.FromSeconds(5));
+            var status = harness.Runtime.Status(1, Presence.Online);
+            Assert.True(status.Health!.OutboxDropped > 0, $"status reports the drops: {status.Health}");
+            Assert.True(status.Health.DiskFreeBytes < 64 * 1024 * 1024);
+
+            // The broker returns: what the outbox kept goes out, the cut-offs and the drop report among it; acknowledging
+            // (cursor files) on the full disk does not stop the agent.
+            await broker.RestartAsync();
+            await using var watcher = await LinkedAgent.WatchAsync(broker);
+            linked = new LinkedAgent(harness, broker, outbox: outbox);
             var written = harness.Outbox.LastSeq;
-            await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), TimeSpan.FromSeconds(30), "the outbox to drain",
+            await ServiceProcess.WaitWhileProgressingAsync(() => Task.FromResult(harness.Outbox.Stats.Depth), depth => depth == 0, TimeSpan.FromSeconds(30), "the outbox to drain",
                 () => $"depth {harness.Outbox.Stats.Depth}, connected {linked.Uplink.IsConnected}");
             Assert.True(linked.Uplink.IsConnected);
             var data = watcher.Received.Where(m => !LinkedAgent.Is(m, Channel.Status)).Select(m => LinkedAgent.Is(m, Channel.Events)
@@ -79,11 +80,15 @@ public sealed class DiskFullTests
         }
         finally
         {
-            await linked.StopAsync();
-            await linked.Uplink.DisposeAsync();
-            harness.Runtime.Dispose();
-            harness.Outbox.Dispose();
-            harness.Model.Board.Dispose();
+            // Whatever failed, nothing of the agent stays open on the disk (the disk is unmounted on its own dispose).
+            if (linked is not null)
+            {
+                await linked.DisposeAsync();
+            }
+            else
+            {
+                harness.Dispose();
+            }
         }
 
         // A restart on the full disk comes up: the outbox recovers, the latched outlets stay off.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Iot.Testing;
 using Iot.Testing.Services;
 
 namespace Iot.Edge.Tests.Faults;
@@ -21,10 +22,11 @@ public sealed class SmallDisk : IAsyncDisposable
         try
         {
             await ServiceProcess.RunAsync(ServiceProcess.FindBinary("mount", "mount"),
-                ["-t", "tmpfs", "-o", string.Create(CultureInfo.InvariantCulture, $"size={bytes},mode=0755"), "tmpfs", path], TimeSpan.FromSeconds(10));
+                ["-t", "tmpfs", "-o", string.Create(CultureInfo.InvariantCulture, $"size={bytes},mode=0755"), "tmpfs", path], Patience.Seconds(30));
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
+            await UnmountAsync(path); // a mount that timed out may have happened all the same
             Directory.Delete(path);
             throw new InvalidOperationException(
                 $"a small tmpfs could not be mounted for a real ENOSPC (run the tests as root, or with CAP_SYS_ADMIN): {e.Message}", e);
@@ -55,10 +57,22 @@ public sealed class SmallDisk : IAsyncDisposable
     /// <summary>Free bytes now.</summary>
     public long Free => new DriveInfo(Path).AvailableFreeSpace;
 
-    /// <inheritdoc />
+    /// <summary>Unmounts the disk (also when the test failed with an agent still holding files on it) and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
-        await ServiceProcess.RunAsync(ServiceProcess.FindBinary("umount", "mount"), ["-l", Path], TimeSpan.FromSeconds(10));
+        await UnmountAsync(Path);
         Directory.Delete(Path);
     }
+
+    private static async Task UnmountAsync(string path)
+    {
+        if (IsMounted(path))
+        {
+            // Lazy: detached at once, whatever still has files open on it; the kernel frees it when they close.
+            await ServiceProcess.RunAsync(ServiceProcess.FindBinary("umount", "mount"), ["-l", path], Patience.Seconds(30));
+        }
+    }
+
+    private static bool IsMounted(string path) =>
+        File.ReadLines("/proc/self/mounts").Any(line => line.Split(' ') is [_, var point, ..] && point == path);
 }

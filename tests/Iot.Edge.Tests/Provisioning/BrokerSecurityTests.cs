@@ -9,6 +9,8 @@ namespace Iot.Edge.Tests.Provisioning;
 /// <summary>The broker security that provisioning generates, on a real Mosquitto 2.0 running exactly those files.</summary>
 public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixture<ProvisionedBroker>
 {
+    private static readonly TimeSpan Wait = Patience.Seconds(30);
+
     private readonly (string Agent, string Courtyard) _a = Pick(fixture, 0);
     private readonly (string Agent, string Courtyard) _b = Pick(fixture, 1);
 
@@ -58,7 +60,7 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forgedStatus.ReasonCode);
         Assert.True(Accepted(own));
         // The broker forwards in order: once A's own message is in, a forged one would have been too.
-        await cloud.WaitForAsync(m => m.Topic == Topic(_a, "telemetry"));
+        await cloud.WaitForAsync(m => m.Topic == Topic(_a, "telemetry"), Wait);
         Assert.DoesNotContain(cloud.Received, m => m.Topic.Contains(_b.Agent, StringComparison.Ordinal));
     }
 
@@ -88,14 +90,14 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await a.SubscribeAsync(Topic(_a, "commands")));
 
         // Retained messages are delivered in subscription order: B's config, had it been allowed, would come first.
-        await a.WaitForAsync(m => m.Topic == Topic(_a, "config") && m.Text == "config of a");
+        await a.WaitForAsync(m => m.Topic == Topic(_a, "config") && m.Text == "config of a", Wait);
         await using (var cloud = await fixture.ConnectAsync(BrokerAccounts.Cloud(1)))
         {
             await cloud.PublishAsync(Topic(_b, "commands"), "command for b");
             await cloud.PublishAsync(Topic(_a, "commands"), "command for a");
         }
 
-        await a.WaitForAsync(m => m.Topic == Topic(_a, "commands"));
+        await a.WaitForAsync(m => m.Topic == Topic(_a, "commands"), Wait);
         Assert.DoesNotContain(a.Received, m => m.Topic.Contains(_b.Agent, StringComparison.Ordinal));
     }
 
@@ -114,7 +116,7 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
             Assert.True(Accepted(await b.PublishAsync(Topic(_b, channel), channel)));
         }
 
-        await cloud.WaitForCountAsync(m => m.Topic.StartsWith(Topic(_b, string.Empty), StringComparison.Ordinal), 4);
+        await cloud.WaitForCountAsync(m => m.Topic.StartsWith(Topic(_b, string.Empty), StringComparison.Ordinal), 4, Wait);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await cloud.PublishAsync(Topic(_b, "telemetry"), "forged by the cloud")).ReasonCode);
     }
 
@@ -126,7 +128,7 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
         await using var a = await fixture.ConnectAsync(_a.Agent, clientId: "iot-cloud-1");
 
         await a.PublishAsync(Topic(_a, "events"), "still there?");
-        await cloud.WaitForAsync(m => m.Topic == Topic(_a, "events"));
+        await cloud.WaitForAsync(m => m.Topic == Topic(_a, "events"), Wait);
         Assert.True(cloud.Client.IsConnected);
     }
 
@@ -155,7 +157,7 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
 
         // $SYS topics are retained: the uptime arrives on subscribing, after anything routed before it.
         await health.SubscribeAsync("$SYS/broker/uptime");
-        await health.WaitForAsync(m => m.Topic == "$SYS/broker/uptime", TimeSpan.FromSeconds(30));
+        await health.WaitForAsync(m => m.Topic == "$SYS/broker/uptime", Wait);
         Assert.DoesNotContain(health.Received, m => m.Topic.StartsWith("estate/", StringComparison.Ordinal));
     }
 }

@@ -81,6 +81,27 @@ public sealed class BundleTests : IDisposable
     }
 
     [Fact]
+    public void Each_hc_sr04_gets_an_overlay_line_for_the_kernel_driver_and_the_bundle_carries_the_overlay_it_names()
+    {
+        var site = SiteFiles.Read(RepoPaths.SampleSite).Site!;
+        var withoutSonar = site.Agents.First(a => a.Agent.Devices.SelectMany(d => d.Parts).All(p => p.Driver != "hcsr04")).Agent.Id;
+        Assert.Equal(0, Bundle("--agent", "yikang-1-a").Exit);
+        Assert.Equal(0, Bundle("--agent", withoutSonar.Value).Exit);
+        var layout = new ProvisioningLayout(Out);
+        var sonar = layout.Bundle(AgentId.Parse("yikang-1-a"));
+
+        Assert.Contains("dtoverlay=iot-hcsr04,trig-pin=18,echo-pin=19\n", File.ReadAllText(Path.Combine(sonar, "config.txt.fragment")), StringComparison.Ordinal);
+        Assert.Contains("NEEDS_HCSR04=1", File.ReadAllText(Path.Combine(sonar, "bundle.env")), StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(RepoPaths.Of("firmware-config", "pi", "iot-hcsr04-overlay.dts")), File.ReadAllText(Path.Combine(sonar, "iot-hcsr04-overlay.dts")));
+        Assert.DoesNotContain("iot-hcsr04", File.ReadAllText(Path.Combine(layout.Bundle(withoutSonar), "config.txt.fragment")), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(layout.Bundle(withoutSonar), "iot-hcsr04-overlay.dts")));
+
+        var (_, output) = RunScript(sonar, "--dry-run");
+        Assert.Contains("would compile iot-hcsr04-overlay.dts into /boot/firmware/overlays/iot-hcsr04.dtbo", output, StringComparison.Ordinal);
+        Assert.Matches(@"(ok    kernel driver srf04|warn  kernel driver srf04 missing)", output);
+    }
+
+    [Fact]
     public void The_install_script_dry_run_reports_each_missing_prerequisite_lists_its_steps_and_changes_nothing()
     {
         Assert.Equal(0, Bundle("--agent", "yikang-1-a").Exit);
@@ -166,9 +187,19 @@ public sealed class BundleTests : IDisposable
             RedirectStandardError = true,
         };
         using var process = System.Diagnostics.Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "install.sh did not finish within 60 s");
-        return (process.ExitCode, stdout.Result + stderr);
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(Patience.Seconds(60)), $"install.sh did not finish within {Patience.Seconds(60).TotalSeconds} s");
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // a hung check (DNS, the broker probe) must not outlive the test
+            }
+        }
     }
 }

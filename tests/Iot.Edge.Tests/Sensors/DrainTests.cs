@@ -3,20 +3,24 @@ using Iot.Protocol.Messages;
 
 namespace Iot.Edge.Tests.Sensors;
 
-[Collection(Ultrasonic.Collection)]
 public sealed class DrainTests
 {
     [Fact]
     public void An_ultrasonic_drain_reports_level_as_mount_height_minus_distance()
     {
         using var agent = new AgentHarness(TestCourtyard.Only("drain-01"));
-        agent.Model.Drain("drain-01").LevelCm = 12;
-        agent.Run(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+        var drain = agent.Model.Drain("drain-01");
+        drain.LevelCm = 12;
+        agent.Run(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+        drain.LevelCm = 14.37;                                  // 65.63 cm below the sensor: the kernel says 656 mm
+        agent.Run(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
 
-        // 80 cm mount, 68 cm echo. The binding's stopwatch polling makes single echoes long when the test host
-        // is busy (as on a loaded Pi), so the agent reports the median of recent echoes.
-        var levels = agent.Readings("drain-01.level").Select(r => r.Value).Order().ToList();
-        Assert.Equal(12, levels[levels.Count / 2], 1.5);
+        // 80 cm mount. The kernel times the echo in its interrupt handler, so every reading is exact to its millimetre.
+        var distances = agent.Readings("drain-01.distance").Select(r => r.Value).ToList();
+        var levels = agent.Readings("drain-01.level").Select(r => r.Value).ToList();
+        Assert.Equal(12, distances.Count);                      // every 5 s for a minute
+        Assert.Equal([.. Enumerable.Repeat(68.0, 6), .. Enumerable.Repeat(65.6, 6)], distances);
+        Assert.Equal([.. Enumerable.Repeat(12.0, 6), .. Enumerable.Repeat(14.4, 6)], levels);
         Assert.Equal(0, agent.Last("drain-01.float"));
         Assert.Empty(agent.Events());
     }

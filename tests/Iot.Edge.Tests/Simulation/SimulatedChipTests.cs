@@ -2,7 +2,6 @@ using System.Device.Gpio;
 using Iot.Device.Adc;
 using Iot.Device.Ads1115;
 using Iot.Device.Bh1750fvi;
-using Iot.Device.Hcsr04;
 using Iot.Device.Lm75;
 using Iot.Edge.Sensors;
 using Iot.Edge.Simulation;
@@ -12,7 +11,6 @@ using Iot.Protocol.Sites;
 namespace Iot.Edge.Tests.Simulation;
 
 /// <summary>The real Iot.Device.Bindings drivers read what the datasheets say from the simulated chips.</summary>
-[Collection(Ultrasonic.Collection)]
 public sealed class SimulatedChipTests
 {
     [Theory]
@@ -105,25 +103,16 @@ public sealed class SimulatedChipTests
         Assert.Throws<InvalidOperationException>(() => W1SlaveText.Parse(probe.W1SlaveText()));
     }
 
-    [Fact]
-    public void Hcsr04_binding_measures_the_echo_pulse_to_within_a_few_centimetres()
+    [Theory]
+    [InlineData(68.0, 68.0)]
+    [InlineData(57.35, 57.3)]
+    [InlineData(12.09, 12.0)]
+    public void An_hc_sr04_reads_the_physical_distance_in_whole_millimetres_as_the_kernel_driver_reports_it(double physical, double reported)
     {
         using var board = new SimulatedBoard();
-        board.Driver.AttachUltrasonic(18, 19, () => 57.0);
-        using var sonar = new Hcsr04(board.Gpio, 18, 19, false);
-        // The binding times the echo by polling a pin against a stopwatch: when its thread is descheduled (a busy
-        // test host, or a loaded Pi) it starts or stops the clock late and the reading comes out short or long.
-        // Undisturbed readings are exact; try until three of them are in.
-        var readings = new List<double>();
-        for (var attempt = 0; attempt < 60 && readings.Count(r => Math.Abs(r - 57.0) <= 1.5) < 3; attempt++)
-        {
-            if (sonar.TryGetDistance(out var distance))
-            {
-                readings.Add(distance.Centimeters);
-            }
-        }
-
-        Assert.True(readings.Count(r => Math.Abs(r - 57.0) <= 1.5) >= 3, string.Join(", ", readings));
+        board.AttachRangeFinder(18, 19, () => physical);
+        Assert.Equal(reported, board.OpenRangeFinder(18, 19)(), 1e-9);
+        Assert.Throws<IOException>(() => board.OpenRangeFinder(23, 24));
     }
 
     [Fact]

@@ -78,24 +78,34 @@ internal sealed class BrokerTap : IAsyncDisposable
         process.BeginErrorReadLine();
 
         // Subscribed once a probe comes back through the broker (probes sent before the subscription are simply lost).
-        await using var prober = await MqttTestClient.ConnectAsync(broker.Host, broker.Port);
-        for (var attempt = 0; tap.Count == 0; attempt++)
+        try
         {
-            if (attempt == 30)
+            await using var prober = await MqttTestClient.ConnectAsync(broker.Host, broker.Port);
+            var limit = Patience.Seconds(30);
+            var waited = Stopwatch.StartNew();
+            while (tap.Count == 0)
             {
-                throw new TimeoutException("mosquitto_sub did not receive a probe within 30 attempts");
+                if (waited.Elapsed > limit)
+                {
+                    throw new TimeoutException($"mosquitto_sub did not receive a probe within {limit.TotalSeconds} s");
+                }
+
+                await prober.PublishAsync(Probe, "probe");
+                await tap.WaitForMoreThanAsync(0, TimeSpan.FromMilliseconds(500));
             }
 
-            await prober.PublishAsync(Probe, "probe");
-            await tap.WaitForMoreThanAsync(0, TimeSpan.FromMilliseconds(500));
+            return tap;
         }
-
-        return tap;
+        catch
+        {
+            await tap.DisposeAsync(); // a tap that never worked is not left running
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await ServiceProcess.KillAsync(_process, hard: false);
+        await ServiceProcess.KillAsync(_process);
         _process.Dispose();
         _arrived.Dispose();
     }

@@ -1,10 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using Iot.Testing;
 using Iot.Testing.Services;
 
 namespace Iot.Edge.Tests.Support;
 
-/// <summary>A .NET program from the test's output folder run as a child process, its stdout collected line by line.</summary>
+/// <summary>
+/// A .NET program from the test's output folder run as a child process, its stdout collected line by line. Every
+/// deadline is stretched by <see cref="Patience"/>; whatever happens to the test, disposing it kills the process and
+/// anything it started.
+/// </summary>
 public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
@@ -20,6 +26,7 @@ public sealed class ChildProcess : IDisposable
             if (e.Data is null)
             {
                 _closed.TrySetResult();
+                _arrived.Release(); // a waiter learns at once that no more lines will come
                 return;
             }
 
@@ -42,6 +49,8 @@ public sealed class ChildProcess : IDisposable
 
     public IReadOnlyCollection<string> Lines => _lines;
 
+    private string Tail => string.Join(" | ", _lines.TakeLast(10));
+
     /// <summary>Starts <c>dotnet {dll} {args}</c> from the test's output folder.</summary>
     public static ChildProcess Start(string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
@@ -57,27 +66,46 @@ public sealed class ChildProcess : IDisposable
             psi.Environment[key] = value;
         }
 
-        return new ChildProcess(Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}"));
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}");
+        try
+        {
+            return new ChildProcess(process);
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> lines match.</summary>
-    public async Task WaitForLinesAsync(Func<string, bool> match, int count, TimeSpan timeout)
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> lines match, for as long as the program keeps printing: fails when
+    /// no line has come for <paramref name="stall"/> (stretched by <see cref="Patience"/>), or when the program ends.
+    /// </summary>
+    public async Task WaitForLinesAsync(Func<string, bool> match, int count, TimeSpan stall)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        var limit = Patience.Of(stall);
+        var quiet = Stopwatch.StartNew();
+        var seen = _lines.Count;
         while (_lines.Count(match) < count)
         {
             if (_process.HasExited && _closed.Task.IsCompleted)
             {
-                throw new InvalidOperationException($"child exited ({_process.ExitCode}): {string.Join(" | ", _lines.TakeLast(10))}");
+                throw new InvalidOperationException($"child exited ({_process.ExitCode}): {Tail}");
             }
 
-            try
+            var left = limit - quiet.Elapsed;
+            if (left <= TimeSpan.Zero)
             {
-                await _arrived.WaitAsync(cts.Token);
+                throw new TimeoutException($"{_lines.Count(match)} of {count} lines, and nothing printed for {limit.TotalSeconds} s: {Tail}");
             }
-            catch (OperationCanceledException)
+
+            await _arrived.WaitAsync(left);
+            if (_lines.Count != seen)
             {
-                throw new TimeoutException($"{_lines.Count(match)} of {count} lines within {timeout}: {string.Join(" | ", _lines.TakeLast(10))}");
+                seen = _lines.Count;
+                quiet.Restart();
             }
         }
     }
@@ -85,35 +113,48 @@ public sealed class ChildProcess : IDisposable
     /// <summary>kill -9, then waits for the pipe to drain so every line printed before the kill is in <see cref="Lines"/>.</summary>
     public async Task KillAsync()
     {
-        _process.Kill();
-        await _process.WaitForExitAsync();
-        await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(Patience.Seconds(30));
+        await _closed.Task.WaitAsync(Patience.Seconds(30));
     }
 
     /// <summary>Waits for the program to end by itself; returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var limit = Patience.Of(timeout);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the program did not end within {limit.TotalSeconds} s: {Tail}");
+        }
+
+        await _closed.Task.WaitAsync(Patience.Seconds(30));
         return _process.ExitCode;
     }
 
-    /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
+    /// <summary>SIGTERM, as systemd stops a service; waits for the exit (systemd's TimeoutStopSec is 30 s) and returns the code.</summary>
     public async Task<int> TerminateAsync()
     {
-        _ = await ServiceProcess.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
+        _ = await ServiceProcess.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], Patience.Seconds(30));
+        return await WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(Patience.Seconds(30));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own in between.
         }
 
         _process.Dispose();

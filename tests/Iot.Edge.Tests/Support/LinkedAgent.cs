@@ -15,12 +15,20 @@ public sealed class LinkedAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    public LinkedAgent(AgentHarness agent, MosquittoBroker broker, MqttOptions? mqtt = null, OutboxOptions? outbox = null, int? tlsPort = null)
+    /// <summary>Starts <paramref name="agent"/>'s uplink to <paramref name="broker"/>.</summary>
+    /// <param name="agent">The agent.</param>
+    /// <param name="broker">The broker.</param>
+    /// <param name="mqtt">Uplink settings (the broker address is set here).</param>
+    /// <param name="outbox">Window and pace; by default fast enough that pacing never shows.</param>
+    /// <param name="port">Another port than the broker's plain one: its TLS listener, or a <see cref="TcpGate"/> in front of it.</param>
+    /// <param name="pacedByAgentClock">Pace telemetry on the agent's fake clock instead of the system's, so a test decides when tokens come.</param>
+    public LinkedAgent(AgentHarness agent, MosquittoBroker broker, MqttOptions? mqtt = null, OutboxOptions? outbox = null, int? port = null, bool pacedByAgentClock = false)
     {
         Agent = agent;
         var options = mqtt ?? new MqttOptions();
-        options.Broker = $"{broker.Host}:{tlsPort ?? broker.Port}";
-        Uplink = new AgentUplink(agent.Runtime, options, outbox ?? new OutboxOptions { ReplayRecordsPerSecond = 1000 }, TimeSpan.FromMinutes(10), NullLogger.Instance);
+        options.Broker = $"{broker.Host}:{port ?? broker.Port}";
+        Uplink = new AgentUplink(agent.Runtime, options, outbox ?? new OutboxOptions { ReplayRecordsPerSecond = 1000 }, TimeSpan.FromMinutes(10), NullLogger.Instance,
+            pacedByAgentClock ? agent.Time : null);
         _running = Task.Run(() => Uplink.RunAsync(_stop.Token));
     }
 

@@ -46,7 +46,7 @@ public static class TestCourtyard
         }
         """;
 
-    /// <summary>The test courtyard with only the devices named (the HC-SR04 binding sleeps 60 ms between echoes, so tests that do not need it leave it out).</summary>
+    /// <summary>The test courtyard with only the devices named, so each test reads and reports only what it is about.</summary>
     public static AgentManifest Only(params string[] devices)
     {
         var all = Manifest();

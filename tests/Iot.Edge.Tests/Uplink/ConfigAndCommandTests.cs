@@ -9,21 +9,26 @@ using Iot.Testing.Services;
 
 namespace Iot.Edge.Tests.Uplink;
 
-public sealed class ConfigAndCommandTests
+/// <summary>Config and commands over a real Mosquitto, shared by the class and reset before each test (no retained config survives).</summary>
+public sealed class ConfigAndCommandTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
 {
+    private static readonly TimeSpan Wait = Patience.Seconds(30);
+
+    private MosquittoBroker Broker => fixture.Broker;
+
     private static byte[] Desired(AgentManifest config, DateTimeOffset issuedAt, string? hash = null) =>
         ProtocolJson.Serialize(new DesiredConfig(ProtocolVersion.Current, config.Id, hash ?? ConfigHash.Of(config), issuedAt, config));
 
     private static async Task<AgentStatus> NextStatusAsync(MqttTestClient watcher, Func<AgentStatus, bool> match) =>
-        LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && match(LinkedAgent.Read<AgentStatus>(m))));
+        LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && match(LinkedAgent.Read<AgentStatus>(m)), Wait));
 
     [Fact]
     public async Task A_bad_config_is_rejected_with_reasons_and_the_old_one_stays_in_force_until_a_good_one_arrives()
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await fixture.ResetAsync();
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "gate-01"));
-        await using var linked = new LinkedAgent(harness, broker);
-        await using var watcher = await LinkedAgent.WatchAsync(broker);
+        await using var linked = new LinkedAgent(harness, Broker);
+        await using var watcher = await LinkedAgent.WatchAsync(Broker);
         var original = harness.Runtime.ConfigHash;
         await NextStatusAsync(watcher, s => s.State == Presence.Online);
 
@@ -41,7 +46,7 @@ public sealed class ConfigAndCommandTests
         Assert.Equal(original, rejected.ConfigHash);
         Assert.Equal(ConfigHash.Of(clash), rejected.RejectedConfig!.Hash);
         Assert.Contains(rejected.RejectedConfig.Reasons, r => r.Contains("GPIO 5 is already used", StringComparison.Ordinal));
-        var refusal = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events)));
+        var refusal = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events), Wait));
         Assert.Equal(EventKind.ConfigRejected, refusal.Kind);
         Assert.Equal(original, harness.Runtime.ConfigHash);
         Assert.NotNull(harness.Runtime.Device("gate-01"));
@@ -60,23 +65,23 @@ public sealed class ConfigAndCommandTests
         await watcher.PublishAsync(linked.Topic(Channel.Config), Desired(shorter, harness.Time.GetUtcNow()), retain: true);
         var applied = await NextStatusAsync(watcher, s => s.ConfigHash == ConfigHash.Of(shorter));
         Assert.Null(applied.RejectedConfig);
-        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ConfigApplied);
+        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ConfigApplied, Wait);
 
         var gate = harness.Model.Gate("gate-01");
         gate.Unlock();
         gate.Open();
         harness.Run(TimeSpan.FromSeconds(65), TimeSpan.FromSeconds(1));
-        var held = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.GateHeldOpen));
+        var held = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.GateHeldOpen, Wait));
         Assert.Equal(60, held.Value!.Value, 1.0);   // the new threshold is in force
     }
 
     [Fact]
     public async Task Every_command_gets_a_result_and_a_reset_without_a_reason_is_refused()
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await fixture.ResetAsync();
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "charger-01"));
-        await using var linked = new LinkedAgent(harness, broker);
-        await using var watcher = await LinkedAgent.WatchAsync(broker);
+        await using var linked = new LinkedAgent(harness, Broker);
+        await using var watcher = await LinkedAgent.WatchAsync(Broker);
         await NextStatusAsync(watcher, s => s.State == Presence.Online);
         var model = harness.Model.Charger("charger-01");
         model.Outlet(1).LoadA = 6;                       // over-current: latched
@@ -87,7 +92,7 @@ public sealed class ConfigAndCommandTests
         async Task<CommandResult> Send(string id, string body)
         {
             await watcher.PublishAsync(linked.Topic(Channel.Commands), $$"""{"v":"1.0","id":"{{id}}","agent":"test-1-a","issuedAt":"{{at}}",{{body}}}""");
-            return LinkedAgent.Read<CommandResult>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Results) && LinkedAgent.Read<CommandResult>(m).Command.Value == id));
+            return LinkedAgent.Read<CommandResult>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Results) && LinkedAgent.Read<CommandResult>(m).Command.Value == id, Wait));
         }
 
         var noReason = await Send("reset-1", """ "kind":"resetOutlet","device":"charger-01","outlet":1,"person":"李师傅","reason":"" """);
@@ -112,22 +117,22 @@ public sealed class ConfigAndCommandTests
 
         var again = await Send("lamp-off", """ "kind":"switchLamp","device":"lamp-01","on":false """);    // QoS 1 redelivery
         Assert.True(again.Ok);
-        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.LampSwitched);
+        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.LampSwitched, Wait);
         Assert.Single(watcher.Received, m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.LampSwitched);
     }
 
     [Fact]
     public async Task With_the_clock_unsynced_readings_carry_boot_relative_times_and_none_is_stamped_1970()
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await fixture.ResetAsync();
         // A Pi after a power cut: no real-time clock, so the system clock starts at the epoch.
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "gate-01"), start: DateTimeOffset.UnixEpoch);
-        await using var linked = new LinkedAgent(harness, broker);
-        await using var watcher = await LinkedAgent.WatchAsync(broker);
+        await using var linked = new LinkedAgent(harness, Broker);
+        await using var watcher = await LinkedAgent.WatchAsync(Broker);
         harness.Run(TimeSpan.FromSeconds(20));
         harness.Model.Gate("gate-01").Open();
-        await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), 3);
-        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events));
+        await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), 3, Wait);
+        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events), Wait);
 
         var realNow = DateTimeOffset.UtcNow;
         foreach (var message in watcher.Received)
@@ -149,9 +154,9 @@ public sealed class ConfigAndCommandTests
         // NTP sets the clock: from then on readings carry UTC, and the moment is announced.
         harness.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 13, 0, 0, TimeSpan.Zero));
         harness.Run(TimeSpan.FromSeconds(6));
-        var synced = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ClockSynced));
+        var synced = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ClockSynced, Wait));
         Assert.NotNull(synced.At);
-        var later = LinkedAgent.Read<TelemetryBatch>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Telemetry) && LinkedAgent.Read<TelemetryBatch>(m).Readings[0].At is not null));
+        var later = LinkedAgent.Read<TelemetryBatch>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Telemetry) && LinkedAgent.Read<TelemetryBatch>(m).Readings[0].At is not null, Wait));
         Assert.Equal(2026, later.Readings[0].At!.Value.Year);
     }
 }

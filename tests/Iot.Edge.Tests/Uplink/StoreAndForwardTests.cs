@@ -36,8 +36,9 @@ public sealed class StoreAndForwardTests
     public async Task A_broker_restart_mid_stream_loses_nothing_and_keeps_order_per_priority()
     {
         await using var broker = await MosquittoBroker.StartAsync();
+        await using var link = new TcpGate(broker.Port);
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "gate-01", "charger-01"));
-        await using var linked = new LinkedAgent(harness, broker, QuickReconnect);
+        await using var linked = new LinkedAgent(harness, broker, QuickReconnect, port: link.Port);
         var watcher = await LinkedAgent.WatchAsync(broker);
         var gate = harness.Model.Gate("gate-01");
 
@@ -65,21 +66,25 @@ public sealed class StoreAndForwardTests
         var beforeOutage = harness.Outbox.LastSeq;
         // Let the first stretch arrive: what the broker acknowledged and then lost in a SIGKILL would be the
         // broker's loss (it runs without persistence here), not the agent's.
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(Data(watcher, farFuture).Select(d => d.Message.Seq).Distinct().Count() == beforeOutage), TimeSpan.FromSeconds(20), "first stretch delivered");
+        await ServiceProcess.WaitWhileProgressingAsync(() => Task.FromResult((long)Data(watcher, farFuture).Select(d => d.Message.Seq).Distinct().Count()), n => n == beforeOutage,
+            TimeSpan.FromSeconds(20), "first stretch delivered");
 
+        link.Close();                               // the agent may reach the broker again only once the watcher is back
         await broker.StopAsync();                   // the 4G link drops, or the broker dies
         Stream(120);                                // the agent carries on into its outbox
         Assert.True(harness.Outbox.Stats.Depth > 20);
         var first = watcher;
         await broker.RestartAsync();
-        watcher = await LinkedAgent.WatchAsync(broker); // before the agent's reconnect (2 s backoff)
-        var birth = LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status), TimeSpan.FromSeconds(20)));
-        Assert.True(birth.Health!.OutboxDepth > 20, $"the birth after the outage reports the backlog: {birth.Health}");
+        watcher = await LinkedAgent.WatchAsync(broker); // the broker keeps nothing (no persistence): subscribe first,
+        link.Open();                                    // then let the agent reconnect and replay
+        var birth = LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status), Patience.Seconds(30)));
+        Assert.True(birth.Health!.OutboxDepth > 20, $"the birth after the outage comes before the replay and reports the backlog: {birth.Health}");
         Assert.True(birth.Health.OutboxBytes > 0);
+        Assert.DoesNotContain(watcher.Received.TakeWhile(m => !LinkedAgent.Is(m, Channel.Status)), m => LinkedAgent.Is(m, Channel.Telemetry) || LinkedAgent.Is(m, Channel.Events));
         Stream(60);
         var written = harness.Outbox.LastSeq;
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), TimeSpan.FromSeconds(30), "outbox drained");
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(Data(watcher, farFuture).Max(d => d.Message.Seq) == written), TimeSpan.FromSeconds(10), "last record delivered");
+        await ServiceProcess.WaitWhileProgressingAsync(() => Task.FromResult(harness.Outbox.Stats.Depth), depth => depth == 0, TimeSpan.FromSeconds(30), "outbox drained");
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(Data(watcher, farFuture).Max(d => d.Message.Seq) == written), TimeSpan.FromSeconds(20), "last record delivered");
 
         // Nothing lost: after dropping duplicates by (agent, boot, seq), every seq written arrived.
         var all = Data(first, farFuture).Concat(Data(watcher, farFuture)).Select(d => d.Message.Seq).Distinct().Order();
@@ -104,13 +109,15 @@ public sealed class StoreAndForwardTests
     public async Task Interlocks_cut_within_a_second_with_the_broker_down_and_the_cut_off_is_delivered_when_it_returns()
     {
         await using var broker = await MosquittoBroker.StartAsync();
+        await using var gate = new TcpGate(broker.Port);
         var harness = new AgentHarness(TestCourtyard.Only("charger-01"));
-        await using var linked = new LinkedAgent(harness, broker, QuickReconnect);
+        await using var linked = new LinkedAgent(harness, broker, QuickReconnect, port: gate.Port);
         var model = harness.Model.Charger("charger-01");
         model.Outlet(1).LoadA = 1.7;
         harness.Run(TimeSpan.FromSeconds(3));
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(linked.Uplink.IsConnected), TimeSpan.FromSeconds(10), "agent connected");
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(linked.Uplink.IsConnected), TimeSpan.FromSeconds(20), "agent connected");
 
+        gate.Close();
         await broker.StopAsync();
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(!linked.Uplink.IsConnected), TimeSpan.FromSeconds(20), "agent noticed the broker is gone");
         model.TemperatureC = 75;
@@ -118,8 +125,9 @@ public sealed class StoreAndForwardTests
         Assert.True(took <= TimeSpan.FromSeconds(1), $"relay opened after {took.TotalMilliseconds} ms");
 
         await broker.RestartAsync();
-        await using var watcher = await LinkedAgent.WatchAsync(broker);
-        var cut = await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ChargerCutOff, TimeSpan.FromSeconds(20));
+        await using var watcher = await LinkedAgent.WatchAsync(broker); // the broker keeps nothing: subscribe, then let the agent in
+        gate.Open();
+        var cut = await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ChargerCutOff, Patience.Seconds(30));
         var cutOff = LinkedAgent.Read<DeviceEvent>(cut);
         Assert.Equal(TripReason.OverTemperature, cutOff.Reason);
         Assert.Equal(harness.Time.GetUtcNow(), cutOff.At!.Value, TimeSpan.FromSeconds(2)); // stamped when it happened, not when sent
@@ -135,18 +143,27 @@ public sealed class StoreAndForwardTests
             harness.Run(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)); // a backlog of 200 batches, as after an outage
         }
 
+        // The pace runs on the agent's fake clock: while it stands still, only the first second's burst may go.
+        const int PerSecond = 40;
         await using var watcher = await LinkedAgent.WatchAsync(broker);
-        await using var linked = new LinkedAgent(harness, broker, outbox: new OutboxOptions { ReplayRecordsPerSecond = 40, Window = 8 });
-        await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), 10);
+        await using var linked = new LinkedAgent(harness, broker, outbox: new OutboxOptions { ReplayRecordsPerSecond = PerSecond, Window = 8 }, pacedByAgentClock: true);
+        int Telemetry() => watcher.Received.Count(m => LinkedAgent.Is(m, Channel.Telemetry));
+        await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), PerSecond, Patience.Seconds(30));
         harness.Runtime.Execute(harness.Command(CommandKind.SwitchLamp, "lamp-01", on: false));   // a fresh event and result
 
-        var lampEvent = await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events), TimeSpan.FromSeconds(3));
-        var telemetryBefore = watcher.Received.TakeWhile(m => m != lampEvent).Count(m => LinkedAgent.Is(m, Channel.Telemetry));
-        Assert.True(telemetryBefore < 120, $"{telemetryBefore} backlog batches went out before the fresh event");
+        var lampEvent = await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events), Patience.Seconds(30));
+        await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Results), Patience.Seconds(30));
+        Assert.Equal(PerSecond, watcher.Received.TakeWhile(m => m != lampEvent).Count(m => LinkedAgent.Is(m, Channel.Telemetry)));
+        Assert.Equal(PerSecond, Telemetry());     // the event went past a backlog held back by the pace
 
-        var started = DateTime.UtcNow;
-        await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), 200, TimeSpan.FromSeconds(30));
-        var seconds = (DateTime.UtcNow - started).TotalSeconds;
-        Assert.True(seconds >= 2.5, $"the backlog drained in {seconds:0.0} s: faster than the 40 per second pace allows");
+        // Each second of the agent's clock lets exactly one second's worth through, until the backlog is gone.
+        for (var expected = 2 * PerSecond; expected <= 200; expected += PerSecond)
+        {
+            harness.Time.Advance(TimeSpan.FromSeconds(1));
+            await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Telemetry), expected, Patience.Seconds(30));
+            Assert.Equal(expected, Telemetry());
+        }
+
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), TimeSpan.FromSeconds(20), "the last batches acknowledged");
     }
 }

@@ -2,6 +2,7 @@ using Iot.Edge.Tests.Support;
 using Iot.Edge.Uplink;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
+using Iot.Testing;
 using Iot.Testing.Services;
 
 namespace Iot.Edge.Tests.Uplink;
@@ -16,7 +17,7 @@ public sealed class TlsTests : IDisposable
     {
         var key = Path.Combine(_pki, $"{name}.key");
         var cert = Path.Combine(_pki, $"{name}.pem");
-        await ServiceProcess.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", $"/CN={name}"], TimeSpan.FromSeconds(30));
+        await ServiceProcess.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", $"/CN={name}"], Patience.Seconds(60));
         return cert;
     }
 
@@ -27,8 +28,8 @@ public sealed class TlsTests : IDisposable
         var cert = Path.Combine(_pki, "server.pem");
         var ext = Path.Combine(_pki, "server.ext");
         await File.WriteAllTextAsync(ext, "subjectAltName=IP:127.0.0.1\n");
-        await ServiceProcess.RunAsync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1"], TimeSpan.FromSeconds(30));
-        await ServiceProcess.RunAsync("openssl", ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", Path.ChangeExtension(ca, ".key"), "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext], TimeSpan.FromSeconds(30));
+        await ServiceProcess.RunAsync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1"], Patience.Seconds(60));
+        await ServiceProcess.RunAsync("openssl", ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", Path.ChangeExtension(ca, ".key"), "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext], Patience.Seconds(60));
         return (cert, key);
     }
 
@@ -42,14 +43,14 @@ public sealed class TlsTests : IDisposable
         await using var watcher = await LinkedAgent.WatchAsync(broker);
 
         var tls = new MqttOptions { UseTls = true, CaFile = ca };
-        await using (var trusted = new LinkedAgent(new AgentHarness(TestCourtyard.Only("lamp-01")), broker, tls, tlsPort: broker.TlsPort))
+        await using (var trusted = new LinkedAgent(new AgentHarness(TestCourtyard.Only("lamp-01")), broker, tls, port: broker.TlsPort))
         {
-            var birth = LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status)));
+            var birth = LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status), Patience.Seconds(30)));
             Assert.Equal(Presence.Online, birth.State);
         }
 
         var pinnedElsewhere = new MqttOptions { UseTls = true, CaFile = stranger, ReconnectMinSeconds = 0.2, ReconnectMaxSeconds = 0.2 };
-        await using var refused = new LinkedAgent(new AgentHarness(TestCourtyard.Only("lamp-01")), broker, pinnedElsewhere, tlsPort: broker.TlsPort);
+        await using var refused = new LinkedAgent(new AgentHarness(TestCourtyard.Only("lamp-01")), broker, pinnedElsewhere, port: broker.TlsPort);
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(refused.Uplink.ConnectFailures >= 2), TimeSpan.FromSeconds(20), "TLS refusals");
         Assert.False(refused.Uplink.IsConnected);
     }
