@@ -20,8 +20,9 @@ public abstract class Board : IDisposable
 
     /// <summary>
     /// Opens the HC-SR04 wired to <paramref name="triggerPin"/> and <paramref name="echoPin"/>; the returned function
-    /// measures once and gives the distance in cm, in whole millimetres (throws <see cref="IOException"/> when no echo
-    /// came back). The echo is timed by the kernel, not by a thread of ours: see <see cref="IioRangeFinder"/>.
+    /// measures and gives the distance in cm (throws <see cref="IOException"/> when no echo came back). On a Pi the echo
+    /// is timed by the kernel's srf04 driver where it is loaded (<see cref="IioRangeFinder"/>), else by the agent
+    /// (<see cref="UserSpaceRangeFinder"/>, a median of several echoes).
     /// </summary>
     public abstract Func<double> OpenRangeFinder(int triggerPin, int echoPin);
 

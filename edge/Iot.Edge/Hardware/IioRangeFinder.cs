@@ -21,19 +21,12 @@ internal static class IioRangeFinder
     /// <summary>Where the kernel lists its IIO devices.</summary>
     public const string Devices = "/sys/bus/iio/devices";
 
-    /// <summary>A reader for the srf04 device on <paramref name="triggerPin"/>; the device is looked up on first use.</summary>
-    public static Func<double> Open(int triggerPin, int echoPin, string devices = Devices)
-    {
-        string? raw = null;
-        return () =>
-        {
-            raw ??= Find(triggerPin, echoPin, devices);
-            var text = File.ReadAllText(raw); // blocks for one echo (at most about 70 ms); IOException when none came back
-            return int.Parse(text.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture) / 10.0;
-        };
-    }
-
-    private static string Find(int triggerPin, int echoPin, string devices)
+    /// <summary>
+    /// A reader for the srf04 device on <paramref name="triggerPin"/>, or null when the kernel has none for it (stock
+    /// Raspberry Pi OS kernels are built without the driver; then the agent times the echo itself).
+    /// </summary>
+    /// <exception cref="IOException">The device for that trigger pin listens on another echo pin than the manifest says.</exception>
+    public static Func<double>? TryOpen(int triggerPin, int echoPin, string devices = Devices)
     {
         var found = Directory.Exists(devices)
             ? Directory.EnumerateDirectories(devices, "iio:device*")
@@ -44,15 +37,17 @@ internal static class IioRangeFinder
         var match = found.FirstOrDefault(f => f.Trigger == triggerPin);
         if (match.Folder is null)
         {
-            var others = found.Count == 0 ? "none" : string.Join(", ", found.Select(f => $"trigger GPIO {f.Trigger}"));
-            throw new IOException(
-                $"no srf04 device for the HC-SR04 on trigger GPIO {triggerPin} (srf04 devices: {others}): config.txt needs " +
-                $"'dtoverlay=iot-hcsr04,trig-pin={triggerPin},echo-pin={echoPin}' (the agent's bundle adds it) and the kernel the srf04 driver (CONFIG_SRF04)");
+            return null;
         }
 
-        return match.Echo == echoPin
-            ? Path.Combine(match.Folder, "in_distance_raw")
-            : throw new IOException($"the srf04 device on trigger GPIO {triggerPin} listens on echo GPIO {match.Echo}, but the manifest says {echoPin}");
+        if (match.Echo != echoPin)
+        {
+            throw new IOException($"the srf04 device on trigger GPIO {triggerPin} listens on echo GPIO {match.Echo}, but the manifest says {echoPin}");
+        }
+
+        var raw = Path.Combine(match.Folder, "in_distance_raw");
+        // Blocks for one echo (at most about 70 ms); IOException when none came back.
+        return () => int.Parse(File.ReadAllText(raw).AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture) / 10.0;
     }
 
     private static int? Pin(string device, string property)

@@ -5,8 +5,8 @@ using Iot.Device.OneWire;
 namespace Iot.Edge.Hardware;
 
 /// <summary>
-/// A Raspberry Pi: the kernel's GPIO character device, /dev/i2c-N, the w1-gpio bus (GPIO 4) and the srf04 IIO devices
-/// of the HC-SR04s.
+/// A Raspberry Pi: the kernel's GPIO character device, /dev/i2c-N, the w1-gpio bus (GPIO 4), and for HC-SR04s the srf04
+/// IIO devices where the kernel has that driver, else the echo pin timed by the agent.
 /// </summary>
 public sealed class PiBoard : Board
 {
@@ -63,7 +63,8 @@ public sealed class PiBoard : Board
     }
 
     /// <inheritdoc />
-    public override Func<double> OpenRangeFinder(int triggerPin, int echoPin) => IioRangeFinder.Open(triggerPin, echoPin);
+    public override Func<double> OpenRangeFinder(int triggerPin, int echoPin) =>
+        IioRangeFinder.TryOpen(triggerPin, echoPin) ?? UserSpaceRangeFinder.Open(_gpio, triggerPin, echoPin);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,10 +1,12 @@
 using System.Device.Gpio;
+using System.Diagnostics;
 
 namespace Iot.Edge.Simulation;
 
 /// <summary>
 /// A Raspberry Pi's 28 BCM pins in software: inputs the physical model drives (with real edge callbacks, as
-/// the kernel's GPIO character device delivers them) and outputs the agent writes (relays).
+/// the kernel's GPIO character device delivers them), outputs the agent writes (relays, triggers), and HC-SR04
+/// echo pins that answer a trigger with a pulse as long as the sound's round trip.
 /// </summary>
 public sealed class SimulatedGpioDriver : GpioDriver
 {
@@ -16,8 +18,10 @@ public sealed class SimulatedGpioDriver : GpioDriver
     private readonly bool[] _driven = new bool[Pins];
     private readonly List<(PinEventTypes Types, PinChangeEventHandler Handler)>[] _callbacks =
         Enumerable.Range(0, Pins).Select(_ => new List<(PinEventTypes, PinChangeEventHandler)>()).ToArray();
+    private readonly Dictionary<int, Echo> _echoByTrigger = [];
+    private readonly Dictionary<int, Echo> _echoByPin = [];
 
-    /// <summary>Raised after the agent writes an output pin (a relay switching).</summary>
+    /// <summary>Raised after the agent writes an output pin (a relay switching, a trigger pulse).</summary>
     public event Action<int, PinValue>? OutputWritten;
 
     /// <inheritdoc />
@@ -56,6 +60,17 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
+    /// <summary>Wires an HC-SR04: a falling edge on <paramref name="trigger"/> starts an echo pulse on <paramref name="echo"/>.</summary>
+    public void AttachUltrasonic(int trigger, int echo, Func<double> distanceCm)
+    {
+        var e = new Echo(echo, distanceCm);
+        lock (_gate)
+        {
+            _echoByTrigger[trigger] = e;
+            _echoByPin[echo] = e;
+        }
+    }
+
     /// <inheritdoc />
     protected override void OpenPin(int pinNumber)
     {
@@ -83,7 +98,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
         {
             var wasInput = _modes[pinNumber] is not PinMode.Output;
             _modes[pinNumber] = mode;
-            if (mode == PinMode.InputPullUp && wasInput && !_driven[pinNumber])
+            if (mode == PinMode.InputPullUp && wasInput && !_echoByPin.ContainsKey(pinNumber) && !_driven[pinNumber])
             {
                 _values[pinNumber] = PinValue.High; // an open contact reads high through the pull-up
             }
@@ -105,20 +120,31 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <inheritdoc />
     protected override PinValue Read(int pinNumber)
     {
+        Echo? echo;
         lock (_gate)
         {
-            return _values[pinNumber];
+            if (!_echoByPin.TryGetValue(pinNumber, out echo))
+            {
+                return _values[pinNumber];
+            }
         }
+
+        var now = Stopwatch.GetTimestamp();
+        return now >= echo.Start && now < echo.End ? PinValue.High : PinValue.Low;
     }
 
     /// <inheritdoc />
     protected override void Write(int pinNumber, PinValue value)
     {
+        Echo? echo;
         lock (_gate)
         {
+            var previous = _values[pinNumber];
             _values[pinNumber] = value;
+            echo = previous == PinValue.High && value == PinValue.Low && _echoByTrigger.TryGetValue(pinNumber, out var e) ? e : null;
         }
 
+        echo?.Fire();
         OutputWritten?.Invoke(pinNumber, value);
     }
 
@@ -172,6 +198,24 @@ public sealed class SimulatedGpioDriver : GpioDriver
         if (pin is < 0 or >= Pins)
         {
             throw new ArgumentOutOfRangeException(nameof(pin), pin, "BCM pins are 0 to 27");
+        }
+    }
+
+    /// <summary>An HC-SR04's echo: high from shortly after the trigger for the sound's round trip (343 m/s).</summary>
+    private sealed class Echo(int pin, Func<double> distanceCm)
+    {
+        public int Pin { get; } = pin;
+
+        public long Start { get; private set; } = long.MaxValue;
+
+        public long End { get; private set; } = long.MaxValue;
+
+        public void Fire()
+        {
+            var seconds = 2 * distanceCm() / 34_300.0;
+            var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20_000); // the module's 50 µs burst before echo
+            Start = start;
+            End = start + (long)(seconds * Stopwatch.Frequency);
         }
     }
 }

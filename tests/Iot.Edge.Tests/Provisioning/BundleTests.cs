@@ -97,7 +97,9 @@ public sealed class BundleTests : IDisposable
         Assert.False(File.Exists(Path.Combine(layout.Bundle(withoutSonar), "iot-hcsr04-overlay.dts")));
 
         var (_, output) = RunScript(sonar, "--dry-run");
-        Assert.Contains("would compile iot-hcsr04-overlay.dts into /boot/firmware/overlays/iot-hcsr04.dtbo", output, StringComparison.Ordinal);
+        // The overlay is compiled where dtc is installed; without it the install says so and goes on (the agent then
+        // times the echo itself, as it does anyway on a kernel without srf04).
+        Assert.Matches(@"(would compile iot-hcsr04-overlay.dts into /boot/firmware/overlays/iot-hcsr04.dtbo|warn  device tree compiler missing)", output);
         Assert.Matches(@"(ok    kernel driver srf04|warn  kernel driver srf04 missing)", output);
     }
 

@@ -21,7 +21,10 @@ public partial class ReadmeExampleTests
         var n = 0;
         foreach (Match m in Fence().Matches(text))
         {
-            data.Add(m.Groups[1].Value, n++, m.Groups[2].Value);
+            if (m.Groups[1].Value != "signed")
+            {
+                data.Add(m.Groups[1].Value, n++, m.Groups[2].Value);
+            }
         }
 
         return data;
@@ -32,6 +35,18 @@ public partial class ReadmeExampleTests
     {
         var channels = Examples().Select(row => (string)row[0]).ToHashSet();
         Assert.Equal(["commands", "config", "events", "results", "status", "telemetry"], channels.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_signed_example_opens_with_the_example_public_key_to_a_valid_command()
+    {
+        var text = File.ReadAllText(RepoPaths.Of("protocol", "README.md"));
+        var envelope = Fence().Matches(text).Single(m => m.Groups[1].Value == "signed").Groups[2].Value;
+        var pem = Regex.Match(text, "```pem example-key\n(.*?)\n```", RegexOptions.Singleline).Groups[1].Value;
+        using var keys = Iot.Protocol.Signing.TrustedKeys.FromPem([pem]);
+        var opened = Iot.Protocol.Signing.SignedMessage.Open(Encoding.UTF8.GetBytes(envelope), keys, Iot.Protocol.Signing.SignedPurpose.Command);
+        Assert.True(opened.IsTrusted, opened.Problem);
+        Assert.Empty(MessageReader.ReadCommand(opened.Payload, Now).Problems);
     }
 
     [Theory]
