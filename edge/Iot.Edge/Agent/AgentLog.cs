@@ -7,6 +7,9 @@ internal static partial class AgentLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Agent}: device {Device} failed: {Reason}")]
     public static partial void DeviceFailed(ILogger logger, string agent, string device, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Agent}: device {Device} opened on a later try")]
+    public static partial void DeviceOpened(ILogger logger, string agent, string device);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Agent}: could not write to the outbox: {Reason}")]
     public static partial void OutboxFailed(ILogger logger, string agent, string reason);
 

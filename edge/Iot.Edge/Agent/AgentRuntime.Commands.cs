@@ -71,12 +71,13 @@ public sealed partial class AgentRuntime
             if (failures.Count > 0)
             {
                 Dispose(fresh);
-                _devices = Build(Manifest, out _);
-                Reject(desired.Hash, failures.Select(f => $"{f.Device}: {f.Reason}").ToList());
+                var old = Build(Manifest, out var oldFailures);
+                Use(old, oldFailures);
+                Reject(desired.Hash, failures.Select(f => $"{f.Device.Id}: {f.Reason}").ToList());
                 return false;
             }
 
-            _devices = fresh;
+            Use(fresh, []);
             Manifest = desired.Config;
             ConfigHash = desired.Hash;
             RejectedConfig = null;

@@ -30,6 +30,8 @@ public sealed partial class AgentRuntime : IDisposable
     private readonly List<Reading> _pending = [];
     private readonly Queue<CommandId> _recentCommands = new();
     private List<CourtyardDevice> _devices = [];
+    private Charger[] _guarded = [];
+    private List<DeviceRetry> _retries = [];
     private TimeSpan _nextSample;
     private TimeSpan _nextPoll;
     private TimeSpan _nextHousekeeping;
@@ -56,11 +58,7 @@ public sealed partial class AgentRuntime : IDisposable
         Manifest = manifest;
         ConfigHash = Protocol.Messages.ConfigHash.Of(manifest);
         model?.Advance(clock.Time.GetUtcNow());
-        _devices = Build(manifest, out var failures);
-        foreach (var (device, reason) in failures)
-        {
-            AgentLog.DeviceFailed(_logger, Name, device, reason);
-        }
+        Use(Build(manifest, out var failures), failures);
 
         // Spread the fleet's samples over the period instead of sampling every agent at the same instant.
         var period = SamplePeriod;
@@ -123,6 +121,7 @@ public sealed partial class AgentRuntime : IDisposable
                 Guard(device, device.Tick);
             }
 
+            RetryFailedDevices(now);
             if (now >= _nextPoll)
             {
                 _nextPoll = now + TimeSpan.FromMilliseconds(_safety.PollMilliseconds);
@@ -146,6 +145,18 @@ public sealed partial class AgentRuntime : IDisposable
         }
     }
 
+    /// <summary>
+    /// Cuts charging outlets whose sensing has failed or gone stale. Runs on its own thread, often, and never waits for
+    /// <see cref="Tick"/>: a sensor read that hangs holds up the tick, not this.
+    /// </summary>
+    public void Supervise()
+    {
+        foreach (var charger in Volatile.Read(ref _guarded))
+        {
+            Guard(charger, charger.Supervise);
+        }
+    }
+
     /// <summary>The agent's status now.</summary>
     public AgentStatus Status(long seq, Presence presence, OfflineReason? reason = null)
     {
@@ -162,7 +173,7 @@ public sealed partial class AgentRuntime : IDisposable
         lock (_gate)
         {
             Dispose(_devices);
-            _devices = [];
+            Use([], []);
         }
     }
 
@@ -179,24 +190,89 @@ public sealed partial class AgentRuntime : IDisposable
         }
     }
 
-    private List<CourtyardDevice> Build(AgentManifest manifest, out List<(string Device, string Reason)> failures)
+    // Opens the manifest's devices; those that fail, and those that opened but some of whose parts did not (a charger's
+    // sensors), are listed with why.
+    private List<CourtyardDevice> Build(AgentManifest manifest, out List<(DeviceManifest Device, string Reason)> failures)
     {
         failures = [];
-        var context = new DeviceContext(_board, Clock.Time, _sink, Identity.Location, () => Clock.IsSynced, _safety, _latches);
         var devices = new List<CourtyardDevice>();
         foreach (var device in manifest.Devices)
         {
-            try
+            if (Open(device, out var reason) is { } opened)
             {
-                devices.Add(DeviceFactory.Create(device, context));
+                devices.Add(opened);
+                failures.AddRange(opened.OpenProblems.Select(p => (device, p)));
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+            else
             {
-                failures.Add((device.Id.Value, e.Message));
+                failures.Add((device, reason!));
             }
         }
 
         return devices;
+    }
+
+    private CourtyardDevice? Open(DeviceManifest device, out string? reason)
+    {
+        var context = new DeviceContext(_board, Clock.Time, _sink, Identity.Location, () => Clock.IsSynced, _safety, _latches);
+        try
+        {
+            reason = null;
+            return DeviceFactory.Create(device, context);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+        {
+            reason = e.Message;
+            return null;
+        }
+    }
+
+    // The devices in use; a device that could not be opened is tried again with backoff (a charger retries its own
+    // sensors, keeping its outlets off meanwhile).
+    private void Use(List<CourtyardDevice> devices, List<(DeviceManifest Device, string Reason)> failures)
+    {
+        _devices = devices;
+        Volatile.Write(ref _guarded, devices.OfType<Charger>().ToArray());
+        foreach (var (device, reason) in failures)
+        {
+            AgentLog.DeviceFailed(_logger, Name, device.Id.Value, reason);
+        }
+
+        var opened = devices.Select(d => d.Id).ToHashSet();
+        _retries = failures.Where(f => !opened.Contains(f.Device.Id)).Select(f => new DeviceRetry(f.Device, Monotonic + DeviceRetry.First, DeviceRetry.First)).ToList();
+    }
+
+    private void RetryFailedDevices(TimeSpan now)
+    {
+        for (var i = 0; i < _retries.Count; i++)
+        {
+            var retry = _retries[i];
+            if (now < retry.At)
+            {
+                continue;
+            }
+
+            if (Open(retry.Device, out var reason) is { } opened)
+            {
+                _devices.Add(opened);
+                Volatile.Write(ref _guarded, _devices.OfType<Charger>().ToArray());
+                _retries.RemoveAt(i--);
+                AgentLog.DeviceOpened(_logger, Name, retry.Device.Id.Value);
+            }
+            else
+            {
+                var wait = TimeSpan.FromTicks(Math.Min(retry.Wait.Ticks * 2, DeviceRetry.Last.Ticks));
+                _retries[i] = retry with { At = now + wait, Wait = wait };
+                AgentLog.DeviceFailed(_logger, Name, retry.Device.Id.Value, reason!);
+            }
+        }
+    }
+
+    /// <summary>A device to open again at <see cref="At"/>, after waiting <see cref="Wait"/> since the last try.</summary>
+    private sealed record DeviceRetry(DeviceManifest Device, TimeSpan At, TimeSpan Wait)
+    {
+        public static readonly TimeSpan First = TimeSpan.FromSeconds(1);
+        public static readonly TimeSpan Last = TimeSpan.FromSeconds(60);
     }
 
     private void SampleAll()

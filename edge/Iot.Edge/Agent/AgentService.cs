@@ -63,8 +63,10 @@ public sealed partial class AgentService(
 
             Started(_logger, agents.Count, options.Simulate ? "simulated" : "real", mqtt.Value.Broker);
             var watchdog = services.GetService(typeof(ISystemdNotifier)) as ISystemdNotifier;
+            var runtimes = agents.Select(a => a.Runtime).ToList();
             var loops = agents.SelectMany(a => new[] { TickLoopAsync(a.Runtime, stoppingToken), a.Uplink.RunAsync(stoppingToken) })
-                .Append(WatchdogLoopAsync(watchdog, agents.Select(a => a.Runtime).ToList(), stoppingToken));
+                .Append(SafetyLoopAsync(runtimes, stoppingToken))
+                .Append(WatchdogLoopAsync(watchdog, runtimes, stoppingToken));
             await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -125,6 +127,20 @@ public sealed partial class AgentService(
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             runtime.Tick();
+        }
+    }
+
+    // The interlocks' second line: a sensor read that hangs holds up an agent's tick, so sensing that has gone stale is
+    // caught here, on its own timer, and the outlets it guards are cut within a second of it going stale.
+    private async Task SafetyLoopAsync(IReadOnlyList<AgentRuntime> runtimes, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200), time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            foreach (var runtime in runtimes)
+            {
+                runtime.Supervise();
+            }
         }
     }
 

@@ -24,14 +24,14 @@ public sealed class PiBoard : Board
 
     /// <summary>
     /// A DS18B20 conversion takes about 750 ms, longer than the interlock poll: the probe is read continuously in
-    /// the background and the poll takes the latest value, refusing one older than five seconds.
+    /// the background and the poll takes the latest value, refusing one older than two seconds (the interlocks' limit).
     /// </summary>
     public override Func<double> OpenThermometer(string oneWireId)
     {
         var busId = OneWireBus.EnumerateBusIds().FirstOrDefault()
             ?? throw new InvalidOperationException("no 1-Wire bus: add 'dtoverlay=w1-gpio' to /boot/firmware/config.txt (see firmware-config/pi/)");
         var device = new OneWireThermometerDevice(busId, oneWireId);
-        var latest = (Celsius: double.NaN, At: long.MinValue);
+        (double Celsius, long At)? latest = null;
         var gate = new Lock();
         _ = Task.Run(async () =>
         {
@@ -55,9 +55,9 @@ public sealed class PiBoard : Board
         {
             lock (gate)
             {
-                return Environment.TickCount64 - latest.At < 5000
-                    ? latest.Celsius
-                    : throw new InvalidOperationException($"1-Wire probe {oneWireId} has not answered for 5 s");
+                return latest is { } l && Environment.TickCount64 - l.At < 2000
+                    ? l.Celsius
+                    : throw new IOException(latest is null ? $"1-Wire probe {oneWireId} has not answered yet" : $"1-Wire probe {oneWireId} has not answered for 2 s");
             }
         };
     }

@@ -13,6 +13,9 @@ public static class TripReason
 
     /// <summary>The smoke detector alarms.</summary>
     public const string Smoke = "smoke";
+
+    /// <summary>A sensor the outlet depends on failed (its own current sensor, the station's temperature probe or smoke input).</summary>
+    public const string SensorFault = "sensorFault";
 }
 
 /// <summary>

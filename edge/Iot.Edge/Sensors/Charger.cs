@@ -10,24 +10,33 @@ namespace Iot.Edge.Sensors;
 
 /// <summary>
 /// An e-bike charging station: per outlet an INA219 and a relay, one temperature probe (DS18B20 on 1-Wire or an
-/// LM75 on I2C) and a smoke detector on GPIO. The interlocks live here, on the Pi: over-current opens that
-/// outlet's relay, over-temperature and smoke open every outlet, in the same call that took the reading (smoke
-/// from its edge callback), whatever the network, the outbox or the config is doing.
+/// LM75 on I2C) and a smoke detector on GPIO. The interlocks live here, on the Pi, and fail safe: every relay starts
+/// off, and an outlet is powered only while its current sensor, the temperature probe and the smoke input all give
+/// plausible, fresh readings. Over-current opens that outlet's relay; over-temperature and smoke open every outlet (smoke
+/// also from its edge callback); a sensor that fails cuts what it guards (its outlet, or the whole station) and says
+/// so with <c>sensorFault</c>. <see cref="Poll"/> reads and decides; <see cref="Supervise"/>, on the agent's safety
+/// thread, cuts outlets whose sensing has gone stale even while a read hangs.
 /// </summary>
 public sealed class Charger : CourtyardDevice
 {
     private readonly List<ChargingOutlet> _outlets = [];
-    private readonly Func<double> _readTemperature;
-    private readonly Lm75? _lm75;
+    private readonly List<IDisposable> _parts = [];
+    private readonly SafetySensor _temperature;
+    private readonly SafetySensor _smokeInput;
     private readonly int _smokePin;
     private readonly bool _smokeActiveLow;
     private readonly PinChangeEventHandler _onSmoke;
     private readonly Threshold _overTemperature;
     private readonly double _startAboveA;
-    private double _temperature = double.NaN;
+    private readonly HashSet<string> _faultsReported = new(StringComparer.Ordinal);
+    private bool _smokeCallback;
     private bool _smoke;
+    private bool _disposed;
 
-    /// <summary>Opens the station's parts, keeping any outlet latched before (restart, reload) cut off.</summary>
+    /// <summary>
+    /// Opens the station: every relay off first, then the sensors. A sensor that cannot be opened is retried with
+    /// backoff and keeps what it guards off meanwhile; an outlet latched before (restart, reload) stays latched.
+    /// </summary>
     public Charger(DeviceManifest manifest, DeviceContext context)
         : base(manifest, context)
     {
@@ -36,33 +45,74 @@ public sealed class Charger : CourtyardDevice
         var overCurrent = ThresholdOf("overCurrentA");
         var full = ThresholdOf("fullCurrentA");
         _startAboveA = full.ClearAbove ?? 0.3;
-        foreach (var current in manifest.Parts.Where(p => p.Role == "current").OrderBy(p => p.Outlet))
+        var currents = manifest.Parts.Where(p => p.Role == "current").OrderBy(p => p.Outlet).ToList();
+        var relays = currents.Select(c => new Relay(board.Gpio, manifest.Parts.First(p => p.Role == "relay" && p.Outlet == c.Outlet), energised: false)).ToList();
+        for (var i = 0; i < currents.Count; i++)
         {
+            var current = currents[i];
             var number = current.Outlet!.Value;
+            var meter = new SafetySensor(
+                string.Create(CultureInfo.InvariantCulture, $"outlet {number} current sensor (INA219 {current.Address})"),
+                () =>
+                {
+                    var ina = Keep(Parts.OpenIna219(board, current));
+                    return () => ina.ReadCurrent().Amperes;
+                },
+                MinCurrentA, MaxCurrentA, now);
             var interlock = new OutletInterlock(Id.Value, number, context.Safety, context.Latches, now);
-            var relay = new Relay(board.Gpio, manifest.Parts.First(p => p.Role == "relay" && p.Outlet == number), energised: !interlock.Latched);
-            _outlets.Add(new ChargingOutlet(number, Parts.OpenIna219(board, current), relay, interlock, new Hysteresis(overCurrent), new Hysteresis(full)));
+            _outlets.Add(new ChargingOutlet(number, meter, relays[i], interlock, new Hysteresis(overCurrent), new Hysteresis(full)));
         }
 
         var temperature = Part("temperature");
-        if (temperature.Driver == "lm75")
-        {
-            _lm75 = new Lm75(board.OpenI2c(temperature.Bus ?? 1, Parts.Address(temperature)));
-            _readTemperature = () => _lm75.Temperature.DegreesCelsius;
-        }
-        else
-        {
-            _readTemperature = board.OpenThermometer(temperature.OneWireId!);
-        }
+        _temperature = temperature.Driver == "lm75"
+            ? new SafetySensor($"temperature probe (LM75 {temperature.Address})",
+                () =>
+                {
+                    var lm75 = Keep(new Lm75(board.OpenI2c(temperature.Bus ?? 1, Parts.Address(temperature))));
+                    return () => lm75.Temperature.DegreesCelsius;
+                },
+                MinCelsius, MaxCelsius, now)
+            : new SafetySensor($"temperature probe {temperature.OneWireId}", () => board.OpenThermometer(temperature.OneWireId!), MinCelsius, MaxCelsius, now);
 
         _overTemperature = ThresholdOf("overTemperatureC");
         var smoke = Part("smoke");
         _smokePin = smoke.Pin!.Value;
         _smokeActiveLow = smoke.ActiveLow ?? false;
-        Parts.OpenInput(board.Gpio, _smokePin);
         _onSmoke = (_, e) => SmokeChanged(Parts.IsActive(e.ChangeType, _smokeActiveLow));
-        board.Gpio.RegisterCallbackForPinValueChangedEvent(_smokePin, PinEventTypes.Rising | PinEventTypes.Falling, _onSmoke);
+        _smokeInput = new SafetySensor(
+            string.Create(CultureInfo.InvariantCulture, $"smoke input GPIO {_smokePin}"),
+            () =>
+            {
+                Parts.OpenInput(board.Gpio, _smokePin);
+                lock (Gate)
+                {
+                    if (!_smokeCallback)
+                    {
+                        board.Gpio.RegisterCallbackForPinValueChangedEvent(_smokePin, PinEventTypes.Rising | PinEventTypes.Falling, _onSmoke);
+                        _smokeCallback = true;
+                    }
+                }
+
+                return () => Parts.IsActive(board.Gpio, _smokePin, _smokeActiveLow) ? 1 : 0;
+            },
+            0, 1, now);
     }
+
+    /// <summary>Lowest current an outlet's INA219 can plausibly read, A: below it the shunt is wired backwards or the chip is lying.</summary>
+    public const double MinCurrentA = -0.5;
+
+    /// <summary>Highest current an outlet circuit can carry, A (a 10 A socket, with margin); above it the reading is not physical.</summary>
+    public const double MaxCurrentA = 16;
+
+    /// <summary>Lowest temperature the probes measure, °C (DS18B20 and LM75 range).</summary>
+    public const double MinCelsius = -55;
+
+    /// <summary>Highest temperature the probes measure, °C.</summary>
+    public const double MaxCelsius = 125;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> OpenProblems =>
+        _outlets.Select(o => o.Meter).Append(_temperature).Append(_smokeInput).Select(s => s.OpenFailure).OfType<string>().ToList();
 
     /// <summary>Whether outlet <paramref name="outlet"/> is latched off.</summary>
     public bool IsLatched(int outlet)
@@ -82,12 +132,38 @@ public sealed class Charger : CourtyardDevice
         }
     }
 
-    /// <summary>Reads every sensor for the interlocks, without telemetry. Called every <c>Safety:PollMilliseconds</c>.</summary>
+    /// <summary>
+    /// Reads every sensor (outside the lock: a read that hangs holds up nothing else), then trips, cuts what is not
+    /// sensed, and powers outlets that are ready. Called every <c>Safety:PollMilliseconds</c>.
+    /// </summary>
     public void Poll()
+    {
+        var now = Context.Monotonic;
+        foreach (var outlet in _outlets)
+        {
+            outlet.Meter.Sample(now);
+        }
+
+        _temperature.Sample(now);
+        _smokeInput.Sample(now);
+        lock (Gate)
+        {
+            if (!_disposed)
+            {
+                Decide(now);
+            }
+        }
+    }
+
+    /// <summary>Cuts outlets whose sensing has failed or gone stale; no I/O but the relays. Called from the agent's safety thread.</summary>
+    public void Supervise()
     {
         lock (Gate)
         {
-            PollLocked();
+            if (!_disposed)
+            {
+                Guard(Context.Monotonic);
+            }
         }
     }
 
@@ -96,51 +172,63 @@ public sealed class Charger : CourtyardDevice
     {
         lock (Gate)
         {
-            PollLocked();
+            var now = Context.Monotonic;
             var sink = Context.Sink;
             foreach (var outlet in _outlets)
             {
                 var prefix = string.Create(CultureInfo.InvariantCulture, $"o{outlet.Number}-");
-                sink.Reading(Sensor(prefix + "current"), Quantity.Current, Math.Round(outlet.CurrentA, 3));
-                sink.Reading(Sensor(prefix + "power"), Quantity.Power, Math.Round(outlet.CurrentA * Context.Safety.OutletVolts, 1));
+                if (outlet.Meter.Problem(now) is null)
+                {
+                    sink.Reading(Sensor(prefix + "current"), Quantity.Current, Math.Round(outlet.CurrentA, 3));
+                    sink.Reading(Sensor(prefix + "power"), Quantity.Power, Math.Round(outlet.CurrentA * Context.Safety.OutletVolts, 1));
+                }
+
                 sink.Reading(Sensor(prefix + "relay"), Quantity.Relay, outlet.Relay.Energised ? 1 : 0);
                 sink.Reading(Sensor(prefix + "state"), Quantity.ChargeState, (int)outlet.State);
                 sink.Reading(Sensor(prefix + "energy"), Quantity.Energy, Math.Round(outlet.SessionWh, 1));
             }
 
-            if (double.IsFinite(_temperature))
+            if (_temperature.Problem(now) is null)
             {
-                sink.Reading(Sensor("temperature"), Quantity.Temperature, Math.Round(_temperature, 2));
+                sink.Reading(Sensor("temperature"), Quantity.Temperature, Math.Round(_temperature.Value, 2));
             }
 
-            sink.Reading(Sensor("smoke"), Quantity.Smoke, _smoke ? 1 : 0);
+            if (_smokeInput.Problem(now) is null)
+            {
+                sink.Reading(Sensor("smoke"), Quantity.Smoke, _smoke ? 1 : 0);
+            }
         }
     }
 
     /// <summary>
-    /// Re-energises a latched outlet for <paramref name="person"/>, or says why not: no person or reason, the
-    /// cause still there (temperature above its clear level, smoke), or a lockout still running.
+    /// Re-energises a latched outlet for <paramref name="person"/>, or says why not: no person or reason, a lockout
+    /// still running, its sensing not working, or the cause still there (temperature above its clear level, smoke).
     /// </summary>
     public string? Reset(int number, string? person, string? reason)
     {
+        if (Outlet(number) is not { } outlet)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Id} has no outlet {number}");
+        }
+
+        Poll();
         lock (Gate)
         {
-            if (Outlet(number) is not { } outlet)
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"{Id} has no outlet {number}");
-            }
-
             var now = Context.Monotonic;
             if (outlet.Interlock.ResetProblem(person, reason, now) is { } problem)
             {
                 return problem;
             }
 
-            PollLocked();
-            var clearBelow = _overTemperature.ClearBelow ?? _overTemperature.Above ?? 45;
-            if (!double.IsFinite(_temperature) || _temperature >= clearBelow)
+            if ((outlet.Meter.Problem(now) ?? StationProblem(now)) is { } sensing)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"outlet {number} still reads {_temperature:0.0} Cel; it cannot be reset until it is below {clearBelow:0.0} Cel");
+                return $"outlet {number} cannot be reset while its sensing does not work ({sensing})";
+            }
+
+            var clearBelow = _overTemperature.ClearBelow ?? _overTemperature.Above ?? 45;
+            if (_temperature.Value >= clearBelow)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"outlet {number} still reads {_temperature.Value:0.0} Cel; it cannot be reset until it is below {clearBelow:0.0} Cel");
             }
 
             if (_smoke)
@@ -156,22 +244,20 @@ public sealed class Charger : CourtyardDevice
         }
     }
 
-    private void PollLocked()
+    private string? StationProblem(TimeSpan now) => _temperature.Problem(now) ?? _smokeInput.Problem(now);
+
+    // Under the lock, after fresh reads: sensing first, then what the readings say, then power for outlets that are ready.
+    private void Decide(TimeSpan now)
     {
-        var now = Context.Monotonic;
-        try
+        Guard(now);
+        if (_smokeInput.Problem(now) is null)
         {
-            _temperature = _readTemperature();
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
-        {
-            _temperature = double.NaN; // a failed 1-Wire read (bad CRC, loose wire); the next poll tries again
+            _smoke = _smokeInput.Value > 0.5;
         }
 
-        _smoke = Parts.IsActive(Context.Board.Gpio, _smokePin, _smokeActiveLow);
-        foreach (var outlet in _outlets)
+        foreach (var outlet in _outlets.Where(o => o.Meter.Problem(now) is null))
         {
-            if (outlet.Read(now, Context.Safety.OutletVolts, _startAboveA) is { } session)
+            if (outlet.Update(outlet.Meter.Value, now, Context.Safety.OutletVolts, _startAboveA) is { } session)
             {
                 Context.Sink.Report(session.Kind, Id, session.Value, outlet.Number);
             }
@@ -182,15 +268,60 @@ public sealed class Charger : CourtyardDevice
             }
         }
 
-        if (double.IsFinite(_temperature) && _temperature > (_overTemperature.Above ?? 60))
+        var hot = _temperature.Problem(now) is null && _temperature.Value > (_overTemperature.Above ?? 60);
+        if (hot)
         {
-            TripAll(TripReason.OverTemperature, _temperature);
+            TripAll(TripReason.OverTemperature, _temperature.Value);
         }
 
         if (_smoke)
         {
             TripAll(TripReason.Smoke, 1);
         }
+
+        if (hot || _smoke || StationProblem(now) is not null)
+        {
+            return;
+        }
+
+        foreach (var outlet in _outlets.Where(o => !o.Relay.Energised && !o.Interlock.Latched && o.Meter.Problem(now) is null))
+        {
+            outlet.Relay.Set(true); // sensing works and nothing is wrong: power the outlet
+        }
+    }
+
+    // A sensor that fails cuts what it guards: its outlet, or the whole station. An outlet that was powered is latched
+    // (a person resets it once the sensing works again); one that never was stays off until its sensing works.
+    private void Guard(TimeSpan now)
+    {
+        var temperature = Report(_temperature, now, outlet: null);
+        var smoke = Report(_smokeInput, now, outlet: null);
+        var station = temperature is not null ? _temperature : smoke is not null ? _smokeInput : null;
+        foreach (var outlet in _outlets)
+        {
+            var failed = Report(outlet.Meter, now, outlet.Number) is not null ? outlet.Meter : station;
+            if (failed is not null && outlet.Relay.Energised)
+            {
+                Trip(outlet, TripReason.SensorFault, failed.BadValue);
+            }
+        }
+    }
+
+    // The sensor's problem; the first time it appears (until the sensor recovers) it is reported as sensorFault.
+    private string? Report(SafetySensor sensor, TimeSpan now, int? outlet)
+    {
+        var problem = sensor.Problem(now);
+        if (problem is null)
+        {
+            _faultsReported.Remove(sensor.Name);
+        }
+        else if (_faultsReported.Add(sensor.Name))
+        {
+            var text = problem.Length > MessageLimits.MaxTextLength ? problem[..MessageLimits.MaxTextLength] : problem;
+            Context.Sink.Report(EventKind.SensorFault, Id, sensor.BadValue is { } v && double.IsFinite(v) ? v : null, outlet, text, OutboxPriority.Safety);
+        }
+
+        return problem;
     }
 
     private void SmokeChanged(bool smoke)
@@ -198,14 +329,14 @@ public sealed class Charger : CourtyardDevice
         lock (Gate)
         {
             _smoke = smoke;
-            if (smoke)
+            if (smoke && !_disposed)
             {
                 TripAll(TripReason.Smoke, 1);
             }
         }
     }
 
-    private void TripAll(string reason, double value)
+    private void TripAll(string reason, double? value)
     {
         foreach (var outlet in _outlets)
         {
@@ -214,7 +345,7 @@ public sealed class Charger : CourtyardDevice
     }
 
     // The relay opens first; the latch, the file and the events follow. Nothing after the relay can stop it.
-    private void Trip(ChargingOutlet outlet, string reason, double value)
+    private void Trip(ChargingOutlet outlet, string reason, double? value)
     {
         if (outlet.Interlock.Latched && !outlet.Relay.Energised)
         {
@@ -223,7 +354,7 @@ public sealed class Charger : CourtyardDevice
 
         outlet.Relay.Set(false);
         var lockedOut = outlet.Interlock.Trip(reason, Context.Monotonic);
-        Context.Sink.Report(EventKind.ChargerCutOff, Id, Math.Round(value, 2), outlet.Number, reason, OutboxPriority.Safety);
+        Context.Sink.Report(EventKind.ChargerCutOff, Id, value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null, outlet.Number, reason, OutboxPriority.Safety);
         if (lockedOut)
         {
             Context.Sink.Report(EventKind.ChargerLockedOut, Id, Context.Safety.LockoutMinutes * 60, outlet.Number, $"second trip within {Context.Safety.RepeatWindowMinutes} min: {reason}", OutboxPriority.Safety);
@@ -232,18 +363,38 @@ public sealed class Charger : CourtyardDevice
 
     private ChargingOutlet? Outlet(int number) => _outlets.Find(o => o.Number == number);
 
+    private T Keep<T>(T part)
+        where T : IDisposable
+    {
+        lock (_parts)
+        {
+            _parts.Add(part);
+        }
+
+        return part;
+    }
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            Context.Board.Gpio.UnregisterCallbackForPinValueChangedEvent(_smokePin, _onSmoke);
-            foreach (var outlet in _outlets)
+            lock (Gate)
             {
-                outlet.Meter.Dispose();
+                _disposed = true;
+                if (_smokeCallback)
+                {
+                    Context.Board.Gpio.UnregisterCallbackForPinValueChangedEvent(_smokePin, _onSmoke);
+                }
             }
 
-            _lm75?.Dispose();
+            lock (_parts)
+            {
+                foreach (var part in _parts)
+                {
+                    part.Dispose();
+                }
+            }
         }
 
         base.Dispose(disposing);

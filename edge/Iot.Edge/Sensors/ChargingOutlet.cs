@@ -1,6 +1,4 @@
-using Iot.Device.Adc;
 using Iot.Edge.Safety;
-using Iot.Protocol.Messages;
 
 namespace Iot.Edge.Sensors;
 
@@ -17,14 +15,16 @@ public enum ChargeState
     Full = 2,
 }
 
-/// <summary>One outlet of a charging station: its INA219, relay, interlock and charging session.</summary>
-internal sealed class ChargingOutlet(int number, Ina219 meter, Relay relay, OutletInterlock interlock, Hysteresis overCurrent, Hysteresis full)
+/// <summary>One outlet of a charging station: its current sensor, relay, interlock and charging session.</summary>
+internal sealed class ChargingOutlet(int number, SafetySensor meter, Relay relay, OutletInterlock interlock, Hysteresis overCurrent, Hysteresis full)
 {
     private const double UnpluggedBelowA = 0.03;
+    private TimeSpan? _lastRead;
 
     public int Number { get; } = number;
 
-    public Ina219 Meter { get; } = meter;
+    /// <summary>The outlet's INA219, watched for failing: the outlet is powered only while it reads.</summary>
+    public SafetySensor Meter { get; } = meter;
 
     public Relay Relay { get; } = relay;
 
@@ -38,12 +38,10 @@ internal sealed class ChargingOutlet(int number, Ina219 meter, Relay relay, Outl
 
     public double SessionWh { get; private set; }
 
-    private TimeSpan? _lastRead;
-
-    /// <summary>Reads the current; returns the session event it implies, if any.</summary>
-    public (EventKind Kind, double? Value)? Read(TimeSpan now, double volts, double startAboveA)
+    /// <summary>Takes a good current reading; returns the session event it implies, if any.</summary>
+    public (Protocol.Messages.EventKind Kind, double? Value)? Update(double currentA, TimeSpan now, double volts, double startAboveA)
     {
-        CurrentA = Math.Max(0, Meter.ReadCurrent().Amperes);
+        CurrentA = Math.Max(0, currentA);
         if (_lastRead is { } last && State == ChargeState.Charging)
         {
             SessionWh += CurrentA * volts * (now - last).TotalHours;
@@ -60,11 +58,11 @@ internal sealed class ChargingOutlet(int number, Ina219 meter, Relay relay, Outl
         if (previous != ChargeState.Charging && State == ChargeState.Charging)
         {
             SessionWh = 0;
-            return (EventKind.ChargingStarted, null);
+            return (Protocol.Messages.EventKind.ChargingStarted, null);
         }
 
         return previous == ChargeState.Charging && State != ChargeState.Charging
-            ? (EventKind.ChargingFinished, Math.Round(SessionWh, 1))
+            ? (Protocol.Messages.EventKind.ChargingFinished, Math.Round(SessionWh, 1))
             : null;
     }
 }

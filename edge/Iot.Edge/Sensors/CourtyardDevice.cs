@@ -18,6 +18,9 @@ public abstract class CourtyardDevice(DeviceManifest manifest, DeviceContext con
     /// <summary>The agent's services.</summary>
     protected DeviceContext Context { get; } = context;
 
+    /// <summary>Parts that could not be opened when the device was built (it keeps trying); empty when all opened.</summary>
+    public virtual IReadOnlyList<string> OpenProblems => [];
+
     /// <summary>Reads every sensor and reports readings (and events the readings imply).</summary>
     public abstract void Sample();
 

@@ -19,9 +19,20 @@ public sealed class SimulatedDs18b20(string id)
     /// <summary>When true, the bus returns a scratchpad with a bad CRC, as a loose wire does.</summary>
     public bool Noisy { get; set; }
 
+    /// <summary>When true, the probe is off the bus: the kernel removes its folder, so reading it fails with an I/O error.</summary>
+    public bool Unplugged { get; set; }
+
+    /// <summary>When true, the reader gives NaN (what a driver holding no finished conversion may hand over).</summary>
+    public bool Garbled { get; set; }
+
     /// <summary>The <c>w1_slave</c> file's content now.</summary>
     public string W1SlaveText()
     {
+        if (Unplugged)
+        {
+            throw new IOException($"/sys/bus/w1/devices/{Id}/w1_slave: No such device");
+        }
+
         var raw = (short)Math.Clamp(Math.Round(Celsius * 16), -55 * 16, 125 * 16);
         byte[] scratchpad = [(byte)(raw & 0xFF), (byte)(raw >> 8), 0x4B, 0x46, 0x7F, 0xFF, 0x0C, 0x10, 0];
         scratchpad[8] = Crc8(scratchpad.AsSpan(0, 8));

@@ -16,6 +16,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
     private readonly PinMode[] _modes = new PinMode[Pins];
     private readonly bool[] _open = new bool[Pins];
     private readonly bool[] _driven = new bool[Pins];
+    private readonly bool[] _broken = new bool[Pins];
     private readonly List<(PinEventTypes Types, PinChangeEventHandler Handler)>[] _callbacks =
         Enumerable.Range(0, Pins).Select(_ => new List<(PinEventTypes, PinChangeEventHandler)>()).ToArray();
     private readonly Dictionary<int, Echo> _echoByTrigger = [];
@@ -71,12 +72,29 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
+    /// <summary>
+    /// Makes a pin unusable, as a line another process holds is (libgpiod then refuses to open it) or a damaged one:
+    /// opening or reading it fails with an I/O error until <paramref name="broken"/> is false again.
+    /// </summary>
+    public void Break(int pin, bool broken = true)
+    {
+        lock (_gate)
+        {
+            _broken[pin] = broken;
+        }
+    }
+
     /// <inheritdoc />
     protected override void OpenPin(int pinNumber)
     {
         Check(pinNumber);
         lock (_gate)
         {
+            if (_broken[pinNumber])
+            {
+                throw new IOException($"GPIO {pinNumber} cannot be requested: Device or resource busy");
+            }
+
             _open[pinNumber] = true;
         }
     }
@@ -123,6 +141,11 @@ public sealed class SimulatedGpioDriver : GpioDriver
         Echo? echo;
         lock (_gate)
         {
+            if (_broken[pinNumber])
+            {
+                throw new IOException($"GPIO {pinNumber} cannot be read: Input/output error");
+            }
+
             if (!_echoByPin.TryGetValue(pinNumber, out echo))
             {
                 return _values[pinNumber];

@@ -149,10 +149,13 @@ public sealed class InterlockTests : IDisposable
         _agent.Run(TimeSpan.FromSeconds(2));
         Assert.True(Station.IsLatched(2));
 
-        // A new agent process over the same data folder and the same (still wired) relays.
+        // A new agent process over the same data folder and the same (still wired) relays: every relay starts off, the
+        // free outlet is powered once its sensing has read, the latched one stays off.
         using var restarted = new AgentHarness(TestCourtyard.Only("charger-01"), folder: _agent.Folder);
         var station = (Charger)restarted.Runtime.Device("charger-01")!;
         Assert.True(station.IsLatched(2));
+        Assert.False(station.RelayOn(1) || station.RelayOn(2));
+        restarted.Run(TimeSpan.FromSeconds(1));
         Assert.False(station.RelayOn(2));
         Assert.True(station.RelayOn(1));
     }
@@ -204,6 +207,7 @@ public sealed class InterlockReloadTests
         };
         Assert.True(agent.Runtime.Apply(new DesiredConfig(ProtocolVersion.Current, stricter.Id, ConfigHash.Of(stricter), agent.Time.GetUtcNow(), stricter)));
 
+        agent.Run(TimeSpan.FromSeconds(1));
         Assert.False(model.RelayOn(2));                       // still latched after the devices were rebuilt
         Assert.True(((Charger)agent.Runtime.Device("charger-01")!).IsLatched(2));
         Assert.True(model.RelayOn(1));

@@ -23,7 +23,8 @@ public sealed class AgentHarness : IDisposable
     public static readonly DateTimeOffset Evening = new(2026, 11, 29, 13, 0, 0, TimeSpan.Zero);
     private readonly List<OutboxRecord> _taken = [];
 
-    public AgentHarness(AgentManifest? manifest = null, DateTimeOffset? start = null, string? folder = null, SafetyOptions? safety = null, ClockMode clock = ClockMode.WallClock, bool scripted = true, OutboxOptions? outbox = null)
+    /// <param name="beforeStart">Changes the simulated hardware before the agent opens it (a part broken at start).</param>
+    public AgentHarness(AgentManifest? manifest = null, DateTimeOffset? start = null, string? folder = null, SafetyOptions? safety = null, ClockMode clock = ClockMode.WallClock, bool scripted = true, OutboxOptions? outbox = null, Action<CourtyardModel>? beforeStart = null)
     {
         Folder = folder ?? Directory.CreateTempSubdirectory("iot-agent-").FullName;
         OwnsFolder = folder is null;
@@ -33,6 +34,7 @@ public sealed class AgentHarness : IDisposable
         Model = new CourtyardModel(Manifest, new Weather(25.031, 102.676, 7), new ScenarioOptions { Scripted = scripted });
         Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), outbox ?? new OutboxOptions(), NullLogger.Instance);
         Identity = new AgentIdentity(SiteId.Parse("yongchang"), CourtyardId.Parse("test-1"), Manifest.Id, new GeoPoint(25.031, 102.676));
+        beforeStart?.Invoke(Model);
         Runtime = new AgentRuntime(Identity, Manifest, Model.Board, Model, Outbox, new AgentClock(Time, clock),
             new EdgeOptions { Site = "unused" }, Safety, new LatchStore(Folder), NullLogger.Instance);
     }
@@ -55,7 +57,7 @@ public sealed class AgentHarness : IDisposable
 
     public AgentRuntime Runtime { get; }
 
-    /// <summary>Advances the fake clock in steps of <paramref name="step"/> (default 100 ms), ticking the agent after each.</summary>
+    /// <summary>Advances the fake clock in steps of <paramref name="step"/> (default 100 ms), ticking the agent and its safety check after each.</summary>
     public void Run(TimeSpan duration, TimeSpan? step = null)
     {
         var size = step ?? TimeSpan.FromMilliseconds(100);
@@ -63,6 +65,7 @@ public sealed class AgentHarness : IDisposable
         {
             Time.Advance(size);
             Runtime.Tick();
+            Runtime.Supervise();
         }
     }
 
@@ -80,6 +83,7 @@ public sealed class AgentHarness : IDisposable
 
             Time.Advance(size);
             Runtime.Tick();
+            Runtime.Supervise();
         }
 
         return Time.GetUtcNow() - start;
