@@ -13,30 +13,25 @@ namespace Iot.Cloud.Tests.WorkOrders;
 /// alert opens and is pushed live, a work order goes to the responsible party's webhook, escalates when overdue, is
 /// repaired, verified by the lamp drawing current again and closed; when the lamp fails again the order reopens.
 /// </summary>
-public sealed class FaultToRepairEndToEndTests : IAsyncLifetime
+public sealed class FaultToRepairEndToEndTests(BrokerFixture broker) : IClassFixture<BrokerFixture>, IAsyncLifetime
 {
     // 21:00 in Kunming.
     private static readonly DateTimeOffset Night = new(2026, 12, 1, 13, 0, 0, TimeSpan.Zero);
 
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
+    private readonly string _data = broker.NewFolder("cloud");
     private readonly FakeTimeProvider _clock = new(Night);
-    private MosquittoBroker _broker = null!;
     private WebhookReceiver _hooks = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
+        // No retained status or cloud session of an earlier test reaches this one's cloud.
+        await broker.ResetAsync();
         _hooks = await WebhookReceiver.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        await _hooks.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async Task DisposeAsync() => await _hooks.DisposeAsync();
 
-    private Task<CloudHost> StartCloudAsync() => CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?>
+    private Task<CloudHost> StartCloudAsync() => CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?>
     {
         ["Webhooks:Parties:xinyu-property"] = _hooks.Url("xinyu-property").ToString(),
         ["Webhooks:Parties:cable-works"] = _hooks.Url("cable-works").ToString(),
@@ -78,7 +73,7 @@ public sealed class FaultToRepairEndToEndTests : IAsyncLifetime
     {
         await using var cloud = await StartCloudAsync();
         await cloud.WaitReadyAsync();
-        await using var agent = await TestAgent.ConnectAsync(_broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         using var live = new LiveListener(cloud.Http);
         await live.ConnectedAsync();
 
@@ -143,7 +138,7 @@ public sealed class FaultToRepairEndToEndTests : IAsyncLifetime
     {
         await using var cloud = await StartCloudAsync();
         await cloud.WaitReadyAsync();
-        await using var agent = await TestAgent.ConnectAsync(_broker.Port, "yikang-6", "yikang-6-a");
+        await using var agent = await TestAgent.ConnectAsync(broker.Port, "yikang-6", "yikang-6-a");
         await agent.EventAsync(1, EventKind.GateForced, "gate-01", _clock.GetUtcNow());
         await cloud.WaitProcessedAsync(1);
 
@@ -159,7 +154,7 @@ public sealed class FaultToRepairEndToEndTests : IAsyncLifetime
         _hooks.Failing = true;
         await using var cloud = await StartCloudAsync();
         await cloud.WaitReadyAsync();
-        await using var agent = await TestAgent.ConnectAsync(_broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         await agent.EventAsync(1, EventKind.ChargerCutOff, "charger-01", _clock.GetUtcNow());
         await cloud.WaitProcessedAsync(1);
         await WaitForAsync(cloud, async () => (await cloud.GetAsync<List<WorkOrderView>>("/api/work-orders")).SingleOrDefault());
