@@ -4,6 +4,7 @@ using Iot.Cloud.Broker;
 using Iot.Cloud.Tests.Support;
 using Iot.Testing;
 using Iot.Testing.Services;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Iot.Cloud.Tests.Operations;
 
@@ -66,9 +67,10 @@ public sealed class OperationsTests(BrokerFixture broker) : IClassFixture<Broker
     [Fact]
     public async Task Readiness_reports_a_lost_broker_by_name()
     {
-        // This test stops its broker, so it has its own.
+        // This test stops its broker, so it has its own. Business time stands still (a fake clock nobody moves):
+        // reconnecting runs on the retry clock and must not wait for it.
         await using var own = await MosquittoBroker.StartAsync();
-        await using var cloud = await CloudHost.StartAsync(own.Port, broker.NewFolder("cloud"));
+        await using var cloud = await CloudHost.StartAsync(own.Port, broker.NewFolder("cloud"), clock: new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 4, 0, 0, TimeSpan.Zero)));
         await cloud.WaitReadyAsync();
         await own.StopAsync();
 
