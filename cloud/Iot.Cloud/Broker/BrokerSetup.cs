@@ -25,11 +25,15 @@ public static class BrokerSetup
     }
 }
 
-/// <summary>Ready only while connected to the broker.</summary>
+/// <summary>Ready only while connected to the broker with every subscription granted: only then is a published message received.</summary>
 public sealed class BrokerHealthCheck(CloudMqttClient client, IOptions<BrokerOptions> options) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(client.IsConnected
-            ? HealthCheckResult.Healthy($"connected to {options.Value.Host}:{options.Value.Port}")
-            : HealthCheckResult.Unhealthy($"not connected to MQTT broker {options.Value.Host}:{options.Value.Port}"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var broker = $"{options.Value.Host}:{options.Value.Port}";
+        return Task.FromResult(
+            client.IsSubscribed ? HealthCheckResult.Healthy($"connected to {broker}, subscribed")
+            : client.IsConnected ? HealthCheckResult.Unhealthy($"connected to MQTT broker {broker}, subscriptions not yet granted")
+            : HealthCheckResult.Unhealthy($"not connected to MQTT broker {broker}"));
+    }
 }

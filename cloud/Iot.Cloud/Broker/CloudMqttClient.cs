@@ -14,23 +14,43 @@ namespace Iot.Cloud.Broker;
 /// publishes desired configurations and commands. A background loop connects, subscribes and checks the
 /// connection with pings, reconnecting with exponential backoff and jitter (MQTTnet's recommended pattern,
 /// not a reconnect from the disconnected event). The session is persistent and messages are acknowledged only
-/// after they are stored, so the broker redelivers whatever a crash interrupted.
+/// after they are stored, so the broker redelivers whatever a crash interrupted. Pings and backoff run on the retry
+/// clock (<see cref="Operations.Clocks"/>), so a stopped business clock never stops a reconnect.
 /// </summary>
 public sealed partial class CloudMqttClient(
     IOptions<BrokerOptions> options,
     IngestInbox inbox,
     TimeProvider time,
+    [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
     ILogger<CloudMqttClient> logger) : BackgroundService
 {
+    /// <summary>The longest wait between two reconnect attempts, before jitter (up to half as much again).</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one connect (or subscribe) may take before it counts as failed.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest a reachable broker can wait for the cloud to come back: the longest backoff with its jitter, then one connect.</summary>
+    public static readonly TimeSpan LongestReconnect = (MaxBackoff * 1.5) + ConnectTimeout;
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(2);
     private static readonly Channel[] Uplinks = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
 
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private volatile bool _subscribed;
 
     /// <summary>Raised after every (re)connect, once subscriptions are in place.</summary>
     public event Func<CancellationToken, Task>? Connected;
 
-    /// <summary>True while connected to the broker (for readiness).</summary>
+    /// <summary>True while connected to the broker.</summary>
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>
+    /// True while connected and the broker has granted every subscription on this connection (for readiness): between
+    /// the connection and the subscriptions' acknowledgement, a message an agent publishes reaches no one.
+    /// </summary>
+    public bool IsSubscribed => _subscribed && _client.IsConnected;
 
     /// <summary>Publishes with QoS 1; throws when not connected or the broker refuses.</summary>
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
@@ -52,18 +72,19 @@ public sealed partial class CloudMqttClient(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        var backoff = TimeSpan.FromMilliseconds(500);
+        var backoff = FirstBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!await _client.TryPingAsync(stoppingToken))
+                // A connection whose subscriptions failed is connected and answers pings, but receives nothing: start over.
+                if (!IsSubscribed || !await _client.TryPingAsync(stoppingToken))
                 {
                     await ConnectAsync(stoppingToken);
-                    backoff = TimeSpan.FromMilliseconds(500);
+                    backoff = FirstBackoff;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
+                await Task.Delay(PingInterval, retryTime, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -73,8 +94,8 @@ public sealed partial class CloudMqttClient(
             {
                 LogConnectFailed(logger, options.Value.Host, options.Value.Port, e.Message, backoff.TotalSeconds);
                 var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)(backoff.TotalMilliseconds / 2)));
-                await Task.Delay(backoff + jitter, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                await Task.Delay(backoff + jitter, retryTime, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
 
@@ -92,6 +113,13 @@ public sealed partial class CloudMqttClient(
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        // Cleared before connecting, and read together with IsConnected: a lost connection is never taken for subscribed.
+        _subscribed = false;
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+        }
+
         var o = options.Value;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(o.Host, o.Port)
@@ -101,7 +129,7 @@ public sealed partial class CloudMqttClient(
             .WithSessionExpiryInterval((uint)TimeSpan.FromDays(1).TotalSeconds)
             .WithKeepAlivePeriod(o.KeepAlive)
             .WithReceiveMaximum((ushort)o.ReceiveMaximum)
-            .WithTimeout(TimeSpan.FromSeconds(10));
+            .WithTimeout(ConnectTimeout);
         if (o.Username is not null)
         {
             builder.WithCredentials(o.Username, o.Password);
@@ -143,6 +171,7 @@ public sealed partial class CloudMqttClient(
             }
         }
 
+        _subscribed = true;
         LogConnected(logger, o.Host, o.Port, result.IsSessionPresent, shared);
         if (Connected is { } connected)
         {

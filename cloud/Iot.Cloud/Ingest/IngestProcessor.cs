@@ -14,7 +14,7 @@ public sealed partial class IngestProcessor(
     IngestBatch handler,
     IServiceScopeFactory scopes,
     IOptions<IngestOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
     ILogger<IngestProcessor> logger) : BackgroundService
 {
     /// <summary>True while the last batch failed to store (for readiness).</summary>
@@ -111,7 +111,7 @@ public sealed partial class IngestProcessor(
                 IsFailing = true;
                 LastError = e.Message;
                 LogStoreFailed(logger, batch.Count, e.Message, backoff.TotalSeconds);
-                await Task.Delay(backoff, time, stoppingToken);
+                await Task.Delay(backoff, retryTime, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }

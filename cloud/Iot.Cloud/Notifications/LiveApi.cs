@@ -13,6 +13,8 @@ public static class LiveApi
     {
         app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, TimeProvider time, string? courtyard, string? party, CancellationToken ct) =>
         {
+            // Subscribe before writing anything: a client that has seen ": connected" misses no change made after it.
+            using var subscription = feed.Subscribe();
             http.Response.ContentType = "text/event-stream; charset=utf-8";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -21,16 +23,13 @@ public static class LiveApi
             var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
             try
             {
-                await using var changes = feed.SubscribeAsync(ct).GetAsyncEnumerator(ct);
-                var next = changes.MoveNextAsync().AsTask();
+                var next = subscription.Changes.ReadAsync(ct).AsTask();
                 while (true)
                 {
+                    LiveEvent change;
                     try
                     {
-                        if (!await next.WaitAsync(Heartbeat, time, ct))
-                        {
-                            break;
-                        }
+                        change = await next.WaitAsync(Heartbeat, time, ct);
                     }
                     catch (TimeoutException)
                     {
@@ -40,8 +39,7 @@ public static class LiveApi
                         continue;
                     }
 
-                    var change = changes.Current;
-                    next = changes.MoveNextAsync().AsTask();
+                    next = subscription.Changes.ReadAsync(ct).AsTask();
                     if ((courtyard is not null && change.CourtyardId != courtyard) || (party is not null && change.PartyId != party)
                         || !scope.Sees(change.Type, change.CourtyardId, change.PartyId))
                     {

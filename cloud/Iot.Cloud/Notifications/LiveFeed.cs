@@ -45,8 +45,11 @@ public sealed class LiveFeed
         }
     }
 
-    /// <summary>Subscribes until <paramref name="cancellationToken"/> fires.</summary>
-    public async IAsyncEnumerable<LiveEvent> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes at once: every change published after this call is in the subscription's queue, so a caller that
+    /// subscribes before it tells its client "connected" never loses a change the client could expect. Dispose to leave.
+    /// </summary>
+    public LiveSubscription Subscribe()
     {
         var channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
@@ -54,19 +57,12 @@ public sealed class LiveFeed
             _subscribers.Add(channel);
         }
 
-        try
-        {
-            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return change;
-            }
-        }
-        finally
+        return new LiveSubscription(channel.Reader, () =>
         {
             lock (_gate)
             {
                 _subscribers.Remove(channel);
             }
-        }
+        });
     }
 }

@@ -13,7 +13,7 @@ public static class OperationsSetup
     public static IHostApplicationBuilder AddOperations(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddClocks();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Explain);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
 

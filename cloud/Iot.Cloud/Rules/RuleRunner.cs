@@ -28,6 +28,7 @@ public sealed partial class RuleRunner(
     ITimeSeriesStore store,
     IOptions<RuleOptions> options,
     TimeProvider time,
+    [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
     ILogger<RuleRunner> logger) : BackgroundService
 {
     private RuleEngine? _engine;
@@ -54,7 +55,7 @@ public sealed partial class RuleRunner(
             {
                 // The database is not there yet: the rules wait for it rather than stopping the service.
                 LogEvaluationFailed(logger, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 10)), time, stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 10)), retryTime, stoppingToken);
             }
         }
 
@@ -112,7 +113,7 @@ public sealed partial class RuleRunner(
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogEvaluationFailed(logger, attempt, e.Message);
-                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(50)), time, stoppingToken);
+                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(50)), retryTime, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
                 try
                 {

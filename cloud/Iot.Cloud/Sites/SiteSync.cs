@@ -15,6 +15,8 @@ public sealed partial class SiteSync(
     TimeProvider time,
     ILogger<SiteSync> logger) : BackgroundService
 {
+    // The poll and a sync asked for by someone else (a test, an administrator) take turns: two at once would both write the registry.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _stamp;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -32,6 +34,25 @@ public sealed partial class SiteSync(
 
     /// <summary>Checks the folder once and syncs when it changed.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await SyncOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    private async Task SyncOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         SiteFolder folder;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,11 @@ namespace Iot.Cloud.TimeSeries;
 /// Prepares the store when the service starts (retrying with backoff while the backend is unreachable, so an
 /// InfluxDB that starts later does not stop the cloud), then applies retention once and every hour after.
 /// </summary>
-public sealed class TimeSeriesMaintenance(ITimeSeriesStore store, TimeProvider time, ILogger<TimeSeriesMaintenance> logger) : BackgroundService
+public sealed class TimeSeriesMaintenance(
+    ITimeSeriesStore store,
+    TimeProvider time,
+    [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
+    ILogger<TimeSeriesMaintenance> logger) : BackgroundService
 {
     /// <summary>How often retention runs.</summary>
     public static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
@@ -56,7 +61,7 @@ public sealed class TimeSeriesMaintenance(ITimeSeriesStore store, TimeProvider t
                 TimeSeriesLog.InitializeFailed(logger, e, (long)delay.TotalMilliseconds);
             }
 
-            await Task.Delay(delay, time, stoppingToken);
+            await Task.Delay(delay, retryTime, stoppingToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxInitializeDelay.Ticks));
         }
     }

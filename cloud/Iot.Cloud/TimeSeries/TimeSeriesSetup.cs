@@ -1,3 +1,4 @@
+using Iot.Cloud.Operations;
 using Iot.Cloud.TimeSeries.Influx;
 using Iot.Cloud.TimeSeries.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,7 @@ public static class TimeSeriesSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TimeSeriesOptions>, TimeSeriesOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddClocks();
         services.AddMetrics();
         services.TryAddSingleton<TimeSeriesMetrics>();
         services.TryAddSingleton<ITimeSeriesStore>(CreateStore);
@@ -41,7 +42,7 @@ public static class TimeSeriesSetup
         var loggers = services.GetRequiredService<ILoggerFactory>();
         return options.Backend switch
         {
-            TimeSeriesBackend.Influx => new InfluxTimeSeriesStore(options, services.GetRequiredService<TimeProvider>(), metrics, loggers.CreateLogger<InfluxTimeSeriesStore>()),
+            TimeSeriesBackend.Influx => new InfluxTimeSeriesStore(options, services.GetRequiredService<TimeProvider>(), services.GetRequiredKeyedService<TimeProvider>(Clocks.Retry), metrics, loggers.CreateLogger<InfluxTimeSeriesStore>()),
             _ => new SqliteTimeSeriesStore(options, metrics, loggers.CreateLogger<SqliteTimeSeriesStore>()),
         };
     }

@@ -16,18 +16,14 @@ namespace Iot.Cloud.Tests.Auth;
 /// signed out is refused (401, or the sign-in page), a role that may not act is refused (403), and data outside the
 /// scope is answered as if it did not exist (404, or left out of a list, or an unknown courtyard). Zero leaks.
 /// </summary>
-public sealed class AuthorizationMatrixTests : IAsyncLifetime
+public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixture<BrokerFixture>, IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-    private MosquittoBroker _broker = null!;
+    private readonly string _data = broker.NewFolder("cloud");
 
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+    // No retained status or cloud session of an earlier test reaches this one's cloud.
+    public Task InitializeAsync() => broker.ResetAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Who may call an endpoint at all.</summary>
     private enum Access
@@ -178,7 +174,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     [Fact]
     public async Task Every_endpoint_refuses_every_role_outside_its_scope_and_leaks_nothing()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?>
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?>
         {
             ["Reports:PerClientPerHour"] = "10000",
             ["Reports:PerCourtyardPerHour"] = "10000",
@@ -296,7 +292,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     [Fact]
     public async Task The_live_feed_carries_only_what_is_in_scope()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data);
         await cloud.WaitReadyAsync();
         using var staff = new LiveListener(await cloud.ClientAsync("xinyu-li"));
         using var community = new LiveListener(await cloud.ClientAsync("yikang-zhang"));
@@ -320,7 +316,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     [Fact]
     public async Task Repeated_wrong_passwords_lock_the_account_even_for_the_right_one_until_unlocked()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Auth:MaxFailedAttempts"] = "5" });
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Auth:MaxFailedAttempts"] = "5" });
         await cloud.WaitReadyAsync();
         var http = cloud.Anonymous(new WebApplicationFactoryClientOptions { HandleCookies = false });
 
@@ -357,7 +353,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     [Fact]
     public async Task Sign_in_attempts_from_one_client_are_throttled_across_accounts()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Auth:SignInAttemptsPerMinute"] = "4" });
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Auth:SignInAttemptsPerMinute"] = "4" });
         var http = cloud.Anonymous(new WebApplicationFactoryClientOptions { HandleCookies = false });
         var statuses = new List<HttpStatusCode>();
         foreach (var user in new[] { "a-one", "b-two", "c-three", "d-four", "e-five", "f-six" })
@@ -395,7 +391,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             ("yongxing-6", "yongxing-road", "yongxing-6-a", "anju-property"),
         })
         {
-            await using var agent = await TestAgent.ConnectAsync(_broker.Port, courtyard, agentId);
+            await using var agent = await TestAgent.ConnectAsync(broker.Port, courtyard, agentId);
             await agent.EventAsync(1, EventKind.GateForced, "gate-01", DateTimeOffset.UtcNow);
             var alert = await WaitForAsync(async () => (await cloud.GetAsync<List<Iot.Cloud.Alerts.AlertView>>($"/api/alerts?courtyard={courtyard}")).FirstOrDefault(a => a.WorkOrderId is not null));
             var photo = await (await cloud.Http.SendAsync(Photo($"/api/work-orders/{alert.WorkOrderId}/photos"))).Content.ReadFromJsonAsync<JsonElement>();

@@ -15,23 +15,12 @@ namespace Iot.Cloud.Tests.Ingest;
 /// is gone, or MQTTnet says the message was acknowledged already). Found by the broker-restart fault test: the batch
 /// used to fail and be retried forever, every retry failing on the same acknowledgement, and ingest stopped for good.
 /// </summary>
-public sealed class AcknowledgementTests : IAsyncLifetime
+public sealed class AcknowledgementTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-    private MosquittoBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     [Fact]
     public async Task A_stored_batch_whose_acknowledgement_fails_completes_and_its_redelivery_is_dropped_as_a_duplicate()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        await using var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"));
         await cloud.WaitReadyAsync();
         var batch = cloud.Get<IngestBatch>();
         var stats = cloud.Get<IngestStats>();

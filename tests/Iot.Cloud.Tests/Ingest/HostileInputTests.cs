@@ -7,25 +7,14 @@ using Iot.Testing.Services;
 namespace Iot.Cloud.Tests.Ingest;
 
 /// <summary>Malformed and hostile messages go to the dead-letter table with reasons; ingest keeps running.</summary>
-public sealed class HostileInputTests : IAsyncLifetime
+public sealed class HostileInputTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-    private MosquittoBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     [Fact]
     public async Task Every_bad_message_is_dead_lettered_with_its_reason_and_good_ones_still_flow()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        await using var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"));
         await cloud.WaitReadyAsync();
-        await using var agent = await TestAgent.ConnectAsync(_broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         var telemetry = agent.Topic(Iot.Protocol.Topics.Channel.Telemetry);
         var now = DateTimeOffset.UtcNow;
         var head = """ "v": "1.0", "agent": "yikang-1-a", "boot": "b0000000000000001", "seq": 7 """;

@@ -7,30 +7,25 @@ namespace Iot.Cloud.Tests.Ingest;
 
 /// <summary>
 /// Agents publish through real Mosquitto, the cloud stores, the API answers. The same tests run on each
-/// time-series backend (see the subclasses).
+/// time-series backend (see the subclasses). One broker per class, reset before each test.
 /// </summary>
-public abstract class IngestEndToEndTests : IAsyncLifetime
+public abstract class IngestEndToEndTests(BrokerFixture broker) : IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-
-    protected MosquittoBroker Broker { get; private set; } = null!;
+    private readonly string _data = broker.NewFolder("cloud");
 
     protected static DateTimeOffset Minutes(int ago) =>
         DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).AddMinutes(-ago);
 
-    public async Task InitializeAsync() => Broker = await MosquittoBroker.StartAsync();
+    // No retained status or cloud session of an earlier test may reach this one: the counts below are exact.
+    public Task InitializeAsync() => broker.ResetAsync();
 
-    public async Task DisposeAsync()
-    {
-        await Broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     protected abstract IDictionary<string, string?> BackendSettings(string dataFolder);
 
     protected async Task<CloudHost> StartCloudAsync()
     {
-        var cloud = await CloudHost.StartAsync(Broker.Port, _data, BackendSettings(_data));
+        var cloud = await CloudHost.StartAsync(broker.Port, _data, BackendSettings(_data));
         await cloud.WaitReadyAsync();
         return cloud;
     }
@@ -42,7 +37,7 @@ public abstract class IngestEndToEndTests : IAsyncLifetime
     public async Task Published_readings_are_stored_and_answered_through_the_api()
     {
         await using var cloud = await StartCloudAsync();
-        await using var agent = await TestAgent.ConnectAsync(Broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         var t0 = Minutes(10);
 
         await agent.StatusAsync(DateTimeOffset.UtcNow, 60_000);
@@ -66,7 +61,7 @@ public abstract class IngestEndToEndTests : IAsyncLifetime
     public async Task Duplicates_and_replays_are_stored_once_also_across_a_cloud_restart_and_gaps_are_counted()
     {
         var t0 = Minutes(20);
-        await using var agent = await TestAgent.ConnectAsync(Broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         await using (var cloud = await StartCloudAsync())
         {
             await agent.StatusAsync(DateTimeOffset.UtcNow, 60_000);
@@ -109,7 +104,7 @@ public abstract class IngestEndToEndTests : IAsyncLifetime
     public async Task Boot_relative_readings_are_placed_exactly_once_the_agents_clock_syncs()
     {
         await using var cloud = await StartCloudAsync();
-        await using var agent = await TestAgent.ConnectAsync(Broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
 
         // Replayed from the outbox before any status of this boot: held, not guessed.
         await agent.TelemetryAsync(1, TestAgent.CurrentAtBootMs(0.5, 10_000), TestAgent.CurrentAtBootMs(0.6, 20_000));
@@ -135,12 +130,12 @@ public abstract class IngestEndToEndTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteIngestEndToEndTests : IngestEndToEndTests
+public sealed class SqliteIngestEndToEndTests(BrokerFixture broker) : IngestEndToEndTests(broker), IClassFixture<BrokerFixture>
 {
     protected override IDictionary<string, string?> BackendSettings(string dataFolder) => new Dictionary<string, string?>();
 }
 
-public sealed class InfluxIngestEndToEndTests(InfluxFixture influx) : IngestEndToEndTests, IClassFixture<InfluxFixture>
+public sealed class InfluxIngestEndToEndTests(BrokerFixture broker, InfluxFixture influx) : IngestEndToEndTests(broker), IClassFixture<BrokerFixture>, IClassFixture<InfluxFixture>
 {
     protected override IDictionary<string, string?> BackendSettings(string dataFolder) => new Dictionary<string, string?>
     {

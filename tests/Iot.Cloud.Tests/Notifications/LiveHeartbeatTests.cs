@@ -6,24 +6,14 @@ using Microsoft.Extensions.Time.Testing;
 namespace Iot.Cloud.Tests.Notifications;
 
 /// <summary>The live feed stays visibly alive when nothing happens, so proxies and browsers keep the stream open.</summary>
-public sealed class LiveHeartbeatTests : IAsyncLifetime
+public sealed class LiveHeartbeatTests(BrokerFixture broker) : IClassFixture<BrokerFixture>
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 4, 0, 0, TimeSpan.Zero));
-    private MosquittoBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
 
     [Fact]
     public async Task A_quiet_live_feed_sends_a_heartbeat_comment()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, clock: _clock);
+        await using var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"), clock: _clock);
         await cloud.WaitReadyAsync();
         using var live = new LiveListener(cloud.Http);
         await live.ConnectedAsync();

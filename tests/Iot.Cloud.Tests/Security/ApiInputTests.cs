@@ -12,23 +12,26 @@ namespace Iot.Cloud.Tests.Security;
 /// <summary>One cloud shared by the input regression cases below.</summary>
 public sealed class ApiInputCloud : IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-input-").FullName;
-    private MosquittoBroker _broker = null!;
+    // A class fixture cannot take another, so this one holds its broker fixture itself.
+    private readonly BrokerFixture _broker = new();
 
     public CloudHost Cloud { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
-        Cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000" });
+        await _broker.InitializeAsync();
+        Cloud = await CloudHost.StartAsync(_broker.Port, _broker.NewFolder("cloud"), new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000" });
         await Cloud.WaitReadyAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await Cloud.DisposeAsync();
+        if (Cloud is not null)
+        {
+            await Cloud.DisposeAsync();
+        }
+
         await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 }
 

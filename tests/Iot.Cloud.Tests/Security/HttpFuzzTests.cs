@@ -19,7 +19,7 @@ namespace Iot.Cloud.Tests.Security;
 /// signed out, on the real cloud with a real broker. No request may get a server error or a body with a stack trace or
 /// an exception type; malformed input gets a 4xx problem that names what is wrong.
 /// </summary>
-public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output) : IClassFixture<BrokerFixture>
 {
     private const int Seed = 20261130;
 
@@ -31,21 +31,10 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static readonly string[] Leaks = ["   at ", "Exception", "System."];
 
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-fuzz-").FullName;
-    private MosquittoBroker _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     [Fact]
     public async Task Every_operation_survives_malformed_and_hostile_input_with_a_problem_that_names_it()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?>
+        await using var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"), new Dictionary<string, string?>
         {
             ["Reports:PerClientPerHour"] = "100000",
             ["Reports:PerCourtyardPerHour"] = "100000",
@@ -186,7 +175,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Makes one of everything (alert, order, photo, window, report, readings) and returns the ids by path parameter.</summary>
     private async Task<Dictionary<string, string>> SeedAsync(CloudHost cloud)
     {
-        await using var agent = await TestAgent.ConnectAsync(_broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         var now = DateTimeOffset.UtcNow;
         await agent.TelemetryAsync(1, TestAgent.Current(0.5, now.AddMinutes(-2)), TestAgent.Current(0.6, now.AddMinutes(-1)));
         await agent.EventAsync(2, EventKind.GateForced, "gate-01", now);

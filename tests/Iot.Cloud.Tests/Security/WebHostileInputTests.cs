@@ -12,8 +12,8 @@ namespace Iot.Cloud.Tests.Security;
 /// <summary>The real cloud on a loopback port (Kestrel, as in production), for the web's hostile-input checks.</summary>
 public sealed class WebCloud : IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-web-").FullName;
-    private MosquittoBroker _broker = null!;
+    // A class fixture cannot take another, so this one holds its broker fixture itself.
+    private readonly BrokerFixture _broker = new();
 
     public CloudHost Cloud { get; private set; } = null!;
 
@@ -21,8 +21,8 @@ public sealed class WebCloud : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
-        Cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000" }, kestrel: true);
+        await _broker.InitializeAsync();
+        Cloud = await CloudHost.StartAsync(_broker.Port, _broker.NewFolder("cloud"), new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000" }, kestrel: true);
         await Cloud.WaitReadyAsync();
         var order = await (await Cloud.Http.PostAsJsonAsync("/api/work-orders", new { courtyard = "yikang-1", fault = "web-check", title = "网页检查" })).Content.ReadFromJsonAsync<WorkOrderView>(Json.Options);
         Order = order!.Id;
@@ -30,9 +30,12 @@ public sealed class WebCloud : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Cloud.DisposeAsync();
+        if (Cloud is not null)
+        {
+            await Cloud.DisposeAsync();
+        }
+
         await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 }
 

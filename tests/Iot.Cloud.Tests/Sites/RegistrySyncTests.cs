@@ -6,17 +6,17 @@ using Iot.Testing.Services;
 namespace Iot.Cloud.Tests.Sites;
 
 /// <summary>The manifests are loaded at start, browsable through the API, and re-synced when they change; bad edits are refused whole.</summary>
-public sealed class RegistrySyncTests : IAsyncLifetime
+public sealed class RegistrySyncTests(BrokerFixture broker) : IClassFixture<BrokerFixture>, IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-    private readonly string _site = Directory.CreateTempSubdirectory("iot-site-").FullName;
-    private MosquittoBroker _broker = null!;
+    private readonly string _data = broker.NewFolder("cloud");
+    private readonly string _site = broker.NewFolder("site");
 
     private string Yikang => Path.Combine(_site, "communities", "yikang-road.json");
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
+        // No cloud session or retained config of an earlier test reaches this one's cloud.
+        await broker.ResetAsync();
         Directory.CreateDirectory(Path.Combine(_site, "communities"));
         foreach (var file in Directory.GetFiles(RepoPaths.SampleSite, "*.json", SearchOption.AllDirectories))
         {
@@ -24,17 +24,20 @@ public sealed class RegistrySyncTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // The cloud polls the folder: an edit lands whole (write aside, then rename), never half-written.
+    private static void Edit(string file, string from, string to)
     {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-        Directory.Delete(_site, recursive: true);
+        var aside = file + ".edit";
+        File.WriteAllText(aside, File.ReadAllText(file).Replace(from, to, StringComparison.Ordinal));
+        File.Move(aside, file, overwrite: true);
     }
 
     [Fact]
     public async Task The_site_tree_is_browsable_with_each_courtyards_responsible_party()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Sites:Folder"] = _site });
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Sites:Folder"] = _site });
         await cloud.WaitReadyAsync();
 
         var site = await cloud.GetAsync<SiteView>("/api/site");
@@ -61,11 +64,11 @@ public sealed class RegistrySyncTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_edit_is_refused_with_its_problems_and_the_last_good_site_stays()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Sites:Folder"] = _site });
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Sites:Folder"] = _site });
         await cloud.WaitReadyAsync();
         var sync = cloud.Get<SiteSync>();
 
-        File.WriteAllText(Yikang, File.ReadAllText(Yikang).Replace("\"responsible\": \"xinyu-property\"", "\"responsible\": \"nobody\"", StringComparison.Ordinal));
+        Edit(Yikang, "\"responsible\": \"xinyu-property\"", "\"responsible\": \"nobody\"");
         await sync.SyncAsync(CancellationToken.None);
 
         var site = await cloud.GetAsync<SiteView>("/api/site");
@@ -76,10 +79,10 @@ public sealed class RegistrySyncTests : IAsyncLifetime
     [Fact]
     public async Task A_good_edit_is_synced_without_a_restart()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data, new Dictionary<string, string?> { ["Sites:Folder"] = _site });
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Sites:Folder"] = _site });
         await cloud.WaitReadyAsync();
 
-        File.WriteAllText(Yikang, File.ReadAllText(Yikang).Replace("\"name\": \"益康路1号院\"", "\"name\": \"益康路1号院（改名）\"", StringComparison.Ordinal));
+        Edit(Yikang, "\"name\": \"益康路1号院\"", "\"name\": \"益康路1号院（改名）\"");
         await cloud.Get<SiteSync>().SyncAsync(CancellationToken.None);
 
         Assert.Equal("益康路1号院（改名）", (await cloud.GetAsync<CourtyardView>("/api/courtyards/yikang-1")).Name);

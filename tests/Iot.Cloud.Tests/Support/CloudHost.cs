@@ -123,30 +123,31 @@ public sealed class CloudHost : IAsyncDisposable
     public async Task<T> GetAsync<T>(string path) =>
         await Http.GetFromJsonAsync<T>(path, Json.Options) ?? throw new InvalidOperationException($"{path} returned null");
 
-    /// <summary>Polls <paramref name="condition"/> until it holds (no fixed sleeps), or fails after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}");
-            }
+    /// <summary>How long a wait for a condition lasts by default before it fails (stretched by <see cref="Patience"/>).</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);
 
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds (no fixed sleeps), or fails after <paramref name="timeout"/>
+    /// (<see cref="DefaultWait"/> unless told), measured on the monotonic clock and stretched by <see cref="Patience"/>.
+    /// </summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Iot.Testing.Services.ServiceProcess.WaitUntilAsync(condition, timeout ?? DefaultWait, what);
 
     /// <summary>
     /// Waits until ingest has processed <paramref name="messages"/> messages since start. Stats are recorded last in
-    /// a batch, after the store and the database, so once they count a message all its effects are visible.
+    /// a batch, after the store and the database, so once they count a message all its effects are visible. Fails only
+    /// when the count stands still for <paramref name="stall"/> (a busy machine is slow, not broken).
     /// </summary>
-    public Task WaitProcessedAsync(long messages) =>
-        WaitUntilAsync(async () => (await GetAsync<Iot.Cloud.Ingest.IngestStatsView>("/api/ingest/stats")).MessagesSinceStart >= messages, $"{messages} messages processed");
+    public Task WaitProcessedAsync(long messages, TimeSpan? stall = null) =>
+        Iot.Testing.Services.ServiceProcess.WaitWhileProgressingAsync(
+            async () => (await GetAsync<Iot.Cloud.Ingest.IngestStatsView>("/api/ingest/stats")).MessagesSinceStart,
+            processed => processed >= messages,
+            stall ?? DefaultWait,
+            $"{messages} messages processed");
 
-    /// <summary>Waits until the cloud reports ready (broker connected, stores reachable).</summary>
-    public Task WaitReadyAsync() => WaitUntilAsync(async () => (await Http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "cloud ready");
+    /// <summary>Waits until the cloud reports ready (subscribed to the broker, stores reachable).</summary>
+    public Task WaitReadyAsync(TimeSpan? timeout = null) =>
+        WaitUntilAsync(async () => (await Http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "cloud ready", timeout);
 
     /// <summary>Stops the host (its hosted services stop cleanly).</summary>
     public async ValueTask DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class TestAgent : IAsyncDisposable
     public BootId Boot { get; private set; }
 
     public static async Task<TestAgent> ConnectAsync(int brokerPort, string courtyard = "yikang-1", string agent = "yikang-1-a", string boot = "b0000000000000001") =>
-        new(await MqttTestClient.ConnectAsync("127.0.0.1", brokerPort, clientId: $"{agent}-{Guid.NewGuid():N}"), courtyard, agent, boot);
+        new(await MqttTestClient.ConnectAsync("127.0.0.1", brokerPort, clientId: $"{agent}-{Guid.NewGuid():N}", configure: o => o.WithTimeout(Patience.Seconds(30))), courtyard, agent, boot);
 
     public string Topic(Channel channel) => new AgentTopic(SiteId.Parse("yongchang"), Courtyard, Agent, channel).ToString();
 

@@ -20,12 +20,12 @@ public sealed class SqliteTimeSeriesStoreTests : TimeSeriesStoreContract
         var store = await NewStoreAsync(null, ("TimeSeries:SqlitePath", path));
 
         Assert.True(File.Exists(path));
-        Assert.True(await store.IsReachableAsync(Ct));
+        Assert.True(await store.IsReachableAsync(Step));
         await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync(Ct);
+        await connection.OpenAsync(Step);
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", await command.ExecuteScalarAsync(Ct));
+        Assert.Equal("wal", await command.ExecuteScalarAsync(Step));
     }
 
     [Fact]
@@ -34,14 +34,14 @@ public sealed class SqliteTimeSeriesStoreTests : TimeSeriesStoreContract
         var store = await NewStoreAsync(null, ("TimeSeries:RawRetention", "1.00:00:00"), ("TimeSeries:AggregateRetention", "10.00:00:00"));
         var now = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
         StoredReading Ago(TimeSpan age, double value) => new(Yikang12, A, Lamp, Quantity.Current, value, now - age);
-        await store.WriteAsync([Ago(TimeSpan.FromDays(12), 1), Ago(TimeSpan.FromDays(3), 2), Ago(TimeSpan.FromHours(1), 3)], Ct);
+        await store.WriteAsync([Ago(TimeSpan.FromDays(12), 1), Ago(TimeSpan.FromDays(3), 2), Ago(TimeSpan.FromHours(1), 3)], Step);
 
-        await store.ApplyRetentionAsync(now, Ct);
+        await store.ApplyRetentionAsync(now, Step);
 
         var all = (From: now.AddDays(-30), To: now);
-        Assert.Equal([3.0], (await store.RangeAsync(A, Lamp, all.From, all.To, Resolution.Raw, Ct)).Select(p => p.Mean));
-        Assert.Equal([now.AddDays(-3), now.AddHours(-1)], (await store.RangeAsync(A, Lamp, all.From, all.To, Resolution.Hour, Ct)).Select(p => p.At));
-        Assert.Equal([now.AddDays(-3), now.AddHours(-1)], (await store.RangeAsync(A, Lamp, all.From, all.To, Resolution.Minute, Ct)).Select(p => p.At));
+        Assert.Equal([3.0], (await store.RangeAsync(A, Lamp, all.From, all.To, Resolution.Raw, Step)).Select(p => p.Mean));
+        Assert.Equal([now.AddDays(-3), now.AddHours(-1)], (await store.RangeAsync(A, Lamp, all.From, all.To, Resolution.Hour, Step)).Select(p => p.At));
+        Assert.Equal([now.AddDays(-3), now.AddHours(-1)], (await store.RangeAsync(A, Lamp, all.From, all.To, Resolution.Minute, Step)).Select(p => p.At));
     }
 
     [Fact]
@@ -49,11 +49,11 @@ public sealed class SqliteTimeSeriesStoreTests : TimeSeriesStoreContract
     {
         var store = await StoreWithDataAsync();
 
-        await store.ApplyRetentionAsync(Data.T.AddDays(31), Ct);
+        await store.ApplyRetentionAsync(Data.T.AddDays(31), Step);
 
-        Assert.Empty(await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Ct));
-        Assert.Empty(await store.LatestAsync(Yikang12, null, Ct));
-        Assert.Equal([6L, 2L], (await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Ct)).Select(p => p.Count));
+        Assert.Empty(await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Step));
+        Assert.Empty(await store.LatestAsync(Yikang12, null, Step));
+        Assert.Equal([6L, 2L], (await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Step)).Select(p => p.Count));
         Assert.IsType<SqliteTimeSeriesStore>(store);
     }
 

@@ -1,6 +1,8 @@
 using Iot.Cloud.TimeSeries;
 using Iot.Cloud.TimeSeries.Influx;
 using Iot.Cloud.TimeSeries.Sqlite;
+using Iot.Testing;
+using Iot.Testing.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,7 @@ namespace Iot.Cloud.Tests.TimeSeries;
 public sealed class TimeSeriesSetupTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("iot-ts-setup-").FullName;
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
+    private readonly CancellationTokenSource _timeout = new(Patience.Seconds(120));
 
     [Theory]
     [InlineData("TimeSeries:Influx:Url", "ftp://127.0.0.1:8086", "TimeSeries:Influx:Url")]
@@ -79,10 +81,10 @@ public sealed class TimeSeriesSetupTests : IDisposable
 
         // The reading turns 30 days old at 12:30; the pass at 13:00 deletes it.
         clock.Advance(TimeSpan.FromHours(1));
-        while ((await store.RangeAsync(a, lamp, old.At, old.At.AddMinutes(1), Resolution.Raw, _timeout.Token)).Count > 0)
-        {
-            await Task.Delay(10, _timeout.Token);
-        }
+        await ServiceProcess.WaitUntilAsync(
+            async () => (await store.RangeAsync(a, lamp, old.At, old.At.AddMinutes(1), Resolution.Raw, _timeout.Token)).Count == 0,
+            TimeSpan.FromSeconds(60),
+            "the 13:00 retention pass");
 
         Assert.True(File.Exists(path));
         Assert.IsType<SqliteTimeSeriesStore>(store);

@@ -3,6 +3,7 @@ using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Iot.Testing;
 using Microsoft.Extensions.Time.Testing;
 using static Iot.Cloud.Tests.TimeSeries.ContractData;
 
@@ -16,20 +17,32 @@ public abstract class TimeSeriesStoreContract : IDisposable
 {
     private const double Tolerance = 1e-9;
     private readonly List<IHost> _hosts = [];
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
+    private readonly List<CancellationTokenSource> _deadlines = [];
 
     protected TimeSeriesStoreContract() => Data = new ContractData(DateTimeOffset.UtcNow);
 
     internal ContractData Data { get; }
 
-    protected CancellationToken Ct => _timeout.Token;
+    /// <summary>
+    /// A fresh deadline for one step (one call to a store), not one for the whole test: a test that stops and restarts
+    /// influxd spends its time in those steps, and no earlier step may eat the later ones' time.
+    /// </summary>
+    protected CancellationToken Step => Within(TimeSpan.FromSeconds(60));
+
+    /// <summary>A deadline of <paramref name="deadline"/>, stretched by <see cref="Patience"/>, for a step that may take longer.</summary>
+    protected CancellationToken Within(TimeSpan deadline)
+    {
+        var source = new CancellationTokenSource(Patience.Of(deadline));
+        _deadlines.Add(source);
+        return source.Token;
+    }
 
     [Fact]
     public async Task Latest_returns_the_newest_reading_of_every_sensor_of_a_courtyard()
     {
         var store = await StoreWithDataAsync();
 
-        var latest = await store.LatestAsync(Yikang12, null, Ct);
+        var latest = await store.LatestAsync(Yikang12, null, Step);
 
         Assert.Equal(
             [
@@ -45,7 +58,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var latest = await store.LatestAsync(Yikang12, B, Ct);
+        var latest = await store.LatestAsync(Yikang12, B, Step);
 
         Assert.Equal([new LatestReading(Yikang12, B, Lamp, Quantity.Current, 2.5, Data.T.AddSeconds(50))], latest);
     }
@@ -55,7 +68,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        Assert.Empty(await store.LatestAsync(Protocol.Identifiers.CourtyardId.Parse("nobody-here"), null, Ct));
+        Assert.Empty(await store.LatestAsync(Protocol.Identifiers.CourtyardId.Parse("nobody-here"), null, Step));
     }
 
     [Fact]
@@ -63,7 +76,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var points = await store.RangeAsync(A, Lamp, Data.T.AddSeconds(20), Data.T.AddSeconds(65), Resolution.Raw, Ct);
+        var points = await store.RangeAsync(A, Lamp, Data.T.AddSeconds(20), Data.T.AddSeconds(65), Resolution.Raw, Step);
 
         Assert.Equal(
             [
@@ -80,7 +93,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var points = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Minute, Ct);
+        var points = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Minute, Step);
 
         AssertWindows(
             [
@@ -97,7 +110,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var points = await store.RangeAsync(A, Lamp, Data.T.AddHours(-1), Data.T.AddHours(3), Resolution.Hour, Ct);
+        var points = await store.RangeAsync(A, Lamp, Data.T.AddHours(-1), Data.T.AddHours(3), Resolution.Hour, Step);
 
         AssertWindows(
             [
@@ -113,8 +126,8 @@ public abstract class TimeSeriesStoreContract : IDisposable
         var store = await StoreWithDataAsync();
 
         // T+0 starts before 'from'; T+1m is inside; T+5m starts exactly at 'to' (excluded), then 1 ms later (included).
-        var upToFive = await store.RangeAsync(A, Lamp, Data.T.AddSeconds(30), Data.T.AddMinutes(5), Resolution.Minute, Ct);
-        var pastFive = await store.RangeAsync(A, Lamp, Data.T.AddSeconds(30), Data.T.AddMinutes(5).AddMilliseconds(1), Resolution.Minute, Ct);
+        var upToFive = await store.RangeAsync(A, Lamp, Data.T.AddSeconds(30), Data.T.AddMinutes(5), Resolution.Minute, Step);
+        var pastFive = await store.RangeAsync(A, Lamp, Data.T.AddSeconds(30), Data.T.AddMinutes(5).AddMilliseconds(1), Resolution.Minute, Step);
 
         AssertWindows([new SeriesPoint(Data.T.AddMinutes(1), 0.60, 0.30, 0.90, 2)], upToFive);
         AssertWindows([new SeriesPoint(Data.T.AddMinutes(1), 0.60, 0.30, 0.90, 2), new SeriesPoint(Data.T.AddMinutes(5), 0.70, 0.70, 0.70, 1)], pastFive);
@@ -125,7 +138,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var gaps = await store.GapsAsync(A, Lamp, Data.T.AddMinutes(-3), Data.T.AddHours(2), TimeSpan.FromMinutes(2), Ct);
+        var gaps = await store.GapsAsync(A, Lamp, Data.T.AddMinutes(-3), Data.T.AddHours(2), TimeSpan.FromMinutes(2), Step);
 
         Assert.Equal(
             [
@@ -143,7 +156,7 @@ public abstract class TimeSeriesStoreContract : IDisposable
         var store = await StoreWithDataAsync();
 
         // From T-2m to the first reading at T is exactly 2 minutes; T+65s to T+5m is 235 s.
-        var gaps = await store.GapsAsync(A, Lamp, Data.T.AddMinutes(-2), Data.T.AddMinutes(6), TimeSpan.FromMinutes(2), Ct);
+        var gaps = await store.GapsAsync(A, Lamp, Data.T.AddMinutes(-2), Data.T.AddMinutes(6), TimeSpan.FromMinutes(2), Step);
 
         Assert.Equal([new SeriesGap(Data.T.AddSeconds(65), Data.T.AddMinutes(5))], gaps);
     }
@@ -153,8 +166,8 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var gaps = await store.GapsAsync(A, Gate, Data.T, Data.T.AddHours(1), TimeSpan.FromMinutes(5), Ct);
-        var shortRange = await store.GapsAsync(A, Gate, Data.T, Data.T.AddMinutes(5), TimeSpan.FromMinutes(5), Ct);
+        var gaps = await store.GapsAsync(A, Gate, Data.T, Data.T.AddHours(1), TimeSpan.FromMinutes(5), Step);
+        var shortRange = await store.GapsAsync(A, Gate, Data.T, Data.T.AddMinutes(5), TimeSpan.FromMinutes(5), Step);
 
         Assert.Equal([new SeriesGap(Data.T, Data.T.AddHours(1))], gaps);
         Assert.Empty(shortRange);
@@ -164,16 +177,16 @@ public abstract class TimeSeriesStoreContract : IDisposable
     public async Task Writing_the_same_batch_again_changes_no_count_and_no_window()
     {
         var store = await StoreWithDataAsync();
-        var raw = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Ct);
-        var minutes = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Minute, Ct);
-        var hours = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Ct);
+        var raw = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Step);
+        var minutes = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Minute, Step);
+        var hours = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Step);
 
-        await store.WriteAsync(Data.Readings, Ct);
-        await store.WriteAsync([.. Data.Readings, .. Data.Readings], Ct);
+        await store.WriteAsync(Data.Readings, Step);
+        await store.WriteAsync([.. Data.Readings, .. Data.Readings], Step);
 
-        Assert.Equal(raw, await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Ct));
-        AssertWindows(minutes, await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Minute, Ct));
-        AssertWindows(hours, await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Ct));
+        Assert.Equal(raw, await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Step));
+        AssertWindows(minutes, await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Minute, Step));
+        AssertWindows(hours, await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Step));
         Assert.Equal(8, raw.Count);
         Assert.Equal(8, hours.Sum(h => h.Count));
     }
@@ -184,14 +197,14 @@ public abstract class TimeSeriesStoreContract : IDisposable
         var store = await StoreWithDataAsync();
         var fresh = new StoredReading(Yikang12, A, Lamp, Quantity.Current, 0.60, Data.T.AddSeconds(70));
 
-        await store.WriteAsync([.. Data.Readings.Take(6), fresh, .. Data.Readings.Skip(6)], Ct);
+        await store.WriteAsync([.. Data.Readings.Take(6), fresh, .. Data.Readings.Skip(6)], Step);
 
         AssertWindows(
             [new SeriesPoint(Data.T.AddMinutes(1), (0.30 + 0.90 + 0.60) / 3, 0.30, 0.90, 3)],
-            await store.RangeAsync(A, Lamp, Data.T.AddMinutes(1), Data.T.AddMinutes(2), Resolution.Minute, Ct));
+            await store.RangeAsync(A, Lamp, Data.T.AddMinutes(1), Data.T.AddMinutes(2), Resolution.Minute, Step));
         AssertWindows(
             [new SeriesPoint(Data.T, (0.40 + 0.50 + 0.60 + 0.30 + 0.90 + 0.70 + 0.60) / 7, 0.30, 0.90, 7)],
-            await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(1), Resolution.Hour, Ct));
+            await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(1), Resolution.Hour, Step));
     }
 
     [Fact]
@@ -199,14 +212,14 @@ public abstract class TimeSeriesStoreContract : IDisposable
     {
         var store = await StoreWithDataAsync();
 
-        var b = await store.RangeAsync(B, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Ct);
-        var c = await store.RangeAsync(C, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Ct);
-        var yikang14 = await store.LatestAsync(Yikang14, null, Ct);
+        var b = await store.RangeAsync(B, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Step);
+        var c = await store.RangeAsync(C, Lamp, Data.T, Data.T.AddHours(2), Resolution.Hour, Step);
+        var yikang14 = await store.LatestAsync(Yikang14, null, Step);
 
         Assert.Equal([2.0, 2.5], b.Select(p => p.Mean));
         AssertWindows([new SeriesPoint(Data.T, 9.0, 9.0, 9.0, 1), new SeriesPoint(Data.T.AddHours(1), 9.5, 9.5, 9.5, 1)], c);
         Assert.Equal([new LatestReading(Yikang14, C, Lamp, Quantity.Current, 9.5, Data.T.AddMinutes(110))], yikang14);
-        Assert.Empty(await store.LatestAsync(Yikang14, A, Ct));
+        Assert.Empty(await store.LatestAsync(Yikang14, A, Step));
     }
 
     [Fact]
@@ -215,21 +228,23 @@ public abstract class TimeSeriesStoreContract : IDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = await NewStoreAsync(clock, ("TimeSeries:RawRetention", "02:00:00"));
 
-        // H: the first whole hour inside the two hours of raw retention; every reading lies in it and in the past.
-        var twoHoursAgo = clock.GetUtcNow().ToUnixTimeMilliseconds() - 7_200_000;
-        var h = DateTimeOffset.FromUnixTimeMilliseconds((twoHoursAgo + 3_599_999) / 3_600_000 * 3_600_000);
+        // H: a whole hour at least 15 minutes inside the two hours of raw retention (making the store and writing may take
+        // a while, and a real influxd refuses what is already past it), so its readings, up to H+10 min, are at least
+        // 35 minutes in the past.
+        var safelyInside = clock.GetUtcNow().ToUnixTimeMilliseconds() - 7_200_000 + 900_000;
+        var h = DateTimeOffset.FromUnixTimeMilliseconds((safelyInside + 3_599_999) / 3_600_000 * 3_600_000);
         StoredReading At(TimeSpan after, double value) => new(Yikang12, A, Lamp, Quantity.Current, value, h + after);
-        await store.WriteAsync([At(TimeSpan.FromSeconds(1), 2.0), At(TimeSpan.FromSeconds(2), 4.0), At(TimeSpan.FromSeconds(30), 9.0), At(TimeSpan.FromMinutes(10), 1.0)], Ct);
+        await store.WriteAsync([At(TimeSpan.FromSeconds(1), 2.0), At(TimeSpan.FromSeconds(2), 4.0), At(TimeSpan.FromSeconds(30), 9.0), At(TimeSpan.FromMinutes(10), 1.0)], Step);
 
         // Retention runs now and again three hours later, as the maintenance service would.
-        await store.ApplyRetentionAsync(clock.GetUtcNow(), Ct);
+        await store.ApplyRetentionAsync(clock.GetUtcNow(), Step);
         clock.Advance(TimeSpan.FromHours(3));
-        await store.ApplyRetentionAsync(clock.GetUtcNow(), Ct);
+        await store.ApplyRetentionAsync(clock.GetUtcNow(), Step);
 
         AssertWindows(
             [new SeriesPoint(h, 5.0, 2.0, 9.0, 3), new SeriesPoint(h.AddMinutes(10), 1.0, 1.0, 1.0, 1)],
-            await store.RangeAsync(A, Lamp, h, h.AddHours(1), Resolution.Minute, Ct));
-        AssertWindows([new SeriesPoint(h, 4.0, 1.0, 9.0, 4)], await store.RangeAsync(A, Lamp, h, h.AddHours(1), Resolution.Hour, Ct));
+            await store.RangeAsync(A, Lamp, h, h.AddHours(1), Resolution.Minute, Step));
+        AssertWindows([new SeriesPoint(h, 4.0, 1.0, 9.0, 4)], await store.RangeAsync(A, Lamp, h, h.AddHours(1), Resolution.Hour, Step));
     }
 
     public void Dispose()
@@ -247,7 +262,10 @@ public abstract class TimeSeriesStoreContract : IDisposable
                 host.Dispose();
             }
 
-            _timeout.Dispose();
+            foreach (var deadline in _deadlines)
+            {
+                deadline.Dispose();
+            }
         }
     }
 
@@ -270,14 +288,14 @@ public abstract class TimeSeriesStoreContract : IDisposable
         var host = StoreHost.Build(all, time);
         _hosts.Add(host);
         var store = host.Services.GetRequiredService<ITimeSeriesStore>();
-        await store.InitializeAsync(Ct);
+        await store.InitializeAsync(Step);
         return (store, host.Services.GetRequiredService<IMeterFactory>());
     }
 
     protected async Task<ITimeSeriesStore> StoreWithDataAsync()
     {
         var store = await NewStoreAsync();
-        await store.WriteAsync(Data.Readings, Ct);
+        await store.WriteAsync(Data.Readings, Step);
         return store;
     }
 

@@ -11,26 +11,22 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Iot.Cloud.Tests.Web;
 
 /// <summary>The dashboard's figures from recorded alerts and events, on the real cloud's database.</summary>
-public sealed class SafetyFiguresTests : IAsyncLifetime
+public sealed class SafetyFiguresTests(BrokerFixture broker) : IClassFixture<BrokerFixture>, IAsyncLifetime
 {
     // Noon in Kunming: the week before it holds seven whole nights.
     private static readonly DateTimeOffset Noon = new(2026, 12, 8, 4, 0, 0, TimeSpan.Zero);
 
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-    private MosquittoBroker _broker = null!;
+    private readonly string _data = broker.NewFolder("cloud");
 
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+    // No cloud session of an earlier test reaches this one's cloud.
+    public Task InitializeAsync() => broker.ResetAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_lamp_dark_for_two_night_hours_lowers_its_blocks_night_availability_by_exactly_that_share()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data);
         await cloud.WaitReadyAsync();
         var site = cloud.Get<SiteRegistry>().Current!.Site;
         var sun = new SunClock(site.Manifest.Location.Lat, site.Manifest.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
@@ -84,7 +80,7 @@ public sealed class SafetyFiguresTests : IAsyncLifetime
     [Fact]
     public async Task A_company_sees_only_its_own_courtyards_in_the_figures()
     {
-        await using var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data);
         await cloud.WaitReadyAsync();
         await using (var scope = cloud.Services.CreateAsyncScope())
         {

@@ -12,22 +12,18 @@ using Iot.Testing.Services;
 namespace Iot.Cloud.Tests.WorkOrders;
 
 /// <summary>The API around rules, alerts, work orders, resident reports and supervision, through HTTP on the real cloud.</summary>
-public sealed class WorkApiTests : IAsyncLifetime
+public sealed class WorkApiTests(BrokerFixture broker) : IClassFixture<BrokerFixture>, IAsyncLifetime
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("iot-cloud-").FullName;
-    private MosquittoBroker _broker = null!;
+    private readonly string _data = broker.NewFolder("cloud");
 
-    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+    // No retained status or cloud session of an earlier test reaches this one's cloud.
+    public Task InitializeAsync() => broker.ResetAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<CloudHost> StartAsync()
     {
-        var cloud = await CloudHost.StartAsync(_broker.Port, _data);
+        var cloud = await CloudHost.StartAsync(broker.Port, _data);
         await cloud.WaitReadyAsync();
         return cloud;
     }
@@ -35,7 +31,7 @@ public sealed class WorkApiTests : IAsyncLifetime
     [Fact]
     public async Task A_rule_raised_before_a_restart_is_the_same_alert_after_it_and_clears_normally()
     {
-        await using var agent = await TestAgent.ConnectAsync(_broker.Port);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
         await using (var cloud = await StartAsync())
         {
             await agent.EventAsync(1, EventKind.GateForced, "gate-01", DateTimeOffset.UtcNow);

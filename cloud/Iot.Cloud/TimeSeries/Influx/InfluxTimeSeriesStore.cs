@@ -19,18 +19,29 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
 
     private readonly TimeSeriesOptions _options;
     private readonly TimeProvider _time;
+    private readonly TimeProvider _retryTime;
     private readonly TimeSeriesMetrics _metrics;
     private readonly ILogger _logger;
     private readonly InfluxHttp _http;
     private readonly InfluxSchema _schema;
     private volatile bool _managesSchema = true;
 
-    /// <summary>Creates the store; nothing is sent until the first call.</summary>
+    /// <summary>Creates the store, retrying failed writes on the system clock; nothing is sent until the first call.</summary>
     public InfluxTimeSeriesStore(TimeSeriesOptions options, TimeProvider time, TimeSeriesMetrics metrics, ILogger<InfluxTimeSeriesStore> logger)
+        : this(options, time, TimeProvider.System, metrics, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates the store; nothing is sent until the first call. Raw retention is counted on <paramref name="time"/>
+    /// (business time); <paramref name="retryTime"/> paces the retries of a failed write (see <see cref="Operations.Clocks"/>).
+    /// </summary>
+    public InfluxTimeSeriesStore(TimeSeriesOptions options, TimeProvider time, TimeProvider retryTime, TimeSeriesMetrics metrics, ILogger<InfluxTimeSeriesStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _time = time;
+        _retryTime = retryTime;
         _metrics = metrics;
         _logger = logger;
         _http = new InfluxHttp(options.Influx);
@@ -279,7 +290,7 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
 
             _metrics.Retried(Backend);
             TimeSeriesLog.WriteRetry(_logger, count, reason, attempt, (long)delay.TotalMilliseconds);
-            await Task.Delay(delay, _time, cancellationToken);
+            await Task.Delay(delay, _retryTime, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
