@@ -26,6 +26,7 @@ public static class HostileCorpus
         var valid = ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, AgentId.Parse(agent), BootId.Parse("cafe0000cafe0000"), 1,
             [new Reading(SensorId.Parse("lamp-01.current"), Quantity.Current, 0.4, At: DateTimeOffset.UtcNow.AddMinutes(-1))]));
         var text = Encoding.UTF8.GetString(valid);
+        var version = $"\"v\":\"{ProtocolVersion.Current}\"";
         string Topic(string channel, string? a = null, string? c = null) => $"estate/v1/{site}/{c ?? courtyard}/{a ?? agent}/{channel}";
 
         for (var i = 0; i < count; i++)
@@ -38,15 +39,15 @@ public static class HostileCorpus
                 2 => new(Topic(channel), Encoding.UTF8.GetBytes(new string('[', 100 + random.Next(2000)) + new string(']', 100)), "deeply nested"),
                 // Oversized payloads are few: each costs the broker and the cloud a quarter of a megabyte, and a few prove the bound.
                 3 when i % 120 == 3 => new(Topic(channel), i % 240 == 3 ? new byte[300_000 + random.Next(50_000)] : Encoding.UTF8.GetBytes($"{{\"v\":\"1.0\",\"pad\":\"{new string('x', 270_000)}\"}}"), "oversized"),
-                3 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(text.Replace("lamp-01.current", Pick(random, "lamp-01\\u0000.current", "../../etc/passwd", "lamp-01.current'; DROP TABLE readings;--", new string('a', 5000)), StringComparison.Ordinal)), "hostile sensor id"),
-                4 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(text.Replace("0.4", Pick(random, "\"0.4\"", "true", "null", "[1]", "{}", "1e999", "-1e400"), StringComparison.Ordinal)), "wrong type"),
-                5 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(text.Replace("0.4", Pick(random, "999", "-51", "5e9"), StringComparison.Ordinal)), "out of range"),
+                3 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(Spoiled(text, "lamp-01.current", Pick(random, "lamp-01\\u0000.current", "../../etc/passwd", "lamp-01.current'; DROP TABLE readings;--", new string('a', 5000)))), "hostile sensor id"),
+                4 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(Spoiled(text, "0.4", Pick(random, "\"0.4\"", "true", "null", "[1]", "{}", "1e999", "-1e400"))), "wrong type"),
+                5 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(Spoiled(text, "0.4", Pick(random, "999", "-51", "5e9"))), "out of range"),
                 6 => new(Topic("telemetry"), Encoding.UTF8.GetBytes(TimeShift(text, random)), "bad time"),
                 7 => new(Topic(channel, a: $"ghost-{random.Next(1000)}"), valid, "unknown agent"),
                 8 => new(Topic(channel, c: "somewhere-else"), valid, "agent in the wrong courtyard"),
                 9 => new($"estate/v1/{site}/{courtyard}/{Pick(random, "UPPER", "under_score", "x--y", "-lead")}/{channel}", valid, "malformed topic"),
                 10 => new(Topic(channel), RandomBytes(random), "random bytes"),
-                _ => new(Topic("telemetry"), Encoding.UTF8.GetBytes(text.Replace("\"v\":\"1.0\"", Pick(random, "\"v\":\"9.0\"", "\"v\":1", "\"v\":\"\""), StringComparison.Ordinal)), "bad version"),
+                _ => new(Topic("telemetry"), Encoding.UTF8.GetBytes(Spoiled(text, version, Pick(random, "\"v\":\"9.0\"", "\"v\":1", "\"v\":\"\""))), "bad version"),
             };
         }
     }
@@ -83,5 +84,12 @@ public static class HostileCorpus
         var end = text.IndexOf('"', start);
         var at = Pick(random, "1970-01-01T00:00:00.000Z", "2099-12-31T23:59:59.999Z", "2026-13-45T99:99:99Z", "yesterday", "2026-11-29T21:00:00+08:00");
         return string.Concat(text.AsSpan(0, start), at, text.AsSpan(end));
+    }
+
+    // A hostile variant of the valid text; a replacement that finds nothing would send a valid message as "hostile".
+    private static string Spoiled(string text, string valid, string hostile)
+    {
+        var spoiled = text.Replace(valid, hostile, StringComparison.Ordinal);
+        return spoiled != text ? spoiled : throw new InvalidOperationException($"the valid message has no '{valid}' to spoil");
     }
 }

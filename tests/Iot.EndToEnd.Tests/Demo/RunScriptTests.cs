@@ -22,7 +22,9 @@ public sealed class RunScriptTests : IDisposable
     {
         var web = ServiceProcess.FreePort();
         // In its own process group, as a terminal runs it: Ctrl-C goes to the group, and the test can end the whole group.
-        var psi = new ProcessStartInfo("setsid", ["bash", RepoPaths.Of("run.sh")])
+        // A program started in the background by a script inherits SIGINT ignored, and bash cannot trap a signal ignored
+        // on entry: give run.sh the default disposition a terminal's foreground job has.
+        var psi = new ProcessStartInfo("setsid", ["env", "--default-signal=INT", "bash", RepoPaths.Of("run.sh")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
