@@ -14,8 +14,8 @@ for bin in "${!needs[@]}"; do
   found=$(PATH="$PATH:/usr/sbin:/sbin:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tr '\n' ':')" command -v "$bin" || true)
   [ -n "$found" ] || missing+=("${needs[$bin]}")
 done
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "Liberation" || missing+=(fonts-liberation)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)   # no -q: with pipefail, an early exit would fail fc-list on SIGPIPE
+fc-list 2>/dev/null | grep -i "Liberation" >/dev/null || missing+=(fonts-liberation)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

@@ -233,12 +233,20 @@ internal sealed class OutboxQueue : IDisposable
         _readers.Clear();
     }
 
+    // A full segment is forced to the card before the next one starts, and the new file's name with it: records are
+    // never left only in the page cache of a segment the agent has moved on from.
     private void StartSegment()
     {
+        if (_writer is not null)
+        {
+            RandomAccess.FlushToDisk(_writer);
+        }
+
         CloseWriter();
         var number = Math.Max(_segments.Count > 0 ? _segments[^1].Number + 1 : 1, _cursor.Segment);
         var path = Path.Combine(_folder, Segment.FileName(Priority, number));
         _writer = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        Storage.DurableFile.SyncFolder(_folder);
         _writeSegment = new Segment(number, path, 0, recovered: false);
         _segments.Add(_writeSegment);
     }
@@ -318,11 +326,9 @@ internal sealed class OutboxQueue : IDisposable
     // restart, which costs duplicates the cloud drops, not a stopped agent.
     private void WriteCursor()
     {
-        var temp = CursorFile + ".tmp";
         try
         {
-            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_cursor.Segment} {_cursor.Offset}"));
-            File.Move(temp, CursorFile, overwrite: true);
+            Storage.DurableFile.Replace(CursorFile, string.Create(CultureInfo.InvariantCulture, $"{_cursor.Segment} {_cursor.Offset}"));
         }
         catch (IOException e)
         {

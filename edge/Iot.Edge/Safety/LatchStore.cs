@@ -8,8 +8,9 @@ namespace Iot.Edge.Safety;
 public sealed record Latch(string Reason, double LockoutSeconds);
 
 /// <summary>
-/// Keeps latched outlets in a small file, so that a power cut or a crash does not re-energise an outlet that
-/// tripped: a latch ends only with a person's reset. Null folder keeps latches in memory only.
+/// Keeps latched outlets in a small file, written durably (<see cref="Storage.DurableFile"/>), so that a power cut or a
+/// crash does not re-energise an outlet that tripped: a latch ends only with a person's reset. Null folder keeps
+/// latches in memory only.
 /// </summary>
 public sealed class LatchStore(string? folder)
 {
@@ -67,10 +68,8 @@ public sealed class LatchStore(string? folder)
         try
         {
             Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, "latches.txt");
-            var lines = _latches.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} {l.Value.Reason} {l.Value.LockoutSeconds:R}"));
-            File.WriteAllLines(file + ".tmp", lines);
-            File.Move(file + ".tmp", file, overwrite: true);
+            var lines = _latches.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} {l.Value.Reason} {l.Value.LockoutSeconds:R}\n"));
+            Storage.DurableFile.Replace(Path.Combine(folder, "latches.txt"), string.Concat(lines));
             Unsaved = false;
         }
         catch (IOException)

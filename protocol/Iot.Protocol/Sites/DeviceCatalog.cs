@@ -46,7 +46,17 @@ public enum ThresholdShape
 /// <param name="Name">As written in manifests.</param>
 /// <param name="Shape">High, low or duration.</param>
 /// <param name="Default">The value used when the manifest is silent.</param>
-public sealed record ThresholdSpec(string Name, ThresholdShape Shape, Threshold Default);
+/// <param name="Ceiling">For thresholds that keep people safe, the loosest setting any manifest or config may give.</param>
+public sealed record ThresholdSpec(string Name, ThresholdShape Shape, Threshold Default, SafetyCeiling? Ceiling = null);
+
+/// <summary>
+/// The loosest a safety threshold may be set, compiled into the agent (which reads this table) and the site validator:
+/// configuration can make safety stricter, never weaker, whoever writes it.
+/// </summary>
+/// <param name="Above">The highest <c>above</c> allowed.</param>
+/// <param name="ForSeconds">The longest <c>forSeconds</c> allowed.</param>
+/// <param name="Unit">The unit of <paramref name="Above"/>, for messages.</param>
+public sealed record SafetyCeiling(double Above, double ForSeconds, string Unit);
 
 /// <summary>
 /// What each device kind is made of: the roles its parts play, the drivers that fill them, and its
@@ -108,13 +118,16 @@ public static class DeviceCatalog
         ],
         [DeviceKind.Drain] =
         [
-            new("waterLevelCm", ThresholdShape.High, new(Above: 30, ClearBelow: 20, ForSeconds: 30)),
-            new("riseRateCmPerMin", ThresholdShape.High, new(Above: 2, ClearBelow: 0.5, ForSeconds: 60)),
+            // Water a metre deep floods ground floors; an alarm held back five minutes comes too late to move anything.
+            new("waterLevelCm", ThresholdShape.High, new(Above: 30, ClearBelow: 20, ForSeconds: 30), new SafetyCeiling(100, 300, "cm")),
+            new("riseRateCmPerMin", ThresholdShape.High, new(Above: 2, ClearBelow: 0.5, ForSeconds: 60), new SafetyCeiling(10, 300, "cm/min")),
         ],
         [DeviceKind.Charger] =
         [
-            new("overCurrentA", ThresholdShape.High, new(Above: 3, ClearBelow: 2.5, ForSeconds: 0)),
-            new("overTemperatureC", ThresholdShape.High, new(Above: 60, ClearBelow: 45, ForSeconds: 0)),
+            // An e-bike charger draws under 2 A at 220 V; 5 A is a fault on any outlet. The cabinet at 70 °C is a battery
+            // going wrong. Either must cut within a second.
+            new("overCurrentA", ThresholdShape.High, new(Above: 3, ClearBelow: 2.5, ForSeconds: 0), new SafetyCeiling(5, 1, "A")),
+            new("overTemperatureC", ThresholdShape.High, new(Above: 60, ClearBelow: 45, ForSeconds: 0), new SafetyCeiling(70, 1, "Cel")),
             new("fullCurrentA", ThresholdShape.Low, new(Below: 0.15, ClearAbove: 0.3, ForSeconds: 60)),
         ],
     };

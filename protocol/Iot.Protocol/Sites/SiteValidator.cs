@@ -414,6 +414,21 @@ public static partial class SiteValidator
                     Add($"{tPath}.forSeconds", "must be zero or more seconds");
                 }
 
+                if (spec.Ceiling is { } ceiling)
+                {
+                    if (t.Above is { } high && high > ceiling.Above)
+                    {
+                        Add($"{tPath}.above", string.Create(CultureInfo.InvariantCulture,
+                            $"is {high} {ceiling.Unit}; the safety ceiling compiled into the agent for '{name}' is {ceiling.Above} {ceiling.Unit}: configuration may make it stricter, never looser"));
+                    }
+
+                    if (t.ForSeconds is { } wait && wait > ceiling.ForSeconds)
+                    {
+                        Add($"{tPath}.forSeconds", string.Create(CultureInfo.InvariantCulture,
+                            $"is {wait} s; the safety ceiling compiled into the agent for '{name}' is {ceiling.ForSeconds} s: configuration may make it stricter, never looser"));
+                    }
+                }
+
                 switch (spec.Shape)
                 {
                     case ThresholdShape.High when t.Above is not { } above || t.ClearBelow is not { } clear || t.Below is not null || t.ClearAbove is not null:

@@ -22,6 +22,32 @@ public class ManifestValidatorTests
     }
 
     [Fact]
+    public void A_charger_cut_off_temperature_above_its_safety_ceiling_is_refused_naming_the_setting_and_the_ceiling() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 6)["thresholds"]!["overTemperatureC"]!["above"] = 90),
+            Yikang, "$.courtyards[0].agents[0].devices[6].thresholds.overTemperatureC.above",
+            "is 90 Cel; the safety ceiling compiled into the agent for 'overTemperatureC' is 70 Cel: configuration may make it stricter, never looser");
+
+    [Fact]
+    public void A_safety_trip_held_back_longer_than_its_ceiling_allows_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 6)["thresholds"]!["overCurrentA"]!["forSeconds"] = 30),
+            Yikang, "$.courtyards[0].agents[0].devices[6].thresholds.overCurrentA.forSeconds", "is 30 s; the safety ceiling compiled into the agent for 'overCurrentA' is 1 s");
+
+    [Fact]
+    public void Stricter_safety_thresholds_are_fine()
+    {
+        var texts = SiteTexts.Sample().EditCommunity(Yikang, c =>
+        {
+            Device(c, 6)["thresholds"]!["overTemperatureC"]!["above"] = 50;
+            Device(c, 6)["thresholds"]!["overTemperatureC"]!["clearBelow"] = 40;
+            Device(c, 6)["thresholds"]!["overCurrentA"]!["above"] = 2.5;
+            Device(c, 6)["thresholds"]!["overCurrentA"]!["clearBelow"] = 2;
+        });
+        Assert.True(texts.Read().IsValid, string.Join("\n", texts.Read().Problems));
+    }
+
+    [Fact]
     public void Duplicate_courtyard_id_is_caught() =>
         AssertProblem(
             SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![1]!["id"] = c["courtyards"]![0]!["id"]!.GetValue<string>()),
