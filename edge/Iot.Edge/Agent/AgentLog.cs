@@ -7,6 +7,9 @@ internal static partial class AgentLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Agent}: device {Device} failed: {Reason}")]
     public static partial void DeviceFailed(ILogger logger, string agent, string device, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Agent}: what it has taken from the cloud could not be saved (it holds until restart): {Reason}")]
+    public static partial void TrustNotSaved(ILogger logger, string agent, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Agent}: device {Device} opened on a later try")]
     public static partial void DeviceOpened(ILogger logger, string agent, string device);
 

@@ -16,26 +16,28 @@ namespace Iot.Edge.Agent;
 /// <summary>Commands and desired configuration: what the cloud asks of the agent.</summary>
 public sealed partial class AgentRuntime
 {
-    /// <summary>Carries out a command and writes its result to the outbox; a repeated id is answered without acting again.</summary>
+    /// <summary>
+    /// Carries out a command (its signature, age and address already checked by <see cref="ControlTrust"/>) and writes
+    /// its result to the outbox. An id carried out before, in this run or an earlier one, is refused: a recorded command
+    /// replayed, or QoS 1 delivering it twice, never acts again.
+    /// </summary>
     public CommandResult Execute(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         lock (_gate)
         {
-            string? error;
-            if (_recentCommands.Contains(command.Id))
+            bool first;
+            try
             {
-                error = null; // already carried out: QoS 1 may deliver it twice
+                first = Trust.FirstTime(command.Id);
             }
-            else
+            catch (IOException e)
             {
-                error = Carry(command);
-                _recentCommands.Enqueue(command.Id);
-                while (_recentCommands.Count > 256)
-                {
-                    _recentCommands.Dequeue();
-                }
+                first = true; // remembered for this run; the disk refused the record
+                AgentLog.TrustNotSaved(_logger, Name, e.Message);
             }
+
+            var error = first ? Carry(command) : $"refused: command {command.Id} was carried out before; a command is never carried out twice";
 
             var kind = WireNames.Of(command.Kind);
             AgentLog.CommandDone(_logger, Name, command.Id.Value, kind, error ?? "ok");
@@ -79,6 +81,15 @@ public sealed partial class AgentRuntime
 
             Use(fresh, []);
             Manifest = desired.Config;
+            try
+            {
+                Trust.Applied(desired.IssuedAt);
+            }
+            catch (IOException e)
+            {
+                AgentLog.TrustNotSaved(_logger, Name, e.Message);
+            }
+
             ConfigHash = desired.Hash;
             RejectedConfig = null;
             AgentLog.ConfigApplied(_logger, Name, desired.Hash);

@@ -28,7 +28,6 @@ public sealed partial class AgentRuntime : IDisposable
     private readonly ILogger _logger;
     private readonly Sink _sink;
     private readonly List<Reading> _pending = [];
-    private readonly Queue<CommandId> _recentCommands = new();
     private List<CourtyardDevice> _devices = [];
     private Charger[] _guarded = [];
     private List<DeviceRetry> _retries = [];
@@ -41,10 +40,11 @@ public sealed partial class AgentRuntime : IDisposable
 
     /// <summary>Opens the agent's devices for <paramref name="manifest"/>.</summary>
     public AgentRuntime(AgentIdentity identity, AgentManifest manifest, Board board, CourtyardModel? model, DiskOutbox outbox, AgentClock clock,
-        EdgeOptions options, SafetyOptions safety, LatchStore latches, ILogger logger)
+        EdgeOptions options, SafetyOptions safety, LatchStore latches, ControlTrust trust, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         Identity = identity;
+        Trust = trust;
         _board = board;
         Model = model;
         Outbox = outbox;
@@ -67,6 +67,9 @@ public sealed partial class AgentRuntime : IDisposable
 
     /// <summary>Who the agent is.</summary>
     public AgentIdentity Identity { get; }
+
+    /// <summary>Who the agent believes: the keys that may sign its configs and commands, and what it has already taken.</summary>
+    public ControlTrust Trust { get; }
 
     /// <summary>The simulated courtyard, when simulating.</summary>
     public CourtyardModel? Model { get; }

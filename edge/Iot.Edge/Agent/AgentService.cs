@@ -6,6 +6,7 @@ using Iot.Edge.Simulation;
 using Iot.Edge.Sites;
 using Iot.Edge.Uplink;
 using Iot.Protocol.Identifiers;
+using Iot.Protocol.Signing;
 using Iot.Protocol.Sites;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -53,12 +54,22 @@ public sealed partial class AgentService(
         }
 
         var weather = new Weather(site.Manifest.Location.Lat, site.Manifest.Location.Lon, scenario.Value.Seed);
+        using var trusted = options.LoadTrustedKeys();
+        if (trusted.IsEmpty)
+        {
+            NoTrustedKey(_logger);
+        }
+        else
+        {
+            Trusting(_logger, trusted.KeyIds);
+        }
+
         var agents = new List<(AgentRuntime Runtime, AgentUplink Uplink, Board Board)>();
         try
         {
             foreach (var (courtyard, manifest) in chosen)
             {
-                agents.Add(Start(site, courtyard, manifest, weather));
+                agents.Add(Start(site, courtyard, manifest, weather, trusted));
             }
 
             Started(_logger, agents.Count, options.Simulate ? "simulated" : "real", mqtt.Value.Broker);
@@ -106,7 +117,7 @@ public sealed partial class AgentService(
         return options.Agents > 0 ? all.Take(options.Agents).ToList() : all;
     }
 
-    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather)
+    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather, TrustedKeys trusted)
     {
         var options = edge.Value;
         var logger = loggers.CreateLogger($"Iot.Edge.{manifest.Id}");
@@ -115,7 +126,9 @@ public sealed partial class AgentService(
         var board = model is not null ? (Board)model.Board : new PiBoard();
         var box = DiskOutbox.Open(Path.Combine(folder, "outbox"), outbox.Value, logger);
         var identity = new AgentIdentity(site.Manifest.Id, courtyard.Id, manifest.Id, site.Manifest.Location);
-        var runtime = new AgentRuntime(identity, manifest, board, model, box, new AgentClock(time, options.Clock), options, safety.Value, new LatchStore(folder), logger);
+        var clock = new AgentClock(time, options.Clock);
+        var runtime = new AgentRuntime(identity, manifest, board, model, box, clock, options, safety.Value, new LatchStore(folder),
+            new ControlTrust(trusted, manifest.Id, clock, folder), logger);
         var uplink = new AgentUplink(runtime, mqtt.Value, outbox.Value, TimeSpan.FromSeconds(options.StatusSeconds), logger, time);
         return (runtime, uplink, board);
     }
@@ -161,6 +174,12 @@ public sealed partial class AgentService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Edge:TrustedKeys is not set: no key is trusted, so every config and command from the cloud will be refused")]
+    private static partial void NoTrustedKey(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configs and commands are believed when signed by key(s) {Keys}")]
+    private static partial void Trusting(ILogger logger, IReadOnlyCollection<string> keys);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} agent(s) on {Hardware} hardware, broker {Broker}")]
     private static partial void Started(ILogger logger, int count, string hardware, string broker);

@@ -17,6 +17,7 @@ public static class VerbArguments
         ["--sample-seconds"] = "Edge:SampleSeconds",
         ["--user"] = "Mqtt:Username",
         ["--seed"] = "Simulation:Seed",
+        ["--trusted-keys"] = "Edge:TrustedKeys",
     };
 
     /// <summary>The configuration the arguments give, or the reason they are not understood.</summary>

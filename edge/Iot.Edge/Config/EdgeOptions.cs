@@ -34,4 +34,15 @@ public sealed class EdgeOptions
 
     /// <summary>Free bytes under which the disk counts as low (a <c>diskLow</c> event).</summary>
     public long DiskLowBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The folder of public keys (<c>*.pub.pem</c>) whose signatures the agent believes on configs and commands: the
+    /// cloud's, from the bundle (two while the cloud's key is being changed). Unset, the agent trusts no one and refuses
+    /// every config and command it is sent.
+    /// </summary>
+    public string? TrustedKeys { get; set; }
+
+    /// <summary>The public keys in <see cref="TrustedKeys"/> (none when it is unset).</summary>
+    public Protocol.Signing.TrustedKeys LoadTrustedKeys() =>
+        Protocol.Signing.TrustedKeys.FromPem(TrustedKeys is null ? [] : Directory.GetFiles(TrustedKeys, "*.pub.pem").Order(StringComparer.Ordinal).Select(File.ReadAllText));
 }

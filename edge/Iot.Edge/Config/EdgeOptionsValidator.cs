@@ -45,6 +45,29 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add($"Edge:DiskLowBytes is {options.DiskLowBytes}; it must be 0 or more");
         }
 
+        if (options.TrustedKeys is { } keys)
+        {
+            if (!Directory.Exists(keys))
+            {
+                failures.Add($"Edge:TrustedKeys '{keys}' is not a folder; give the folder holding the cloud's public key (*.pub.pem, in the agent's bundle)");
+            }
+            else
+            {
+                try
+                {
+                    using var trusted = options.LoadTrustedKeys();
+                    if (trusted.IsEmpty)
+                    {
+                        failures.Add($"Edge:TrustedKeys '{keys}' holds no *.pub.pem public key");
+                    }
+                }
+                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException or IOException)
+                {
+                    failures.Add($"Edge:TrustedKeys '{keys}' holds a file that is not an ECDSA P-256 public key: {e.Message}");
+                }
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -45,63 +45,31 @@ public sealed partial class AgentUplink
             return; // the retained config was cleared; keep the one in force
         }
 
-        var read = Protocol.Validation.MessageReader.ReadDesiredConfig(payload, _agent.Clock.ValidationNow);
-        if (read.Message is { } desired)
+        var verdict = _agent.Trust.OpenConfig(payload);
+        if (verdict.Config is { } desired)
         {
             _agent.Apply(desired);
-            return;
         }
-
-        _agent.Reject(HashIn(payload), read.Problems.Select(p => p.ToString()).ToList());
+        else
+        {
+            _agent.Reject(verdict.Hash, verdict.Refusal);
+        }
     }
 
     private void Command(string topic, byte[] payload)
     {
-        var read = Protocol.Validation.MessageReader.ReadCommand(payload, _agent.Clock.ValidationNow);
-        if (read.Message is { } command)
+        var verdict = _agent.Trust.OpenCommand(payload);
+        if (verdict.Command is { } command)
         {
-            if (command.Agent != _agent.Identity.Agent)
-            {
-                _agent.Refuse(command.Id, $"command is for agent '{command.Agent}', not '{_agent.Identity.Agent}'");
-                return;
-            }
-
             _agent.Execute(command);
         }
-        else if (IdIn(payload) is { } id)
+        else if (verdict.Id is { } id)
         {
-            _agent.Refuse(id, read.Summary.Length > MessageLimits.MaxTextLength ? read.Summary[..MessageLimits.MaxTextLength] : read.Summary);
+            _agent.Refuse(id, verdict.Refusal!.Length > MessageLimits.MaxTextLength ? verdict.Refusal[..MessageLimits.MaxTextLength] : verdict.Refusal);
         }
         else
         {
-            UplinkLog.Ignored(_logger, Name, topic, read.Summary);
-        }
-    }
-
-    private static string HashIn(byte[] payload)
-    {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(payload);
-            return doc.RootElement.TryGetProperty("hash", out var h) && h.ValueKind == System.Text.Json.JsonValueKind.String ? h.GetString()! : "unknown";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static Protocol.Identifiers.CommandId? IdIn(byte[] payload)
-    {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(payload);
-            return doc.RootElement.TryGetProperty("id", out var h) && h.ValueKind == System.Text.Json.JsonValueKind.String
-                && Protocol.Identifiers.CommandId.TryParse(h.GetString(), out var id, out _) ? id : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
+            UplinkLog.Ignored(_logger, Name, topic, verdict.Refusal!);
         }
     }
 }

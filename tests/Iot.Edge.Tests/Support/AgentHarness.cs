@@ -8,6 +8,7 @@ using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
 using Iot.Protocol.Topics;
+using Iot.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -35,11 +36,15 @@ public sealed class AgentHarness : IDisposable
         Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), outbox ?? new OutboxOptions(), NullLogger.Instance);
         Identity = new AgentIdentity(SiteId.Parse("yongchang"), CourtyardId.Parse("test-1"), Manifest.Id, new GeoPoint(25.031, 102.676));
         beforeStart?.Invoke(Model);
-        Runtime = new AgentRuntime(Identity, Manifest, Model.Board, Model, Outbox, new AgentClock(Time, clock),
-            new EdgeOptions { Site = "unused" }, Safety, new LatchStore(Folder), NullLogger.Instance);
+        var agentClock = new AgentClock(Time, clock);
+        Runtime = new AgentRuntime(Identity, Manifest, Model.Board, Model, Outbox, agentClock,
+            new EdgeOptions { Site = "unused" }, Safety, new LatchStore(Folder), new ControlTrust(Trusted, Manifest.Id, agentClock, Folder), NullLogger.Instance);
     }
 
     public string Folder { get; }
+
+    /// <summary>The keys the agent believes: the tests' stand-in for the cloud's (<see cref="TestSigning"/>).</summary>
+    public Protocol.Signing.TrustedKeys Trusted { get; } = TestSigning.Trusted();
 
     public bool OwnsFolder { get; }
 
@@ -124,6 +129,7 @@ public sealed class AgentHarness : IDisposable
     public void Dispose()
     {
         Runtime.Dispose();
+        Trusted.Dispose();
         Outbox.Dispose();
         Model.Board.Dispose();
         if (OwnsFolder)

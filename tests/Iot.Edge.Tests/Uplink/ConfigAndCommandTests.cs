@@ -17,7 +17,7 @@ public sealed class ConfigAndCommandTests(BrokerFixture fixture) : IClassFixture
     private MosquittoBroker Broker => fixture.Broker;
 
     private static byte[] Desired(AgentManifest config, DateTimeOffset issuedAt, string? hash = null) =>
-        ProtocolJson.Serialize(new DesiredConfig(ProtocolVersion.Current, config.Id, hash ?? ConfigHash.Of(config), issuedAt, config));
+        TestSigning.Sign(new DesiredConfig(ProtocolVersion.Current, config.Id, hash ?? ConfigHash.Of(config), issuedAt, config));
 
     private static async Task<AgentStatus> NextStatusAsync(MqttTestClient watcher, Func<AgentStatus, bool> match) =>
         LinkedAgent.Read<AgentStatus>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && match(LinkedAgent.Read<AgentStatus>(m)), Wait));
@@ -76,7 +76,7 @@ public sealed class ConfigAndCommandTests(BrokerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Every_command_gets_a_result_and_a_reset_without_a_reason_is_refused()
+    public async Task Every_command_gets_a_result_a_reset_without_a_reason_is_refused_and_none_acts_twice()
     {
         await fixture.ResetAsync();
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "charger-01"));
@@ -91,8 +91,11 @@ public sealed class ConfigAndCommandTests(BrokerFixture fixture) : IClassFixture
 
         async Task<CommandResult> Send(string id, string body)
         {
-            await watcher.PublishAsync(linked.Topic(Channel.Commands), $$"""{"v":"1.0","id":"{{id}}","agent":"test-1-a","issuedAt":"{{at}}",{{body}}}""");
-            return LinkedAgent.Read<CommandResult>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Results) && LinkedAgent.Read<CommandResult>(m).Command.Value == id, Wait));
+            var earlier = watcher.Received.Count(m => LinkedAgent.Is(m, Channel.Results) && LinkedAgent.Read<CommandResult>(m).Command.Value == id);
+            await watcher.PublishAsync(linked.Topic(Channel.Commands), TestSigning.Sign(
+                System.Text.Encoding.UTF8.GetBytes($$"""{"v":"1.1","id":"{{id}}","agent":"test-1-a","issuedAt":"{{at}}",{{body}}}"""), Protocol.Signing.SignedPurpose.Command));
+            await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Results) && LinkedAgent.Read<CommandResult>(m).Command.Value == id, earlier + 1, Wait);
+            return LinkedAgent.Read<CommandResult>(watcher.Received.Last(m => LinkedAgent.Is(m, Channel.Results) && LinkedAgent.Read<CommandResult>(m).Command.Value == id));
         }
 
         var noReason = await Send("reset-1", """ "kind":"resetOutlet","device":"charger-01","outlet":1,"person":"李师傅","reason":"" """);
@@ -116,7 +119,8 @@ public sealed class ConfigAndCommandTests(BrokerFixture fixture) : IClassFixture
         Assert.False(unknownDevice.Ok);
 
         var again = await Send("lamp-off", """ "kind":"switchLamp","device":"lamp-01","on":false """);    // QoS 1 redelivery
-        Assert.True(again.Ok);
+        Assert.False(again.Ok);
+        Assert.Contains("carried out before", again.Error, StringComparison.Ordinal);
         await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.LampSwitched, Wait);
         Assert.Single(watcher.Received, m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.LampSwitched);
     }

@@ -1,4 +1,5 @@
 using Iot.Edge.Tests.Support;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
 using Iot.Protocol.Validation;
@@ -50,9 +51,8 @@ public sealed class PresenceTests(BrokerFixture fixture) : IClassFixture<BrokerF
         await using var watcher = await LinkedAgent.WatchAsync(Broker);
         await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status), Patience.Seconds(30));
 
-        await watcher.PublishAsync(linked.Topic(Channel.Commands), $$"""
-            {"v":"1.0","id":"status-please","agent":"test-1-a","kind":"requestStatus","issuedAt":"{{linked.Agent.Time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ}}"}
-            """);
+        await watcher.PublishAsync(linked.Topic(Channel.Commands), TestSigning.Sign(new Command(
+            ProtocolVersion.Current, CommandId.Parse("status-please"), linked.Agent.Identity.Agent, CommandKind.RequestStatus, linked.Agent.Time.GetUtcNow())));
 
         var result = LinkedAgent.Read<CommandResult>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Results), Patience.Seconds(30)));
         Assert.True(result.Ok, result.Error);

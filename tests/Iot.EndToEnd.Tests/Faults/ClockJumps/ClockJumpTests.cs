@@ -50,8 +50,9 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
         using var outbox = DiskOutbox.Open(Path.Combine(folder.Path, "edge", "outbox"), outboxOptions, NullLogger.Instance);
         var identity = new AgentIdentity(site.Manifest.Id, courtyard.Id, manifest.Id, site.Manifest.Location);
         var edge = new EdgeOptions { Site = RepoPaths.SampleSite, SampleSeconds = 3 };
+        using var trusted = TestSigning.Trusted();
         using var runtime = new AgentRuntime(identity, manifest, model.Board, model, outbox, agentClock, edge, new SafetyOptions(),
-            new LatchStore(Path.Combine(folder.Path, "edge")), NullLogger.Instance);
+            new LatchStore(Path.Combine(folder.Path, "edge")), new ControlTrust(trusted, manifest.Id, agentClock, Path.Combine(folder.Path, "edge")), NullLogger.Instance);
         await using var uplink = new AgentUplink(runtime, new MqttOptions { Broker = $"{broker.Host}:{broker.Port}" }, outboxOptions, TimeSpan.FromSeconds(2), NullLogger.Instance);
 
         // The agent's own cadence: a tick every 250 ms on its clock's timers; phases switch between ticks.
