@@ -49,6 +49,7 @@ trap stop EXIT
     Broker__Mode=Embedded Broker__Host=127.0.0.1 Broker__Port="$broker_port" \
     Database__ConnectionString="Data Source=$data/cloud.db" \
     TimeSeries__SqlitePath="$data/timeseries.db" \
+    Signing__KeyFile="$data/keys/cloud-signing.pem" \
     Sites__Folder="$site" \
     Demo__SeedAccounts=true Demo__Password="$demo_password" \
     dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
@@ -64,8 +65,9 @@ until curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null 2>&1; do
   sleep 0.1
 done
 
+# The agents believe configs and commands signed with the cloud's key only: its public half, written at the cloud's start.
 ( exec dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
-    --broker "127.0.0.1:$broker_port" --data "$data/edge" ) > "$data/logs/fleet.log" 2>&1 &
+    --broker "127.0.0.1:$broker_port" --data "$data/edge" --trusted-keys "$data/keys" ) > "$data/logs/fleet.log" 2>&1 &
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
 

@@ -29,6 +29,9 @@ WORKDIR /app
 COPY --from=build /app ./
 # The sample site as a default; compose mounts the real manifests over it (read-only).
 COPY firmware-config/sites/yongchang/ /etc/iot/site/
+# The cloud's signing key (configs and commands) lives in a folder only the service user can enter (a volume in compose).
+RUN install -d -m 700 -o $APP_UID /var/lib/iot-cloud/signing
+ENV Signing__KeyFile=/var/lib/iot-cloud/signing/cloud-signing.pem
 # The image's unprivileged user (uid 1654); its home holds the ASP.NET data-protection keys (a volume in compose).
 USER $APP_UID
 EXPOSE 8080

@@ -232,6 +232,7 @@ fi
 place_folder "$bundle/site" "$ETC/site" && service_changed=1
 place "$bundle/agent.env" "$ETC/agent.env" 600 "$SERVICE_USER:$SERVICE_USER" && service_changed=1
 place "$bundle/broker-ca.pem" "$ETC/broker-ca.pem" 644 root:root && service_changed=1
+place_folder "$bundle/trusted-keys" "$ETC/trusted-keys" && service_changed=1   # the cloud's public key(s): whose configs and commands count
 place "$bundle/iot-edge.service" "$UNIT" 644 root:root && { unit_changed=1; service_changed=1; }
 if place "$bundle/journald-iot-edge.conf" "$JOURNALD" 644 root:root; then
   step "restart systemd-journald (journal size limits)" systemctl restart systemd-journald

@@ -48,6 +48,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(_data, "cloud.db")}",
             ["TimeSeries:Backend"] = "Sqlite",
             ["TimeSeries:SqlitePath"] = Path.Combine(_data, "timeseries.db"),
+            ["Signing:KeyFile"] = Path.Combine(_data, "keys", "cloud-signing.pem"),
             ["Sites:Folder"] = RepoPaths.SampleSite,
             ["Ingest:MaxBatchDelay"] = "00:00:00.010",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -300,12 +300,10 @@ public sealed partial class IngestBatch(
 
             if (agents.TryGetValue(id, out var agent))
             {
+                // The status is the agent's whole word on its config: what it runs, and what it last refused, if anything.
                 agent.AppliedHash = status.ConfigHash ?? agent.AppliedHash;
-                if (status.RejectedConfig is { } rejected)
-                {
-                    agent.RejectedHash = rejected.Hash;
-                    agent.RejectedReasons = string.Join("\n", rejected.Reasons);
-                }
+                agent.RejectedHash = status.RejectedConfig?.Hash;
+                agent.RejectedReasons = status.RejectedConfig is { } rejected ? string.Join("\n", rejected.Reasons) : null;
             }
         }
     }

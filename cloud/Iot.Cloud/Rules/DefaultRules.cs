@@ -39,6 +39,8 @@ public static class DefaultRules
             new() { RaiseOn = ["chargerCutOff"], ClearOn = ["chargerReset"] }),
         new("charger-locked-out", "充电插座锁定", RuleKind.EdgeEvent, "charger", "charger-cut-off", Severity.Critical,
             new() { RaiseOn = ["chargerLockedOut"], ClearOn = ["chargerReset"] }),
+        new("charger-sensor-fault", "充电桩安全传感器故障", RuleKind.EdgeEvent, "charger", "charger-sensor-fault", Severity.Critical,
+            new() { RaiseOn = ["sensorFault"], ClearOn = ["sensorRecovered"] }),
         new("charger-hot", "充电桩温度偏高", RuleKind.Threshold, "charger", "charger-hot", Severity.Warning,
             new() { Signal = "temperature", Above = 50, ClearBelow = 42, ForSeconds = 60, ClearForSeconds = 300 }),
 

@@ -65,6 +65,14 @@ public sealed partial class AgentRuntime
         {
             if (desired.Hash == ConfigHash)
             {
+                // The config in force, sent again (the cloud overwriting one the agent refused): nothing stands refused.
+                RecordApplied(desired.IssuedAt);
+                if (RejectedConfig is not null)
+                {
+                    RejectedConfig = null;
+                    StatusChanged?.Invoke();
+                }
+
                 return true;
             }
 
@@ -81,14 +89,7 @@ public sealed partial class AgentRuntime
 
             Use(fresh, []);
             Manifest = desired.Config;
-            try
-            {
-                Trust.Applied(desired.IssuedAt);
-            }
-            catch (IOException e)
-            {
-                AgentLog.TrustNotSaved(_logger, Name, e.Message);
-            }
+            RecordApplied(desired.IssuedAt);
 
             ConfigHash = desired.Hash;
             RejectedConfig = null;
@@ -96,6 +97,18 @@ public sealed partial class AgentRuntime
             _sink.Report(EventKind.ConfigApplied, DeviceOf(desired.Config), reason: $"config {desired.Hash[..12]} applied");
             StatusChanged?.Invoke();
             return true;
+        }
+    }
+
+    private void RecordApplied(DateTimeOffset issuedAt)
+    {
+        try
+        {
+            Trust.Applied(issuedAt);
+        }
+        catch (IOException e)
+        {
+            AgentLog.TrustNotSaved(_logger, Name, e.Message);
         }
     }
 

@@ -23,11 +23,16 @@ public static class BundleProvisioner
     /// <summary>Where the bundle puts things on the Pi (also written in install.sh and the unit).</summary>
     public const string CaOnPi = "/etc/iot-edge/broker-ca.pem";
 
+    /// <summary>Where the cloud's public signing key(s) go on the Pi (install.sh puts the bundle's trusted-keys/ there).</summary>
+    public const string TrustedKeysOnPi = "/etc/iot-edge/trusted-keys";
+
     /// <summary>Makes (or remakes) the bundle of <paramref name="agent"/>.</summary>
-    public static AgentBundle Run(string siteFolder, Site site, AgentId agent, ProvisioningLayout layout, string broker, string? binaryFolder)
+    public static AgentBundle Run(string siteFolder, Site site, AgentId agent, ProvisioningLayout layout, string broker, string? binaryFolder, IReadOnlyList<string> cloudKeys)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(cloudKeys);
+        var keys = cloudKeys.Select(ReadCloudKey).ToList();
         if (site.FindAgent(agent) is not var (courtyard, manifest))
         {
             throw new InvalidOperationException($"no agent '{agent}' in site {site.Manifest.Id}; e.g. {string.Join(", ", site.Agents.Take(3).Select(a => a.Agent.Id))}");
@@ -65,9 +70,16 @@ public static class BundleProvisioner
             Mqtt__CaFile={CaOnPi}
             Mqtt__Username={agent}
             Mqtt__Password={book.PasswordOf(agent.Value)}
+            Edge__TrustedKeys={TrustedKeysOnPi}
 
             """, OutputFiles.Secret);
         File.Copy(layout.CaCert, Path.Combine(folder, "broker-ca.pem"));
+        OutputFiles.Folder(Path.Combine(folder, "trusted-keys"), OutputFiles.PublicFolder);
+        foreach (var (name, pem) in keys)
+        {
+            OutputFiles.Write(Path.Combine(folder, "trusted-keys", name), pem, OutputFiles.Public);
+        }
+
         OutputFiles.Write(Path.Combine(folder, "config.txt.fragment"), boot.Fragment(agent.Value), OutputFiles.Public);
         OutputFiles.Write(Path.Combine(folder, "bundle.env"), string.Create(CultureInfo.InvariantCulture, $"""
             # What install.sh needs to know about this bundle (made by `iot-edge provision bundle`).
@@ -98,6 +110,27 @@ public static class BundleProvisioner
         var steps = Steps(folder, agent, courtyard, broker, boot, binaryFolder is not null);
         OutputFiles.Write(Path.Combine(folder, "STEPS.txt"), steps, OutputFiles.Public);
         return new AgentBundle(folder, agent, courtyard.Id, broker, boot, binaryFolder is not null, steps);
+    }
+
+    // The cloud's public key as the agent will read it: a P-256 public key, kept under its file name (*.pub.pem).
+    private static (string Name, string Pem) ReadCloudKey(string file)
+    {
+        if (!file.EndsWith(".pub.pem", StringComparison.Ordinal) || !File.Exists(file))
+        {
+            throw new InvalidOperationException($"--cloud-key {file}: give the cloud's public key file, cloud-signing.pub.pem beside its Signing:KeyFile");
+        }
+
+        var pem = File.ReadAllText(file);
+        try
+        {
+            using var key = Protocol.Signing.TrustedKeys.FromPem([pem]);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new InvalidOperationException($"--cloud-key {file}: not an ECDSA P-256 public key: {e.Message}", e);
+        }
+
+        return (Path.GetFileName(file), pem);
     }
 
     private static string Steps(string folder, AgentId agent, CourtyardManifest courtyard, string broker, PiBootConfig boot, bool hasBinary)

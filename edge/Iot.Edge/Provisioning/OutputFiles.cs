@@ -23,6 +23,9 @@ public static class OutputFiles
     /// <summary>rwx for the owner only: folders of secrets.</summary>
     public const UnixFileMode SecretFolder = Secret | UnixFileMode.UserExecute;
 
+    /// <summary>rwx for the owner, rx for everyone: folders anyone may read.</summary>
+    public const UnixFileMode PublicFolder = Executable;
+
     /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) unless the file already holds it; returns whether it changed.</summary>
     public static bool Write(string path, string text, UnixFileMode mode) => Write(path, new UTF8Encoding(false).GetBytes(text), mode);
 

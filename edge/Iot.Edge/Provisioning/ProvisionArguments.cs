@@ -19,6 +19,9 @@ internal sealed class ProvisionArguments
 
     public string? Binary { get; private set; }
 
+    /// <summary>The cloud's public signing key(s), for bundles: one, or the old and the new during a key change.</summary>
+    public List<string> CloudKeys { get; } = [];
+
     public static ProvisionArguments? Parse(string[] args, out string? problem)
     {
         problem = null;
@@ -73,6 +76,9 @@ internal sealed class ProvisionArguments
                     return null;
                 case "--binary":
                     options.Binary = value;
+                    break;
+                case "--cloud-key":
+                    options.CloudKeys.Add(value);
                     break;
                 default:
                     problem = $"unknown argument '{arg}'";

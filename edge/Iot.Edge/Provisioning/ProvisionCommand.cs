@@ -15,9 +15,11 @@ public static class ProvisionCommand
                  an MQTT account per agent, the cloud's and the health check's; Mosquitto's password file and ACL;
                  a CA and the broker's TLS certificate for the --host names. Run again after changing the manifests:
                  passwords, the CA and a still-good certificate are kept.
-               iot-edge provision bundle <site folder> --agent <id> --broker <host:port> [--out <folder>] [--binary <folder>]
-                 one Raspberry Pi's bundle: manifest slice, credentials, CA, unit, boot config, install script
-                 (--binary: a `dotnet publish -r linux-arm64` output folder to ship in the bundle)
+               iot-edge provision bundle <site folder> --agent <id> --broker <host:port> --cloud-key <file> [--out <folder>] [--binary <folder>]
+                 one Raspberry Pi's bundle: manifest slice, credentials, CA, the cloud's key, unit, boot config, install script
+                 (--cloud-key: the cloud's public signing key, cloud-signing.pub.pem beside its Signing:KeyFile; give it
+                 twice, old and new, while the cloud's key is being changed. --binary: a `dotnet publish -r linux-arm64`
+                 output folder to ship in the bundle)
         --out defaults to ./provisioning-out.
         """;
 
@@ -65,9 +67,9 @@ public static class ProvisionCommand
 
     private static int Broker(Site site, ProvisionArguments options, TextWriter output)
     {
-        if (options.Agent is not null || options.Broker is not null || options.Binary is not null)
+        if (options.Agent is not null || options.Broker is not null || options.Binary is not null || options.CloudKeys.Count > 0)
         {
-            output.WriteLine("iot-edge provision broker: --agent, --broker and --binary belong to `provision bundle`");
+            output.WriteLine("iot-edge provision broker: --agent, --broker, --cloud-key and --binary belong to `provision bundle`");
             return 2;
         }
 
@@ -90,7 +92,7 @@ public static class ProvisionCommand
                        sudo chown mosquitto /etc/mosquitto/iot/* && sudo cp firmware-config/broker/iot.conf /etc/mosquitto/conf.d/
                        sudo systemctl restart mosquitto
               Cloud:   the environment in {root}/cloud/cloud-1.env, Broker__CaFile={root}/cloud/ca.crt
-              Each Pi: iot-edge provision bundle {options.Site} --agent <id> --broker {(options.Hosts.Count > 0 ? options.Hosts[0] : "<host>")}:8883 --out {layout.Root}
+              Each Pi: iot-edge provision bundle {options.Site} --agent <id> --broker {(options.Hosts.Count > 0 ? options.Hosts[0] : "<host>")}:8883 --cloud-key <cloud-signing.pub.pem> --out {layout.Root}
             """);
         return 0;
     }
@@ -109,8 +111,14 @@ public static class ProvisionCommand
             return 2;
         }
 
+        if (options.CloudKeys.Count == 0)
+        {
+            output.WriteLine("iot-edge provision bundle: give --cloud-key <file>: the cloud's public signing key (cloud-signing.pub.pem, written beside its Signing:KeyFile at its first start); the agent believes configs and commands signed with it only");
+            return 2;
+        }
+
         var layout = new ProvisioningLayout(options.Out);
-        var bundle = BundleProvisioner.Run(options.Site!, site, agent, layout, options.Broker, options.Binary);
+        var bundle = BundleProvisioner.Run(options.Site!, site, agent, layout, options.Broker, options.Binary, options.CloudKeys);
         output.WriteLine($"Bundle for {bundle.Agent} written to {bundle.Folder}");
         output.WriteLine(bundle.Steps);
         return 0;

@@ -307,13 +307,16 @@ public sealed class Charger : CourtyardDevice
         }
     }
 
-    // The sensor's problem; the first time it appears (until the sensor recovers) it is reported as sensorFault.
+    // The sensor's problem; the first time it appears it is reported as sensorFault, and its end as sensorRecovered.
     private string? Report(SafetySensor sensor, TimeSpan now, int? outlet)
     {
         var problem = sensor.Problem(now);
         if (problem is null)
         {
-            _faultsReported.Remove(sensor.Name);
+            if (_faultsReported.Remove(sensor.Name))
+            {
+                Context.Sink.Report(EventKind.SensorRecovered, Id, outlet: outlet, reason: $"{sensor.Name}: reading again", priority: OutboxPriority.Safety);
+            }
         }
         else if (_faultsReported.Add(sensor.Name))
         {

@@ -78,4 +78,7 @@ public enum EventKind
     /// <c>reason</c> says which sensor and how. Since protocol 1.1.
     /// </summary>
     SensorFault,
+
+    /// <summary>A sensor that had a <see cref="SensorFault"/> reads plausibly again (a latched outlet still needs a reset). Since protocol 1.1.</summary>
+    SensorRecovered,
 }

@@ -81,6 +81,7 @@ public sealed class CloudHost : IAsyncDisposable
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(dataFolder, "cloud.db")}",
             ["TimeSeries:Backend"] = "Sqlite",
             ["TimeSeries:SqlitePath"] = Path.Combine(dataFolder, "timeseries.db"),
+            ["Signing:KeyFile"] = Path.Combine(dataFolder, "keys", "cloud-signing.pem"),
             ["Sites:Folder"] = RepoPaths.SampleSite,
             ["Ingest:MaxBatchDelay"] = "00:00:00.010",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -22,10 +22,12 @@ public sealed class BundleTests : IDisposable
 
     private string Out => Path.Combine(_folder, "out");
 
+    private static string CloudKey => Path.Combine(TestSigning.TrustedKeysFolder, "test-cloud.pub.pem");
+
     private (int Exit, string Output) Bundle(params string[] extra)
     {
         using var output = new StringWriter();
-        var exit = ProvisionCommand.Run(["bundle", RepoPaths.SampleSite, "--out", Out, "--broker", "mqtt.yongchang.example:8883", .. extra], output);
+        var exit = ProvisionCommand.Run(["bundle", RepoPaths.SampleSite, "--out", Out, "--broker", "mqtt.yongchang.example:8883", "--cloud-key", CloudKey, .. extra], output);
         return (exit, output.ToString());
     }
 
@@ -39,7 +41,7 @@ public sealed class BundleTests : IDisposable
         Assert.True(exit == 0, output);
         foreach (var (courtyard, agent) in site.Agents)
         {
-            var folder = BundleProvisioner.Run(RepoPaths.SampleSite, site, agent.Id, layout, "mqtt.yongchang.example:8883", binaryFolder: null).Folder;
+            var folder = BundleProvisioner.Run(RepoPaths.SampleSite, site, agent.Id, layout, "mqtt.yongchang.example:8883", binaryFolder: null, [CloudKey]).Folder;
 
             var slice = SiteFiles.Read(Path.Combine(folder, "site")).Site!;
             Assert.Equal([agent.Id], slice.Agents.Select(a => a.Agent.Id));
@@ -51,6 +53,8 @@ public sealed class BundleTests : IDisposable
             Assert.Contains("Mqtt__Broker=mqtt.yongchang.example:8883\nMqtt__UseTls=true\nMqtt__CaFile=/etc/iot-edge/broker-ca.pem\n", env, StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "agent.env")));
             Assert.Equal(File.ReadAllText(layout.CaCert), File.ReadAllText(Path.Combine(folder, "broker-ca.pem")));
+            Assert.Contains("Edge__TrustedKeys=/etc/iot-edge/trusted-keys\n", env, StringComparison.Ordinal);
+            Assert.Equal(File.ReadAllText(CloudKey), File.ReadAllText(Path.Combine(folder, "trusted-keys", "test-cloud.pub.pem")));
             Assert.Equal(File.ReadAllText(RepoPaths.Of("firmware-config", "systemd", "iot-edge.service")), File.ReadAllText(Path.Combine(folder, "iot-edge.service")));
             Assert.Equal(File.ReadAllText(RepoPaths.Of("firmware-config", "pi", "install.sh")), File.ReadAllText(Path.Combine(folder, "install.sh")));
             Assert.True(File.GetUnixFileMode(Path.Combine(folder, "install.sh")).HasFlag(UnixFileMode.UserExecute));
@@ -176,7 +180,7 @@ public sealed class BundleTests : IDisposable
         Assert.Contains("no agent 'nobody-1-a' in site yongchang", unknownOutput, StringComparison.Ordinal);
 
         using var output = new StringWriter();
-        var exit = ProvisionCommand.Run(["bundle", RepoPaths.SampleSite, "--out", Path.Combine(_folder, "empty"), "--agent", "yikang-1-a", "--broker", "mqtt.example:8883"], output);
+        var exit = ProvisionCommand.Run(["bundle", RepoPaths.SampleSite, "--out", Path.Combine(_folder, "empty"), "--agent", "yikang-1-a", "--broker", "mqtt.example:8883", "--cloud-key", CloudKey], output);
         Assert.Equal(1, exit);
         Assert.Contains("run `iot-edge provision broker", output.ToString(), StringComparison.Ordinal);
     }

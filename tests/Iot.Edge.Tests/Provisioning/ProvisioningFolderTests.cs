@@ -130,6 +130,8 @@ public sealed class ProvisioningFolderTests : IDisposable
     [InlineData(new[] { "bundle", "SITE", "--agent", "yikang-1-a" }, 2, "give --agent <id> and --broker <host:port>")]
     [InlineData(new[] { "bundle", "SITE", "--agent", "yikang-1-a", "--broker", "nowhere" }, 2, "--broker 'nowhere' is not host:port")]
     [InlineData(new[] { "bundle", "SITE", "--agent", "Yikang_1", "--broker", "mqtt.example:8883" }, 2, "--agent: agent id")]
+    [InlineData(new[] { "bundle", "SITE", "--agent", "yikang-1-a", "--broker", "mqtt.example:8883" }, 2, "give --cloud-key <file>: the cloud's public signing key")]
+    [InlineData(new[] { "bundle", "SITE", "--agent", "yikang-1-a", "--broker", "mqtt.example:8883", "--cloud-key", "/nowhere/key.pem" }, 1, "--cloud-key /nowhere/key.pem: give the cloud's public key file")]
     public void Wrong_arguments_are_named_with_the_exit_code_of_their_kind(string[] args, int exit, string message)
     {
         var (code, output) = Provision([.. args.Select(a => a == "SITE" ? RepoPaths.SampleSite : a)]);

@@ -96,6 +96,7 @@ public sealed class FailSafeTests : IDisposable
         // The probe is plugged back in: the outlets stay latched until someone takes responsibility.
         Board.Probe(Probe).Unplugged = false;
         _agent.Run(TimeSpan.FromSeconds(5));
+        Assert.Equal($"temperature probe {Probe}: reading again", Assert.Single(_agent.Events(EventKind.SensorRecovered)).Reason);
         Assert.False(Model.RelayOn(1) || Model.RelayOn(2));
         Assert.True(Station.IsLatched(1) && Station.IsLatched(2));
         var reset = _agent.Runtime.Execute(_agent.Command(CommandKind.ResetOutlet, "charger-01", outlet: 1, person: "李师傅", reason: "探头已重新接好"));

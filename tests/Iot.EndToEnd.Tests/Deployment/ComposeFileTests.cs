@@ -49,7 +49,7 @@ public sealed partial class ComposeFileTests : IDisposable
         Assert.Equal("Influx", environment.GetProperty("TimeSeries__Backend").GetString());
         Assert.Equal("cloud-1", environment.GetProperty("Broker__Username").GetString());
         Assert.Matches("^[A-Za-z0-9_-]{24}$", environment.GetProperty("Broker__Password").GetString());
-        Assert.All(new[] { "mosquitto-data", "influxdb-data", "postgres-data", "cloud-keys" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
+        Assert.All(new[] { "mosquitto-data", "influxdb-data", "postgres-data", "cloud-keys", "cloud-signing" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
     }
 
     [Fact]
@@ -57,7 +57,8 @@ public sealed partial class ComposeFileTests : IDisposable
     {
         var provisioning = Path.Combine(_folder, "provisioning");
         Assert.Equal(0, (await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "broker", RepoPaths.SampleSite, "--out", provisioning)).Exit);
-        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "bundle", RepoPaths.SampleSite, "--out", provisioning, "--agent", "yikang-1-a", "--broker", "mqtt.example:8883");
+        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "bundle", RepoPaths.SampleSite, "--out", provisioning, "--agent", "yikang-1-a", "--broker", "mqtt.example:8883",
+            "--cloud-key", Path.Combine(TestSigning.TrustedKeysFolder, "test-cloud.pub.pem"));
         Assert.True(exit == 0, output);
         var env = Path.Combine(_folder, "edge.env");
         await File.WriteAllTextAsync(env, $"AGENT_BUNDLE={Path.Combine(provisioning, "bundles", "yikang-1-a")}\nAGENT_ID=yikang-1-a\n");

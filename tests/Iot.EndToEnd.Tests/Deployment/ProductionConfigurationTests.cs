@@ -60,6 +60,7 @@ public sealed class ProductionConfigurationTests : IDisposable
             ["TimeSeries__Influx__Url"] = influx.Url.ToString(),
             ["TimeSeries__Influx__Database"] = "estate",
             ["Sites__Folder"] = RepoPaths.SampleSite,
+            ["Signing__KeyFile"] = Path.Combine(_folder, "cloud-signing", "cloud-signing.pem"),
             ["Logging__LogLevel__Default"] = "Warning",
         };
         await using var cloud = ProgramProcess.Start(ProgramProcess.Cloud, [], cloudEnvironment, Path.Combine(_folder, "cloud.log"));
@@ -130,7 +131,8 @@ public sealed class ProductionConfigurationTests : IDisposable
     private async Task<ProgramProcess> StartAgentAsync(string agent, string provisioning, int tlsPort)
     {
         var (made, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "bundle", RepoPaths.SampleSite, "--out", provisioning,
-            "--agent", agent, "--broker", $"127.0.0.1:{tlsPort.ToString(CultureInfo.InvariantCulture)}");
+            "--agent", agent, "--broker", $"127.0.0.1:{tlsPort.ToString(CultureInfo.InvariantCulture)}",
+            "--cloud-key", Path.Combine(_folder, "cloud-signing", "cloud-signing.pub.pem"));
         Assert.True(made == 0, output);
         var bundle = Path.Combine(provisioning, "bundles", agent);
 
@@ -138,6 +140,7 @@ public sealed class ProductionConfigurationTests : IDisposable
         var environment = new Dictionary<string, string>(EnvFile(Path.Combine(bundle, "agent.env")))
         {
             ["Mqtt__CaFile"] = Path.Combine(bundle, "broker-ca.pem"),
+            ["Edge__TrustedKeys"] = Path.Combine(bundle, "trusted-keys"),
             ["Edge__DataFolder"] = Path.Combine(_folder, "edge", agent),
             ["Edge__StatusSeconds"] = "5",
         };

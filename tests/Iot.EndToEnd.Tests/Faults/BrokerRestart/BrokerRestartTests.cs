@@ -52,7 +52,7 @@ public sealed class BrokerRestartTests
         try
         {
             await using var cloud = await CloudUnderTest.StartAsync(folder.Path, broker.Port, new Dictionary<string, string> { ["Broker__SharedGroup"] = sharedGroup });
-            await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents);
+            await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents, cloud.TrustedKeysFolder);
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
 
             for (var i = 0; i < Restarts; i++)

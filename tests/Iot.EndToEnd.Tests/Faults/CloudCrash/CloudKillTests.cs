@@ -30,7 +30,7 @@ public sealed class CloudKillTests(ITestOutputHelper output)
         var cloud = await CloudUnderTest.StartAsync(folder.Path, broker.Port);
         try
         {
-            await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents);
+            await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents, cloud.TrustedKeysFolder);
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
 
             // A gate is forced in courtyard yikang-1, whose agent speaks through a plain MQTT client here; the event goes

@@ -39,7 +39,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         });
         try
         {
-            await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents);
+            await using var fleet = Fleet.Start(folder.Path, broker.Port, Agents, cloud.TrustedKeysFolder);
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
 
             // 1. Both stores go away for the outage; the cloud keeps running.

@@ -38,6 +38,9 @@ public sealed class CloudUnderTest : IAsyncDisposable
     /// <summary>Signed in as the street office (each start signs in).</summary>
     public HttpClient Http { get; }
 
+    /// <summary>Where the cloud writes the public half of its signing key: the folder agents trust (<c>--trusted-keys</c>).</summary>
+    public string TrustedKeysFolder => Path.Combine(_folder, "keys");
+
     /// <summary>The SQLite readings file, in the default configuration.</summary>
     public string TimeSeriesFile => Path.Combine(_folder, "timeseries.db");
 
@@ -58,6 +61,7 @@ public sealed class CloudUnderTest : IAsyncDisposable
             ["Broker__ClientId"] = "iot-cloud-faults",
             ["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "cloud.db")}",
             ["TimeSeries__SqlitePath"] = Path.Combine(folder, "timeseries.db"),
+            ["Signing__KeyFile"] = Path.Combine(folder, "keys", "cloud-signing.pem"),
             ["Sites__Folder"] = RepoPaths.SampleSite,
             ["Demo__SeedAccounts"] = "true",
             ["Demo__Password"] = Password,

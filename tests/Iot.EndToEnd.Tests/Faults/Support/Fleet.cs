@@ -10,8 +10,8 @@ namespace Iot.EndToEnd.Tests.Faults.Support;
 /// </summary>
 public static class Fleet
 {
-    /// <summary>Starts <paramref name="agents"/> agents against the broker on <paramref name="brokerPort"/>.</summary>
-    public static ProgramProcess Start(string folder, int brokerPort, int agents, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts <paramref name="agents"/> agents against the broker on <paramref name="brokerPort"/>, believing the keys in <paramref name="trustedKeys"/>.</summary>
+    public static ProgramProcess Start(string folder, int brokerPort, int agents, string trustedKeys, IReadOnlyDictionary<string, string>? environment = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -28,7 +28,8 @@ public static class Fleet
 
         return ProgramProcess.Start(ProgramProcess.Edge,
             ["fleet", RepoPaths.SampleSite, "--simulate", "--broker", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{brokerPort}"),
-                "--agents", agents.ToString(CultureInfo.InvariantCulture), "--data", Path.Combine(folder, "edge"), "--sample-seconds", "1"],
+                "--agents", agents.ToString(CultureInfo.InvariantCulture), "--data", Path.Combine(folder, "edge"), "--sample-seconds", "1",
+                "--trusted-keys", trustedKeys],
             settings, Path.Combine(folder, "fleet.log"));
     }
 }
