@@ -140,7 +140,7 @@ public sealed partial class AgentRuntime
                     return $"no streetlight '{command.Device}' on this agent";
                 }
 
-                lamp.Command(command.On ?? true);
+                lamp.Command(command.On ?? true, command.ForMinutes);
                 return null;
             default:
                 StatusChanged?.Invoke();

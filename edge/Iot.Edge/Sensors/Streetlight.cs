@@ -8,7 +8,7 @@ namespace Iot.Edge.Sensors;
 /// <summary>
 /// A streetlight: INA219 on the lamp feed, optional BH1750 on the pole, and a relay. The agent switches it by
 /// the sun (on from dusk to dawn, always on while the clock cannot be trusted: a dark stairway is the hazard),
-/// unless a command overrides the schedule until its next change. Derived: lamp lit, burnt out, lit in
+/// unless a command overrides the schedule, for the minutes it gives or until the schedule's next change. Derived: lamp lit, burnt out, lit in
 /// daylight, abnormal current.
 /// </summary>
 public sealed class Streetlight : CourtyardDevice
@@ -21,6 +21,7 @@ public sealed class Streetlight : CourtyardDevice
     private readonly Hysteresis _daylight;
     private readonly double _litAboveA;
     private bool? _override;
+    private TimeSpan? _overrideUntil;
     private bool _scheduleOn;
 
     /// <summary>Opens the lamp's parts.</summary>
@@ -45,12 +46,16 @@ public sealed class Streetlight : CourtyardDevice
     /// <summary>Whether the relay feeds the lamp.</summary>
     public bool RelayOn => _relay.Energised;
 
-    /// <summary>Switches the lamp on a person's command; the schedule takes over again at its next change.</summary>
-    public void Command(bool on)
+    /// <summary>
+    /// Switches the lamp on a person's command (maintenance); the schedule takes over again after
+    /// <paramref name="forMinutes"/>, or at its next change when no limit is given.
+    /// </summary>
+    public void Command(bool on, int? forMinutes = null)
     {
         lock (Gate)
         {
             _override = on;
+            _overrideUntil = forMinutes is { } minutes ? Context.Monotonic + TimeSpan.FromMinutes(minutes) : null;
             Switch(on);
         }
     }
@@ -61,11 +66,17 @@ public sealed class Streetlight : CourtyardDevice
         lock (Gate)
         {
             var scheduled = ScheduleSaysOn();
-            if (scheduled != _scheduleOn)
+            if (_overrideUntil is { } until && Context.Monotonic >= until)
             {
-                _scheduleOn = scheduled;
+                _override = null;   // the maintenance window is over
+                _overrideUntil = null;
+            }
+            else if (scheduled != _scheduleOn && _overrideUntil is null)
+            {
                 _override = null;
             }
+
+            _scheduleOn = scheduled;
 
             Switch(_override ?? _scheduleOn);
         }

@@ -31,6 +31,7 @@ public enum CommandKind
 /// <param name="On">For <see cref="CommandKind.SwitchLamp"/>: on or off.</param>
 /// <param name="Person">Who asked for it (recorded in the audit log and on the agent).</param>
 /// <param name="Reason">Why; required for a reset.</param>
+/// <param name="ForMinutes">For <see cref="CommandKind.SwitchLamp"/>: how long the lamp stays so before its schedule takes over again (since 1.1; without it, until the schedule's next change).</param>
 public sealed record Command(
     ProtocolVersion V,
     CommandId Id,
@@ -41,7 +42,8 @@ public sealed record Command(
     int? Outlet = null,
     bool? On = null,
     string? Person = null,
-    string? Reason = null);
+    string? Reason = null,
+    int? ForMinutes = null);
 
 /// <summary>The outcome of a <see cref="Command"/>, on the <c>results</c> channel (QoS 1, through the outbox).</summary>
 /// <param name="V">Protocol version.</param>

@@ -15,6 +15,9 @@ namespace Iot.Protocol.Validation;
 /// </summary>
 public static class MessageReader
 {
+    /// <summary>The longest a <c>switchLamp</c> may hold a lamp against its schedule: a day.</summary>
+    public const int MaxSwitchMinutes = 24 * 60;
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = MessageLimits.MaxDepth,
@@ -123,6 +126,7 @@ public static class MessageReader
             var on = f.Bool(root, "$", "on", required: kind == CommandKind.SwitchLamp);
             var person = f.Text(root, "$", "person", required: kind == CommandKind.ResetOutlet, maxLength: 100);
             var reason = f.Text(root, "$", "reason", required: kind == CommandKind.ResetOutlet);
+            var forMinutes = f.Integer(root, "$", "forMinutes", required: false, 1, MaxSwitchMinutes);
             if (kind == CommandKind.ResetOutlet)
             {
                 if (person is not null && string.IsNullOrWhiteSpace(person))
@@ -137,7 +141,7 @@ public static class MessageReader
             }
 
             return v is { } ver && id is { } i && agent is { } a && kind is { } k && issuedAt is { } t
-                ? new Command(ver, i, a, k, t, device, (int?)outlet, on, person, reason)
+                ? new Command(ver, i, a, k, t, device, (int?)outlet, on, person, reason, (int?)forMinutes)
                 : null;
         });
 

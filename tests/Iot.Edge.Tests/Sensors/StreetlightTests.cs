@@ -28,6 +28,21 @@ public sealed class StreetlightTests : IDisposable
     }
 
     [Fact]
+    public void A_lamp_switched_off_for_maintenance_goes_back_to_its_schedule_when_the_time_given_is_over()
+    {
+        _agent.Run(TimeSpan.FromSeconds(1));
+        Assert.True(Lamp.RelayOn);                                   // 21:00: the schedule says on
+        var off = _agent.Runtime.Execute(_agent.Command(CommandKind.SwitchLamp, "lamp-01", on: false) with { ForMinutes = 20 });
+        Assert.True(off.Ok, off.Error);
+        Assert.False(Lamp.RelayOn);
+
+        _agent.Run(TimeSpan.FromMinutes(19), TimeSpan.FromSeconds(10));
+        Assert.False(Lamp.RelayOn);                                  // the electrician is still at work
+        _agent.Run(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10));
+        Assert.True(Lamp.RelayOn);                                   // 20 minutes on, the stairway is lit again
+    }
+
+    [Fact]
     public void A_lamp_that_burns_out_at_night_is_reported_after_ten_seconds_and_its_repair_as_recovered()
     {
         _agent.Run(TimeSpan.FromSeconds(6));
