@@ -8,8 +8,8 @@ namespace Iot.Cloud.Broker;
 /// </summary>
 /// <param name="Passwords">Who may connect.</param>
 /// <param name="Acl">What each account may publish and receive.</param>
-/// <param name="Version">When either file was last written, to notice a re-provisioning.</param>
-public sealed record AccountFiles(MosquittoPasswordFile Passwords, MosquittoAclFile Acl, DateTime Version)
+/// <param name="Version">The files' write times and sizes, to notice a re-provisioning.</param>
+public sealed record AccountFiles(MosquittoPasswordFile Passwords, MosquittoAclFile Acl, string Version)
 {
     /// <summary>The password file in <paramref name="folder"/>.</summary>
     public static string PasswordFile(string folder) => Path.Combine(folder, "passwd");
@@ -36,11 +36,11 @@ public sealed record AccountFiles(MosquittoPasswordFile Passwords, MosquittoAclF
         return new AccountFiles(MosquittoPasswordFile.Load(PasswordFile(folder)), MosquittoAclFile.Load(AclFile(folder)), version);
     }
 
-    /// <summary>The later of the two files' write times.</summary>
-    public static DateTime VersionOf(string folder)
+    /// <summary>The two files' write times and sizes: a re-provisioning (or any edit) changes at least one.</summary>
+    public static string VersionOf(string folder)
     {
-        var passwd = File.GetLastWriteTimeUtc(PasswordFile(folder));
-        var acl = File.GetLastWriteTimeUtc(AclFile(folder));
-        return passwd > acl ? passwd : acl;
+        var passwd = new FileInfo(PasswordFile(folder));
+        var acl = new FileInfo(AclFile(folder));
+        return FormattableString.Invariant($"{passwd.LastWriteTimeUtc.Ticks}/{passwd.Length} {acl.LastWriteTimeUtc.Ticks}/{acl.Length}");
     }
 }

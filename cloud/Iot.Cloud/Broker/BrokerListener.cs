@@ -27,13 +27,13 @@ internal sealed partial class BrokerListener(IReadOnlyList<IPAddress> addresses,
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
     /// <summary>The addresses actually listened on (::1 is left out where the machine has no IPv6 loopback).</summary>
-    public IReadOnlyList<IPEndPoint> Endpoints => [.. _sockets.Select(s => (IPEndPoint)s.LocalEndPoint!)];
+    public IReadOnlyList<IPEndPoint> Endpoints { get; private set; } = [];
 
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
         _serverOptions = options;
         _mqttLogger = logger;
-        _stopping = new CancellationTokenSource();
+        var stopping = _stopping = new CancellationTokenSource();
         try
         {
             foreach (var address in addresses)
@@ -41,9 +41,11 @@ internal sealed partial class BrokerListener(IReadOnlyList<IPAddress> addresses,
                 if (Bind(address) is { } socket)
                 {
                     _sockets.Add(socket);
-                    _accepting.Add(Task.Run(() => AcceptAsync(socket, _stopping.Token)));
+                    _accepting.Add(Task.Run(() => AcceptAsync(socket, stopping.Token)));
                 }
             }
+
+            Endpoints = [.. _sockets.Select(s => (IPEndPoint)s.LocalEndPoint!)];
         }
         catch
         {
@@ -56,25 +58,34 @@ internal sealed partial class BrokerListener(IReadOnlyList<IPAddress> addresses,
 
     public async Task StopAsync()
     {
-        if (_stopping is null)
+        // The server stops its adapters on StopAsync and again when disposed, possibly while the first is under way.
+        if (Interlocked.Exchange(ref _stopping, null) is not { } stopping)
         {
             return;
         }
 
-        await _stopping.CancelAsync();
+        await stopping.CancelAsync();
         CloseSockets();
-        await Task.WhenAll(_accepting);
-        _accepting.Clear();
-        _stopping.Dispose();
-        _stopping = null;
+        Task[] accepting;
+        lock (_accepting)
+        {
+            accepting = [.. _accepting];
+            _accepting.Clear();
+        }
+
+        await Task.WhenAll(accepting);
+        stopping.Dispose();
     }
 
     public void Dispose()
     {
-        _stopping?.Cancel();
+        if (Interlocked.Exchange(ref _stopping, null) is { } stopping)
+        {
+            stopping.Cancel();
+            stopping.Dispose();
+        }
+
         CloseSockets();
-        _stopping?.Dispose();
-        _stopping = null;
     }
 
     private Socket? Bind(IPAddress address)
@@ -171,12 +182,15 @@ internal sealed partial class BrokerListener(IReadOnlyList<IPAddress> addresses,
 
     private void CloseSockets()
     {
-        foreach (var socket in _sockets)
+        lock (_sockets)
         {
-            socket.Dispose();
-        }
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
 
-        _sockets.Clear();
+            _sockets.Clear();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded MQTT broker: no IPv6 loopback on this machine ({Reason}); listening on IPv4 loopback only")]
@@ -188,7 +202,7 @@ internal sealed partial class BrokerListener(IReadOnlyList<IPAddress> addresses,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded MQTT broker refused a connection from {Remote}: {Max} connections open already (Broker:MaxConnections)")]
     private static partial void LogTooManyConnections(ILogger logger, EndPoint? remote, int max);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded MQTT broker closed the connection from {Remote}: a packet of {Size} bytes announced, more than {Max} (Broker:MaxPacketBytes)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded MQTT broker closed the connection from {Remote}: a packet of at least {Size} bytes announced, more than {Max} (Broker:MaxPacketBytes)")]
     private static partial void LogPacketTooLarge(ILogger logger, EndPoint remote, long size, int max);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Embedded MQTT broker: a connection ended with an error: {Error}")]

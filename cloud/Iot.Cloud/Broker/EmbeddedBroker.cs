@@ -18,7 +18,9 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
     /// <summary>How long a client has to send CONNECT after its TCP connection, and a DISCONNECT to go out.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly Lock _gate = new();
     private MqttServer? _server;
+    private Task? _stopping;
     private BrokerListener? _listener;
     private volatile AccountFiles? _accounts;
 
@@ -55,23 +57,20 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
         LogListening(logger, Endpoints, _accounts is null ? "clients without an account (loopback only)" : $"accounts of {o.Accounts} and their ACL");
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        // The host may stop it twice at once (WebApplication.Run stops the host its caller is stopping), then dispose it.
+        lock (_gate)
         {
-            await _server.StopAsync();
+            return _stopping ??= _server?.StopAsync() ?? Task.CompletedTask;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
-        {
-            _server.Dispose();
-            _server = null;
-        }
-
-        await ValueTask.CompletedTask;
+        await StopAsync(CancellationToken.None);
+        _server?.Dispose();
+        _server = null;
     }
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)

@@ -3,6 +3,20 @@ using Iot.Testing.Services;
 
 namespace Iot.Cloud.Tests.Broker;
 
+/// <summary>One provisioning of the sample site for a test class.</summary>
+public sealed class ProvisionedFiles : IAsyncLifetime
+{
+    internal Provisioning Provisioning { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Provisioning = await Provisioning.RunAsync();
+
+    public Task DisposeAsync()
+    {
+        Provisioning?.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>A broker that enforces the accounts and ACL of one provisioning of the sample site.</summary>
 public abstract class ProvisionedBroker : IAsyncLifetime
 {
