@@ -68,6 +68,21 @@ public sealed class BrokerOptions
     /// <summary>Embedded broker: messages queued for one client; beyond them the oldest are dropped (Mosquitto's <c>max_queued_messages</c>).</summary>
     public int MaxPendingMessagesPerClient { get; set; } = 100_000;
 
+    /// <summary>
+    /// These settings as the cloud's own connection uses them: a wildcard the embedded broker listens on (0.0.0.0, ::)
+    /// is no address to connect to, so the cloud reaches its own broker on loopback of the same family.
+    /// </summary>
+    public BrokerOptions ForOwnConnection()
+    {
+        var own = (BrokerOptions)MemberwiseClone();
+        if (Mode == BrokerMode.Embedded && ListenAddresses.Parse(Host) is { } address)
+        {
+            own.Host = address.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : address.Equals(System.Net.IPAddress.IPv6Any) ? "::1" : Host;
+        }
+
+        return own;
+    }
+
     /// <summary>The same as Mosquitto's <c>max_packet_size</c> in firmware-config/broker/iot.conf.</summary>
     public const int DefaultMaxPacketBytes = 300_000;
 

@@ -39,12 +39,14 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
     }
 
     [Fact]
-    public async Task The_cloud_works_through_its_own_account_on_its_embedded_broker_and_nobody_gets_in_without_one()
+    public async Task The_cloud_works_through_its_own_account_on_its_embedded_broker_open_to_the_network_and_nobody_gets_in_without_one()
     {
+        // As a street office with real Pis would run it: every IPv4 address, accounts enforced.
         var port = ServiceProcess.FreePort();
         await using var cloud = await CloudHost.StartAsync(port, _folder, new Dictionary<string, string?>
         {
             ["Broker:Mode"] = "Embedded",
+            ["Broker:Host"] = "0.0.0.0",
             ["Broker:Accounts"] = Site.BrokerFolder,
             ["Broker:Username"] = Provisioning.Cloud,
             ["Broker:Password"] = Site.PasswordOf(Provisioning.Cloud),
@@ -52,8 +54,10 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
         });
         await cloud.WaitReadyAsync();
 
-        // Downlink: the cloud's desired config reached the agent's retained config topic.
-        await using var agent = await MqttTestClient.ConnectAsync("127.0.0.1", port, Site.A.Id, Site.PasswordOf(Site.A.Id));
+        // Downlink: the cloud's desired config reached the agent's retained config topic. The agent comes from the
+        // network when this machine has an address on one.
+        var address = MachineAddresses.NonLoopback().FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)?.ToString() ?? "127.0.0.1";
+        await using var agent = await MqttTestClient.ConnectAsync(address, port, Site.A.Id, Site.PasswordOf(Site.A.Id));
         await agent.SubscribeAsync(Site.A.Topic(Channel.Config));
         var config = await agent.WaitForAsync(m => m.Topic == Site.A.Topic(Channel.Config), Wait);
         Assert.Contains(Site.A.Id, config.Text, StringComparison.Ordinal);
@@ -66,7 +70,7 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
         await cloud.WaitProcessedAsync(1);
         Assert.Equal(1, (await cloud.GetAsync<IngestStatsView>("/api/ingest/stats")).ReadingsSinceStart);
 
-        var (anonymous, refusal) = await MqttTestClient.TryConnectAsync("127.0.0.1", port);
+        var (anonymous, refusal) = await MqttTestClient.TryConnectAsync(address, port);
         await using (anonymous)
         {
             Assert.Equal(MqttClientConnectResultCode.NotAuthorized, refusal.ResultCode);
