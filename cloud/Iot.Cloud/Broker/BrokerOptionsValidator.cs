@@ -67,7 +67,7 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         else if (!ListenAddresses.IsLoopback(address) && !accounts)
         {
             // DESIGN.md, "Trust and safety": loopback only unless it enforces accounts and the same ACL as Mosquitto.
-            yield return $"Broker:Host {options.Host} is not a loopback address: the embedded broker takes clients without an account, so it listens beyond this machine only with Broker:Accounts (the broker/ folder of `iot-edge provision broker`) or use Mosquitto (Broker:Mode=External)";
+            yield return $"Broker:Host {options.Host} is not a loopback address: the embedded broker takes clients without an account, so it listens beyond this machine only with Broker:Accounts (the broker/ folder of `iot-edge provision broker`); otherwise use Mosquitto (Broker:Mode=External)";
         }
 
         if (accounts)
