@@ -1,11 +1,14 @@
 using System.Globalization;
 using Iot.Cloud.Broker;
 using Iot.Cloud.Ingest;
+using Iot.Cloud.Signing;
 using Iot.Cloud.Tests.Support;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
+using Iot.Protocol.Signing;
 using Iot.Protocol.Topics;
+using Iot.Protocol.Validation;
 using Iot.Testing;
 using Iot.Testing.Services;
 using Microsoft.Extensions.Logging;
@@ -60,7 +63,10 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
         await using var agent = await MqttTestClient.ConnectAsync(address, port, Site.A.Id, Site.PasswordOf(Site.A.Id));
         await agent.SubscribeAsync(Site.A.Topic(Channel.Config));
         var config = await agent.WaitForAsync(m => m.Topic == Site.A.Topic(Channel.Config), Wait);
-        Assert.Contains(Site.A.Id, config.Text, StringComparison.Ordinal);
+        using var trusted = TrustedKeys.FromPem([await File.ReadAllTextAsync(cloud.Get<CloudSigner>().PublicKeyFile)]);
+        var opened = SignedMessage.Open(config.Payload, trusted, SignedPurpose.Config);
+        Assert.True(opened.IsTrusted, opened.Problem);
+        Assert.Equal(Site.A.Id, MessageReader.ReadDesiredConfig(opened.Payload, DateTimeOffset.UtcNow).Message!.Agent.ToString());
 
         // Uplink: the agent's telemetry is received and stored.
         var reading = new Reading(SensorId.Parse("lamp-01.current"), Quantity.Current, 0.42, At: DateTimeOffset.UtcNow.AddSeconds(-5));
