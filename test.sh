@@ -51,10 +51,20 @@ marked() {
   done
 }
 
+# Each project takes the ports of the services it starts from its own block below the ephemeral range
+# (tests/Iot.Testing/Services/TestPorts.cs): a broker restarted on its port never finds another project there.
+ports_of() {
+  local i=0 project
+  for project in ${lanes[*]}; do
+    [ "$project" = "$1" ] && { echo "$((10000 + i * 4000))-$((13999 + i * 4000))"; return; }
+    i=$((i + 1))
+  done
+}
+
 # One project, in its own session and process group: when it ends, so does everything it started and left.
 run_project() {
   local project=$1 started=$SECONDS pgid status
-  env "$run_mark" setsid dotnet test "tests/$project" --no-build -nologo \
+  env "$run_mark" IOT_TEST_PORTS="$(ports_of "$project")" setsid dotnet test "tests/$project" --no-build -nologo \
     --blame-hang-timeout 10m --blame-hang-dump-type none \
     -- RunConfiguration.TreatNoTestsAsError=false > "$results/$project.log" 2>&1 &
   pgid=$!

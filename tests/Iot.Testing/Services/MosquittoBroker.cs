@@ -147,13 +147,15 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     private async Task LaunchAsync()
     {
+        // Mosquitto logs "running" once every listener is bound: only then is what answers on the port this broker.
+        var runsBefore = Runs();
         var process = _process = ServiceProcess.Start(_binary, ["-c", _configFile], Path.Combine(Folder, "stdout.log"));
         try
         {
             await ServiceProcess.WaitUntilAsync(
                 async () => process.HasExited
                     ? throw new InvalidOperationException($"mosquitto exited at start: {ServiceProcess.Tail(LogFile)} {ServiceProcess.Tail(Path.Combine(Folder, "stdout.log"))}")
-                    : await ServiceProcess.AcceptsConnectionsAsync(Port) && (TlsPort is not { } t || await ServiceProcess.AcceptsConnectionsAsync(t)),
+                    : Runs() > runsBefore && await ServiceProcess.AcceptsConnectionsAsync(Port) && (TlsPort is not { } t || await ServiceProcess.AcceptsConnectionsAsync(t)),
                 TimeSpan.FromSeconds(30),
                 "mosquitto",
                 () => ServiceProcess.Tail(LogFile));
@@ -162,6 +164,26 @@ public sealed class MosquittoBroker : IAsyncDisposable
         {
             await StopAsync(); // a broker that did not come up is not left running
             throw;
+        }
+    }
+
+    private int Runs()
+    {
+        try
+        {
+            using var log = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(log);
+            var runs = 0;
+            while (reader.ReadLine() is { } line)
+            {
+                runs += line.EndsWith(" running", StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            return runs;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
         }
     }
 

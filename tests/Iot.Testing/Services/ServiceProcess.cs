@@ -29,13 +29,8 @@ public static class ServiceProcess
             $"'{name}' was not found. Install it with 'apt-get install {debianPackage}' (./test.sh installs every service the tests need).");
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A TCP port on 127.0.0.1 that is free now and that no other test, here or in another test project, is given (see <see cref="TestPorts"/>).</summary>
+    public static int FreePort() => TestPorts.Next();
 
     /// <summary>A fresh temporary folder that every user can read (services drop privileges to their own user).</summary>
     public static string TempFolder(string prefix)
