@@ -37,13 +37,18 @@ fi
 # The schedule comes from measuring the whole suite on 2 cores (tests/README.md): the end-to-end and browser projects
 # start whole programs and a browser, so they never run beside each other; each lane runs its projects one by one.
 lanes=(
-  "Iot.EndToEnd.Tests Iot.Protocol.Tests Iot.Edge.Tests"
-  "Iot.Cloud.Tests Iot.Browser.Tests"
+  "Iot.EndToEnd.Tests Iot.Edge.Tests"
+  "Iot.Cloud.Tests Iot.Browser.Tests Iot.Protocol.Tests"
 )
 # Every process the suite starts carries this mark in its environment (children inherit it), so what a crashed
 # test host leaves behind can be found and ended, whatever process group it ended up in.
 run_mark="IOT_TEST_RUN=iot-test-$$-$(date +%s)"
 export MSBUILDDISABLENODEREUSE=1   # no MSBuild node outlives the run
+# The run's own temporary folder: every folder a test makes (brokers, databases, agents' data) is inside it, so what
+# names it belongs to this run and no other (a second run, or a developer's tests in another checkout). Services that
+# drop to their own user (Mosquitto, PostgreSQL) must be able to pass through it.
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/iot-run-XXXXXX") && chmod 755 "$run_tmp" || { echo "no temporary folder"; echo "0 passed, 1 failed"; exit 1; }
+export TMPDIR="$run_tmp"
 
 marked() {
   for env in /proc/[0-9]*/environ; do
@@ -68,9 +73,11 @@ run_project() {
     --blame-hang-timeout 10m --blame-hang-dump-type none \
     -- RunConfiguration.TreatNoTestsAsError=false > "$results/$project.log" 2>&1 &
   pgid=$!
-  wait "$pgid"; status=$?
+  # The processor time of the project and what it started and reaped (for choosing the lanes, tests/README.md).
+  { TIMEFORMAT='%U %S'; time wait "$pgid"; } 2> "$results/$project.cpu"; status=$?
   kill -KILL -- "-$pgid" 2>/dev/null || true
-  printf '%-20s %s (%d s)\n' "$project" "$(grep -E '^(Passed|Failed)!' "$results/$project.log" | sed 's/ - .*//' | tail -1 || echo "no result (exit $status)")" $((SECONDS - started))
+  printf '%-20s %s (%d s, processor %s s)\n' "$project" "$(grep -E '^(Passed|Failed)!' "$results/$project.log" | sed 's/ - .*//' | tail -1 || echo "no result (exit $status)")" \
+    $((SECONDS - started)) "$(awk '{ printf "%d", $1 + $2 }' "$results/$project.cpu")"
   return "$status"
 }
 
@@ -83,9 +90,8 @@ run_lane() {
 stop_all() {
   for pid in $(marked); do kill -KILL "$pid" 2>/dev/null || true; done
 }
-trap 'echo "interrupted"; stop_all; exit 130' INT TERM
+trap 'echo "interrupted"; stop_all; rm -rf --one-file-system "$run_tmp"; exit 130' INT TERM
 
-suite_started=$SECONDS
 lane_pids=()
 for lane in "${lanes[@]}"; do run_lane "$lane" & lane_pids+=($!); done
 status=0
@@ -99,13 +105,13 @@ for pid in $(marked); do
   kill -KILL "$pid" 2>/dev/null || true
   left=$((left + 1))
 done
-# And any process started during the run that names a test folder, marked or not.
-while read -r pid age args; do
-  [ "$pid" = "$$" ] && continue
-  if [ "$age" -le $((SECONDS - suite_started + 1)) ]; then
-    echo "left behind (names a test folder): pid $pid: ${args:0:200}"; left=$((left + 1))
-  fi
-done < <(ps -eo pid=,etimes=,args= | grep -E '/tmp/iot-[a-z]+-' | grep -v -E 'grep|ps -eo')
+# And any process that names the run's folder, marked or not (services that drop privileges may lose the mark).
+while read -r pid args; do
+  echo "left behind (names the run's folder): pid $pid: ${args:0:200}"
+  kill -KILL "$pid" 2>/dev/null || true
+  left=$((left + 1))
+done < <(ps -eo pid=,args= | grep -F "$run_tmp/" | grep -v -F -e grep -e 'ps -eo')
+rm -rf --one-file-system "$run_tmp"
 if [ "$left" -eq 0 ]; then echo "no process of the suite is left running"; fi
 
 # --- 4. One line of totals from the TRX files ---
