@@ -69,6 +69,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         _factory.StartServer();
         BaseUrl = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+        // Expect(...) assertions wait 5 s by default, too short on a busy machine: as long as every other wait.
+        Assertions.SetDefaultExpectTimeout((float)Patience.Seconds(30).TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -137,7 +139,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("用户名").FillAsync(user);
         await page.GetByLabel("密码").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        // Only until the next page is committed: what a test does next waits for the element it needs, not for the load.
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>Saves a full-page screenshot as test-results/screenshots/<paramref name="name"/>.png.</summary>

@@ -83,7 +83,7 @@ public sealed class RunScriptTests : IDisposable
         await ServiceProcess.WaitUntilAsync(
             async () => (await http.GetFromJsonAsync<JsonElement>($"/api/courtyards/{ids[0]}/latest")).GetArrayLength() > 0
                 && (await http.GetFromJsonAsync<JsonElement>($"/api/courtyards/{ids[^1]}/latest")).GetArrayLength() > 0,
-            TimeSpan.FromSeconds(30),
+            TimeSpan.FromSeconds(120),   // 115 agents' first readings through one ingest; generous, as only a broken run reaches it
             "live readings");
 
         // Ctrl-C, as a terminal delivers it: to the whole process group. run.sh gives each program 20 s to stop.
