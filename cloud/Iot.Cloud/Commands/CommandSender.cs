@@ -24,7 +24,9 @@ public sealed partial class CommandSender(CloudMqttClient mqtt, CloudSigner sign
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(command);
         command.CommandId = Guid.NewGuid().ToString("N");
-        command.IssuedAt = time.GetUtcNow();
+        // Whole milliseconds, as the wire carries it: what is stored is what the agent sees.
+        var now = time.GetUtcNow();
+        command.IssuedAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         db.Commands.Add(command);
         db.AuditLog.Add(CommandAudit.Issued(command));
         await db.SaveChangesAsync(cancellationToken);
