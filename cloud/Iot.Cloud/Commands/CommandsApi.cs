@@ -177,9 +177,10 @@ public static class CommandsApi
             : (null, Problems.Bad("device", $"{device.Name} ({id}) is a {WireNames.Of(device.Kind)}, not {what}"));
     }
 
+    // The reason travels to the agent and into its records: plain text, one line of it.
     private static ProblemHttpResult? ReasonProblem(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > MaxReasonLength
-            ? Problems.Bad("reason", $"a reason is required (原因: what was found and done), at most {MaxReasonLength} characters")
+        string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > MaxReasonLength || reason.Any(char.IsControl)
+            ? Problems.Bad("reason", $"a reason is required (原因: what was found and done), plain text of at most {MaxReasonLength} characters")
             : null;
 
     private static CommandRecord NewCommand(HttpContext http, RegisteredAgent agent, CommandKind kind, string reason)
