@@ -112,7 +112,17 @@ if [ "$left" -gt 0 ]; then
 fi
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
-  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/testName=/failed: /'
+  # Each failed test with the first lines of its message and where in the tests it failed, so a CI log alone says why.
+  perl -0777 -ne '
+    while (/<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?<\/UnitTestResult>/gs) {
+      my ($name, $body) = ($1, $&);
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s; my ($stack) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
+      for ($message, $stack) { $_ //= ""; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&amp;/&/g; }
+      my @lines = grep { /\S/ } split /\n/, $message;
+      my @where = grep { /in \/.*\/tests\// } split /\n/, $stack;
+      print "failed: \"$name\"\n";
+      print "    $_\n" for (@lines[0 .. ($#lines < 7 ? $#lines : 7)]), (@where[0 .. ($#where < 2 ? $#where : 2)]);
+    }' "$trx"
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "the test run failed outside any test (crash, hang or no results); see $results/"

@@ -12,7 +12,10 @@ public sealed class BrokerOptions
     /// </summary>
     public BrokerMode Mode { get; set; } = BrokerMode.Embedded;
 
-    /// <summary>Broker host (external), or the address the embedded broker listens on.</summary>
+    /// <summary>
+    /// Broker host (external). The embedded broker always listens on 127.0.0.1 and ::1; an address beyond this machine
+    /// here (a LAN address, 0.0.0.0, ::) is listened on as well, and is allowed only with <see cref="Accounts"/>.
+    /// </summary>
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>Broker port (1883 plain, usually 8883 with TLS).</summary>
@@ -45,6 +48,46 @@ public sealed class BrokerOptions
 
     /// <summary>How many unacknowledged messages the broker may send at once (MQTT 5 receive maximum): bounds what is in flight.</summary>
     public int ReceiveMaximum { get; set; } = 2000;
+
+    /// <summary>
+    /// Embedded broker: the folder with Mosquitto's password file and ACL (<c>passwd</c>, <c>acl</c>), the <c>broker/</c>
+    /// folder of <c>iot-edge provision broker</c>'s output. When set, every client needs an account and the ACL applies,
+    /// as on Mosquitto; when empty, clients connect without one, and the broker listens on loopback only.
+    /// </summary>
+    public string? Accounts { get; set; }
+
+    /// <summary>Embedded broker: the largest MQTT packet accepted, in bytes (a 256 KiB payload with room for its topic; Mosquitto's <c>max_packet_size</c>).</summary>
+    public int MaxPacketBytes { get; set; } = DefaultMaxPacketBytes;
+
+    /// <summary>Embedded broker: connections open at once; more are closed at once.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>Embedded broker: sessions kept (connected clients and persistent sessions of absent ones); a new client id beyond them is refused.</summary>
+    public int MaxSessions { get; set; } = 1000;
+
+    /// <summary>Embedded broker: messages queued for one client; beyond them the oldest are dropped (Mosquitto's <c>max_queued_messages</c>).</summary>
+    public int MaxPendingMessagesPerClient { get; set; } = 100_000;
+
+    /// <summary>
+    /// These settings as the cloud's own connection uses them: a wildcard the embedded broker listens on (0.0.0.0, ::)
+    /// is no address to connect to, so the cloud reaches its own broker on loopback of the same family.
+    /// </summary>
+    public BrokerOptions ForOwnConnection()
+    {
+        var own = (BrokerOptions)MemberwiseClone();
+        if (Mode == BrokerMode.Embedded && ListenAddresses.Parse(Host) is { } address)
+        {
+            own.Host = address.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : address.Equals(System.Net.IPAddress.IPv6Any) ? "::1" : Host;
+        }
+
+        return own;
+    }
+
+    /// <summary>The same as Mosquitto's <c>max_packet_size</c> in firmware-config/broker/iot.conf.</summary>
+    public const int DefaultMaxPacketBytes = 300_000;
+
+    /// <summary>The protocol's largest payload (protocol/README.md, "Transport").</summary>
+    public const int ProtocolMaxPayloadBytes = 256 * 1024;
 }
 
 /// <summary>Where the broker runs.</summary>

@@ -49,6 +49,64 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             failures.Add($"Broker:ReceiveMaximum {options.ReceiveMaximum} must be between 1 and 65535");
         }
 
+        if (options.Mode == BrokerMode.Embedded)
+        {
+            failures.AddRange(EmbeddedProblems(options));
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static IEnumerable<string> EmbeddedProblems(BrokerOptions options)
+    {
+        var accounts = !string.IsNullOrWhiteSpace(options.Accounts);
+        if (ListenAddresses.Parse(options.Host) is not { } address)
+        {
+            yield return $"Broker:Host '{options.Host}' is not an IP address of this machine; the embedded broker listens on one (or on loopback only, the default)";
+        }
+        else if (!ListenAddresses.IsLoopback(address) && !accounts)
+        {
+            // DESIGN.md, "Trust and safety": loopback only unless it enforces accounts and the same ACL as Mosquitto.
+            yield return $"Broker:Host {options.Host} is not a loopback address: the embedded broker takes clients without an account, so it listens beyond this machine only with Broker:Accounts (the broker/ folder of `iot-edge provision broker`); otherwise use Mosquitto (Broker:Mode=External)";
+        }
+
+        if (accounts)
+        {
+            if (AccountFiles.Missing(options.Accounts!) is { } missing)
+            {
+                yield return missing;
+            }
+
+            if (options.Username is null)
+            {
+                yield return "Broker:Username is not set: with Broker:Accounts the cloud needs an account on its own broker too (cloud/cloud-1.env of the provisioning output)";
+            }
+        }
+
+        if (options.MaxPacketBytes is < ProtocolPacketBytes or > MqttMaxPacketBytes)
+        {
+            yield return $"Broker:MaxPacketBytes {options.MaxPacketBytes} must be between {ProtocolPacketBytes} (a 256 KiB payload and its topic) and {MqttMaxPacketBytes}";
+        }
+
+        if (options.MaxConnections is < 1 or > 100_000)
+        {
+            yield return $"Broker:MaxConnections {options.MaxConnections} must be between 1 and 100000";
+        }
+
+        if (options.MaxSessions is < 1 or > 100_000)
+        {
+            yield return $"Broker:MaxSessions {options.MaxSessions} must be between 1 and 100000";
+        }
+
+        if (options.MaxPendingMessagesPerClient is < 1 or > 10_000_000)
+        {
+            yield return $"Broker:MaxPendingMessagesPerClient {options.MaxPendingMessagesPerClient} must be between 1 and 10000000";
+        }
+    }
+
+    // The protocol's largest payload, a topic of up to 1 KiB and the packet's headers.
+    private const int ProtocolPacketBytes = BrokerOptions.ProtocolMaxPayloadBytes + 2048;
+
+    // MQTT's largest remaining length (268,435,455) and its fixed header.
+    private const int MqttMaxPacketBytes = 268_435_460;
 }

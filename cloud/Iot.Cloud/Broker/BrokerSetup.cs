@@ -18,7 +18,8 @@ public static class BrokerSetup
             builder.Services.AddHostedService<EmbeddedBroker>();
         }
 
-        builder.Services.AddSingleton<CloudMqttClient>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CloudMqttClient>(
+            sp, Options.Create(sp.GetRequiredService<IOptions<BrokerOptions>>().Value.ForOwnConnection())));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudMqttClient>());
         builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         return builder;
@@ -30,7 +31,8 @@ public sealed class BrokerHealthCheck(CloudMqttClient client, IOptions<BrokerOpt
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var broker = $"{options.Value.Host}:{options.Value.Port}";
+        var own = options.Value.ForOwnConnection();
+        var broker = $"{own.Host}:{own.Port}";
         return Task.FromResult(
             client.IsSubscribed ? HealthCheckResult.Healthy($"connected to {broker}, subscribed")
             : client.IsConnected ? HealthCheckResult.Unhealthy($"connected to MQTT broker {broker}, subscriptions not yet granted")

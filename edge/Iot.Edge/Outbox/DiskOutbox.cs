@@ -180,12 +180,12 @@ public sealed class DiskOutbox : IDisposable
         }
     }
 
-    /// <summary>Forces written records to disk when the fsync interval has passed.</summary>
+    /// <summary>Forces written records and moved cursors to disk when the fsync interval has passed.</summary>
     public void FlushIfDue()
     {
         lock (_gate)
         {
-            if (_dirty && Environment.TickCount64 - _lastFsync >= _options.FsyncMilliseconds)
+            if (Environment.TickCount64 - _lastFsync >= _options.FsyncMilliseconds)
             {
                 FlushLocked();
             }
@@ -213,12 +213,17 @@ public sealed class DiskOutbox : IDisposable
         {
             try
             {
-                queue.FlushToDisk();
+                if (_dirty)
+                {
+                    queue.FlushToDisk();
+                }
             }
             catch (IOException e)
             {
                 OutboxLog.FlushFailed(_logger, e.Message);
             }
+
+            queue.SaveCursor();
         }
 
         _dirty = false;

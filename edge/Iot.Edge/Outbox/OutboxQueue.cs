@@ -15,6 +15,7 @@ internal sealed class OutboxQueue : IDisposable
     private readonly ILogger _logger;
     private readonly List<Segment> _segments = [];
     private readonly Dictionary<long, SafeFileHandle> _readers = [];
+    private bool _cursorDirty;
     private Segment? _writeSegment;
     private SafeFileHandle? _writer;
     private QueuePosition _cursor;
@@ -320,15 +321,24 @@ internal sealed class OutboxQueue : IDisposable
         }
     }
 
-    // Write-then-rename: a crash leaves the old cursor or the new one, never half of each. An old cursor
-    // only means records are sent again, which the cloud drops as duplicates.
-    // On a full disk the old cursor stays (the in-memory one is right): the records past it are sent again after a
-    // restart, which costs duplicates the cloud drops, not a stopped agent.
-    private void WriteCursor()
+    // The cursor moves with every acknowledgement, in memory; on disk it is replaced durably (written, fsynced, renamed,
+    // the folder fsynced) at the outbox's fsync cadence, so a power cut leaves a whole cursor, old or new, never a torn
+    // one. An old cursor only means records are sent again, which the cloud drops as duplicates; writing it durably on
+    // every acknowledgement would halve the replay rate for nothing more.
+    private void WriteCursor() => _cursorDirty = true;
+
+    /// <summary>Writes the cursor to disk if it moved since it was last written; on a full disk it stays due (logged).</summary>
+    public void SaveCursor()
     {
+        if (!_cursorDirty)
+        {
+            return;
+        }
+
         try
         {
             Storage.DurableFile.Replace(CursorFile, string.Create(CultureInfo.InvariantCulture, $"{_cursor.Segment} {_cursor.Offset}"));
+            _cursorDirty = false;
         }
         catch (IOException e)
         {
