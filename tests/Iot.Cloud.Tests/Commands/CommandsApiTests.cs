@@ -139,6 +139,11 @@ public sealed class CommandsApiTests(BrokerFixture broker) : IClassFixture<Broke
         _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(CommandState.NoAnswer, (await GetAsync(cloud, silent)).State);
         await live.WaitForAsync($"\"kind\":\"noAnswer\",\"id\":{silent.Id}");
+        var page = WebUtility.HtmlDecode(await li.GetStringAsync(new Uri("/console/courtyards/yikang-1", UriKind.Relative)));
+        Assert.Contains($"data-command-id=\"{silent.Id}\" data-state=\"noAnswer\"", page, StringComparison.Ordinal);
+        Assert.Contains("30秒内无应答：终端可能离线", page, StringComparison.Ordinal);
+        Assert.Contains($"data-command-id=\"{refused.Id}\" data-state=\"refused\"", page, StringComparison.Ordinal);
+        Assert.Contains("被拒绝：温度仍为 68 °C，降到 45 °C 以下才能复位", page, StringComparison.Ordinal);
 
         // The carried-out command replayed: the agent refuses it as carried out before, which changes nothing.
         await AnswerAsync(agent, done, ok: false, $"refused: command {done.CommandId} was carried out before; a command is never carried out twice");
