@@ -31,6 +31,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The cloud's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>The cloud's services (its signing key, for an agent that must trust it).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>Where screenshots go: test-results/screenshots (kept as test artifacts).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(RepoPaths.Of("test-results", "screenshots")).FullName;
 
@@ -55,6 +58,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Demo:SeedAccounts"] = "true",
             ["Demo:Password"] = Password,
 
+            // Every test signs in a few people from 127.0.0.1; the limit per address is tested in Iot.Cloud.Tests.
+            ["Auth:SignInAttemptsPerMinute"] = "1000",
+
             // A failed lamp becomes a work order at once, so the test does not wait ten minutes.
             ["WorkOrders:CreateAfter:Major"] = "00:00:00",
         };
@@ -69,6 +75,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         _factory.StartServer();
         BaseUrl = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+        // Expectations (a text appearing, a count reached) wait as long as other waits: the default 5 s is too short for
+        // a command's round trip through broker, agent and live feed on a busy 2-core machine.
+        Assertions.SetDefaultExpectTimeout((float)Patience.Seconds(30).TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
