@@ -1,6 +1,7 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Broker;
+using Iot.Cloud.Commands;
 using Iot.Cloud.Config;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
@@ -39,6 +40,7 @@ builder.AddSigning();
 builder.AddBroker();
 builder.AddIngest();
 builder.AddDesiredConfig();
+builder.AddCommands();
 builder.AddAuth();
 builder.AddReportLimits();
 builder.AddWeb();
@@ -59,6 +61,7 @@ app.MapRulesApi();
 app.MapSupervisionApi();
 app.MapLiveApi();
 app.MapRatingsApi();
+app.MapCommandsApi();
 app.MapWeb();
 
 try

@@ -31,6 +31,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The cloud's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>The cloud's services (its signing key, for an agent that must trust it).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>Where screenshots go: test-results/screenshots (kept as test artifacts).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(RepoPaths.Of("test-results", "screenshots")).FullName;
 
@@ -54,6 +57,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Demo:SeedAccounts"] = "true",
             ["Demo:Password"] = Password,
+
+            // Every test signs in a few people from 127.0.0.1; the limit per address is tested in Iot.Cloud.Tests.
+            ["Auth:SignInAttemptsPerMinute"] = "1000",
 
             // A failed lamp becomes a work order at once, so the test does not wait ten minutes.
             ["WorkOrders:CreateAfter:Major"] = "00:00:00",

@@ -37,8 +37,9 @@ public sealed class LampAgent : IAsyncDisposable
         _client.PublishAsync(Topic(Channel.Telemetry), ProtocolJson.Serialize(new TelemetryBatch(
             ProtocolVersion.Current, Agent, _boot, ++_seq, [new Reading(SensorId.Parse($"{lamp}.current"), Quantity.Current, amps, At: DateTimeOffset.UtcNow)])));
 
-    public Task EventAsync(EventKind kind, string device) =>
-        _client.PublishAsync(Topic(Channel.Events), ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, Agent, _boot, ++_seq, kind, DeviceId.Parse(device), At: DateTimeOffset.UtcNow)));
+    /// <summary>A device event; a charger's names its <paramref name="outlet"/>.</summary>
+    public Task EventAsync(EventKind kind, string device, int? outlet = null) =>
+        _client.PublishAsync(Topic(Channel.Events), ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, Agent, _boot, ++_seq, kind, DeviceId.Parse(device), At: DateTimeOffset.UtcNow, Outlet: outlet)));
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

@@ -70,6 +70,7 @@ public abstract partial class CloudDb(DbContextOptions options) : IdentityUserCo
         base.OnModelCreating(modelBuilder);
         OnAccountsModelCreating(modelBuilder);
         OnRatingsModelCreating(modelBuilder);
+        OnCommandsModelCreating(modelBuilder);
         modelBuilder.Entity<SiteEntry>(e => e.ToTable("sites"));
         modelBuilder.Entity<Party>(e => e.ToTable("parties"));
         modelBuilder.Entity<Community>(e => e.ToTable("communities"));

@@ -58,7 +58,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     private sealed record Probe(Access Access, Subject Subject, Func<Target, HttpRequestMessage> Request, bool Page = false, bool Stream = false, bool Refusal = false);
 
     /// <summary>One courtyard's data, made by the test.</summary>
-    private sealed record Target(string Courtyard, string Community, string Agent, string Party, long Alert, long Order, long Photo, long Window, string TrackingCode);
+    private sealed record Target(string Courtyard, string Community, string Agent, string Party, long Alert, long Order, long Photo, long Window, string TrackingCode, long Command);
 
     private sealed record Role(string User, Access[] May, string[] Courtyards);
 
@@ -139,6 +139,14 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["POST /api/work-orders/{id:long}/photos"] = new(Access.Work, Subject.Courtyard, t => Photo($"/api/work-orders/{t.Order}/photos")),
         ["GET /api/work-orders/{id:long}/photos/{photo:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/photos/{t.Photo}")),
         ["POST /api/work-orders/{id:long}/rating"] = new(Access.Rate, Subject.Courtyard, t => Post($"/api/work-orders/{t.Order}/rating", new { score = 4 })),
+
+        // Commands to agents: sending is work; reading follows the courtyard (a reset without an open cut-off order is 409, yet in scope).
+        ["POST /api/agents/{agent}/commands/reset-outlet"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/agents/{t.Agent}/commands/reset-outlet", new { device = "charger-01", outlet = 1, reason = "矩阵", checklist = new { batteryRemoved = true, socketInspected = true, noSmellOrSmoke = true } })),
+        ["POST /api/agents/{agent}/commands/switch-lamp"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/agents/{t.Agent}/commands/switch-lamp", new { device = "lamp-01", on = true, forMinutes = 5, reason = "矩阵" })),
+        ["POST /api/agents/{agent}/commands/request-status"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/agents/{t.Agent}/commands/request-status", new { })),
+        ["GET /api/commands/{id:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/commands/{t.Command}")),
+        ["GET /api/work-orders/{id:long}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/commands")),
+        ["GET /api/courtyards/{id}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}/commands")),
 
         // Resident reports: open to everyone, limited per client and courtyard.
         ["POST /api/reports/"] = new(Access.Public, Subject.None, t => Post("/api/reports", new { courtyard = t.Courtyard, category = "lamp" })),
@@ -380,7 +388,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     }
 
     // In each of three courtyards (Xinyu's, the cable works', and Anju's in another community): an alert with its
-    // work order (a forced gate), a photo, a maintenance window and a resident report.
+    // work order (a forced gate), a photo, a maintenance window, a resident report and a command to its agent.
     private async Task<List<Target>> MakeDataAsync(CloudHost cloud)
     {
         var targets = new List<Target>();
@@ -397,7 +405,8 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
             var photo = await (await cloud.Http.SendAsync(Photo($"/api/work-orders/{alert.WorkOrderId}/photos"))).Content.ReadFromJsonAsync<JsonElement>();
             var window = await (await cloud.Http.PostAsJsonAsync("/api/maintenance", new { courtyard, until = DateTimeOffset.UtcNow.AddDays(1), reason = "matrix" })).Content.ReadFromJsonAsync<JsonElement>();
             var report = await (await cloud.Http.PostAsJsonAsync("/api/reports", new { courtyard, category = "gate" })).Content.ReadFromJsonAsync<JsonElement>();
-            targets.Add(new Target(courtyard, community, agentId, party, alert.Id, alert.WorkOrderId!.Value, photo.GetProperty("id").GetInt64(), window.GetProperty("id").GetInt64(), report.GetProperty("trackingCode").GetString()!));
+            var command = await (await cloud.Http.PostAsJsonAsync($"/api/agents/{agentId}/commands/request-status", new { })).Content.ReadFromJsonAsync<JsonElement>();
+            targets.Add(new Target(courtyard, community, agentId, party, alert.Id, alert.WorkOrderId!.Value, photo.GetProperty("id").GetInt64(), window.GetProperty("id").GetInt64(), report.GetProperty("trackingCode").GetString()!, command.GetProperty("id").GetInt64()));
         }
 
         return targets;

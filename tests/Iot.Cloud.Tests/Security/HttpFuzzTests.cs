@@ -170,9 +170,12 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
         ["scope"] = "site",
         ["status"] = "inProgress",
         ["parameters"] = new JsonObject { ["raiseOn"] = new JsonArray("gateForced"), ["clearOn"] = new JsonArray("gateClosed") },
+        ["device"] = "charger-01",
+        ["outlet"] = 1,
+        ["forMinutes"] = 30,
     };
 
-    /// <summary>Makes one of everything (alert, order, photo, window, report, readings) and returns the ids by path parameter.</summary>
+    /// <summary>Makes one of everything (alert, order, photo, window, report, readings, command) and returns the ids by path parameter.</summary>
     private async Task<Dictionary<string, string>> SeedAsync(CloudHost cloud)
     {
         await using var agent = await TestAgent.ConnectAsync(broker.Port);
@@ -190,6 +193,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
         var photo = await (await cloud.Http.PostAsync(new Uri($"/api/work-orders/{order}/photos", UriKind.Relative), form)).Content.ReadFromJsonAsync<JsonElement>();
         var window = await (await cloud.Http.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", until = now.AddDays(1), reason = "fuzz" })).Content.ReadFromJsonAsync<JsonElement>();
         var report = await (await cloud.Http.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-1", category = "gate" })).Content.ReadFromJsonAsync<JsonElement>();
+        var command = await (await cloud.Http.PostAsync(new Uri("/api/agents/yikang-1-a/commands/request-status", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, (await cloud.Http.PutAsJsonAsync("/api/rules/fuzz-rule", new { name = "fuzz", kind = "edgeEvent", target = "gate", fault = "fuzz-check", severity = "minor", parameters = Plausible["parameters"] })).StatusCode);
 
         return new Dictionary<string, string>
@@ -206,6 +210,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
             ["agents/{agent}"] = "yikang-1-a",
             ["sensors/{sensor}"] = "lamp-01.current",
             ["devices/{device}"] = "lamp-01",
+            ["commands/{id}"] = command.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 }

@@ -12,13 +12,19 @@ window.iot = (function () {
     });
     if (!response.ok) {
       let detail = response.status + " " + response.statusText;
+      let title = null;
       try {
         const problem = await response.json();
         detail = problem.detail || problem.title || detail;
+        title = problem.title || null;
       } catch (e) {
         // Not JSON: keep the status line.
       }
-      throw new Error(detail);
+      // The status and the problem's title go with it, so a page can say what went wrong in its own words.
+      const error = new Error(detail);
+      error.status = response.status;
+      error.title = title;
+      throw error;
     }
     return response.status === 204 ? null : response.json().catch(() => null);
   }

@@ -1,4 +1,7 @@
 using Iot.Cloud.Auth;
+using Iot.Cloud.Commands;
+using Iot.Cloud.Data;
+using Iot.Cloud.Web.Commands;
 using Iot.Cloud.Web.Courtyards;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -6,13 +9,21 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Iot.Cloud.Web.Pages.Console;
 
-/// <summary>A courtyard: its plan with every device's state, the devices' latest readings, agent presence and charts.</summary>
+/// <summary>
+/// A courtyard: its plan with every device's state, the devices' latest readings, agent presence and charts; its recent
+/// commands, live; and, for those who work it, switching a lamp for maintenance and asking a unit for its status.
+/// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class CourtyardModel(CourtyardState state, AccessScope scope) : PageModel
+public sealed class CourtyardModel(CourtyardState state, AccessScope scope, CloudDb db, TimeProvider time) : PageModel
 {
     public CourtyardPicture Picture { get; private set; } = null!;
 
     public string Range { get; private set; } = "24h";
+
+    public CommandPanel Commands { get; private set; } = null!;
+
+    /// <summary>May send commands here.</summary>
+    public bool MayCommand => scope.MayChangeWork;
 
     public async Task<IActionResult> OnGetAsync(string id, string? range, CancellationToken ct)
     {
@@ -29,6 +40,8 @@ public sealed class CourtyardModel(CourtyardState state, AccessScope scope) : Pa
         }
 
         Picture = picture;
+        var recent = await CommandView.LoadAsync(db, db.Commands.Where(c => c.CourtyardId == id).OrderByDescending(c => c.Id).Take(20), time.GetUtcNow(), ct);
+        Commands = new CommandPanel(id, null, $"/api/courtyards/{id}/commands", recent, CommandPanel.DeviceNames(picture.Courtyard));
         return Page();
     }
 }

@@ -1,8 +1,11 @@
+using System.Security.Claims;
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Auth;
+using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Sites;
+using Iot.Cloud.Web.Commands;
 using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +17,7 @@ namespace Iot.Cloud.Web.Pages.Console;
 /// <summary>
 /// One work order: what, where, due; its alerts, comments, photos and audit trail; the moves its status allows
 /// (for the responsible party and the street office); comment for everyone in scope; rating for the community.
+/// An open order for an outlet's cut-off offers the remote reset (checklist, reason) and shows its commands live.
 /// Another company's order is not found, exactly like one that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
@@ -44,6 +48,21 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
 
     public IReadOnlyDictionary<string, string> People { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The order's commands, when it is an outlet's cut-off order or has any.</summary>
+    public CommandPanel? Commands { get; private set; }
+
+    /// <summary>The outlet whose cut-off this order is, if it is one.</summary>
+    public OutletRef? CutOff { get; private set; }
+
+    /// <summary>The cut-off charging station's name.</summary>
+    public string CutOffName { get; private set; } = string.Empty;
+
+    /// <summary>The outlet may be reset from here: the order is open, and the person works it.</summary>
+    public bool MayReset => CutOff is not null && scope.MayChangeWork && Order.Status is not (WorkOrderStatus.Closed or WorkOrderStatus.Cancelled);
+
+    /// <summary>The signed-in person, as a reset names them.</summary>
+    public string Me => User.FindFirstValue(StaffClaims.DisplayName) ?? User.Identity?.Name ?? string.Empty;
+
     public bool MayRate => scope.Role is StaffRole.CommunitySupervisor or StaffRole.StreetAdmin
         && Order.Status is WorkOrderStatus.Fixed or WorkOrderStatus.Verified or WorkOrderStatus.Closed;
 
@@ -56,7 +75,17 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
         }
 
         Order = WorkOrderView.Of(order, time.GetUtcNow());
-        CourtyardName = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == order.CourtyardId).Courtyard?.Name ?? order.CourtyardId;
+        var courtyard = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == order.CourtyardId).Courtyard;
+        CourtyardName = courtyard?.Name ?? order.CourtyardId;
+        CutOff = await OutletCutOffs.OutletOfAsync(db, id, ct);
+        var commands = await CommandView.LoadAsync(db, db.Commands.Where(c => c.WorkOrderId == id).OrderByDescending(c => c.Id).Take(100), time.GetUtcNow(), ct);
+        if (CutOff is not null || commands.Count > 0)
+        {
+            var devices = CommandPanel.DeviceNames(courtyard);
+            Commands = new CommandPanel(order.CourtyardId, id, $"/api/work-orders/{id}/commands", commands, devices);
+            CutOffName = CutOff is { } cut ? devices.GetValueOrDefault($"{cut.Agent}/{cut.Device}", cut.Device) : string.Empty;
+        }
+
         PartyName = await db.Parties.AsNoTracking().Where(p => p.Id == order.PartyId).Select(p => p.Name).SingleOrDefaultAsync(ct) ?? order.PartyId;
         Alerts = (await db.Alerts.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).ToListAsync(ct)).Select(AlertView.Of).ToList();
         Comments = await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderBy(c => c.Id).Select(c => new CommentView(c.Id, c.At, c.By, c.Text)).ToListAsync(ct);
