@@ -92,9 +92,17 @@ run_lane() {
 stop_all() {
   for pid in $(marked); do kill -KILL "$pid" 2>/dev/null || true; done
 }
-trap 'echo "interrupted"; stop_all; rm -rf --one-file-system "$run_tmp"; exit 130' INT TERM
-
+# Interrupted: end the lanes first (or they would start their next project), then everything the run started.
+interrupted() {
+  echo "interrupted"
+  kill -TERM "${lane_pids[@]}" 2>/dev/null || true
+  stop_all
+  rm -rf --one-file-system "$run_tmp" 2>/dev/null
+  exit 130
+}
 lane_pids=()
+trap interrupted INT TERM
+
 for lane in "${lanes[@]}"; do run_lane "$lane" & lane_pids+=($!); done
 status=0
 for pid in "${lane_pids[@]}"; do wait "$pid" || status=1; done

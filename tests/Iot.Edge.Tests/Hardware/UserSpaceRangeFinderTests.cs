@@ -27,14 +27,25 @@ public sealed class UserSpaceRangeFinderTests
         // User-space timing is exact only while the polling thread is not descheduled as the echo ends; a busy host
         // makes single echoes long, which is why each read is the median of a burst. The tolerance the reader needs is
         // the speed of sound's 1.5 cm per 87 µs of lateness; a busy test host can still disturb whole bursts, so the
-        // test asks for three reads within it out of up to twenty, not for every read.
-        var reads = new List<double>();
-        for (var i = 0; i < 20 && reads.Count(r => Math.Abs(r - 57.0) <= 1.5) < 3; i++)
+        // test asks for three reads within it out of up to twenty, not for every read. A burst whose echoes mostly
+        // timed out (the simulated echo's thread itself descheduled) fails as a whole; it counts as a read outside.
+        var reads = new List<string>();
+        var within = 0;
+        for (var i = 0; i < 20 && within < 3; i++)
         {
-            reads.Add(read());
+            try
+            {
+                var distance = read();
+                reads.Add($"{distance}");
+                within += Math.Abs(distance - 57.0) <= 1.5 ? 1 : 0;
+            }
+            catch (IOException e)
+            {
+                reads.Add(e.Message);
+            }
         }
 
-        Assert.True(reads.Count(r => Math.Abs(r - 57.0) <= 1.5) >= 3, string.Join(", ", reads));
+        Assert.True(within >= 3, string.Join(", ", reads));
     }
 
     [Fact]
