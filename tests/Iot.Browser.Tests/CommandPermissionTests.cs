@@ -54,7 +54,7 @@ public sealed class CommandPermissionTests(BrowserFixture fixture)
         await BrowserFixture.ScreenshotAsync(viewer, "commands-09-viewer-order-phone-zh");
         await viewer.GotoAsync("/console/courtyards/yikang-31");
         await Assertions.Expect(viewer.Locator("#commands [data-command-list] li")).ToHaveCountAsync(2);
-        await Assertions.Expect(viewer.Locator("#commands [data-command-list] li").First).ToContainTextAsync("请求上报状态（yikang-31-a）");
+        await Assertions.Expect(viewer.Locator("#commands [data-command-list] li").First).ToContainTextAsync("请求上报状态（院坝终端）");
         await Assertions.Expect(viewer.Locator("#commands form")).ToHaveCountAsync(0);
         await Assertions.Expect(viewer.Locator("#commands button")).ToHaveCountAsync(0);
         Assert.True(await viewer.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the courtyard page must not scroll sideways on a phone");

@@ -63,7 +63,7 @@ public sealed class CourtyardCommandsTests(BrowserFixture fixture)
         // The unit is asked for its status and answers.
         await phone.Locator($"#status-form-{Agent} button").ClickAsync();
         await Assertions.Expect(phone.Locator("[data-command-list] li")).ToHaveCountAsync(2);
-        await Assertions.Expect(first.Locator(".command-what")).ToHaveTextAsync($"请求上报状态（{Agent}）");
+        await Assertions.Expect(first.Locator(".command-what")).ToHaveTextAsync("请求上报状态（院坝终端）");
         await Assertions.Expect(first.Locator(".command-state")).ToHaveTextAsync("已执行");
 
         // Nothing is wider than the phone.

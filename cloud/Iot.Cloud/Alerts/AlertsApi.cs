@@ -3,6 +3,7 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications;
 using Iot.Cloud.Rules;
+using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -65,7 +66,9 @@ public static class AlertsApi
         return TypedResults.Ok(new AlertDetail(AlertView.Of(alert), history));
     }
 
-    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Acknowledge(long id, NoteRequest? body, HttpContext http, CloudDb db, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    // Confirming is taking the fault on: the work order reacts to the confirmation (WorkOrderService.OnAlertChangesAsync)
+    // in the same save, so the alert and its order never disagree about whether someone has it.
+    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Acknowledge(long id, NoteRequest? body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
     {
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (alert is null)
@@ -78,8 +81,18 @@ public static class AlertsApi
             return Problems.Conflict($"alert {id} is {alert.Status.ToString().ToLowerInvariant()}; only an open alert can be acknowledged");
         }
 
-        await db.SaveChangesAsync(ct);
-        notifier.Publish([change], []);
+        var orderChanges = await orders.OnAlertChangesAsync(db, [change], ct);
+        notifier.Queue(db, [change], orderChanges);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Conflict($"alert {id} or its work order was changed by someone else meanwhile; reload and try again");
+        }
+
+        notifier.Publish([change], orderChanges);
         return TypedResults.Ok(AlertView.Of(alert));
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Audit;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
@@ -22,17 +23,30 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
 {
     private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
-    /// <summary>Reacts to alert changes: a raise whose policy says "at once" gets its work order now.</summary>
+    /// <summary>
+    /// Reacts to alert changes: a raise whose policy says "at once" gets its work order now; a person of the responsible
+    /// party confirming an alert takes its order (see <see cref="TakeAsync"/>).
+    /// </summary>
     public async Task<List<WorkOrderChange>> OnAlertChangesAsync(CloudDb db, IEnumerable<AlertChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(changes);
         var result = new List<WorkOrderChange>();
-        foreach (var change in changes.Where(c => c.Kind is "raised" or "reraised" or "unsilenced"))
+        foreach (var change in changes)
         {
-            if (await EnsureOrderAsync(db, change.Alert, cancellationToken) is { } made)
+            switch (change.Kind)
             {
-                result.Add(made);
+                case "raised" or "reraised" or "unsilenced":
+                    await OrderForAsync(db, change.Alert, result, cancellationToken);
+                    break;
+                case "acknowledged" when change.Alert.WorkOrderId is { } id
+                    && (db.Set<WorkOrder>().Local.FirstOrDefault(w => w.Id == id) ?? await db.Set<WorkOrder>().SingleOrDefaultAsync(w => w.Id == id, cancellationToken)) is { } order:
+                    if (await TakeAsync(db, order, change.Alert, cancellationToken) is { } taken)
+                    {
+                        result.Add(taken);
+                    }
+
+                    break;
             }
         }
 
@@ -50,10 +64,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         var waiting = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.WorkOrderId == null && !a.Silenced).ToListAsync(cancellationToken);
         foreach (var alert in waiting)
         {
-            if (await EnsureOrderAsync(db, alert, cancellationToken) is { } made)
-            {
-                result.Add(made);
-            }
+            await OrderForAsync(db, alert, result, cancellationToken);
         }
 
         var open = await db.Set<WorkOrder>().Where(w => w.ClosedAt == null && w.CancelledAt == null).ToListAsync(cancellationToken);
@@ -117,6 +128,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
 
         var now = time.GetUtcNow();
         var from = order.Status;
+        var assignedBefore = order.AssignedTo;
         order.Status = to;
         order.Version++;
         order.AcknowledgedAt ??= to is WorkOrderStatus.Assigned or WorkOrderStatus.InProgress or WorkOrderStatus.WaitingForParts or WorkOrderStatus.Fixed ? now : null;
@@ -125,7 +137,11 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             case WorkOrderStatus.Assigned:
                 order.AssignedTo = assignee;
                 break;
-            case WorkOrderStatus.InProgress when order.AssignedTo is null:
+            // Taking an order (接单) makes the taker its assignee; going back to work keeps whoever has it.
+            case WorkOrderStatus.InProgress when assignee is not null:
+                order.AssignedTo = assignee;
+                break;
+            case WorkOrderStatus.InProgress when from is WorkOrderStatus.New or WorkOrderStatus.Assigned || order.AssignedTo is null:
                 order.AssignedTo = by;
                 break;
             case WorkOrderStatus.Fixed:
@@ -144,7 +160,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
                 break;
         }
 
-        Audit(db, order, by, now, $"status:{WireNames.Of(to)}", $"{WireNames.Of(from)} → {WireNames.Of(to)}{(assignee is null ? string.Empty : $" ({assignee})")}{(note is null ? string.Empty : $": {note}")}");
+        Audit(db, order, by, now, $"status:{WireNames.Of(to)}", $"{WireNames.Of(from)} → {WireNames.Of(to)}{(order.AssignedTo == assignedBefore && to != WorkOrderStatus.Assigned ? string.Empty : $" ({order.AssignedTo})")}{(note is null ? string.Empty : $": {note}")}");
         return (new WorkOrderChange(order, "status", Notify: to is WorkOrderStatus.Assigned or WorkOrderStatus.Closed or WorkOrderStatus.Cancelled), null);
     }
 
@@ -172,6 +188,40 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         }
 
         return now > order.FixDueAt || (unacknowledged && now > order.AckDueAt) ? 1 : 0;
+    }
+
+    // The alert's work order (made, attached or reopened), taken at once when the alert was confirmed already.
+    private async Task OrderForAsync(CloudDb db, Alert alert, List<WorkOrderChange> result, CancellationToken cancellationToken)
+    {
+        if (await EnsureOrderAsync(db, alert, cancellationToken) is not { } made)
+        {
+            return;
+        }
+
+        result.Add(made);
+        if (await TakeAsync(db, made.Order, alert, cancellationToken) is { } taken)
+        {
+            result.Add(taken);
+        }
+    }
+
+    /// <summary>
+    /// One meaning of "acknowledged" for alert and order: a person of the responsible party has taken the fault on.
+    /// Confirming (确认) an alert is therefore taking its order: an order nobody has acknowledged yet (new, or reopened)
+    /// is assigned to the person who confirmed the alert, and is acknowledged from then. A confirmation by someone
+    /// outside the party (the street office) is theirs, not the company's, and leaves the order as it is.
+    /// </summary>
+    private async Task<WorkOrderChange?> TakeAsync(CloudDb db, WorkOrder order, Alert alert, CancellationToken cancellationToken)
+    {
+        if (alert.Status != AlertStatus.Acknowledged || alert.AcknowledgedBy is not { } person || order.AcknowledgedAt is not null
+            || order.Status is not (WorkOrderStatus.New or WorkOrderStatus.Assigned)
+            || !await db.Set<Account>().AnyAsync(u => u.UserName == person && u.PartyId == order.PartyId, cancellationToken))
+        {
+            return null;
+        }
+
+        var (taken, _) = Transition(db, order, WorkOrderStatus.Assigned, person, string.Create(CultureInfo.InvariantCulture, $"alert {alert.Id} acknowledged"), person);
+        return taken;
     }
 
     // The work order for an alert: attach to the fault's open order, reopen a recently closed one, or make one.
@@ -293,8 +343,16 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         registry.Current?.Site.Courtyards.Select(c => c.Courtyard).FirstOrDefault(c => c.Id.Value == id)
             ?? throw new InvalidOperationException($"unknown courtyard '{id}'");
 
-    private static string DescribeAlert(Alert alert) =>
-        string.Create(CultureInfo.InvariantCulture, $"{alert.Title} — {alert.Subject}{(alert.Value is { } v ? $", value {v:0.###}" : string.Empty)}, raised {alert.RaisedAt:yyyy-MM-dd HH:mm} UTC");
+    // Stored with the order, for the API and the webhooks' group chats: Chinese like the rule names, the device by its
+    // manifest name, the time in the site's zone as everywhere else. The console words it afresh in the page language.
+    private string DescribeAlert(Alert alert)
+    {
+        var zone = registry.Current?.Site.Manifest.TimeZone is { } name && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var found) ? found : TimeZoneInfo.Utc;
+        var device = Courtyard(alert.CourtyardId).Agents.FirstOrDefault(a => a.Id.Value == alert.AgentId)?.Devices.FirstOrDefault(d => d.Id.Value == alert.DeviceId)?.Name ?? "院坝终端";
+        var outlet = alert.Outlet is { } n ? $"{n}号插座" : string.Empty;
+        var value = alert.Value is { } v ? string.Create(CultureInfo.InvariantCulture, $"，读数 {v:0.###}") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{alert.Title}：{device}{outlet}{value}，{TimeZoneInfo.ConvertTime(alert.RaisedAt, zone):yyyy-MM-dd HH:mm} 报警");
+    }
 
     private static string Code(int length) => string.Create(length, 0, (span, _) =>
     {

@@ -46,7 +46,7 @@ public static class WorkOrdersApi
         return TypedResults.Ok((overdue == true ? views.Where(v => v.Overdue) : views).ToList());
     }
 
-    private static async Task<Results<Ok<WorkOrderDetail>, NotFound>> Get(long id, CloudDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<WorkOrderDetail>, NotFound>> Get(long id, CloudDb db, AccessScope scope, TimeProvider time, CancellationToken ct)
     {
         var order = await db.WorkOrders.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct);
         if (order is null)
@@ -54,6 +54,7 @@ public static class WorkOrdersApi
             return TypedResults.NotFound();
         }
 
+        var phone = await ReporterPhone.RevealAsync(db, scope, order, time.GetUtcNow(), ct);
         var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(new WorkOrderDetail(
             WorkOrderView.Of(order, time.GetUtcNow()),
@@ -61,7 +62,8 @@ public static class WorkOrdersApi
             await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderBy(c => c.Id).Select(c => new CommentView(c.Id, c.At, c.By, c.Text)).ToListAsync(ct),
             await db.WorkOrderAttachments.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).Select(a => new PhotoView(a.Id, a.At, a.By, a.ContentType, a.FileName, a.Content.Length)).ToListAsync(ct),
             await db.AuditLog.AsNoTracking().Where(a => a.Entity == "workOrder" && a.EntityId == key).OrderBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(ct),
-            WorkOrderTransitions.From(order.Status)));
+            WorkOrderTransitions.From(order.Status),
+            phone));
     }
 
     private static async Task<Results<Created<WorkOrderView>, ProblemHttpResult>> Create(CreateWorkOrderRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
@@ -207,4 +209,8 @@ public sealed record PhotoView(long Id, DateTimeOffset At, string By, string Con
 
 public sealed record AuditView(DateTimeOffset At, string Actor, string Action, string? Detail);
 
-public sealed record WorkOrderDetail(WorkOrderView Order, IReadOnlyList<AlertView> Alerts, IReadOnlyList<CommentView> Comments, IReadOnlyList<PhotoView> Photos, IReadOnlyList<AuditView> Audit, IReadOnlyList<WorkOrderStatus> NextStatuses);
+/// <summary>
+/// A work order with its alerts, comments, photos, audit trail and the moves its status allows; <c>ReporterPhone</c>
+/// is the resident's call-back number, for the responsible party's staff only (see <see cref="WorkOrders.ReporterPhone"/>).
+/// </summary>
+public sealed record WorkOrderDetail(WorkOrderView Order, IReadOnlyList<AlertView> Alerts, IReadOnlyList<CommentView> Comments, IReadOnlyList<PhotoView> Photos, IReadOnlyList<AuditView> Audit, IReadOnlyList<WorkOrderStatus> NextStatuses, string? ReporterPhone);

@@ -322,6 +322,71 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_residents_call_back_number_reaches_the_responsible_partys_staff_and_no_one_else()
+    {
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data);
+        await cloud.WaitReadyAsync();
+        const string phone = "138 8712 3456";
+        var resident = cloud.Anonymous(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        using var reported = await resident.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-1", category = "lamp", text = "3栋门口的灯不亮", phone });
+        reported.EnsureSuccessStatusCode();
+        var receipt = await reported.Content.ReadFromJsonAsync<JsonElement>();
+        var code = receipt.GetProperty("trackingCode").GetString()!;
+        var number = receipt.GetProperty("number").GetString()!;
+        var id = (await cloud.GetAsync<List<Iot.Cloud.WorkOrders.WorkOrderView>>("/api/work-orders")).Single(o => o.Number == number).Id;
+
+        // The company that answers for 益康路1号院 (its worker and its supervisor): in the order's detail and on its page.
+        string[] responsible = ["xinyu-li", "xinyu-wang"];
+        using var staff = new LiveListener(await cloud.ClientAsync("xinyu-li"));
+        using var community = new LiveListener(await cloud.ClientAsync("yikang-zhang"));
+        await staff.ConnectedAsync();
+        await community.ConnectedAsync();
+        var leaks = new List<string>();
+        foreach (var role in Roles)
+        {
+            var client = cloud.Client(role.User);
+            foreach (var (url, shows) in new[]
+            {
+                ($"/api/work-orders/{id}", responsible.Contains(role.User)),
+                ($"/console/orders/{id}", responsible.Contains(role.User)),
+                ($"/console/orders/{id}", responsible.Contains(role.User)),
+                ("/api/work-orders?open=true", false),
+                ("/console", false),
+                ("/api/supervision/csv?groupBy=courtyard", false),
+                ("/dashboard", false),
+            })
+            {
+                using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+                var body = await response.Content.ReadAsStringAsync();
+                if (body.Contains(phone, StringComparison.Ordinal) != shows || (!shows && body.Contains(phone.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal)))
+                {
+                    leaks.Add($"{role.User} {url}: {(shows ? "does not show" : "shows")} the number");
+                }
+            }
+        }
+
+        // Public pages, the resident's own tracking, and the live feed (its events go to the community as well) carry none.
+        foreach (var url in new[] { $"/api/reports/{code}", $"/r/track/{code}", "/safety" })
+        {
+            if ((await resident.GetStringAsync(new Uri(url, UriKind.Relative))).Contains(phone, StringComparison.Ordinal))
+            {
+                leaks.Add($"public {url} shows the number");
+            }
+        }
+
+        (await cloud.Client("xinyu-li").PostAsJsonAsync($"/api/work-orders/{id}/status", new { status = "inProgress" })).EnsureSuccessStatusCode();
+        await staff.WaitForAsync("\"inProgress\"");
+        await community.WaitForAsync("\"inProgress\"");
+        Assert.DoesNotContain(phone, staff.Text + community.Text, StringComparison.Ordinal);
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+
+        // Who was shown it is on the record, once each however often they looked.
+        var detail = await cloud.GetAsync<JsonElement>($"/api/work-orders/{id}");
+        var viewers = detail.GetProperty("audit").EnumerateArray().Where(a => a.GetProperty("action").GetString() == "phone-viewed").Select(a => a.GetProperty("actor").GetString()).ToList();
+        Assert.Equal(responsible, viewers.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Repeated_wrong_passwords_lock_the_account_even_for_the_right_one_until_unlocked()
     {
         await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Auth:MaxFailedAttempts"] = "5" });

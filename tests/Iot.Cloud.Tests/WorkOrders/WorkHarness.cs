@@ -1,4 +1,5 @@
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
@@ -47,6 +48,11 @@ public sealed class WorkHarness : IAsyncDisposable
         await using var db = open();
         await db.Database.MigrateAsync();
         await RegistryWriter.WriteAsync(db, SampleSite.Registry, start, CancellationToken.None);
+
+        // A worker of the company that answers for the Yikang Road courtyards, and the street office.
+        db.Users.Add(new Account { UserName = "xinyu-li", DisplayName = "李师傅", Role = StaffRole.PropertyStaff, PartyId = "xinyu-property", CreatedBy = "test" });
+        db.Users.Add(new Account { UserName = "street-chen", DisplayName = "陈科员", Role = StaffRole.StreetAdmin, CreatedBy = "test" });
+        await db.SaveChangesAsync();
         return harness;
     }
 
@@ -74,6 +80,18 @@ public sealed class WorkHarness : IAsyncDisposable
         var orderChanges = await Orders.OnAlertChangesAsync(db, alertChanges, CancellationToken.None);
         await db.SaveChangesAsync();
         return (alertChanges, orderChanges);
+    }
+
+    /// <summary>A person confirms an alert, as <c>POST /api/alerts/{id}/acknowledge</c> does: the alert, then its work order.</summary>
+    public async Task<List<WorkOrderChange>> AcknowledgeAsync(long alertId, string by)
+    {
+        await using var db = _open();
+        var alert = await db.Alerts.SingleAsync(a => a.Id == alertId);
+        var change = AlertService.Acknowledge(db, alert, by, null, Clock.GetUtcNow());
+        Assert.NotNull(change);
+        var orderChanges = await Orders.OnAlertChangesAsync(db, [change], CancellationToken.None);
+        await db.SaveChangesAsync();
+        return orderChanges;
     }
 
     /// <summary>The periodic sweep, with telemetry evidence answered by <paramref name="evidence"/>.</summary>

@@ -241,6 +241,86 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Confirming_a_charger_alert_at_0939_takes_its_order_so_the_company_is_on_time_and_nothing_escalates_at_1010()
+    {
+        // 09:36 in Kunming: an outlet is cut off; its critical order is due to be acknowledged by 10:06.
+        H.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 1, 36, 0, TimeSpan.Zero));
+        var (raised, made) = await H.ApplyAsync(H.Transition("charger-cut-off", "yikang-1", "yikang-1-a/charger-01/o2", TransitionKind.Raised, 71.5));
+        var created = made.Single().Order;
+        Assert.Equal(WorkOrderStatus.New, created.Status);
+
+        // 09:39: 李师傅 presses 确认 on the alert.
+        H.Clock.Advance(TimeSpan.FromMinutes(3));
+        var taken = Assert.Single(await H.AcknowledgeAsync(raised.Single().Alert.Id, "xinyu-li"));
+        Assert.Equal("status", taken.Kind);
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal(WorkOrderStatus.Assigned, order.Status);
+        Assert.Equal("xinyu-li", order.AssignedTo);
+        Assert.Equal(H.Clock.GetUtcNow(), order.AcknowledgedAt);
+
+        // 10:10: past the acknowledgement due time, but it was met; nothing escalates, nothing is overdue.
+        H.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 2, 10, 0, TimeSpan.Zero));
+        var sweep = await H.SweepAsync();
+        Assert.DoesNotContain(sweep.Orders, c => c.Kind == "escalated");
+        order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal(0, order.EscalationLevel);
+        Assert.False(WorkOrderView.Of(order, H.Clock.GetUtcNow()).Overdue);
+
+        // The service record counts the confirmation: acknowledged after 3 minutes, on time.
+        var row = Assert.Single(SupervisionReport.Compute(await H.OrdersAsync(), o => o.PartyId, H.Clock.GetUtcNow()));
+        Assert.Equal(1, row.Acknowledged);
+        Assert.Equal(3, row.MedianAckMinutes);
+        Assert.Equal(0, row.Overdue);
+
+        await using var db = H.Db();
+        var audit = await db.AuditLog.Where(a => a.Entity == "workOrder" && a.EntityId == order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(a => a.Action).ToListAsync();
+        Assert.Equal(["created", "status:assigned"], audit);
+    }
+
+    [Fact]
+    public async Task An_alert_confirmed_before_its_order_is_made_makes_the_order_already_taken()
+    {
+        var (raised, _) = await H.ApplyAsync(H.Transition("drain-high-water", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised, 27));
+        H.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Empty(await H.AcknowledgeAsync(raised.Single().Alert.Id, "xinyu-li"));
+
+        H.Clock.Advance(TimeSpan.FromMinutes(8));
+        await H.SweepAsync();
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal(WorkOrderStatus.Assigned, order.Status);
+        Assert.Equal("xinyu-li", order.AssignedTo);
+        Assert.Equal(order.CreatedAt, order.AcknowledgedAt);
+    }
+
+    [Fact]
+    public async Task A_street_office_confirmation_is_not_the_companys_and_leaves_its_order_untaken()
+    {
+        var (raised, _) = await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        H.Clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Empty(await H.AcknowledgeAsync(raised.Single().Alert.Id, "street-chen"));
+
+        var order = Assert.Single(await H.OrdersAsync());
+        Assert.Equal(WorkOrderStatus.New, order.Status);
+        Assert.Null(order.AcknowledgedAt);
+        H.Clock.Advance(TimeSpan.FromMinutes(28));
+        Assert.Contains((await H.SweepAsync()).Orders, c => c.Kind == "escalated");
+    }
+
+    [Fact]
+    public async Task Taking_an_order_makes_the_taker_its_assignee_while_the_system_sending_it_back_keeps_the_assignee()
+    {
+        var (_, made) = await H.ApplyAsync(H.Transition("gate-forced", "yikang-1", "yikang-1-a/gate-01", TransitionKind.Raised));
+        var id = made.Single().Order.Id;
+        await H.MoveAsync(id, WorkOrderStatus.Assigned, by: "xinyu-wang", assignee: "xinyu-liu");
+        await H.MoveAsync(id, WorkOrderStatus.InProgress, by: "xinyu-li");
+        Assert.Equal("xinyu-li", Assert.Single(await H.OrdersAsync()).AssignedTo);
+
+        await H.MoveAsync(id, WorkOrderStatus.Fixed, by: "xinyu-li");
+        await H.MoveAsync(id, WorkOrderStatus.InProgress, by: "system", note: "the fault is still present after the repair");
+        Assert.Equal("xinyu-li", Assert.Single(await H.OrdersAsync()).AssignedTo);
+    }
+
+    [Fact]
     public async Task Supervision_figures_on_a_seeded_history_match_a_hand_count()
     {
         // Five orders for xinyu-property (critical: ack 30 min, fix 240 min), times in minutes after creation:

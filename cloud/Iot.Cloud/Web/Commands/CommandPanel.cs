@@ -48,7 +48,7 @@ public sealed record CommandPanel(string Courtyard, long? WorkOrder, string Sour
             CommandKind.ResetOutlet => lang.F("Reset outlet {0} ({1})", command.Outlet, device),
             CommandKind.SwitchLamp when command.On == true => lang.F("Lamp on for {0} min ({1})", command.ForMinutes, device),
             CommandKind.SwitchLamp => lang.F("Lamp off for {0} min ({1})", command.ForMinutes, device),
-            _ => lang.F("Status requested ({0})", command.Agent),
+            _ => lang.F("Status requested ({0})", lang["Courtyard unit"]),
         };
     }
 
@@ -92,6 +92,7 @@ public sealed record CommandPanel(string Courtyard, long? WorkOrder, string Sour
             ["said"] = lang["The unit's words:"],
             ["failed"] = lang["Could not send:"],
             ["devices"] = Devices,
+            ["unit"] = lang["Courtyard unit"],
 
             // Checked in the page before sending, naming what is missing; the API checks the same again.
             ["missingChecklist"] = lang["Confirm every item of the inspection checklist first; not yet confirmed: {0}"],

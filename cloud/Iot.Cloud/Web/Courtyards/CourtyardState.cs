@@ -78,7 +78,7 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
                 foreach (var reading in d.Readings.Where(r => r.Quantity == quantity))
                 {
                     var points = await store.RangeAsync(reading.Agent, reading.Sensor, from, now, resolution, cancellationToken);
-                    result.Add(new ChartSeries($"{d.Device.Name} ({d.Device.Id.Value})", points.Select(x => new ChartPoint(x.At, x.Mean)).ToList()));
+                    result.Add(new ChartSeries(d.Device.Name, points.Select(x => new ChartPoint(x.At, x.Mean)).ToList()));
                 }
             }
 

@@ -8,7 +8,8 @@ namespace Iot.Cloud.Web.Courtyards;
 /// <summary>
 /// The courtyard's schematic plan from its manifest: the yard, its buildings, and each device at its coordinates,
 /// drawn by kind (lamp a circle, gate a square, drain a triangle, charger a diamond) with a label and a state mark
-/// (✓, !, ?), so the state reads without colour. Each device links to its row in the device table.
+/// (✓, !, ?), so the state reads without colour. Each device is labelled with its number in the device table (the
+/// names are too long for a plan and would cover the markers) and links to its row there.
 /// </summary>
 public static class SvgPlan
 {
@@ -28,8 +29,10 @@ public static class SvgPlan
         }
 
         var unplaced = 0;
+        var number = 0;
         foreach (var d in devices)
         {
+            number++;
             var at = d.Device.At ?? new PlanPoint(2 + (unplaced++ * 4), plan.Height - 2);
             var (x, y) = (at.X, at.Y);
             var state = d.Health switch { DeviceHealth.Alarm => "alarm", DeviceHealth.Ok => "ok", _ => "unknown" };
@@ -43,7 +46,7 @@ public static class SvgPlan
             };
             svg.Append(Inv($"<a href=\"#dev-{SvgChart.E(d.Agent)}-{SvgChart.E(d.Device.Id.Value)}\" class=\"device {state}\"><title>{SvgChart.E(describe(d))}</title>{shape}"));
             svg.Append(Inv($"<text x=\"{x}\" y=\"{y + 0.9:0.##}\" text-anchor=\"middle\" class=\"mark\">{mark}</text>"));
-            svg.Append(Inv($"<text x=\"{x}\" y=\"{y + 4.6:0.##}\" text-anchor=\"middle\" class=\"device-id\">{SvgChart.E(d.Device.Id.Value)}</text></a>"));
+            svg.Append(Inv($"<text x=\"{x + 2.7:0.##}\" y=\"{y - 1.5:0.##}\" class=\"device-number\">{number}</text></a>"));
         }
 
         return svg.Append("</svg>").ToString();

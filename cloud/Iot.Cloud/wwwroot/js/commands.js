@@ -47,7 +47,7 @@
       case "switchLamp":
         return format(c.on ? texts.lampOn : texts.lampOff, [c.forMinutes, device]);
       default:
-        return format(texts.requestStatus, [c.agent]);
+        return format(texts.requestStatus, [texts.unit]);
     }
   }
 

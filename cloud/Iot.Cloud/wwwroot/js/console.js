@@ -6,6 +6,7 @@
   const texts = JSON.parse(document.getElementById("console-texts").textContent);
   const root = document.querySelector(".console");
   const mayChange = root.dataset.mayChange === "true";
+  const me = root.dataset.me;
   const alerts = document.querySelector("#alerts tbody");
   const announce = document.getElementById("live-announce");
   const state = document.getElementById("live-state");
@@ -65,6 +66,23 @@
     return button;
   }
 
+  // The device, outlet or unit by its manifest name, as the server draws it.
+  function thing(a) {
+    if (!a.device) {
+      return texts.names[a.agent] || "";
+    }
+    const name = texts.names[a.agent + "/" + a.device] || "";
+    return a.outlet ? name + " " + texts.outlet.replace("{0}", a.outlet) : name;
+  }
+
+  function cell(text, className, label) {
+    const td = el("td", text, className);
+    if (label) {
+      td.dataset.label = label;
+    }
+    return td;
+  }
+
   function alertRow(a) {
     const row = el("tr");
     row.dataset.alertId = a.id;
@@ -74,19 +92,19 @@
     row.dataset.fault = a.fault;
     row.dataset.subject = a.device ? a.agent + "/" + a.device + (a.outlet ? "/o" + a.outlet : "") : a.agent;
     row.className = "status-" + a.status + " new";
-    const sev = el("td");
+    const sev = cell(undefined, undefined, texts.labels.severity);
     sev.append(el("span", texts.severity[a.severity] || a.severity, "sev sev-" + a.severity));
-    const what = el("td", a.title, "what");
-    const where = el("td");
+    const what = cell(a.title, "what", texts.labels.what);
+    const where = cell(undefined, undefined, texts.labels.where);
     const link = el("a", texts.courtyards[a.courtyard] || a.courtyard);
     link.href = "/console/courtyards/" + encodeURIComponent(a.courtyard);
-    where.append(link, " ", el("span", a.device || a.agent, "device"));
-    const raised = el("td");
+    where.append(link, " ", el("span", thing(a), "device"));
+    const raised = cell(undefined, undefined, texts.labels.raised);
     const time = el("time", shortTime(a.raisedAt));
     time.dateTime = a.raisedAt;
     raised.append(time);
-    const status = el("td", texts.alertStatus[a.status] || a.status, "alert-status");
-    const actions = el("td");
+    const status = cell(texts.alertStatus[a.status] || a.status, "alert-status", texts.labels.status);
+    const actions = el("td", undefined, "row-actions");
     if (mayChange && a.status === "open") {
       actions.append(ackButton(a.id));
     }
@@ -148,6 +166,39 @@
       }
     });
     document.getElementById("orders-changed").hidden = false;
+    recount();
+  }
+
+  // The queue counts follow the live feed: after a change, count the open orders in scope again (at most once a second).
+  let counting = null;
+  function recount() {
+    if (counting) {
+      return;
+    }
+    counting = setTimeout(async () => {
+      try {
+        const response = await fetch("/api/work-orders?open=true&limit=1000", { credentials: "same-origin" });
+        if (!response.ok) {
+          return;
+        }
+        const open = await response.json();
+        const counts = { mine: 0, team: open.length, overdue: 0 };
+        for (const o of open) {
+          counts.mine += o.assignedTo === me ? 1 : 0;
+          counts.overdue += o.overdue ? 1 : 0;
+        }
+        for (const [queue, n] of Object.entries(counts)) {
+          const count = document.getElementById("count-" + queue);
+          if (count) {
+            count.textContent = n;
+          }
+        }
+      } catch (e) {
+        // The counts stay as they were; the next change tries again.
+      } finally {
+        counting = null;
+      }
+    }, 1000);
   }
 
   alerts.addEventListener("click", async (event) => {
@@ -155,15 +206,19 @@
     if (!button) {
       return;
     }
+    const id = button.dataset.ack;
     button.disabled = true;
     try {
-      const a = await window.iot.send("/api/alerts/" + button.dataset.ack + "/acknowledge", {});
-      const row = button.closest("tr");
-      row.className = "status-" + a.status;
-      row.querySelector(".alert-status").textContent = texts.alertStatus[a.status] || a.status;
-      button.remove();
+      const a = await window.iot.send("/api/alerts/" + id + "/acknowledge", {});
+      // The live feed may have redrawn or removed the row while the request was out: find it again, if it is still there.
+      const row = alerts.querySelector('tr[data-alert-id="' + id + '"]');
+      if (row) {
+        row.className = "status-" + a.status;
+        row.querySelector(".alert-status").textContent = texts.alertStatus[a.status] || a.status;
+        row.querySelectorAll("[data-ack]").forEach((b) => b.remove());
+      }
     } catch (e) {
-      announce.textContent = texts.failed + " " + e.message;
+      announce.textContent = texts.failed + " " + (e.status === 409 ? texts.changedMeanwhile : e.message);
       button.disabled = false;
     }
   });

@@ -14,8 +14,10 @@ namespace Iot.Cloud.Web.Pages.Console;
 /// commands, live; and, for those who work it, switching a lamp for maintenance and asking a unit for its status.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class CourtyardModel(CourtyardState state, AccessScope scope, CloudDb db, TimeProvider time) : PageModel
+public sealed class CourtyardModel(CourtyardState state, AccessScope scope, CloudDb db, Sites.SiteRegistry registry, Localization.Lang lang, TimeProvider time) : PageModel
 {
+    public Localization.Places Places { get; } = new(registry, lang);
+
     public CourtyardPicture Picture { get; private set; } = null!;
 
     public string Range { get; private set; } = "24h";

@@ -11,12 +11,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Iot.Cloud.Web.Pages.Console;
 
 /// <summary>
-/// The staff console: live alerts (filter by courtyard, kind, severity; acknowledge from the list) and the work-order
-/// queue (mine, my team, overdue) with time left. Only what is in the person's scope; new alerts arrive over
-/// <c>/api/live</c> without a reload.
+/// The staff console: live alerts (filter by courtyard, kind, severity; confirm from the list, which takes the alert's
+/// work order) and the work-order queue with time left and escalation: mine (for those who can be assigned work), the
+/// party's, the community's or all (by role), overdue. Only what is in the person's scope; alerts and queue counts
+/// change over <c>/api/live</c> without a reload.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
+public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry registry, Localization.Lang lang, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<string> Kinds = ["streetlight", "gate", "drain", "charger", "agent", "device"];
 
@@ -39,15 +40,28 @@ public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry regis
     /// <summary>Courtyards in scope, id → name, in site order.</summary>
     public IReadOnlyDictionary<string, string> Courtyards { get; private set; } = new Dictionary<string, string>();
 
-    /// <summary>Account names → display names (for who an order is assigned to).</summary>
-    public IReadOnlyDictionary<string, string> People { get; private set; } = new Dictionary<string, string>();
+    /// <summary>People, escalations and due times in the page language.</summary>
+    public Web.Orders.OrderWords Words { get; private set; } = null!;
+
+    public Localization.Places Places { get; } = new(registry, lang);
+
+    /// <summary>"Mine" is for those who are assigned work (the party's people); others see their whole scope.</summary>
+    public bool ShowMine => scope.IsPartyRole;
+
+    /// <summary>The whole queue's name: the party's, the community's, or everything for the street office.</summary>
+    public string TeamLabel => scope.Role switch
+    {
+        StaffRole.CommunitySupervisor => "My community",
+        StaffRole.StreetAdmin => "All orders",
+        _ => "My team",
+    };
 
     public async Task OnGetAsync(string? courtyard, string? kind, Severity? severity, string? queue, CancellationToken ct)
     {
         Courtyard = string.IsNullOrEmpty(courtyard) ? null : courtyard;
         Kind = string.IsNullOrEmpty(kind) ? null : kind;
         Severity = severity;
-        Queue = queue is "mine" or "overdue" ? queue : "team";
+        Queue = (queue == "mine" && ShowMine) || queue == "overdue" ? queue : "team";
         Courtyards = (registry.Current?.Site.Courtyards ?? [])
             .Where(c => scope.Courtyard(c.Courtyard.Id.Value))
             .ToDictionary(c => c.Courtyard.Id.Value, c => c.Courtyard.Name, StringComparer.Ordinal);
@@ -74,10 +88,17 @@ public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry regis
             "overdue" => open.Where(o => o.Overdue).ToList(),
             _ => open,
         };
-        People = await db.Users.AsNoTracking().Where(u => u.UserName != null).ToDictionaryAsync(u => u.UserName!, u => u.DisplayName ?? u.UserName!, ct);
+        Words = await Web.Orders.OrderWords.LoadAsync(db, lang, registry, ct);
     }
 
     public string CourtyardName(string id) => Courtyards.GetValueOrDefault(id, id);
 
-    public string Person(string? user) => user is null ? "—" : People.GetValueOrDefault(user, user);
+    public string Person(string? user) => Words.Person(user);
+
+    /// <summary>An alert's device (or unit, or outlet) by name.</summary>
+    public string Thing(AlertView a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return Places.Subject(a.Courtyard, a.Device is null ? a.Agent : $"{a.Agent}/{a.Device}{(a.Outlet is { } n ? $"/o{n}" : "")}");
+    }
 }

@@ -21,7 +21,7 @@ namespace Iot.Cloud.Web.Pages.Console;
 /// Another company's order is not found, exactly like one that does not exist.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
+public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry registry, Localization.Lang lang, TimeProvider time) : PageModel
 {
     public AccessScope Scope => scope;
 
@@ -46,7 +46,13 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
     /// <summary>People of the responsible party who can be assigned (user name, display name).</summary>
     public IReadOnlyList<(string User, string Name)> Team { get; private set; } = [];
 
-    public IReadOnlyDictionary<string, string> People { get; private set; } = new Dictionary<string, string>();
+    /// <summary>People, escalations, due times and history in the page language.</summary>
+    public Orders.OrderWords Words { get; private set; } = null!;
+
+    public Localization.Places Places { get; } = new(registry, lang);
+
+    /// <summary>The resident's call-back number, for the responsible party's staff only.</summary>
+    public string? Phone { get; private set; }
 
     /// <summary>The order's commands, when it is an outlet's cut-off order or has any.</summary>
     public CommandPanel? Commands { get; private set; }
@@ -75,6 +81,7 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
         }
 
         Order = WorkOrderView.Of(order, time.GetUtcNow());
+        Phone = await ReporterPhone.RevealAsync(db, scope, order, time.GetUtcNow(), ct);
         var courtyard = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == order.CourtyardId).Courtyard;
         CourtyardName = courtyard?.Name ?? order.CourtyardId;
         CutOff = await OutletCutOffs.OutletOfAsync(db, id, ct);
@@ -95,34 +102,10 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
         Next = scope.MayChangeWork ? WorkOrderTransitions.From(order.Status) : [];
         Ratings = await db.Ratings.AsNoTracking().Where(r => r.WorkOrderId == id).OrderBy(r => r.Id).ToListAsync(ct);
         var accounts = await db.Users.AsNoTracking().Where(u => u.UserName != null).Select(u => new { u.UserName, u.DisplayName, u.PartyId, u.Role }).ToListAsync(ct);
-        People = accounts.ToDictionary(u => u.UserName!, u => u.DisplayName ?? u.UserName!);
+        Words = await Orders.OrderWords.LoadAsync(db, lang, registry, ct);
         Team = accounts.Where(u => u.PartyId == order.PartyId && u.Role != StaffRole.CommunitySupervisor).Select(u => (u.UserName!, u.DisplayName ?? u.UserName!)).ToList();
         return Page();
     }
 
-    public string Person(string? user) => user is null ? "—" : People.GetValueOrDefault(user, user);
-
-    /// <summary>An audit action in words: "status:fixed" → "Status: Fixed".</summary>
-    public string Action(string action, Localization.Lang lang)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        ArgumentNullException.ThrowIfNull(lang);
-        if (action.StartsWith("status:", StringComparison.Ordinal) && Iot.Protocol.Messages.WireNames.TryParse<WorkOrderStatus>(action[7..], out var status))
-        {
-            return $"{lang["Status"]}: {lang.Status(status)}";
-        }
-
-        return action.Split(':')[0] switch
-        {
-            "created" => lang["Created"],
-            "comment" => lang["Comment"],
-            "photo" => lang["Photo"],
-            "assigned" => lang["Assigned"],
-            "rated" => lang["Community rating"],
-            "escalated" => lang["Escalated"],
-            "reopened" => lang["Reopened"],
-            "alert-attached" => lang["Alert"],
-            _ => action,
-        };
-    }
+    public string Person(string? user) => Words.Person(user);
 }

@@ -1,0 +1,74 @@
+using Iot.Cloud.Sites;
+using Iot.Protocol.Sites;
+
+namespace Iot.Cloud.Web.Localization;
+
+/// <summary>
+/// Where something is, in words: courtyards, devices, outlets and units by the names the manifests give them
+/// (院大门, 车棚电动车充电站), never by their ids.
+/// </summary>
+public sealed class Places(SiteRegistry registry, Lang lang)
+{
+    public string Courtyard(string id) => Find(id)?.Name ?? id;
+
+    /// <summary>
+    /// A work order's or alert's subject within its courtyard: <c>{agent}</c> is the courtyard unit, <c>{agent}/{device}</c>
+    /// the device's name, <c>{agent}/{device}/o{n}</c> with its outlet; a report's own subject (<c>{courtyard}/resident-…</c>)
+    /// names nothing more than the courtyard and is empty.
+    /// </summary>
+    public string Subject(string courtyardId, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var parts = subject.Split('/');
+        var courtyard = Find(courtyardId);
+        if (parts[0] == courtyardId)
+        {
+            return string.Empty;
+        }
+
+        var agents = courtyard?.Agents ?? [];
+        var agentIndex = agents.ToList().FindIndex(a => a.Id.Value == parts[0]);
+        if (agentIndex < 0)
+        {
+            // A staff order's own words for what it is about.
+            return subject;
+        }
+
+        if (parts.Length == 1)
+        {
+            return agents.Count > 1 ? $"{lang["Courtyard unit"]} {agentIndex + 1}" : lang["Courtyard unit"];
+        }
+
+        var name = agents[agentIndex].Devices.FirstOrDefault(d => d.Id.Value == parts[1])?.Name ?? lang["Device"];
+        return parts.Length > 2 && parts[2].StartsWith('o') && int.TryParse(parts[2][1..], out var outlet)
+            ? $"{name} {lang.F("outlet {0}", outlet)}"
+            : name;
+    }
+
+    /// <summary>The courtyard and, when there is one, the thing in it: "益康路1号院 · 院大门".</summary>
+    public string Where(string courtyardId, string subject) =>
+        Subject(courtyardId, subject) is { Length: > 0 } thing ? $"{Courtyard(courtyardId)} · {thing}" : Courtyard(courtyardId);
+
+    /// <summary>Every unit and device of the given courtyards by subject (<c>{agent}</c>, <c>{agent}/{device}</c>), for the live pages.</summary>
+    public Dictionary<string, string> Names(IEnumerable<string> courtyardIds)
+    {
+        ArgumentNullException.ThrowIfNull(courtyardIds);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in courtyardIds)
+        {
+            foreach (var agent in Find(id)?.Agents ?? [])
+            {
+                names[agent.Id.Value] = Subject(id, agent.Id.Value);
+                foreach (var device in agent.Devices)
+                {
+                    names[$"{agent.Id.Value}/{device.Id.Value}"] = device.Name;
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private CourtyardManifest? Find(string id) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == id).Courtyard;
+}
