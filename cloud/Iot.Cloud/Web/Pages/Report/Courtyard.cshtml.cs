@@ -41,6 +41,9 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
 
     public string? Error { get; private set; }
 
+    /// <summary>The entry the refusal is about (<c>category</c>, <c>text</c>, <c>photo</c>, <c>phone</c>), marked on the form.</summary>
+    public string? ErrorField { get; private set; }
+
     public string? Category { get; private set; }
 
     public string? Text { get; private set; }
@@ -59,8 +62,12 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
         return Find(courtyard) ? Page() : NotFound();
     }
 
-    public async Task<IActionResult> OnPostAsync(string courtyard, CancellationToken ct)
+    // No parameters: binding one would read the form first (MVC's form value provider) and answer a bare 400 when it
+    // cannot, before this page could say why.
+    public async Task<IActionResult> OnPostAsync()
     {
+        var courtyard = RouteData.Values["courtyard"] as string ?? string.Empty;
+        var ct = HttpContext.RequestAborted;
         if (!Find(courtyard))
         {
             return NotFound();
@@ -74,7 +81,7 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
         }
         catch (Exception e) when (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } or InvalidDataException)
         {
-            return Refuse(lang["The photo is too large to send (over 25 MB). Please take a new photo with the phone's camera and send again."], StatusCodes.Status413PayloadTooLarge);
+            return Refuse(lang["The photo is too large to send (over 25 MB). Please take a new photo with the phone's camera and send again."], StatusCodes.Status413PayloadTooLarge, "photo");
         }
         catch (BadHttpRequestException)
         {
@@ -110,7 +117,7 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
                     PhotoRefusal.NotAPicture => lang["This file is not a photo. Please choose a photo (JPEG or PNG)."],
                     PhotoRefusal.TooManyPixels => lang["This picture is too large to open. Please take a photo with the phone's camera, or choose another one."],
                     _ => lang["This photo is damaged and cannot be opened. Please take it again."],
-                });
+                }, field: "photo");
             }
 
             photo = reduced;
@@ -119,17 +126,17 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
 
         if (Category is null || Categories.All(c => c.Value != Category))
         {
-            return Refuse(lang["Please choose what is wrong."]);
+            return Refuse(lang["Please choose what is wrong."], field: "category");
         }
 
         if (Text?.Length > 500)
         {
-            return Refuse(lang["Please keep the description under 500 characters."]);
+            return Refuse(lang["Please keep the description under 500 characters."], field: "text");
         }
 
         if (Phone is not null && !ReportsApi.IsPhone(Phone))
         {
-            return Refuse(lang["A phone number has digits only (spaces, + and - are fine), at most 20."]);
+            return Refuse(lang["A phone number has digits only (spaces, + and - are fine), at most 20."], field: "phone");
         }
 
         if (!limits.TryTakeClient(AuthSetup.ClientKey(HttpContext)))
@@ -183,9 +190,9 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             : null;
     }
 
-    private PageResult Refuse(string message, int status = StatusCodes.Status400BadRequest)
+    private PageResult Refuse(string message, int status = StatusCodes.Status400BadRequest, string? field = null)
     {
-        Error = message;
+        (Error, ErrorField) = (message, field);
         Response.StatusCode = status;
         return Page();
     }
