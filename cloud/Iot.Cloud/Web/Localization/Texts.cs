@@ -65,6 +65,8 @@ public static class Texts
         ["No signal. Your report is saved on this phone and will be sent by itself when the signal returns. Keep this page open, or open it again later."] = "现在没有网络信号。报修已保存在手机上，等待发送，有信号时会自动提交。请不要关闭本页，或稍后再打开本页。",
         ["Still waiting for a signal to send your report…"] = "正在等待信号发送您的报修…",
         ["The photo you chose"] = "您选的照片",
+        ["Take or choose a photo"] = "拍照或选择照片",
+        ["Choose another photo"] = "换一张照片",
         ["Your photo is kept. Choose another only to replace it."] = "您选的照片已保留。需要更换时再重新选择。",
         ["The photo is too large to send (over 25 MB). Please take a new photo with the phone's camera and send again."] = "照片太大（超过25兆），无法发送。请用手机相机重新拍一张，再提交。",
         ["The report did not arrive complete. Please send it again."] = "报修没有完整送达，请再提交一次。",

@@ -76,20 +76,26 @@
         kept.remove();
       }
       showPreview(URL.createObjectURL(input.files[0]));
-      status.textContent = form.dataset.reduced.replace("{0}", size(file.size)).replace("{1}", size(input.files[0].size));
-    }).catch(() => {
-      // The server reduces what the phone could not.
+      document.getElementById("photo-caption").textContent = form.dataset.reduced.replace("{0}", size(file.size)).replace("{1}", size(input.files[0].size));
       status.textContent = "";
+    }).catch(() => {
+      // The server reduces what the phone could not; the file's name says it was chosen.
+      status.textContent = file.name;
     });
+    document.getElementById("photo-button-text").textContent = form.dataset.another;
   }
 
   // ---- Sending ---------------------------------------------------------------------------------------------------
 
+  // Beside the send button, where the resident's eyes are after pressing it.
   function note(text) {
     const element = document.getElementById("outbox-note");
     if (element) {
       element.textContent = text;
       element.hidden = !text;
+      if (text) {
+        element.scrollIntoView({ block: "nearest" });
+      }
     }
   }
 
