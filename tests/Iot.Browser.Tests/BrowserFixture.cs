@@ -61,9 +61,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             // A failed lamp becomes a work order at once, so the test does not wait ten minutes.
             ["WorkOrders:CreateAfter:Major"] = "00:00:00",
 
-            // Every report comes from 127.0.0.1; the resident tests send many.
+            // Every report and sign-in comes from 127.0.0.1; the resident tests send many, and check each through the API.
             ["Reports:PerClientPerHour"] = "1000",
             ["Reports:PerCourtyardPerHour"] = "1000",
+            ["Auth:SignInAttemptsPerMinute"] = "1000",
         };
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {

@@ -65,6 +65,12 @@ public sealed partial class ResidentTests(BrowserFixture fixture)
         var detail = await OrderAsync(marker);
         Assert.True(Assert.Single(detail.Photos).Bytes < 1024 * 1024);
         Assert.Contains(detail.Audit, a => a.Action == NotFixedWord.Action && a.Actor == "resident");
+
+        // The company reads the resident's word in the order's history.
+        var staff = await fixture.NewPageAsync(width);
+        await BrowserFixture.SignInAsync(staff, "xinyu-wang");
+        await staff.GotoAsync($"/console/orders/{detail.Order.Id}");
+        await Assertions.Expect(staff.Locator("#audit")).ToContainTextAsync("居民反馈：还没修好（第1次）");
     });
 
     [Theory]
