@@ -37,6 +37,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where screenshots go: test-results/screenshots (kept as test artifacts).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(RepoPaths.Of("test-results", "screenshots")).FullName;
 
+    /// <summary>Where the screenshots the READMEs link to go: docs/screens, committed, remade by every run.</summary>
+    public static string DocScreens { get; } = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
+
     public async Task InitializeAsync()
     {
         Broker = await MosquittoBroker.StartAsync();
@@ -63,6 +66,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
             // A failed lamp becomes a work order at once, so the test does not wait ten minutes.
             ["WorkOrders:CreateAfter:Major"] = "00:00:00",
+
+            // Every report comes from 127.0.0.1; the resident tests send many.
+            ["Reports:PerClientPerHour"] = "1000",
+            ["Reports:PerCourtyardPerHour"] = "1000",
         };
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -90,18 +97,26 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// A fresh browser context (no cookies): a phone when <paramref name="phone"/>, else a desktop screen. It stays open
     /// until <see cref="RunAsync"/> ends the test, so the live feeds of one test's pages do not load the next.
     /// </summary>
-    public async Task<IPage> NewPageAsync(bool phone = false)
+    public Task<IPage> NewPageAsync(bool phone = false) => NewPageAsync(phone ? 390 : 1366);
+
+    /// <summary>A fresh browser context <paramref name="width"/> px wide (a phone below 600), in English when asked (the language cookie set).</summary>
+    public async Task<IPage> NewPageAsync(int width, bool english = false)
     {
+        var phone = width < 600;
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
-            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = phone ? 844 : 900 },
             DeviceScaleFactor = 1,
             IsMobile = phone,
             HasTouch = phone,
-            Locale = "zh-CN",
+            Locale = english ? "en-GB" : "zh-CN",
             TimezoneId = "Asia/Shanghai",
         });
+        if (english)
+        {
+            await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = ".AspNetCore.Culture", Value = "c%3Den%7Cuic%3Den", Url = BaseUrl.ToString() }]);
+        }
 
         // Every wait is bounded, and only by what the test waits for (an element, a text, a URL), never by the network
         // going idle: the console keeps a live feed open. Generous, since a deadline only matters when a test fails.
@@ -152,6 +167,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Saves a full-page screenshot as test-results/screenshots/<paramref name="name"/>.png.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    /// <summary>Saves a full-page screenshot as docs/screens/<paramref name="name"/>.png, for the READMEs.</summary>
+    public static Task DocScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DocScreens, name + ".png"), FullPage = true });
 
     /// <summary>An API client signed in as <paramref name="user"/>, for setting up data.</summary>
     public async Task<HttpClient> ApiAsync(string user)

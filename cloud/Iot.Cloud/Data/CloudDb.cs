@@ -190,6 +190,8 @@ public abstract partial class CloudDb(DbContextOptions options) : IdentityUserCo
             e.HasIndex(w => w.CourtyardId);
             e.HasIndex(w => w.CreatedAt);
             e.HasIndex(w => w.TrackingCode).IsUnique();
+            e.Property(w => w.ReportKey).HasMaxLength(64);
+            e.HasIndex(w => w.ReportKey).IsUnique();
         });
         modelBuilder.Entity<WorkOrderComment>(e =>
         {

@@ -29,13 +29,13 @@ public sealed class ReportLimits : IDisposable
     public const string Policy = "reports";
 
     private readonly PartitionedRateLimiter<string> _courtyards;
+    private readonly PartitionedRateLimiter<string> _clients;
 
     public ReportLimits(IOptions<ReportLimitOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var perCourtyard = options.Value.PerCourtyardPerHour;
-        _courtyards = PartitionedRateLimiter.Create<string, string>(courtyard => RateLimitPartition.GetFixedWindowLimiter(
-            courtyard, _ => new FixedWindowRateLimiterOptions { PermitLimit = perCourtyard, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
+        _courtyards = Hourly(options.Value.PerCourtyardPerHour);
+        _clients = Hourly(options.Value.PerClientPerHour);
     }
 
     /// <summary>Takes one report from the courtyard's hourly allowance; false when it is used up.</summary>
@@ -45,12 +45,37 @@ public sealed class ReportLimits : IDisposable
         return lease.IsAcquired;
     }
 
-    public void Dispose() => _courtyards.Dispose();
+    /// <summary>
+    /// Takes one report from a client's hourly allowance, for the report page (<see cref="LimitsReportsItselfAttribute"/>):
+    /// it refuses with its own page, the resident's entries kept, where the middleware would answer a bare 429.
+    /// </summary>
+    public bool TryTakeClient(string client)
+    {
+        using var lease = _clients.AttemptAcquire(client);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose()
+    {
+        _courtyards.Dispose();
+        _clients.Dispose();
+    }
+
+    private static PartitionedRateLimiter<string> Hourly(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
+            key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
 
     /// <summary>The refusal when a courtyard's allowance is used up.</summary>
     public static IResult TooMany() =>
         TypedResults.Problem(detail: "this courtyard has sent many reports in the last hour; the responsible party has been told. Please try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many reports");
 }
+
+/// <summary>
+/// Marks a page that counts the reports posted to it itself (<see cref="ReportLimits.TryTakeClient"/>), so that the
+/// rate-limiting middleware lets its posts through to it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class LimitsReportsItselfAttribute : Attribute;
 
 /// <summary>Wires the report limits.</summary>
 public static class ReportLimitsSetup
@@ -66,6 +91,11 @@ public static class ReportLimitsSetup
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(Policy, http =>
         {
             var client = AuthSetup.ClientKey(http);
+            if (HttpMethods.IsPost(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<LimitsReportsItselfAttribute>() is not null)
+            {
+                return RateLimitPartition.GetNoLimiter("counted-by-the-page");
+            }
+
             return HttpMethods.IsPost(http.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter($"post:{client}", _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PerClientPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 })
                 : RateLimitPartition.GetFixedWindowLimiter($"get:{client}", _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LookupsPerClientPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });

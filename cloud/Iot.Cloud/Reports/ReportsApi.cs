@@ -29,11 +29,12 @@ public static class ReportsApi
         var api = app.MapGroup("/api/reports").WithTags("Resident reports").ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
         api.MapPost("/", Report).LimitPerCourtyard();
         api.MapGet("/{code}", Track);
-        api.MapPost("/{code}/photo", AddPhoto).TakesOnePhoto().DisableAntiforgery();
+        api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(PhotoReducer.MaxUploadBytes)).WithFormOptions(multipartBodyLengthLimit: PhotoReducer.MaxUploadBytes);
         return app;
     }
 
-    internal static async Task<Results<Created<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
     {
         if (body.Category is null || !Categories.TryGetValue(body.Category, out var category))
         {
@@ -50,17 +51,43 @@ public static class ReportsApi
             return Problems.Bad("text", "the description is at most 500 characters");
         }
 
-        if (body.Phone is { Length: > 0 } phone && (phone.Length > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ')))
+        if (body.Phone is { Length: > 0 } phone && !IsPhone(phone))
         {
             return Problems.Bad("phone", "a phone number has digits, spaces, + and - only (at most 20)");
         }
 
-        var change = await orders.CreateAsync(db, WorkOrderSource.Resident, body.Courtyard!, category.Target, null, category.Fault, category.Severity, category.Title, body.Text, "resident", body.Phone, ct);
+        if (body.Key is not null && !ReportKeys.IsValid(body.Key))
+        {
+            return Problems.Bad("key", "a report key has 16 to 64 letters, digits, - and _");
+        }
+
+        // The same form sent again (a double tap, the phone's queue resending after a lost answer): the first report's receipt.
+        if (await ReceiptForKeyAsync(db, body.Key, ct) is { } earlier)
+        {
+            return TypedResults.Ok(earlier);
+        }
+
+        WorkOrderChange change;
+        try
+        {
+            change = await orders.CreateAsync(db, WorkOrderSource.Resident, body.Courtyard!, category.Target, null, category.Fault, category.Severity, category.Title, body.Text, "resident", body.Phone, body.Key, ct);
+        }
+        catch (DbUpdateException) when (body.Key is not null)
+        {
+            // The same key arrived twice at once, and the other request saved first (the unique index on the key).
+            db.ChangeTracker.Clear();
+            return await ReceiptForKeyAsync(db, body.Key, ct) is { } other ? TypedResults.Ok(other) : throw new InvalidOperationException("a report key clashed with no saved report");
+        }
+
         notifier.Queue(db, [], [change]);
         await db.SaveChangesAsync(ct);
         notifier.Publish([], [change]);
         return TypedResults.Created($"/api/reports/{change.Order.TrackingCode}", new ReportReceipt(change.Order.TrackingCode!, change.Order.Number));
     }
+
+    /// <summary>Digits, spaces, + and - only, at most 20 characters.</summary>
+    public static bool IsPhone(string phone) =>
+        phone.Length <= 20 && phone.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ');
 
     internal static async Task<Results<Ok<ReportStatus>, NotFound>> Track(string code, CloudDb db, CancellationToken ct)
     {
@@ -71,8 +98,12 @@ public static class ReportsApi
         }
 
         var courtyard = await db.Courtyards.AsNoTracking().Where(c => c.Id == order.CourtyardId).Select(c => c.Name).SingleAsync(ct);
+        var party = await db.Parties.AsNoTracking().Where(p => p.Id == order.PartyId).Select(p => new { p.Name, p.Phone }).SingleOrDefaultAsync(ct);
         var (zh, en) = PlainWords(order);
-        return TypedResults.Ok(new ReportStatus(code, order.Number, courtyard, order.Title, order.Status, zh, en, order.CreatedAt, order.FixedAt, order.ClosedAt ?? order.CancelledAt));
+        return TypedResults.Ok(new ReportStatus(
+            code, order.Number, courtyard, order.Title, order.Status, zh, en, order.CreatedAt, order.FixedAt, order.ClosedAt ?? order.CancelledAt,
+            order.Status is WorkOrderStatus.New or WorkOrderStatus.Assigned or WorkOrderStatus.InProgress or WorkOrderStatus.WaitingForParts ? order.FixDueAt : null,
+            party?.Name ?? order.PartyId, party?.Phone));
     }
 
     internal static async Task<Results<Ok, NotFound, ProblemHttpResult>> AddPhoto(string code, IFormFile photo, CloudDb db, TimeProvider time, CancellationToken ct)
@@ -83,21 +114,51 @@ public static class ReportsApi
             return TypedResults.NotFound();
         }
 
-        if (await db.WorkOrderAttachments.CountAsync(a => a.WorkOrderId == order.Id && a.By == "resident", ct) >= 3)
+        if (await db.WorkOrderAttachments.CountAsync(a => a.WorkOrderId == order.Id && a.By == "resident", ct) >= MaxPhotos)
         {
             return Problems.Conflict("at most three photos per report");
         }
 
-        var (content, type, problem) = await Photos.ReadAsync(photo, WorkOrdersApi.MaxPhotoBytes, ct);
-        if (problem is not null)
+        if (photo is not { Length: > 0 })
         {
-            return Problems.Bad("photo", problem);
+            return Problems.Bad("photo", "no photo in the upload (form field 'photo')");
         }
 
-        db.WorkOrderAttachments.Add(new WorkOrderAttachment { WorkOrderId = order.Id, At = time.GetUtcNow(), By = "resident", ContentType = type!, FileName = Photos.SafeName(photo.FileName, type!), Content = content! });
+        // A large phone photo is reduced, not refused; only what is not a usable picture is.
+        using var buffer = new MemoryStream();
+        await photo.CopyToAsync(buffer, ct);
+        var (reduced, refusal) = await PhotoReducer.ReduceAsync(buffer.ToArray(), ct);
+        if (reduced is null)
+        {
+            return Problems.Bad("photo", refusal switch
+            {
+                PhotoRefusal.NotAPicture => "only JPEG and PNG photos are accepted",
+                PhotoRefusal.TooManyPixels => $"the picture has too many pixels to open (at most {PhotoReducer.MaxDecodedPixels / 1_000_000} million are decoded)",
+                _ => "the picture is damaged and cannot be opened",
+            });
+        }
+
+        Attach(db, order, reduced, photo.FileName, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok();
     }
+
+    /// <summary>Photos a resident may attach to one report.</summary>
+    public const int MaxPhotos = 3;
+
+    /// <summary>Attaches a reduced photo to a resident's order, with its line in the order's history.</summary>
+    public static void Attach(CloudDb db, WorkOrder order, ReducedPhoto photo, string? fileName, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(photo);
+        var name = Photos.SafeName(fileName, "image/jpeg");
+        db.WorkOrderAttachments.Add(new WorkOrderAttachment { WorkOrderId = order.Id, At = now, By = "resident", ContentType = "image/jpeg", FileName = name, Content = photo.Jpeg });
+        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = "resident", Entity = "workOrder", EntityId = order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo", Detail = $"{name} ({photo.Width}×{photo.Height}, {photo.Jpeg.Length} bytes)" });
+    }
+
+    internal static async Task<ReportReceipt?> ReceiptForKeyAsync(CloudDb db, string? key, CancellationToken ct) =>
+        key is null ? null : await db.WorkOrders.AsNoTracking().Where(w => w.ReportKey == key).Select(w => new ReportReceipt(w.TrackingCode!, w.Number)).SingleOrDefaultAsync(ct);
 
     /// <summary>The status as a resident should read it, in Chinese and English.</summary>
     public static (string Chinese, string English) PlainWords(WorkOrder order)
@@ -117,8 +178,15 @@ public static class ReportsApi
     }
 }
 
-public sealed record ReportRequest(string? Courtyard, string? Category, string? Text = null, string? Phone = null);
+/// <summary>A resident's report. <c>Key</c> is optional, of the sender's choosing (16 to 64 letters, digits, - and _): the same key sent again answers with the first report's receipt.</summary>
+public sealed record ReportRequest(string? Courtyard, string? Category, string? Text = null, string? Phone = null, string? Key = null);
 
 public sealed record ReportReceipt(string TrackingCode, string Number);
 
-public sealed record ReportStatus(string TrackingCode, string Number, string Courtyard, string Title, WorkOrderStatus Status, string StatusChinese, string StatusEnglish, DateTimeOffset ReportedAt, DateTimeOffset? FixedAt, DateTimeOffset? FinishedAt);
+/// <summary>
+/// A report as its resident may see it. <c>ExpectedBy</c>: while the repair is still to come, when it is due by the
+/// responsible party's service level. <c>Responsible</c> and <c>ResponsiblePhone</c>: the party and its published duty phone.
+/// </summary>
+public sealed record ReportStatus(
+    string TrackingCode, string Number, string Courtyard, string Title, WorkOrderStatus Status, string StatusChinese, string StatusEnglish,
+    DateTimeOffset ReportedAt, DateTimeOffset? FixedAt, DateTimeOffset? FinishedAt, DateTimeOffset? ExpectedBy, string Responsible, string? ResponsiblePhone);

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
 
 namespace Iot.Cloud.Web;
 
@@ -18,6 +21,10 @@ public static class WebSetup
             .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https"), "Web:PublicBaseUrl must be an absolute http(s) address")
             .ValidateOnStart();
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Web/Pages");
+
+        // Chinese goes out as itself (3 bytes in UTF-8), not as &#x9662; (8 bytes): pages are mostly Chinese and many
+        // residents are on poor mobile connections. Markup characters (< > & " ') are still encoded.
+        builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddScoped<Lang>();
         builder.Services.AddScoped<Dashboards.SafetyFigures>();
         builder.Services.AddScoped<Dashboards.ServiceRecord>();

@@ -108,6 +108,12 @@ public sealed class WorkOrder
     /// <summary>For resident reports: an optional phone number for a call back (never shown publicly).</summary>
     public string? ReporterPhone { get; set; }
 
+    /// <summary>
+    /// For resident reports: the key the report form carried. A form sent twice (a double tap, a resend from the
+    /// phone's offline queue after an answer was lost) carries the same key and finds this order instead of making another.
+    /// </summary>
+    public string? ReportKey { get; set; }
+
     /// <summary>Concurrency token.</summary>
     public int Version { get; set; }
 

@@ -93,13 +93,14 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     }
 
     /// <summary>Opens a work order by hand (staff) or from a resident report; saved at once so it has its number.</summary>
-    public async Task<WorkOrderChange> CreateAsync(CloudDb db, WorkOrderSource source, string courtyardId, string target, string? subject, string fault, Severity severity, string title, string? description, string by, string? reporterPhone, CancellationToken cancellationToken)
+    public async Task<WorkOrderChange> CreateAsync(CloudDb db, WorkOrderSource source, string courtyardId, string target, string? subject, string fault, Severity severity, string title, string? description, string by, string? reporterPhone, string? reportKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var now = time.GetUtcNow();
         var courtyard = Courtyard(courtyardId);
         var order = NewOrder(source, courtyard, target, subject ?? $"{courtyardId}/{WireNames.Of(source)}-{Code(6).ToLowerInvariant()}", fault, severity, title, description, by, now);
         order.ReporterPhone = reporterPhone;
+        order.ReportKey = reportKey;
         order.TrackingCode = source == WorkOrderSource.Resident ? Code(8) : null;
         await AddAsync(db, order, cancellationToken);
         Audit(db, order, by, now, "created", $"{WireNames.Of(source)}: {title}");

@@ -93,7 +93,7 @@ public static class WorkOrdersApi
         WorkOrderChange change;
         try
         {
-            change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, ct);
+            change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, null, ct);
         }
         catch (DbUpdateException)
         {

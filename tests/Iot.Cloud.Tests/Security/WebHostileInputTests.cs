@@ -184,19 +184,23 @@ public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_resident_report_photo_is_checked_the_same_way_and_at_most_three_are_kept()
+    public async Task A_resident_report_photo_is_checked_by_its_bytes_reduced_and_at_most_three_are_kept()
     {
         using var resident = Browserless();
         var receipt = await (await resident.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-1", category = "other" })).Content.ReadFromJsonAsync<Iot.Cloud.Reports.ReportReceipt>(Json.Options);
         var url = new Uri($"/api/reports/{receipt!.TrackingCode}/photo", UriKind.Relative);
         Assert.Equal(HttpStatusCode.BadRequest, (await resident.PostAsync(url, Photo("<script>alert(1)</script>"u8.ToArray(), "p.jpg"))).StatusCode);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await resident.SendAsync(Upload(url, Padded(8 * 1024 * 1024)))).StatusCode);
-        for (var i = 0; i < 3; i++)
+        Assert.Equal(HttpStatusCode.BadRequest, (await resident.PostAsync(url, Photo(Padded(8 * 1024 * 1024), "p.png"))).StatusCode);
+
+        // A large phone photo is reduced, not refused; beyond the hard bound the server stops reading (413).
+        Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(url, Photo(TestPhotos.CameraPhoto, "big.jpg"))).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await resident.SendAsync(Upload(url, Padded(Iot.Cloud.Reports.PhotoReducer.MaxUploadBytes + (1024 * 1024))))).StatusCode);
+        for (var i = 0; i < 2; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(url, Photo(Png, "p.png"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(url, Photo(TestPhotos.RedLeftBlueRight(20, 10, SkiaSharp.SKEncodedImageFormat.Png), "p.png"))).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Conflict, (await resident.PostAsync(url, Photo(Png, "p.png"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await resident.PostAsync(url, Photo(TestPhotos.RedLeftBlueRight(20, 10), "p.jpg"))).StatusCode);
     }
 
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];

@@ -1126,6 +1126,10 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ReopenedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ReportKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ReporterPhone")
                         .HasColumnType("text");
 
@@ -1171,6 +1175,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.HasIndex("CourtyardId");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();

@@ -1094,6 +1094,10 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.Property<long?>("ReopenedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReportKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReporterPhone")
                         .HasColumnType("TEXT");
 
@@ -1139,6 +1143,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.HasIndex("CourtyardId");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();

@@ -1,11 +1,12 @@
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications;
 using Iot.Cloud.Reports;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Localization;
 using Iot.Cloud.WorkOrders;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -13,14 +14,19 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Iot.Cloud.Web.Pages;
 
 /// <summary>
-/// A courtyard's report page (the QR code posted there links here): big pictograms, optional text, photo and phone.
-/// Works without JavaScript. The report goes through the same code as <c>POST /api/reports</c>, with the same limits.
+/// A courtyard's report page (the QR code posted there links here): emergency numbers first, big pictograms, optional
+/// text, photo and phone. Works without JavaScript; with it (<c>report.js</c>) the photo is reduced on the phone and a
+/// report sent without signal waits on the phone. Every refusal is this page again, in the resident's language, with
+/// what they typed and the photo they chose: so the page reads its form itself (a body over the bound, a stale
+/// antiforgery token) instead of leaving those to the framework's bare 400 and 413, and counts its own reports.
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(ReportLimits.Policy)]
-[RequestSizeLimit(WorkOrdersApi.MaxPhotoBytes + (64 * 1024))]
-[RequestFormLimits(MultipartBodyLengthLimit = WorkOrdersApi.MaxPhotoBytes + (64 * 1024))]
-public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, ReportLimits limits, TimeProvider time, Lang lang) : PageModel
+[LimitsReportsItself]
+[IgnoreAntiforgeryToken]
+[RequestSizeLimit(PhotoReducer.MaxUploadBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = PhotoReducer.MaxUploadBytes)]
+public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, ReportLimits limits, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
 {
     public static readonly IReadOnlyList<(string Value, string Label, string Icon)> Categories =
     [
@@ -35,61 +41,131 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
 
     public string? Error { get; private set; }
 
+    /// <summary>The entry the refusal is about (<c>category</c>, <c>text</c>, <c>photo</c>, <c>phone</c>), marked on the form.</summary>
+    public string? ErrorField { get; private set; }
+
     public string? Category { get; private set; }
 
     public string? Text { get; private set; }
 
     public string? Phone { get; private set; }
 
-    public IActionResult OnGet(string courtyard) => Find(courtyard) ? Page() : NotFound();
+    /// <summary>This form's report key (<see cref="ReportKeys"/>).</summary>
+    public string Key { get; private set; } = string.Empty;
 
-    public async Task<IActionResult> OnPostAsync(string courtyard, string? category, string? text, string? phone, IFormFile? photo, CancellationToken ct)
+    /// <summary>The photo chosen before a refusal, reduced, as base64: sent back with the form so it is not chosen again.</summary>
+    public string? KeptPhoto { get; private set; }
+
+    public IActionResult OnGet(string courtyard)
     {
+        Key = ReportKeys.New();
+        return Find(courtyard) ? Page() : NotFound();
+    }
+
+    // No parameters: binding one would read the form first (MVC's form value provider) and answer a bare 400 when it
+    // cannot, before this page could say why.
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var courtyard = RouteData.Values["courtyard"] as string ?? string.Empty;
+        var ct = HttpContext.RequestAborted;
         if (!Find(courtyard))
         {
             return NotFound();
         }
 
-        (Category, Text, Phone) = (category, text, phone);
-        if (category is null || Categories.All(c => c.Value != category))
+        Key = ReportKeys.New();
+        IFormCollection form;
+        try
         {
-            return Refuse("Please choose what is wrong.");
+            form = await Request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } or InvalidDataException)
+        {
+            return Refuse(lang["The photo is too large to send (over 25 MB). Please take a new photo with the phone's camera and send again."], StatusCodes.Status413PayloadTooLarge, "photo");
+        }
+        catch (BadHttpRequestException)
+        {
+            return Refuse(lang["The report did not arrive complete. Please send it again."]);
         }
 
-        if (text?.Length > 500)
+        (Category, Text, Phone) = (Field(form, "category"), Field(form, "text"), Field(form, "phone"));
+        Key = ReportKeys.IsValid(Field(form, "key")) ? Field(form, "key")! : Key;
+        var kept = await KeptAsync(Field(form, "keptPhoto"), ct);
+        KeptPhoto = kept is null ? null : Convert.ToBase64String(kept.Jpeg);
+        if (!await antiforgery.IsRequestValidAsync(HttpContext))
         {
-            return Refuse("Please keep the description under 500 characters.");
+            return Refuse(lang["This page was open for a long time. Please check it and press Send report again."]);
         }
 
-        if (phone is { Length: > 0 } && (phone.Length > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ')))
+        // Sent before (a double tap, or the phone's queue resending after a lost answer): the first report stands.
+        if (await ReportsApi.ReceiptForKeyAsync(db, Key, ct) is { } earlier)
         {
-            return Refuse("A phone number has digits only (spaces, + and - are fine).");
+            return Redirect($"/r/track/{earlier.TrackingCode}?new=true");
         }
 
-        if (photo is { Length: > 0 })
+        // The photo first, so that any later refusal can keep it.
+        var photo = kept;
+        if (form.Files.GetFile("photo") is { Length: > 0 } file)
         {
-            var (_, _, problem) = await Photos.ReadAsync(photo, WorkOrdersApi.MaxPhotoBytes, ct);
-            if (problem is not null)
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct);
+            var (reduced, refusal) = await PhotoReducer.ReduceAsync(buffer.ToArray(), ct);
+            if (reduced is null)
             {
-                return Refuse("The photo must be a JPEG or PNG picture of at most 5 MB.");
+                return Refuse(refusal switch
+                {
+                    PhotoRefusal.NotAPicture => lang["This file is not a photo. Please choose a photo (JPEG or PNG)."],
+                    PhotoRefusal.TooManyPixels => lang["This picture is too large to open. Please take a photo with the phone's camera, or choose another one."],
+                    _ => lang["This photo is damaged and cannot be opened. Please take it again."],
+                }, field: "photo");
             }
+
+            photo = reduced;
+            KeptPhoto = Convert.ToBase64String(reduced.Jpeg);
+        }
+
+        if (Category is null || Categories.All(c => c.Value != Category))
+        {
+            return Refuse(lang["Please choose what is wrong."], field: "category");
+        }
+
+        if (Text?.Length > 500)
+        {
+            return Refuse(lang["Please keep the description under 500 characters."], field: "text");
+        }
+
+        if (Phone is not null && !ReportsApi.IsPhone(Phone))
+        {
+            return Refuse(lang["A phone number has digits only (spaces, + and - are fine), at most 20."], field: "phone");
+        }
+
+        if (!limits.TryTakeClient(AuthSetup.ClientKey(HttpContext)))
+        {
+            return Refuse(lang["You have sent many reports in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
         if (!limits.TryTake(courtyard))
         {
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return Refuse("Many reports have come from this courtyard in the last hour. Please try again later.");
+            return Refuse(lang["Many reports have come from this courtyard in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        var result = await ReportsApi.Report(new ReportRequest(courtyard, category, string.IsNullOrWhiteSpace(text) ? null : text.Trim(), string.IsNullOrWhiteSpace(phone) ? null : phone.Trim()), db, orders, notifier, ct);
-        if (result.Result is not Created<ReportReceipt> { Value: { } receipt })
+        var result = await ReportsApi.Report(new ReportRequest(courtyard, Category, Text, Phone, Key), db, orders, notifier, ct);
+        var (receipt, isNew) = result.Result switch
         {
-            return Refuse("The report could not be saved. Please try again.");
+            Microsoft.AspNetCore.Http.HttpResults.Created<ReportReceipt> { Value: { } created } => (created, true),
+            Microsoft.AspNetCore.Http.HttpResults.Ok<ReportReceipt> { Value: { } again } => (again, false),
+            _ => (null, false),
+        };
+        if (receipt is null)
+        {
+            return Refuse(lang["The report could not be saved. Please try again."], StatusCodes.Status500InternalServerError);
         }
 
-        if (photo is { Length: > 0 })
+        if (isNew && photo is not null)
         {
-            await ReportsApi.AddPhoto(receipt.TrackingCode, photo, db, time, ct);
+            var order = db.WorkOrders.Local.Single(w => w.TrackingCode == receipt.TrackingCode);
+            ReportsApi.Attach(db, order, photo, form.Files.GetFile("photo")?.FileName, time.GetUtcNow());
+            await db.SaveChangesAsync(ct);
         }
 
         return Redirect($"/r/track/{receipt.TrackingCode}?new=true");
@@ -102,14 +178,22 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
         return found is not null;
     }
 
-    private PageResult Refuse(string english)
-    {
-        Error = lang[english];
-        if (Response.StatusCode == StatusCodes.Status200OK)
-        {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
+    private static string? Field(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var value) && value.ToString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
+    // A kept photo comes back from the browser like any input, so it is checked again (a reduced photo passes quickly).
+    private static async Task<ReducedPhoto?> KeptAsync(string? base64, CancellationToken ct)
+    {
+        var bytes = new byte[((base64?.Length ?? 0) * 3 / 4) + 3];
+        return base64 is not null && Convert.TryFromBase64String(base64, bytes, out var length)
+            ? (await PhotoReducer.ReduceAsync(bytes[..length], ct)).Photo
+            : null;
+    }
+
+    private PageResult Refuse(string message, int status = StatusCodes.Status400BadRequest, string? field = null)
+    {
+        (Error, ErrorField) = (message, field);
+        Response.StatusCode = status;
         return Page();
     }
 }

@@ -1,17 +1,22 @@
 using Iot.Cloud.Data;
+using Iot.Cloud.Notifications;
 using Iot.Cloud.Reports;
 using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Iot.Cloud.Web.Pages;
 
-/// <summary>A resident follows a report by its tracking code, in plain words; nothing personal is shown.</summary>
+/// <summary>
+/// A resident follows a report by its tracking code, in plain words: where it is, by when it should be fixed (the
+/// responsible party's service level), whom to call, and a "not fixed yet" button. Nothing personal is shown.
+/// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(ReportLimits.Policy)]
-public sealed class ReportTrackModel(CloudDb db) : PageModel
+public sealed class ReportTrackModel(CloudDb db, ChangeNotifier notifier, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<(int Step, string Label)> Steps =
     [
@@ -24,6 +29,11 @@ public sealed class ReportTrackModel(CloudDb db) : PageModel
 
     public bool IsNew { get; private set; }
 
+    /// <summary>What came of the resident's last "not fixed yet", shown once after it.</summary>
+    public NotFixedOutcome? Word { get; private set; }
+
+    public bool IsOverdue => Status?.ExpectedBy is { } due && due < time.GetUtcNow();
+
     public string CategoryLabel => Status?.Title switch
     {
         { } t when t.EndsWith("路灯", StringComparison.Ordinal) => "Lamp not working",
@@ -33,11 +43,12 @@ public sealed class ReportTrackModel(CloudDb db) : PageModel
         _ => "Something else",
     };
 
-    public async Task OnGetAsync(string? code, bool? @new, CancellationToken ct)
+    public async Task OnGetAsync(string? code, bool? @new, NotFixedOutcome? word, CancellationToken ct)
     {
         Code = code?.Trim().ToUpperInvariant();
         Code = string.IsNullOrEmpty(Code) ? null : Code;
         IsNew = @new == true;
+        Word = word;
         if (Code is { Length: <= 16 } && await ReportsApi.Track(Code, db, ct) is { Result: Ok<ReportStatus> { Value: { } status } })
         {
             Status = status;
@@ -46,6 +57,19 @@ public sealed class ReportTrackModel(CloudDb db) : PageModel
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
         }
+    }
+
+    /// <summary>"还没修好": recorded on the order, then back to this page (so a reload does not say it again).</summary>
+    public async Task<IActionResult> OnPostNotFixedAsync(string? code, CancellationToken ct)
+    {
+        var normal = code?.Trim().ToUpperInvariant();
+        if (normal is not { Length: > 0 and <= 16 })
+        {
+            return NotFound();
+        }
+
+        var outcome = await NotFixedWord.RecordAsync(normal, db, notifier, time, ct);
+        return outcome == NotFixedOutcome.NotFound ? NotFound() : Redirect($"/r/track/{normal}?word={outcome}");
     }
 
     /// <summary><c>done</c>, <c>current</c> or <c>todo</c> for a step of the progress list.</summary>

@@ -1,0 +1,261 @@
+// The resident's report form on a phone. The form works without this script; with it, nothing is lost on a poor
+// connection:
+// - a photo is made small on the phone before it is sent (a 6 MB camera photo becomes a few hundred KB);
+// - the report is sent in the background; a refusal (a wrong phone number, say) comes back as the server's page, with
+//   the entries and the photo in it, and replaces the form in place;
+// - without signal the report waits on the phone (IndexedDB) and is sent by itself when the signal returns, or when
+//   the page is opened again. The form's key makes a resent report count once on the server.
+"use strict";
+
+(function () {
+  const LONGEST_SIDE = 1600;
+  const QUALITY = 0.8;
+  const DB_NAME = "iot-resident";
+  const STORE = "outbox";
+
+  let form = null;
+  let reduction = Promise.resolve();
+  let retryTimer = null;
+  let retryDelay = 3000;
+  let flushing = false;
+
+  // ---- The photo: reduced on the phone --------------------------------------------------------------------------
+
+  async function reduce(file) {
+    const original = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, LONGEST_SIDE / Math.max(original.width, original.height));
+    const width = Math.max(1, Math.round(original.width * scale));
+    const height = Math.max(1, Math.round(original.height * scale));
+    const small = await createImageBitmap(original, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" });
+    original.close();
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, width, height);
+    context.drawImage(small, 0, 0);
+    small.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
+    if (!blob) {
+      throw new Error("the browser could not encode the photo");
+    }
+    return new File([blob], "photo.jpg", { type: "image/jpeg" });
+  }
+
+  function size(bytes) {
+    return bytes >= 1024 * 1024 ? (bytes / 1024 / 1024).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function showPreview(src) {
+    const figure = document.getElementById("photo-preview");
+    const img = document.getElementById("photo-preview-img");
+    if (!figure || !img) {
+      return;
+    }
+    img.src = src;
+    figure.hidden = false;
+  }
+
+  function onPhotoChosen(input) {
+    const file = input.files && input.files[0];
+    const status = document.getElementById("photo-status");
+    if (!file) {
+      return;
+    }
+    status.textContent = form.dataset.reducing;
+    reduction = reduce(file).then((small) => {
+      if (small.size < file.size) {
+        const chosen = new DataTransfer();
+        chosen.items.add(small);
+        input.files = chosen.files;
+      }
+      // A new photo replaces the one kept from a refused send.
+      const kept = form.querySelector("input[name=keptPhoto]");
+      if (kept) {
+        kept.remove();
+      }
+      showPreview(URL.createObjectURL(input.files[0]));
+      document.getElementById("photo-caption").textContent = form.dataset.reduced.replace("{0}", size(file.size)).replace("{1}", size(input.files[0].size));
+      status.textContent = "";
+    }).catch(() => {
+      // The server reduces what the phone could not; the file's name says it was chosen.
+      status.textContent = file.name;
+    });
+    document.getElementById("photo-button-text").textContent = form.dataset.another;
+  }
+
+  // ---- Sending ---------------------------------------------------------------------------------------------------
+
+  // Beside the send button, where the resident's eyes are after pressing it.
+  function note(text) {
+    const element = document.getElementById("outbox-note");
+    if (element) {
+      element.textContent = text;
+      element.hidden = !text;
+      if (text) {
+        element.scrollIntoView({ block: "nearest" });
+      }
+    }
+  }
+
+  // Sends one report. "sent": the tracking page is opening. "refused": the server's page replaced the form.
+  // A network failure throws.
+  async function send(url, data) {
+    const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin" });
+    if (response.redirected && new URL(response.url).pathname.startsWith("/r/track/")) {
+      location.assign(response.url);
+      return "sent";
+    }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const main = page.querySelector("main");
+    if (!main || !page.querySelector("form.report-form")) {
+      throw new Error("unexpected answer " + response.status);
+    }
+    document.querySelector("main").replaceWith(document.adoptNode(main));
+    document.title = page.title;
+    init();
+    const error = document.getElementById("report-error");
+    if (error) {
+      error.focus();
+    }
+    return "refused";
+  }
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    await reduction;
+    const data = new FormData(form);
+    if (!navigator.onLine) {
+      await queue(data);
+      return;
+    }
+    button.disabled = true;
+    note(form.dataset.sending);
+    try {
+      await send(location.pathname, data);
+    } catch (e) {
+      await queue(data);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---- The outbox: reports waiting for a signal ------------------------------------------------------------------
+
+  function database() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function store(mode, act) {
+    const db = await database();
+    try {
+      return await new Promise((resolve, reject) => {
+        const transaction = db.transaction(STORE, mode);
+        const request = act(transaction.objectStore(STORE));
+        transaction.oncomplete = () => resolve(request ? request.result : undefined);
+        transaction.onerror = () => reject(transaction.error);
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  // Kept by the form's key: pressing Send again while waiting replaces the waiting report, it does not add one.
+  async function queue(data) {
+    const fields = [];
+    for (const [name, value] of data.entries()) {
+      if (name === "__RequestVerificationToken" || (value instanceof File && value.size === 0)) {
+        continue;
+      }
+      fields.push({ name, value, fileName: value instanceof File ? value.name : null });
+    }
+    await store("readwrite", (s) => s.put({ key: data.get("key"), url: location.pathname, fields, at: Date.now() }));
+    note(form.dataset.queued);
+    retryLater();
+  }
+
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
+  }
+
+  // A waiting report is sent with a fresh antiforgery token: the one it was queued with may have expired meanwhile.
+  async function freshToken(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const input = page.querySelector("form.report-form input[name=__RequestVerificationToken]");
+    if (!input) {
+      throw new Error("no form at " + url);
+    }
+    return input.value;
+  }
+
+  async function flush() {
+    if (flushing || !form) {
+      return;
+    }
+    flushing = true;
+    try {
+      const waiting = (await store("readonly", (s) => s.getAll())).filter((item) => item.url === location.pathname);
+      if (waiting.length === 0) {
+        return;
+      }
+      note(form.dataset.retrying);
+      for (const item of waiting) {
+        const data = new FormData();
+        for (const field of item.fields) {
+          if (field.fileName !== null) {
+            data.append(field.name, field.value, field.fileName);
+          } else {
+            data.append(field.name, field.value);
+          }
+        }
+        data.append("__RequestVerificationToken", await freshToken(item.url));
+        const outcome = await send(item.url, data);
+        await store("readwrite", (s) => s.delete(item.key));
+        if (outcome === "sent") {
+          return;
+        }
+      }
+      note("");
+    } catch (e) {
+      note(form.dataset.queued);
+      retryLater();
+    } finally {
+      flushing = false;
+    }
+  }
+
+  // ---- Wiring (again after a refusal replaced the form) ----------------------------------------------------------
+
+  function init() {
+    form = document.querySelector("form.report-form");
+    if (!form) {
+      return;
+    }
+    form.addEventListener("submit", onSubmit);
+    const input = form.querySelector("input[type=file][name=photo]");
+    input.addEventListener("change", () => onPhotoChosen(input));
+    const kept = form.querySelector("input[name=keptPhoto]");
+    if (kept) {
+      showPreview("data:image/jpeg;base64," + kept.value);
+    }
+  }
+
+  init();
+  window.addEventListener("online", () => {
+    retryDelay = 3000;
+    flush();
+  });
+  if (typeof indexedDB !== "undefined") {
+    flush();
+  }
+})();
