@@ -61,7 +61,7 @@ public static class NotFixedWord
         db.AuditLog.Add(new AuditEntry
         {
             At = now, Actor = "resident", Entity = "workOrder", EntityId = id, Action = Action,
-            Detail = string.Create(CultureInfo.InvariantCulture, $"居民反馈：还没修好（第{said.Count + 1}次）"),
+            Detail = string.Create(CultureInfo.InvariantCulture, $"not fixed yet ({said.Count + 1})"),
         });
         var change = new WorkOrderChange(order, "residentNotFixed", Notify: true);
         notifier.Queue(db, [], [change]);

@@ -46,8 +46,9 @@ public sealed class ReportLimits : IDisposable
     }
 
     /// <summary>
-    /// Takes one report from a client's hourly allowance, for the report page (<see cref="LimitsReportsItselfAttribute"/>):
-    /// it refuses with its own page, the resident's entries kept, where the middleware would answer a bare 429.
+    /// Takes one report from a client's hourly allowance (<see cref="LimitsReportsItselfAttribute"/>): the page refuses
+    /// with its own form, the resident's entries kept, where the middleware would answer a bare 429, and neither counts
+    /// a resend of a report already made.
     /// </summary>
     public bool TryTakeClient(string client)
     {
@@ -65,14 +66,14 @@ public sealed class ReportLimits : IDisposable
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
             key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
 
-    /// <summary>The refusal when a courtyard's allowance is used up.</summary>
-    public static IResult TooMany() =>
-        TypedResults.Problem(detail: "this courtyard has sent many reports in the last hour; the responsible party has been told. Please try again later.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many reports");
+    /// <summary>The API's refusal when an allowance is used up.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many reports");
 }
 
 /// <summary>
-/// Marks a page that counts the reports posted to it itself (<see cref="ReportLimits.TryTakeClient"/>), so that the
-/// rate-limiting middleware lets its posts through to it.
+/// Marks a page or endpoint that counts the reports posted to it itself (<see cref="ReportLimits.TryTakeClient"/>), after
+/// a resend has been recognised by its key, so that the rate-limiting middleware lets its posts through to it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class LimitsReportsItselfAttribute : Attribute;
@@ -93,7 +94,7 @@ public static class ReportLimitsSetup
             var client = AuthSetup.ClientKey(http);
             if (HttpMethods.IsPost(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<LimitsReportsItselfAttribute>() is not null)
             {
-                return RateLimitPartition.GetNoLimiter("counted-by-the-page");
+                return RateLimitPartition.GetNoLimiter("counted-by-the-endpoint");
             }
 
             return HttpMethods.IsPost(http.Request.Method)
@@ -104,17 +105,4 @@ public static class ReportLimitsSetup
     }
 
     private const string Policy = ReportLimits.Policy;
-
-    /// <summary>The body's courtyard must still have allowance this hour.</summary>
-    public static RouteHandlerBuilder LimitPerCourtyard(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var body = context.Arguments.OfType<ReportRequest>().FirstOrDefault();
-            if (body?.Courtyard is { } courtyard && !context.HttpContext.RequestServices.GetRequiredService<ReportLimits>().TryTake(courtyard))
-            {
-                return ReportLimits.TooMany();
-            }
-
-            return await next(context);
-        });
 }

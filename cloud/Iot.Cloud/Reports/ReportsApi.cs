@@ -27,14 +27,15 @@ public static class ReportsApi
     {
         // Residents have no account: open to all, limited per client and per courtyard.
         var api = app.MapGroup("/api/reports").WithTags("Resident reports").ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
-        api.MapPost("/", Report).LimitPerCourtyard();
+        // Counted after the key is looked up, so that a resend of a report already made is answered, not refused.
+        api.MapPost("/", Report).WithMetadata(new LimitsReportsItselfAttribute());
         api.MapGet("/{code}", Track);
         api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(PhotoReducer.MaxUploadBytes)).WithFormOptions(multipartBodyLengthLimit: PhotoReducer.MaxUploadBytes);
         return app;
     }
 
-    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, ReportLimits limits, CancellationToken ct)
     {
         if (body.Category is null || !Categories.TryGetValue(body.Category, out var category))
         {
@@ -67,6 +68,31 @@ public static class ReportsApi
             return TypedResults.Ok(earlier);
         }
 
+        if (!limits.TryTakeClient(Auth.AuthSetup.ClientKey(http)))
+        {
+            return ReportLimits.TooMany("this address has sent many reports in the last hour. Please try again later.");
+        }
+
+        if (!limits.TryTake(body.Courtyard!))
+        {
+            return ReportLimits.TooMany("this courtyard has had many reports in the last hour. Please try again later.");
+        }
+
+        var (receipt, isNew) = await SaveAsync(body, db, orders, notifier, ct);
+        return isNew ? TypedResults.Created($"/api/reports/{receipt.TrackingCode}", receipt) : TypedResults.Ok(receipt);
+    }
+
+    /// <summary>
+    /// Makes the work order of a report already checked and counted against the limits; <c>IsNew</c> is false when the
+    /// same key arrived at the same moment and the other request saved first (its receipt is answered).
+    /// </summary>
+    public static async Task<(ReportReceipt Receipt, bool IsNew)> SaveAsync(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(notifier);
+        var category = Categories[body.Category!];
         WorkOrderChange change;
         try
         {
@@ -74,15 +100,15 @@ public static class ReportsApi
         }
         catch (DbUpdateException) when (body.Key is not null)
         {
-            // The same key arrived twice at once, and the other request saved first (the unique index on the key).
+            // The unique index on the key: the other request's receipt.
             db.ChangeTracker.Clear();
-            return await ReceiptForKeyAsync(db, body.Key, ct) is { } other ? TypedResults.Ok(other) : throw new InvalidOperationException("a report key clashed with no saved report");
+            return await ReceiptForKeyAsync(db, body.Key, ct) is { } other ? (other, false) : throw new InvalidOperationException("a report key clashed with no saved report");
         }
 
         notifier.Queue(db, [], [change]);
         await db.SaveChangesAsync(ct);
         notifier.Publish([], [change]);
-        return TypedResults.Created($"/api/reports/{change.Order.TrackingCode}", new ReportReceipt(change.Order.TrackingCode!, change.Order.Number));
+        return (new ReportReceipt(change.Order.TrackingCode!, change.Order.Number), true);
     }
 
     /// <summary>Digits, spaces, + and - only, at most 20 characters.</summary>

@@ -151,7 +151,7 @@ public sealed partial class ResidentReportTests(ResidentCloud fixture) : IClassF
         using var again = await SendAsync(resident, "yikang-55", new() { ["category"] = "other", ["text"] = "同一份报修" }, key: key);
         Assert.Equal(TrackingCode(first), TrackingCode(again));
 
-        // Through the API too, also when both arrive at once (another courtyard: each API call counts towards its hourly allowance).
+        // Through the API too, also when both arrive at once (another courtyard: each new report counts towards its hourly allowance).
         using var api = Cloud.Anonymous();
         var body = new ReportRequest("yikang-70", "lamp", "同时到达", null, ReportKeys.New());
         var answers = await Task.WhenAll(api.PostAsJsonAsync("/api/reports", body), api.PostAsJsonAsync("/api/reports", body));
@@ -185,6 +185,27 @@ public sealed partial class ResidentReportTests(ResidentCloud fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_report_sent_again_through_the_api_after_the_courtyards_allowance_is_used_up_gets_its_receipt_not_a_refusal()
+    {
+        // A phone's queue resending after a lost answer: the resend is not a new report and is not counted.
+        using var api = Cloud.Anonymous();
+        var sent = new List<ReportRequest>();
+        for (var i = 0; i < 3; i++)
+        {
+            sent.Add(new ReportRequest("yikang-65", "lamp", $"第{i + 1}盏灯不亮", null, ReportKeys.New()));
+            using var accepted = await api.PostAsJsonAsync("/api/reports", sent[^1]);
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        }
+
+        using var fourth = await api.PostAsJsonAsync("/api/reports", new ReportRequest("yikang-65", "lamp", "第4盏灯不亮", null, ReportKeys.New()));
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        Assert.Contains("courtyard", await fourth.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var resent = await api.PostAsJsonAsync("/api/reports", sent[0]);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Equal(3, (await Cloud.GetAsync<List<WorkOrderView>>("/api/work-orders?courtyard=yikang-65")).Count(o => o.Source == WorkOrderSource.Resident));
+    }
+
+    [Fact]
     public async Task The_tracking_page_says_by_when_and_whom_to_call_and_takes_a_not_fixed_word_once_an_hour()
     {
         using var api = Cloud.Anonymous();
@@ -209,7 +230,7 @@ public sealed partial class ResidentReportTests(ResidentCloud fixture) : IClassF
 
         // Staff read it in the order's history, with who said it and how often.
         var words = (await DetailAsync(code)).Audit.Where(a => a.Action == NotFixedWord.Action).ToList();
-        Assert.Equal(["居民反馈：还没修好（第1次）", "居民反馈：还没修好（第2次）"], words.Select(w => w.Detail));
+        Assert.Equal(["not fixed yet (1)", "not fixed yet (2)"], words.Select(w => w.Detail));
         Assert.All(words, w => Assert.Equal("resident", w.Actor));
         var done = await resident.GetStringAsync(new Uri($"/r/track/{code}?word=Recorded", UriKind.Relative));
         Assert.Contains("已告诉责任单位“还没修好”", done, StringComparison.Ordinal);

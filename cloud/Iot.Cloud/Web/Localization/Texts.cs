@@ -142,6 +142,7 @@ public static class Texts
         ["The fault came back ({0}); reopened {1} time(s)"] = "故障复发（{0}），第{1}次返修",
         ["Photo added"] = "添加了照片",
         ["Saw the caller's phone number"] = "查看了居民电话",
+        ["The resident says it is not fixed yet (time {0})"] = "居民反馈：还没修好（第{0}次）",
         ["Confirmed alert {0}"] = "确认了告警 {0}",
         ["Verified by the readings"] = "设备读数确认已修好",
         ["The fault is still present after the repair"] = "修复后故障仍在",

@@ -103,6 +103,8 @@ public sealed partial class OrderWords(
                 return (lang["Alert"], Attached().Match(detail) is { Success: true } a ? lang.F("Alert {0} attached: {1}", a.Groups["alert"].Value, a.Groups["title"].Value) : detail);
             case "reopened":
                 return (lang["Back for repair"], Reopened().Match(detail) is { Success: true } r ? lang.F("The fault came back ({0}); reopened {1} time(s)", r.Groups["title"].Value, r.Groups["n"].Value) : detail);
+            case "comment" when kind.Length > 1 && kind[1] == "residentNotFixed":
+                return (lang["Not fixed yet"], NotFixed().Match(detail) is { Success: true } n ? lang.F("The resident says it is not fixed yet (time {0})", n.Groups["n"].Value) : detail);
             case "comment":
                 return (lang["Comment"], detail);
             case "photo":
@@ -131,6 +133,9 @@ public sealed partial class OrderWords(
             _ => note,
         };
     }
+
+    [GeneratedRegex(@"^not fixed yet \((?<n>\d+)\)$")]
+    private static partial Regex NotFixed();
 
     [GeneratedRegex(@"^(?:from alert (?<alert>\d+)|(?<source>staff|resident)): (?<title>.*)$", RegexOptions.Singleline)]
     private static partial Regex Created();

@@ -149,18 +149,7 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             return Refuse(lang["Many reports have come from this courtyard in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        var result = await ReportsApi.Report(new ReportRequest(courtyard, Category, Text, Phone, Key), db, orders, notifier, ct);
-        var (receipt, isNew) = result.Result switch
-        {
-            Microsoft.AspNetCore.Http.HttpResults.Created<ReportReceipt> { Value: { } created } => (created, true),
-            Microsoft.AspNetCore.Http.HttpResults.Ok<ReportReceipt> { Value: { } again } => (again, false),
-            _ => (null, false),
-        };
-        if (receipt is null)
-        {
-            return Refuse(lang["The report could not be saved. Please try again."], StatusCodes.Status500InternalServerError);
-        }
-
+        var (receipt, isNew) = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), db, orders, notifier, ct);
         if (isNew && photo is not null)
         {
             var order = db.WorkOrders.Local.Single(w => w.TrackingCode == receipt.TrackingCode);
