@@ -159,7 +159,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/login");
         await page.GetByLabel("用户名").FillAsync(user);
         await page.GetByLabel("密码").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.Contains("/login", StringComparison.Ordinal));
+        if (answer.Status != (int)HttpStatusCode.Found)
+        {
+            // Say why, rather than time out waiting for a page that will not come.
+            var said = await page.Locator("#login-error").AllInnerTextsAsync();
+            throw new InvalidOperationException($"signing in as {user} was answered {answer.Status}: {string.Join(" ", said)}");
+        }
+
         // Only until the next page is committed: what a test does next waits for the element it needs, not for the load.
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
