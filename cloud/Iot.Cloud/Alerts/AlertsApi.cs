@@ -40,12 +40,12 @@ public static class AlertsApi
                 query = query.Where(a => a.Status == parsed);
                 break;
             default:
-                return Problems.Bad("status", "status is active, open, acknowledged, cleared, closed or all");
+                return Problems.Bad("status", $"status is active, open, acknowledged, cleared, closed or all");
         }
 
         if (limit is < 1 or > 1000)
         {
-            return Problems.Bad("limit", "limit is between 1 and 1000");
+            return Problems.Bad("limit", $"limit is between 1 and 1000");
         }
 
         query = query.Where(a => (courtyard == null || a.CourtyardId == courtyard) && (target == null || a.Target == target) && (severity == null || a.Severity == severity));
@@ -134,12 +134,12 @@ public static class AlertsApi
 
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
-            return Problems.Bad("reason", "a maintenance window needs a reason (at most 500 characters)");
+            return Problems.Bad("reason", $"a maintenance window needs a reason (at most 500 characters)");
         }
 
         if (body.Until <= from || body.Until - from > TimeSpan.FromDays(30))
         {
-            return Problems.Bad("until", "until must be after from, and at most 30 days later");
+            return Problems.Bad("until", $"until must be after from, and at most 30 days later");
         }
 
         var window = new MaintenanceWindow { CourtyardId = body.Courtyard, Subject = body.Subject, From = from, Until = body.Until, Reason = body.Reason, CreatedBy = Actor.Of(http), CreatedAt = now };

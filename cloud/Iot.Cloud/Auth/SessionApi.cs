@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Iot.Cloud.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -28,12 +29,12 @@ public static class SessionApi
         var (result, user) = await PasswordSignInAsync(signIn, body.UserName, body.Password);
         if (result.IsLockedOut)
         {
-            return TypedResults.Problem(detail: Refusal(result), statusCode: StatusCodes.Status429TooManyRequests, title: "Locked out");
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "Locked out", Problems.Text(Refusal(result)));
         }
 
         return result.Succeeded && user is not null
             ? TypedResults.Ok(SessionView.Of(user))
-            : TypedResults.Problem(detail: Refusal(result), statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
+            : Problems.Of(StatusCodes.Status401Unauthorized, "Not signed in", Problems.Text(Refusal(result)));
     }
 
     /// <summary>Checks a password (counting failures towards the lockout) and sets the cookie; the sign-in page uses it too.</summary>

@@ -104,7 +104,9 @@ public static class CommandsApi
 
         if (body.ForMinutes is not (>= 1 and <= MessageReader.MaxSwitchMinutes))
         {
-            return Problems.Bad("forMinutes", $"forMinutes: how long the lamp stays {(body.On ? "on" : "off")}, 1 to {MessageReader.MaxSwitchMinutes} minutes; then it follows its schedule again");
+            return body.On
+                ? Problems.Bad("forMinutes", $"forMinutes: how long the lamp stays on, 1 to {MessageReader.MaxSwitchMinutes} minutes; then it follows its schedule again")
+                : Problems.Bad("forMinutes", $"forMinutes: how long the lamp stays off, 1 to {MessageReader.MaxSwitchMinutes} minutes; then it follows its schedule again");
         }
 
         if (ReasonProblem(body.Reason) is { } reasonProblem)
@@ -143,7 +145,7 @@ public static class CommandsApi
     {
         if (limit is < 1 or > 200)
         {
-            return Problems.Bad("limit", "limit is between 1 and 200");
+            return Problems.Bad("limit", $"limit is between 1 and 200");
         }
 
         return TypedResults.Ok(await CommandView.LoadAsync(db, db.Commands.Where(c => c.CourtyardId == id).OrderByDescending(c => c.Id).Take(limit ?? 20), time.GetUtcNow(), ct));
@@ -196,7 +198,7 @@ public static class CommandsApi
 
     private static Results<Accepted<CommandView>, NotFound, ProblemHttpResult> Answer(CommandView view) =>
         view.State == CommandState.NotSent
-            ? TypedResults.Problem(detail: $"the command was recorded but not sent: {view.NotSentReason}; try again when the broker is back", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not sent")
+            ? Problems.Of(StatusCodes.Status503ServiceUnavailable, "Not sent", $"the command was recorded but not sent: {view.NotSentReason}; try again when the broker is back")
             : TypedResults.Accepted($"/api/commands/{view.Id}", view);
 
     private static string Shorten(string? text) => text is null ? string.Empty : text.Length > 60 ? text[..60] + "…" : text;

@@ -1,3 +1,4 @@
+using Iot.Cloud.Api;
 using System.Text;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
@@ -34,7 +35,7 @@ public static class IngestApi
     {
         if (limit is < 1 or > 1000)
         {
-            return TypedResults.Problem(detail: "limit is between 1 and 1000", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
+            return Problems.Bad("limit", $"limit is between 1 and 1000");
         }
 
         var rows = await db.DeadLetters.AsNoTracking()

@@ -29,12 +29,12 @@ public static class RatingsApi
 
         if (body.Score is < 1 or > 5 || body.Remark?.Length > 500)
         {
-            return Problems.Bad("score", "score is 1 (poor) to 5 (excellent); a remark is at most 500 characters");
+            return Problems.Bad("score", $"score is 1 (poor) to 5 (excellent); a remark is at most 500 characters");
         }
 
         if (order.Status is not (WorkOrderStatus.Fixed or WorkOrderStatus.Verified or WorkOrderStatus.Closed))
         {
-            return Problems.Conflict("only a repaired order (fixed, verified or closed) can be rated");
+            return Problems.Conflict($"only a repaired order (fixed, verified or closed) can be rated");
         }
 
         var by = Actor.Of(http);

@@ -151,8 +151,7 @@ public static class ReadingsApi
         return result;
     }
 
-    private static ProblemHttpResult Bad(string parameter, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: $"Invalid {parameter}");
+    private static ProblemHttpResult Bad(string parameter, string detail) => Problems.Bad(parameter, Problems.Text(detail));
 }
 
 /// <summary>A validated query period. Defaults: the last 24 hours; resolution <c>auto</c> picks raw up to 6 h, minutes up to 7 days, else hours.</summary>

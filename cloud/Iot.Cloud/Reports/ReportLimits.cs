@@ -67,8 +67,8 @@ public sealed class ReportLimits : IDisposable
             key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
 
     /// <summary>The API's refusal when an allowance is used up.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many reports");
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(FormattableString detail) =>
+        Api.Problems.Of(StatusCodes.Status429TooManyRequests, "Too many reports", detail);
 }
 
 /// <summary>

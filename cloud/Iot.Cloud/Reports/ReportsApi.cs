@@ -31,7 +31,7 @@ public static class ReportsApi
         api.MapPost("/", Report).WithMetadata(new LimitsReportsItselfAttribute());
         api.MapGet("/{code}", Track);
         api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery()
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(PhotoReducer.MaxUploadBytes)).WithFormOptions(multipartBodyLengthLimit: PhotoReducer.MaxUploadBytes);
+            .TakesOnePhoto();
         return app;
     }
 
@@ -49,17 +49,17 @@ public static class ReportsApi
 
         if (body.Text?.Length > 500)
         {
-            return Problems.Bad("text", "the description is at most 500 characters");
+            return Problems.Bad("text", $"the description is at most 500 characters");
         }
 
         if (body.Phone is { Length: > 0 } phone && !IsPhone(phone))
         {
-            return Problems.Bad("phone", "a phone number has digits, spaces, + and - only (at most 20)");
+            return Problems.Bad("phone", $"a phone number has digits, spaces, + and - only (at most 20)");
         }
 
         if (body.Key is not null && !ReportKeys.IsValid(body.Key))
         {
-            return Problems.Bad("key", "a report key has 16 to 64 letters, digits, - and _");
+            return Problems.Bad("key", $"a report key has 16 to 64 letters, digits, - and _");
         }
 
         // The same form sent again (a double tap, the phone's queue resending after a lost answer): the first report's receipt.
@@ -70,12 +70,12 @@ public static class ReportsApi
 
         if (!limits.TryTakeClient(Auth.AuthSetup.ClientKey(http)))
         {
-            return ReportLimits.TooMany("this address has sent many reports in the last hour. Please try again later.");
+            return ReportLimits.TooMany($"this address has sent many reports in the last hour. Please try again later.");
         }
 
         if (!limits.TryTake(body.Courtyard!))
         {
-            return ReportLimits.TooMany("this courtyard has had many reports in the last hour. Please try again later.");
+            return ReportLimits.TooMany($"this courtyard has had many reports in the last hour. Please try again later.");
         }
 
         var (receipt, isNew) = await SaveAsync(body, db, orders, notifier, ct);
@@ -142,26 +142,14 @@ public static class ReportsApi
 
         if (await db.WorkOrderAttachments.CountAsync(a => a.WorkOrderId == order.Id && a.By == "resident", ct) >= MaxPhotos)
         {
-            return Problems.Conflict("at most three photos per report");
-        }
-
-        if (photo is not { Length: > 0 })
-        {
-            return Problems.Bad("photo", "no photo in the upload (form field 'photo')");
+            return Problems.Conflict($"at most three photos per report");
         }
 
         // A large phone photo is reduced, not refused; only what is not a usable picture is.
-        using var buffer = new MemoryStream();
-        await photo.CopyToAsync(buffer, ct);
-        var (reduced, refusal) = await PhotoReducer.ReduceAsync(buffer.ToArray(), ct);
+        var (reduced, problem) = await Photos.ReadAsync(photo, ct);
         if (reduced is null)
         {
-            return Problems.Bad("photo", refusal switch
-            {
-                PhotoRefusal.NotAPicture => "only JPEG and PNG photos are accepted",
-                PhotoRefusal.TooManyPixels => $"the picture has too many pixels to open (at most {PhotoReducer.MaxDecodedPixels / 1_000_000} million are decoded)",
-                _ => "the picture is damaged and cannot be opened",
-            });
+            return Problems.Bad("photo", problem!);
         }
 
         Attach(db, order, reduced, photo.FileName, time.GetUtcNow());

@@ -36,7 +36,7 @@ public static class RulesApi
 
         if (problems.Count > 0)
         {
-            return Problems.Bad("rule", string.Join("; ", problems));
+            return Problems.Bad("rule", Problems.Text(string.Join("; ", problems)));
         }
 
         var saved = await RuleCatalog.SaveVersionAsync(db, new Rule

@@ -17,7 +17,7 @@ public static class SupervisionApi
         {
             if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
             {
-                return Problems.Bad("from/to/groupBy", Rules);
+                return Problems.Bad("from/to/groupBy", Problems.Text(Rules));
             }
 
             return TypedResults.Ok(new SupervisionView(result.From, result.To, result.Group, result.Rows.Select(r => new NamedRow(result.Name(r.Key), r)).ToList()));
@@ -26,7 +26,7 @@ public static class SupervisionApi
         {
             if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
             {
-                return Problems.Bad("from/to/groupBy", Rules);
+                return Problems.Bad("from/to/groupBy", Problems.Text(Rules));
             }
 
             var file = $"supervision-{result.Group.ToString().ToLowerInvariant()}-{result.From:yyyyMMdd}-{result.To:yyyyMMdd}.csv";

@@ -26,6 +26,15 @@ public static class WebSetup
         // residents are on poor mobile connections. Markup characters (< > & " ') are still encoded.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddScoped<Lang>();
+        builder.Services.PostConfigure<ProblemDetailsOptions>(o =>
+        {
+            var explain = o.CustomizeProblemDetails;
+            o.CustomizeProblemDetails = context =>
+            {
+                explain?.Invoke(context);
+                ProblemLanguage.Translate(context);
+            };
+        });
         builder.Services.AddScoped<Dashboards.SafetyFigures>();
         builder.Services.AddScoped<Dashboards.ServiceRecord>();
         builder.Services.AddScoped<Courtyards.CourtyardState>();

@@ -2,38 +2,39 @@ namespace Iot.Cloud.WorkOrders;
 
 /// <summary>
 /// Photos from staff and residents: accepted only when their bytes are a JPEG or PNG (whatever the upload claims),
-/// within a size limit; stored under a safe name and served with their real type.
+/// reduced to an upright JPEG (<see cref="PhotoReducer"/>), stored under a safe name.
 /// </summary>
 public static class Photos
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF];
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>The most an upload may carry: one photo and the form around it.</summary>
-    public const long MaxUploadBytes = WorkOrdersApi.MaxPhotoBytes + (64 * 1024);
-
-    /// <summary>The server stops reading an upload beyond <see cref="MaxUploadBytes"/> (413) instead of buffering up to its own 30 MB limit.</summary>
+    /// <summary>The server stops reading an upload beyond <see cref="PhotoReducer.MaxUploadBytes"/> (413) instead of buffering up to its own 30 MB limit.</summary>
     public static RouteHandlerBuilder TakesOnePhoto(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes)).WithFormOptions(multipartBodyLengthLimit: MaxUploadBytes);
+        builder.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(PhotoReducer.MaxUploadBytes)).WithFormOptions(multipartBodyLengthLimit: PhotoReducer.MaxUploadBytes);
 
-    public static async Task<(byte[]? Content, string? ContentType, string? Problem)> ReadAsync(IFormFile? file, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>The uploaded photo reduced (<see cref="PhotoReducer"/>): a large phone photo is kept smaller, not refused.</summary>
+    public static async Task<(ReducedPhoto? Photo, FormattableString? Problem)> ReadAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
         {
-            return (null, null, "no photo in the upload (form field 'photo')");
-        }
-
-        if (file.Length > maxBytes)
-        {
-            return (null, null, $"the photo is {file.Length / 1024} KiB; at most {maxBytes / 1024 / 1024} MiB are accepted");
+            return (null, $"no photo in the upload (form field 'photo')");
         }
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        var bytes = buffer.ToArray();
-        var type = TypeOf(bytes);
-        return type is null ? (null, null, "only JPEG and PNG photos are accepted") : (bytes, type, null);
+        var (reduced, refusal) = await PhotoReducer.ReduceAsync(buffer.ToArray(), cancellationToken);
+        return reduced is null ? (null, Refusal(refusal!.Value)) : (reduced, null);
     }
+
+    /// <summary>Why a photo was not taken, for the API.</summary>
+    public static FormattableString Refusal(PhotoRefusal refusal) => refusal switch
+    {
+        PhotoRefusal.NotAPicture => $"only JPEG and PNG photos are accepted",
+        PhotoRefusal.TooManyPixels => $"the picture has too many pixels to open (at most {PhotoReducer.MaxDecodedPixels / 1_000_000} million are decoded)",
+        PhotoRefusal.Damaged => $"the picture is damaged and cannot be opened",
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "no words for this refusal"),
+    };
 
     /// <summary>The image type by its first bytes, or null.</summary>
     public static string? TypeOf(ReadOnlySpan<byte> bytes) =>

@@ -108,7 +108,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     }
 
     /// <summary>Moves an order to <paramref name="to"/>, if allowed; returns a reason when it is not.</summary>
-    public (WorkOrderChange? Change, string? Refusal) Transition(CloudDb db, WorkOrder order, WorkOrderStatus to, string by, string? note, string? assignee = null)
+    public (WorkOrderChange? Change, FormattableString? Refusal) Transition(CloudDb db, WorkOrder order, WorkOrderStatus to, string by, string? note, string? assignee = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(order);
@@ -119,12 +119,12 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
 
         if (to == WorkOrderStatus.Cancelled && string.IsNullOrWhiteSpace(note))
         {
-            return (null, "cancelling needs a reason");
+            return (null, $"cancelling needs a reason");
         }
 
         if (to == WorkOrderStatus.Assigned && string.IsNullOrWhiteSpace(assignee))
         {
-            return (null, "assigning needs the person to assign to");
+            return (null, $"assigning needs the person to assign to");
         }
 
         var now = time.GetUtcNow();

@@ -13,7 +13,6 @@ namespace Iot.Cloud.WorkOrders;
 public static class WorkOrdersApi
 {
     /// <summary>Largest photo accepted.</summary>
-    public const int MaxPhotoBytes = 5 * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapWorkOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -34,7 +33,7 @@ public static class WorkOrdersApi
     {
         if (limit is < 1 or > 1000)
         {
-            return Problems.Bad("limit", "limit is between 1 and 1000");
+            return Problems.Bad("limit", $"limit is between 1 and 1000");
         }
 
         var now = time.GetUtcNow();
@@ -75,12 +74,12 @@ public static class WorkOrdersApi
 
         if (string.IsNullOrWhiteSpace(body.Title) || body.Title.Length > 200 || body.Description?.Length > 4000)
         {
-            return Problems.Bad("title", "a title (at most 200 characters) is required; a description is at most 4000");
+            return Problems.Bad("title", $"a title (at most 200 characters) is required; a description is at most 4000");
         }
 
         if (Iot.Protocol.Identifiers.IdentifierRules.SlugProblem(body.Fault, "fault") is { } faultProblem)
         {
-            return Problems.Bad("fault", faultProblem);
+            return Problems.Bad("fault", Problems.Text(faultProblem));
         }
 
         // One open order per fault and subject (a unique index): a second is refused, naming the first.
@@ -118,7 +117,7 @@ public static class WorkOrdersApi
 
         if (body.Note?.Length > 2000)
         {
-            return Problems.Bad("note", "a note is at most 2000 characters");
+            return Problems.Bad("note", $"a note is at most 2000 characters");
         }
 
         var (change, refusal) = orders.Transition(db, order, body.Status, Actor.Of(http), body.Note, body.Assignee);
@@ -158,7 +157,7 @@ public static class WorkOrdersApi
 
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 2000)
         {
-            return Problems.Bad("text", "a comment has 1 to 2000 characters");
+            return Problems.Bad("text", $"a comment has 1 to 2000 characters");
         }
 
         var change = orders.Comment(db, order, Actor.Of(http), body.Text);
@@ -176,18 +175,18 @@ public static class WorkOrdersApi
             return TypedResults.NotFound();
         }
 
-        var (content, type, problem) = await Photos.ReadAsync(photo, MaxPhotoBytes, ct);
-        if (problem is not null)
+        var (reduced, problem) = await Photos.ReadAsync(photo, ct);
+        if (reduced is null)
         {
-            return Problems.Bad("photo", problem);
+            return Problems.Bad("photo", problem!);
         }
 
         var now = time.GetUtcNow();
-        var attachment = new WorkOrderAttachment { WorkOrderId = id, At = now, By = Actor.Of(http), ContentType = type!, FileName = Photos.SafeName(photo.FileName, type!), Content = content! };
+        var attachment = new WorkOrderAttachment { WorkOrderId = id, At = now, By = Actor.Of(http), ContentType = "image/jpeg", FileName = Photos.SafeName(photo.FileName, "image/jpeg"), Content = reduced.Jpeg };
         db.WorkOrderAttachments.Add(attachment);
-        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = attachment.By, Entity = "workOrder", EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo", Detail = $"{attachment.FileName} ({content!.Length} bytes)" });
+        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = attachment.By, Entity = "workOrder", EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo", Detail = $"{attachment.FileName} ({reduced.Width}×{reduced.Height}, {reduced.Jpeg.Length} bytes)" });
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new PhotoView(attachment.Id, attachment.At, attachment.By, attachment.ContentType, attachment.FileName, content.Length));
+        return TypedResults.Ok(new PhotoView(attachment.Id, attachment.At, attachment.By, attachment.ContentType, attachment.FileName, reduced.Jpeg.Length));
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> GetPhoto(long id, long photo, CloudDb db, CancellationToken ct)

@@ -78,7 +78,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     private static HttpRequestMessage Photo(string url)
     {
         var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]);
+        var file = new ByteArrayContent(Iot.Cloud.Tests.Support.TestPhotos.RedLeftBlueRight(20, 10, SkiaSharp.SKEncodedImageFormat.Png));
         file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
         form.Add(file, "photo", "p.png");
         return new HttpRequestMessage(HttpMethod.Post, url) { Content = form };

@@ -1,4 +1,4 @@
-using Iot.Cloud.Reports;
+using Iot.Cloud.WorkOrders;
 using Iot.Cloud.Tests.Support;
 using SkiaSharp;
 

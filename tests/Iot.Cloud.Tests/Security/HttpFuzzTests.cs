@@ -187,7 +187,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
         var order = alert!.WorkOrderId!.Value;
 
         using var form = new MultipartFormDataContent();
-        var png = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]);
+        var png = new ByteArrayContent(Iot.Cloud.Tests.Support.TestPhotos.RedLeftBlueRight(20, 10, SkiaSharp.SKEncodedImageFormat.Png));
         png.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
         form.Add(png, "photo", "p.png");
         var photo = await (await cloud.Http.PostAsync(new Uri($"/api/work-orders/{order}/photos", UriKind.Relative), form)).Content.ReadFromJsonAsync<JsonElement>();

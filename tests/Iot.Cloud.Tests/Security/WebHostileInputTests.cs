@@ -167,19 +167,21 @@ public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixtu
             Assert.Contains("only JPEG and PNG", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        // Just over the limit: refused with the limit named. Far over: the server stops reading (413).
-        using var over = await Cloud.Http.PostAsync(url, Photo(Padded(WorkOrdersApi.MaxPhotoBytes + 1), "big.png"));
-        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
-        Assert.Contains("at most 5 MiB", await over.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        using var huge = await Cloud.Http.SendAsync(Upload(url, Padded(8 * 1024 * 1024)));
+        // A staff member's camera photo is reduced, not refused; a PNG header over junk does not decode; beyond the hard bound the server stops reading (413).
+        using var camera = await Cloud.Http.PostAsync(url, Photo(TestPhotos.CameraPhoto, "camera.jpg"));
+        Assert.Equal(HttpStatusCode.OK, camera.StatusCode);
+        Assert.True((await camera.Content.ReadFromJsonAsync<PhotoView>(Json.Options))!.Bytes < 1024 * 1024);
+        using var junk = await Cloud.Http.PostAsync(url, Photo(Padded(6 * 1024 * 1024), "big.png"));
+        Assert.Equal(HttpStatusCode.BadRequest, junk.StatusCode);
+        using var huge = await Cloud.Http.SendAsync(Upload(url, Padded(PhotoReducer.MaxUploadBytes + (1024 * 1024))));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         Assert.Equal("application/problem+json", huge.Content.Headers.ContentType?.MediaType);
 
         // What is stored is served with the type its bytes have, as a download, never sniffed.
-        var stored = await (await Cloud.Http.PostAsync(url, Photo(Png, "x<script>.svg"))).Content.ReadFromJsonAsync<PhotoView>(Json.Options);
+        var stored = await (await Cloud.Http.PostAsync(url, Photo(TestPhotos.RedLeftBlueRight(20, 10, SkiaSharp.SKEncodedImageFormat.Png), "x<script>.svg"))).Content.ReadFromJsonAsync<PhotoView>(Json.Options);
         using var served = await Cloud.Http.GetAsync(new Uri($"/api/work-orders/{fixture.Order}/photos/{stored!.Id}", UriKind.Relative));
-        Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("xscript.png", served.Content.Headers.ContentDisposition?.FileNameStar ?? served.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal("image/jpeg", served.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("xscript.jpg", served.Content.Headers.ContentDisposition?.FileNameStar ?? served.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal("nosniff", Header(served, "X-Content-Type-Options"));
     }
 
@@ -194,7 +196,7 @@ public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixtu
 
         // A large phone photo is reduced, not refused; beyond the hard bound the server stops reading (413).
         Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(url, Photo(TestPhotos.CameraPhoto, "big.jpg"))).StatusCode);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await resident.SendAsync(Upload(url, Padded(Iot.Cloud.Reports.PhotoReducer.MaxUploadBytes + (1024 * 1024))))).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await resident.SendAsync(Upload(url, Padded(PhotoReducer.MaxUploadBytes + (1024 * 1024))))).StatusCode);
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await resident.PostAsync(url, Photo(TestPhotos.RedLeftBlueRight(20, 10, SkiaSharp.SKEncodedImageFormat.Png), "p.png"))).StatusCode);

@@ -33,6 +33,76 @@ public sealed partial class TextsTests
         }
     }
 
+    [Fact]
+    public void Every_refusal_of_the_api_has_a_chinese_translation()
+    {
+        // The templates the API's problems are made from (Problems.Bad, Conflict, Of, TooMany, a refusal returned as
+        // (null, $"...") and the framework statuses' words), as the compiler sees them: each hole becomes {0}, {1}, ...
+        var cloud = RepoPaths.Of("cloud", "Iot.Cloud");
+        var templates = Directory.EnumerateFiles(cloud, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f =>
+            {
+                var code = File.ReadAllText(f);
+                return RefusalStart().Matches(code).Select(m => (File: Path.GetFileName(f), Template: Template(code, m.Index + m.Length)));
+            })
+            .ToList();
+
+        Assert.True(templates.Count > 40, $"only {templates.Count} refusals found: is the pattern still right?");
+        var missing = templates.Where(t => !Texts.Chinese.ContainsKey(t.Template)).Select(t => $"{t.File}: {t.Template}").Distinct().ToList();
+        Assert.True(missing.Count == 0, "no Chinese for:\n" + string.Join("\n", missing));
+    }
+
+    // The format string of an interpolated string starting at `start` (just after $"): holes numbered in order.
+    private static string Template(string code, int start)
+    {
+        var format = new System.Text.StringBuilder();
+        var hole = 0;
+        for (var i = start; ;)
+        {
+            var c = code[i];
+            if (c == '"')
+            {
+                return format.ToString();
+            }
+
+            if (c == '\\' || (c is '{' or '}' && code[i + 1] == c))
+            {
+                format.Append(code, i, 2);
+                i += 2;
+                continue;
+            }
+
+            if (c != '{')
+            {
+                format.Append(c);
+                i++;
+                continue;
+            }
+
+            // Skip the hole's expression, and any string inside it.
+            var depth = 1;
+            for (i++; depth > 0; i++)
+            {
+                if (code[i] == '"')
+                {
+                    for (i++; code[i] != '"'; i += code[i] == '\\' ? 2 : 1)
+                    {
+                    }
+                }
+                else
+                {
+                    depth += code[i] switch { '{' => 1, '}' => -1, _ => 0 };
+                }
+            }
+
+            format.Append('{').Append(hole++).Append('}');
+        }
+    }
+
+    [GeneratedRegex("""(?:Problems\.(?:Bad\("[^"]*",\s*|Conflict\(|Of\([^,]+,\s*"[^"]*",\s*)|TooMany\(|return \(null,\s*|PhotoRefusal\.\w+ => |StatusCodes\.Status\w+ => )\$\u0022""")]
+    private static partial Regex RefusalStart();
+
     // L["text"], L.F("text", ...), lang["text"], lang.F("text", ...), and labels in (value, "Label", icon) tables.
     [GeneratedRegex("""\b(?:L|lang)(?:\.F\(|\[)\s*"((?:[^"\\]|\\.)*)"|\("(?:lamp|gate|drain|charger|other)", "([^"]+)"|\(\d, "([^"]+)"\)""")]
     private static partial Regex Keys();

@@ -117,10 +117,11 @@ public sealed class WorkApiTests(BrokerFixture broker) : IClassFixture<BrokerFix
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("only JPEG and PNG", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var png = Upload([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], "长椅<b>.png", "application/octet-stream");
+        using var png = Upload(Iot.Cloud.Tests.Support.TestPhotos.RedLeftBlueRight(20, 10, SkiaSharp.SKEncodedImageFormat.Png), "长椅<b>.png", "application/octet-stream");
         var stored = await (await cloud.Http.PostAsync(new Uri($"/api/work-orders/{created.Id}/photos", UriKind.Relative), png)).Content.ReadFromJsonAsync<PhotoView>(Json.Options);
-        Assert.Equal("image/png", stored!.ContentType);
-        Assert.Equal("b.png", stored.FileName);
+        // Kept reduced, as an upright JPEG, whatever it came as.
+        Assert.Equal("image/jpeg", stored!.ContentType);
+        Assert.Equal("b.jpg", stored.FileName);
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class WorkHarness : IAsyncDisposable
         await using var db = _open();
         var order = await db.WorkOrders.SingleAsync(w => w.Id == id);
         var (change, refusal) = Orders.Transition(db, order, to, by, note, assignee);
-        Assert.True(change is not null, refusal);
+        Assert.True(change is not null, refusal?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await db.SaveChangesAsync();
         return change!;
     }

@@ -228,11 +228,11 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
 
         var (skip, skipReason) = H.Orders.Transition(db, order, WorkOrderStatus.Verified, "x", null);
         Assert.Null(skip);
-        Assert.Contains("cannot become verified", skipReason, StringComparison.Ordinal);
+        Assert.Contains("cannot become verified", skipReason!.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         var (cancel, cancelReason) = H.Orders.Transition(db, order, WorkOrderStatus.Cancelled, "x", "  ");
         Assert.Null(cancel);
-        Assert.Contains("needs a reason", cancelReason, StringComparison.Ordinal);
+        Assert.Contains("needs a reason", cancelReason!.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         var (assign, _) = H.Orders.Transition(db, order, WorkOrderStatus.Assigned, "王经理", null, assignee: "李师傅");
         Assert.NotNull(assign);

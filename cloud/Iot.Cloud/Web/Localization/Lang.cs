@@ -64,7 +64,12 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
         _ => "Warning",
     }];
 
-    public string Status(WorkOrderStatus status) => this[status switch
+    public string Status(WorkOrderStatus status) => this[StatusName(status)];
+
+    public string Status(AlertStatus status) => this[StatusName(status)];
+
+    /// <summary>A work order's status in English words, the key of its translation.</summary>
+    public static string StatusName(WorkOrderStatus status) => status switch
     {
         WorkOrderStatus.New => "New",
         WorkOrderStatus.Assigned => "Assigned",
@@ -74,18 +79,22 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
         WorkOrderStatus.Verified => "Verified",
         WorkOrderStatus.Closed => "Closed",
         _ => "Cancelled",
-    }];
+    };
 
-    public string Status(AlertStatus status) => this[status switch
+    /// <summary>An alert's status in English words, the key of its translation.</summary>
+    public static string StatusName(AlertStatus status) => status switch
     {
         AlertStatus.Open => "Open",
         AlertStatus.Acknowledged => "Acknowledged",
         AlertStatus.Cleared => "Cleared",
         _ => "Closed",
-    }];
+    };
 
     /// <summary>A device kind or alert target.</summary>
-    public string Kind(string kind) => this[kind switch
+    public string Kind(string kind) => this[KindName(kind)];
+
+    /// <summary>A device kind or alert target in English words, the key of its translation.</summary>
+    public static string KindName(string kind) => kind switch
     {
         "streetlight" => "Streetlight",
         "gate" => "Gate",
@@ -94,7 +103,7 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
         "agent" => "Courtyard unit",
         "device" => "Sensor",
         _ => "Other",
-    }];
+    };
 
     public string Role(StaffRole role) => this[role switch
     {

@@ -3,11 +3,13 @@
 "use strict";
 
 window.iot = (function () {
+  const lang = document.documentElement.lang || "zh-CN";
   async function send(url, body, isForm) {
     const response = await fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: isForm ? {} : { "Content-Type": "application/json" },
+      // Refusals come back in the page's language.
+      headers: isForm ? { "Accept-Language": lang } : { "Content-Type": "application/json", "Accept-Language": lang },
       body: isForm ? body : JSON.stringify(body ?? {}),
     });
     if (!response.ok) {

@@ -1,9 +1,8 @@
-using Iot.Cloud.WorkOrders;
 using SkiaSharp;
 
-namespace Iot.Cloud.Reports;
+namespace Iot.Cloud.WorkOrders;
 
-/// <summary>Why a resident's photo could not be taken.</summary>
+/// <summary>Why a photo could not be taken.</summary>
 public enum PhotoRefusal
 {
     /// <summary>The bytes are not a JPEG or PNG picture (whatever the file is called).</summary>
