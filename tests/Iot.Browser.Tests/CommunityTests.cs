@@ -29,11 +29,11 @@ public sealed class CommunityTests(BrowserFixture fixture)
         Assert.StartsWith("supervision-party-", csv.SuggestedFilename, StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "打印周报" }).ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("院坝安全周报");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("益康路社区院坝安全周报");
         await BrowserFixture.ScreenshotAsync(page, "09-weekly-report-zh");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Weekly safety report");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("益康路社区: weekly safety report");
         await page.GotoAsync("/dashboard");
         await Assertions.Expect(page.Locator("#record-title")).ToHaveTextAsync("Service record");
         await BrowserFixture.ScreenshotAsync(page, "10-dashboard-en");

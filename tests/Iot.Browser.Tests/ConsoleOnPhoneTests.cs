@@ -24,7 +24,7 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
     private static readonly string Screens = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
 
     // Units and codes that are the same in both languages.
-    private static readonly HashSet<string> Neutral = new(StringComparer.Ordinal) { "cm", "lx", "kPa", "kWh", "Wh", "WO", "CSV", "JPEG", "PNG", "MB", "QR" };
+    internal static readonly HashSet<string> Neutral = new(StringComparer.Ordinal) { "cm", "lx", "kPa", "kWh", "Wh", "WO", "CSV", "JPEG", "PNG", "MB", "QR" };
 
     [Fact]
     public Task Confirming_an_alert_takes_its_order_and_says_no_false_failure_when_the_live_feed_removed_the_row_meanwhile() => fixture.RunAsync(async () =>
@@ -151,7 +151,7 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
 
     // What a person sees: visible text nodes, and the labels and placeholders of visible controls, without the other
     // language's switch link and the units' own words (marked with their language).
-    private const string VisibleText = """
+    internal const string VisibleText = """
         other => {
           const skip = el => el.closest(`script, style, [lang^="${other}"]`) || !el.getClientRects().length;
           const parts = [];
@@ -189,7 +189,7 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
             }
             """)];
 
-    private static IEnumerable<string> Language(string text, bool english, IReadOnlyList<string> data)
+    internal static IEnumerable<string> Language(string text, bool english, IReadOnlyList<string> data)
     {
         if (!english)
         {
@@ -207,7 +207,7 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
 
     // The Chinese data the pages show as it is (names of places, devices, parties and people; titles; what people
     // typed), and the ids that must never show where those names exist.
-    private static async Task<(List<string> Data, List<string> Ids)> KnownAsync(HttpClient admin)
+    internal static async Task<(List<string> Data, List<string> Ids)> KnownAsync(HttpClient admin)
     {
         var data = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,7 +23,8 @@ public static class SupervisionApi
 
             return TypedResults.Ok(new SupervisionView(result.From, result.To, result.Group, result.Rows.Select(r => new NamedRow(result.Name(r.Key), r)).ToList()));
         });
-        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
+        // The CSV speaks the reader's language (the page's, from the language cookie): headers and device kinds.
+        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, Lang lang, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
             if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
             {
@@ -30,7 +32,8 @@ public static class SupervisionApi
             }
 
             var file = $"supervision-{result.Group.ToString().ToLowerInvariant()}-{result.From:yyyyMMdd}-{result.To:yyyyMMdd}.csv";
-            return TypedResults.File(SupervisionReport.ToCsv(result.Rows, result.Name), "text/csv; charset=utf-8", file);
+            var name = result.Group == SupervisionGroup.Kind ? lang.Kind : result.Name;
+            return TypedResults.File(SupervisionCsv.Write(result.Rows, result.Group, name, english => lang[english]), "text/csv; charset=utf-8", file);
         });
         return app;
     }
@@ -67,7 +70,10 @@ public static class SupervisionApi
             SupervisionGroup.Courtyard => o => o.CourtyardId,
             _ => o => o.Target,
         };
-        return new Loaded(start, end, group, SupervisionReport.Compute(orders, key, end), k => names.GetValueOrDefault(k, k));
+        var ids = orders.Select(o => o.Id).ToArray();
+        var scores = (await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.WorkOrderId)).Select(r => new { r.WorkOrderId, r.Score }).ToListAsync(ct))
+            .ToLookup(r => r.WorkOrderId, r => r.Score);
+        return new Loaded(start, end, group, SupervisionReport.Compute(orders, key, end, scores), k => names.GetValueOrDefault(k, k));
     }
 
     private sealed record Loaded(DateTimeOffset From, DateTimeOffset To, SupervisionGroup Group, List<SupervisionRow> Rows, Func<string, string> Name);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Supervision;
@@ -33,9 +31,11 @@ public enum SupervisionGroup
 /// <param name="OverdueShare">Overdue / raised.</param>
 /// <param name="Reopened">Orders reopened because the fault came back.</param>
 /// <param name="ReopenRate">Reopened / raised.</param>
+/// <param name="Ratings">Ratings the community and residents gave these orders' repairs (one per order and person).</param>
+/// <param name="AverageRating">Their average, 1 (poor) to 5 (excellent), one decimal; null without ratings.</param>
 public sealed record SupervisionRow(
     string Key, int Raised, int Acknowledged, int Fixed, double? MedianAckMinutes, double? P90AckMinutes, double? MedianFixMinutes, double? P90FixMinutes,
-    int Overdue, double OverdueShare, int Reopened, double ReopenRate);
+    int Overdue, double OverdueShare, int Reopened, double ReopenRate, int Ratings = 0, double? AverageRating = null);
 
 /// <summary>
 /// The supervision record: the evidence the residents' committee uses to rate the property company. Computed from
@@ -43,7 +43,11 @@ public sealed record SupervisionRow(
 /// </summary>
 public static class SupervisionReport
 {
-    public static List<SupervisionRow> Compute(IEnumerable<WorkOrder> orders, Func<WorkOrder, string> key, DateTimeOffset periodEnd)
+    /// <param name="orders">The orders raised in the period.</param>
+    /// <param name="key">The group of an order.</param>
+    /// <param name="periodEnd">The end of the period: an order not yet acknowledged or fixed by then and past due is overdue.</param>
+    /// <param name="scores">The ratings' scores by work order, when ratings count.</param>
+    public static List<SupervisionRow> Compute(IEnumerable<WorkOrder> orders, Func<WorkOrder, string> key, DateTimeOffset periodEnd, ILookup<long, int>? scores = null)
     {
         ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(key);
@@ -54,9 +58,10 @@ public static class SupervisionReport
             var fix = list.Where(o => o.FixedAt is not null).Select(o => (o.FixedAt!.Value - o.CreatedAt).TotalMinutes).ToList();
             var overdue = list.Count(o => (o.AcknowledgedAt ?? periodEnd) > o.AckDueAt || (o.FixedAt ?? periodEnd) > o.FixDueAt);
             var reopened = list.Count(o => o.ReopenCount > 0);
+            List<int> rated = scores is null ? [] : [.. list.SelectMany(o => scores[o.Id])];
             return new SupervisionRow(
                 g.Key, list.Count, ack.Count, fix.Count, Percentile(ack, 50), Percentile(ack, 90), Percentile(fix, 50), Percentile(fix, 90),
-                overdue, Share(overdue, list.Count), reopened, Share(reopened, list.Count));
+                overdue, Share(overdue, list.Count), reopened, Share(reopened, list.Count), rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(), 1, MidpointRounding.AwayFromZero));
         }).ToList();
     }
 
@@ -74,30 +79,5 @@ public static class SupervisionReport
         return Math.Round(sorted[Math.Clamp(rank, 1, sorted.Count) - 1], 1);
     }
 
-    /// <summary>The rows as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese names).</summary>
-    public static byte[] ToCsv(IEnumerable<SupervisionRow> rows, Func<string, string> name)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(name);
-        var csv = new StringBuilder();
-        csv.AppendLine("id,name,raised,acknowledged,fixed,median_ack_min,p90_ack_min,median_fix_min,p90_fix_min,overdue,overdue_share,reopened,reopen_rate");
-        foreach (var r in rows)
-        {
-            csv.AppendLine(string.Join(',', Field(r.Key), Field(name(r.Key)), N(r.Raised), N(r.Acknowledged), N(r.Fixed), N(r.MedianAckMinutes), N(r.P90AckMinutes),
-                N(r.MedianFixMinutes), N(r.P90FixMinutes), N(r.Overdue), N(r.OverdueShare), N(r.Reopened), N(r.ReopenRate)));
-        }
-
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
-    }
-
     private static double Share(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 3);
-
-    private static string N(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty;
-
-    // Quote every text field; a leading = + - @ would be a formula to a spreadsheet, so it is neutralised.
-    private static string Field(string text)
-    {
-        var safe = text.Length > 0 && "=+-@".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
-        return $"\"{safe.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-    }
 }

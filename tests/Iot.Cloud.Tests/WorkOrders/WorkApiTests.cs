@@ -134,7 +134,7 @@ public sealed class WorkApiTests(BrokerFixture broker) : IClassFixture<BrokerFix
 
         var csv = await cloud.Http.GetByteArrayAsync(new Uri("/api/supervision/csv?groupBy=party", UriKind.Relative));
         var text = System.Text.Encoding.UTF8.GetString(csv);
-        Assert.StartsWith("\uFEFFid,name,raised", text, StringComparison.Ordinal);
+        Assert.StartsWith("\uFEFF\"编号\",\"责任单位\",\"工单数\"", text, StringComparison.Ordinal);
         Assert.Contains("\"xinyu-property\",\"昆明馨宇物业服务有限公司\",1,0,0", text, StringComparison.Ordinal);
     }
 }

@@ -20,9 +20,10 @@ namespace Iot.Cloud.Web.Dashboards;
 /// <param name="HighWater">Drainage high-water events.</param>
 /// <param name="ChargerCutOffs">Charging outlets cut off by their interlock (over-current, heat, smoke).</param>
 /// <param name="AgentsOffline">Courtyard units not online now.</param>
+/// <param name="Lamps">Streetlights in the block's courtyards: none is why a block has no night figure at all.</param>
 public sealed record BlockSafety(
     string Community, string CommunityName, string Block, string BlockName, int Courtyards, int Agents,
-    IReadOnlyDictionary<string, int> OpenHazards, double? LampAvailability, int GateIncidents, int HighWater, int ChargerCutOffs, int AgentsOffline)
+    IReadOnlyDictionary<string, int> OpenHazards, double? LampAvailability, int GateIncidents, int HighWater, int ChargerCutOffs, int AgentsOffline, int Lamps)
 {
     public int OpenHazardTotal => OpenHazards.Values.Sum();
 }
@@ -122,13 +123,15 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
                 var names = mine.Select(c => c.Id.Value).ToList();
                 var agents = mine.SelectMany(c => c.Agents).Select(a => a.Id.Value).ToList();
                 var hazards = open.Where(a => names.Contains(a.CourtyardId)).GroupBy(a => a.Target).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+                var blockLamps = lamps.Where(l => names.Contains(l.Courtyard)).ToList();
                 blocks.Add(new BlockSafety(
                     community.Id.Value, community.Name, block.Id.Value, block.Name, mine.Count, agents.Count, hazards,
-                    Availability(lamps.Where(l => names.Contains(l.Courtyard)), from, to),
+                    Availability(blockLamps, from, to),
                     Count(names, ["gateForced", "gateHeldOpen"], from, to),
                     Count(names, ["drainHighWater"], from, to),
                     Count(names, ["chargerCutOff"], from, to),
-                    agents.Count(a => !online.Contains(a))));
+                    agents.Count(a => !online.Contains(a)),
+                    blockLamps.Count));
             }
         }
 

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Web.Dashboards;
 
-/// <summary>One party's (or block's) record in a period, with the community's average rating of its repairs.</summary>
-public sealed record RecordRow(string Key, string Name, SupervisionRow Figures, double? Rating, int Ratings);
+/// <summary>One party's (or block's) record in a period, with the ratings of its repairs.</summary>
+public sealed record RecordRow(string Key, string Name, SupervisionRow Figures);
 
 /// <summary>One week of a party's record.</summary>
 public sealed record RecordWeek(DateTimeOffset From, SupervisionRow? Figures);
@@ -32,16 +32,12 @@ public sealed class ServiceRecord(CloudDb db)
         var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.BlockId, cancellationToken);
         var blocks = await db.Blocks.AsNoTracking().ToDictionaryAsync(b => b.Id, b => b.Name, cancellationToken);
         var ids = orders.Select(o => o.Id).ToArray();
-        var ratings = await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.WorkOrderId)).Select(r => new { r.WorkOrderId, r.Score }).ToListAsync(cancellationToken);
+        var scores = (await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.WorkOrderId)).Select(r => new { r.WorkOrderId, r.Score }).ToListAsync(cancellationToken))
+            .ToLookup(r => r.WorkOrderId, r => r.Score);
 
         var period = orders.Where(o => o.CreatedAt >= from).ToList();
         List<RecordRow> Rows(Func<WorkOrder, string> key, Func<string, string> name) =>
-            SupervisionReport.Compute(period, key, to).Select(row =>
-            {
-                var mine = period.Where(o => key(o) == row.Key).Select(o => o.Id).ToHashSet();
-                var scores = ratings.Where(r => mine.Contains(r.WorkOrderId)).Select(r => r.Score).ToList();
-                return new RecordRow(row.Key, name(row.Key), row, scores.Count == 0 ? null : Math.Round(scores.Average(), 1), scores.Count);
-            }).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+            [.. SupervisionReport.Compute(period, key, to, scores).Select(row => new RecordRow(row.Key, name(row.Key), row))];
 
         var trend = new Dictionary<string, IReadOnlyList<RecordWeek>>(StringComparer.Ordinal);
         foreach (var party in orders.Select(o => o.PartyId).Distinct().Order(StringComparer.Ordinal))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Iot.Cloud.Auth;
+using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Dashboards;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +13,7 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 /// export and the printable weekly report. Also the model of the weekly report page.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public class DashboardModel(SafetyFigures safety, ServiceRecord record, AccessScope scope, TimeProvider time) : PageModel
+public class DashboardModel(SafetyFigures safety, ServiceRecord record, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
 {
     public const int Weeks = 8;
 
@@ -21,6 +22,29 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, AccessSc
     public ServiceRecordView Record { get; private set; } = null!;
 
     public AccessScope Scope => scope;
+
+    /// <summary>
+    /// Whose record it is: the community's name for its supervisors, the party's for a company or unit; null for the
+    /// street office, which sees every community.
+    /// </summary>
+    public string? ReportOf
+    {
+        get
+        {
+            var site = registry.Current?.Site;
+            if (scope.SeesEverything || site is null)
+            {
+                return null;
+            }
+
+            return scope.IsPartyRole
+                ? site.Manifest.Parties.FirstOrDefault(p => p.Id.Value == scope.Party)?.Name ?? scope.Party
+                : site.Communities.FirstOrDefault(c => c.Id.Value == scope.Community)?.Name ?? scope.Community;
+        }
+    }
+
+    /// <summary>How many communities the street office's report covers.</summary>
+    public int Communities => registry.Current?.Site.Communities.Count ?? 0;
 
     /// <summary>The CSV of the supervision record for the same week.</summary>
     public string CsvUrl(string groupBy) =>

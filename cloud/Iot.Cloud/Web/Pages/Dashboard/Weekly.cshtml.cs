@@ -1,4 +1,5 @@
 using Iot.Cloud.Auth;
+using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Dashboards;
 using Microsoft.AspNetCore.Authorization;
 
@@ -6,4 +7,4 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 
 /// <summary>The weekly report: the dashboard's figures laid out for printing (the browser's print or save as PDF).</summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class WeeklyModel(SafetyFigures safety, ServiceRecord record, AccessScope scope, TimeProvider time) : DashboardModel(safety, record, scope, time);
+public sealed class WeeklyModel(SafetyFigures safety, ServiceRecord record, AccessScope scope, SiteRegistry registry, TimeProvider time) : DashboardModel(safety, record, scope, registry, time);
