@@ -234,9 +234,15 @@ public sealed class RulesModel(CloudDb db, RuleEditor editor, SiteRegistry regis
         return (courtyard is null ? null : Find(key, $"block:{courtyard.Block.Value}")) ?? Find(key, "site");
     }
 
+    private static readonly string[] TargetOrder = ["streetlight", "gate", "drain", "charger", "device", "agent"];
+
     private async Task LoadAsync(CancellationToken ct)
     {
-        Rules = [.. (await RuleCatalog.CurrentAsync(db, ct)).OrderBy(r => RuleWords.Width(r.Scope)).ThenBy(r => r.Scope, StringComparer.Ordinal).GroupBy(r => r.Key)];
+        // By what they watch, as a clerk looks for them: lamps, gates, drains, chargers, then the units themselves.
+        Rules = [.. (await RuleCatalog.CurrentAsync(db, ct))
+            .OrderBy(r => Array.IndexOf(TargetOrder, r.Target) is var i && i < 0 ? TargetOrder.Length : i).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .ThenBy(r => RuleWords.Width(r.Scope)).ThenBy(r => r.Scope, StringComparer.Ordinal)
+            .GroupBy(r => r.Key)];
         Communities = registry.Current?.Site.Communities ?? [];
     }
 }
