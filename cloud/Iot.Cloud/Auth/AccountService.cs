@@ -13,21 +13,22 @@ public sealed record AccountRequest(string UserName, string Password, StaffRole 
 /// <summary>Creates and manages accounts with the checks every way in shares: role and scope must fit the site.</summary>
 public sealed class AccountService(UserManager<Account> users, SiteRegistry registry, CloudDb db, TimeProvider time)
 {
-    /// <summary>Creates an account, or says every reason it cannot.</summary>
-    public async Task<(Account? Account, IReadOnlyList<string> Problems)> CreateAsync(AccountRequest request, string by)
+    /// <summary>Creates an account, or says every reason it cannot (each naming its field).</summary>
+    public async Task<(Account? Account, IReadOnlyList<AccountProblem> Problems)> CreateAsync(AccountRequest request, string by)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var problems = ScopeProblems(request.Role, request.Party, request.Community);
-        if (request.DisplayName?.Length > 64)
-        {
-            problems.Add("the display name is at most 64 characters");
-        }
-
+        var problems = new List<AccountProblem>();
         if (request.UserName is not { Length: >= 3 and <= 40 } || !request.UserName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
         {
-            problems.Add("the user name has 3 to 40 characters: lower-case letters, digits, '-', '_' and '.'");
+            problems.Add(new(AccountField.UserName, AccountProblemKind.UserNameFormat, "the user name has 3 to 40 characters: lower-case letters, digits, '-', '_' and '.'", request.UserName));
         }
 
+        if (request.DisplayName?.Length > 64)
+        {
+            problems.Add(new(AccountField.DisplayName, AccountProblemKind.DisplayNameTooLong, "the display name is at most 64 characters", "64"));
+        }
+
+        problems.AddRange(ScopeProblems(request.Role, request.Party, request.Community));
         if (problems.Count > 0)
         {
             return (null, problems);
@@ -43,7 +44,7 @@ public sealed class AccountService(UserManager<Account> users, SiteRegistry regi
         var result = await users.CreateAsync(account, request.Password);
         if (!result.Succeeded)
         {
-            return (null, result.Errors.Select(e => e.Description).ToList());
+            return (null, result.Errors.Select(e => Of(e, request.UserName)).ToList());
         }
 
         await AuditAsync(by, account.UserName!, "created", $"{request.Role} {account.PartyId ?? account.CommunityId}");
@@ -65,18 +66,18 @@ public sealed class AccountService(UserManager<Account> users, SiteRegistry regi
     }
 
     /// <summary>Sets a new password (the old one is not needed: for the admin and the command line).</summary>
-    public async Task<IReadOnlyList<string>> SetPasswordAsync(string userName, string password, string by)
+    public async Task<IReadOnlyList<AccountProblem>> SetPasswordAsync(string userName, string password, string by)
     {
         if (await users.FindByNameAsync(userName) is not { } account)
         {
-            return [$"there is no account '{userName}'"];
+            return [new(AccountField.UserName, AccountProblemKind.NoSuchAccount, $"there is no account '{userName}'", userName)];
         }
 
         var token = await users.GeneratePasswordResetTokenAsync(account);
         var result = await users.ResetPasswordAsync(account, token, password);
         if (!result.Succeeded)
         {
-            return result.Errors.Select(e => e.Description).ToList();
+            return result.Errors.Select(e => Of(e, userName)).ToList();
         }
 
         await users.UpdateSecurityStampAsync(account);
@@ -89,13 +90,13 @@ public sealed class AccountService(UserManager<Account> users, SiteRegistry regi
         db.Users.AsNoTracking().OrderBy(a => a.Role).ThenBy(a => a.UserName).ToListAsync(cancellationToken);
 
     /// <summary>What is wrong with a role and its party or community, against the site.</summary>
-    public List<string> ScopeProblems(StaffRole role, string? party, string? community)
+    public List<AccountProblem> ScopeProblems(StaffRole role, string? party, string? community)
     {
         var site = registry.Current?.Site;
-        var problems = new List<string>();
+        var problems = new List<AccountProblem>();
         if (site is null)
         {
-            problems.Add("the site registry is not loaded yet");
+            problems.Add(new(AccountField.Role, AccountProblemKind.SiteNotLoaded, "the site registry is not loaded yet"));
             return problems;
         }
 
@@ -103,18 +104,29 @@ public sealed class AccountService(UserManager<Account> users, SiteRegistry regi
         switch (role)
         {
             case StaffRole.PropertyStaff or StaffRole.CompanySupervisor when kind != PartyKind.PropertyCompany:
-                problems.Add($"{role} needs a property company as party; '{party}' is not one");
+                problems.Add(new(AccountField.Party, AccountProblemKind.PartyNotCompany, $"{role} needs a property company as party; '{party}' is not one", party));
                 break;
             case StaffRole.UnitStaff when kind is not (PartyKind.OwningUnit or PartyKind.ResidentsCommittee):
-                problems.Add($"{role} needs an owning unit or residents' committee as party; '{party}' is not one");
+                problems.Add(new(AccountField.Party, AccountProblemKind.PartyNotUnit, $"{role} needs an owning unit or residents' committee as party; '{party}' is not one", party));
                 break;
             case StaffRole.CommunitySupervisor when !site.Communities.Any(c => c.Id.Value == community):
-                problems.Add($"{role} needs a community; '{community}' is not one");
+                problems.Add(new(AccountField.Community, AccountProblemKind.CommunityMissing, $"{role} needs a community; '{community}' is not one", community));
                 break;
         }
 
         return problems;
     }
+
+    // Identity's refusals, by its codes, with the field they concern.
+    private AccountProblem Of(IdentityError error, string userName) => error.Code switch
+    {
+        nameof(IdentityErrorDescriber.DuplicateUserName) => new(AccountField.UserName, AccountProblemKind.UserNameTaken, error.Description, userName),
+        nameof(IdentityErrorDescriber.InvalidUserName) => new(AccountField.UserName, AccountProblemKind.UserNameFormat, error.Description, userName),
+        nameof(IdentityErrorDescriber.PasswordTooShort) => new(AccountField.Password, AccountProblemKind.PasswordTooShort, error.Description, users.Options.Password.RequiredLength.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => new(AccountField.Password, AccountProblemKind.PasswordTooSimple, error.Description),
+        _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => new(AccountField.Password, AccountProblemKind.PasswordTooSimple, error.Description),
+        _ => new(AccountField.UserName, AccountProblemKind.Other, error.Description),
+    };
 
     private async Task AuditAsync(string by, string userName, string action, string? detail)
     {

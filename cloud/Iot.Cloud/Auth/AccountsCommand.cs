@@ -49,7 +49,7 @@ public static class AccountsCommand
             {
                 "list" => await ListAsync(accounts, output),
                 "unlock" => await accounts.UnlockAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
-                "password" => await FailAsync(output, await accounts.SetPasswordAsync(user!, await input.ReadLineAsync() ?? string.Empty, "command-line")),
+                "password" => await FailAsync(output, [.. (await accounts.SetPasswordAsync(user!, await input.ReadLineAsync() ?? string.Empty, "command-line")).Select(p => p.Text)]),
                 _ => await AddAsync(accounts, user!, named, await input.ReadLineAsync() ?? string.Empty, output),
             };
         }
@@ -70,7 +70,7 @@ public static class AccountsCommand
             new AccountRequest(user, password, role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--name")), "command-line");
         if (account is null)
         {
-            return await FailAsync(output, problems);
+            return await FailAsync(output, [.. problems.Select(p => p.Text)]);
         }
 
         await output.WriteLineAsync($"created {account.UserName} ({account.Role} {account.PartyId ?? account.CommunityId})");

@@ -4,6 +4,12 @@ using Iot.Protocol.Sites;
 
 namespace Iot.Cloud.Rules;
 
+/// <summary>One reason a rule cannot be stored: the field (a parameter's name for parameters), why, and both as the API says it.</summary>
+public sealed record RuleProblem(string Field, string Why, string Text)
+{
+    public override string ToString() => Text;
+}
+
 /// <summary>Checks a rule before it is stored; each problem names the field.</summary>
 public static class RuleValidator
 {
@@ -18,35 +24,41 @@ public static class RuleValidator
         ("graceSeconds", p.GraceSeconds), ("missedSamples", p.MissedSamples), ("limit", p.Limit),
     ];
 
-    public static IReadOnlyList<string> Problems(string key, string scope, string target, string fault, RuleKind kind, RuleParameters p)
+    public static IReadOnlyList<string> Problems(string key, string scope, string target, string fault, RuleKind kind, RuleParameters p) =>
+        [.. Check(key, scope, target, fault, kind, p).Select(problem => problem.Text)];
+
+    /// <summary>The problems with their fields, for a page that says them in its own words.</summary>
+    public static IReadOnlyList<RuleProblem> Check(string key, string scope, string target, string fault, RuleKind kind, RuleParameters p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        var problems = new List<string>();
+        var problems = new List<RuleProblem>();
         if (IdentifierRules.SlugProblem(key, "key") is { } keyProblem)
         {
-            problems.Add(keyProblem);
+            problems.Add(new("key", keyProblem, keyProblem));
         }
 
         if (IdentifierRules.SlugProblem(fault, "fault") is { } faultProblem)
         {
-            problems.Add(faultProblem);
+            problems.Add(new("fault", faultProblem, faultProblem));
         }
 
         if (scope != "site" && !(scope.StartsWith("block:", StringComparison.Ordinal) || scope.StartsWith("courtyard:", StringComparison.Ordinal)))
         {
-            problems.Add($"scope '{scope}' must be 'site', 'block:{{id}}' or 'courtyard:{{id}}'");
+            var text = $"scope '{scope}' must be 'site', 'block:{{id}}' or 'courtyard:{{id}}'";
+            problems.Add(new("scope", text, text));
         }
 
         if (!Targets.Contains(target))
         {
-            problems.Add($"target '{target}' must be one of {string.Join(", ", Targets)}");
+            var text = $"target '{target}' must be one of {string.Join(", ", Targets)}";
+            problems.Add(new("target", text, text));
         }
 
         void Need(bool ok, string field, string why)
         {
             if (!ok)
             {
-                problems.Add($"parameters.{field}: {why}");
+                problems.Add(new(field, why, $"parameters.{field}: {why}"));
             }
         }
 

@@ -19,33 +19,10 @@ public static class RulesApi
         return app;
     }
 
-    private static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Save(string key, RuleRequest body, HttpContext http, CloudDb db, RuleRunner runner, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Save(string key, RuleRequest body, HttpContext http, RuleEditor editor, CancellationToken ct)
     {
-        var parameters = body.Parameters ?? new RuleParameters();
-        var scope = body.Scope ?? "site";
-        var problems = RuleValidator.Problems(key, scope, body.Target ?? string.Empty, body.Fault ?? string.Empty, body.Kind, parameters);
-        if (string.IsNullOrWhiteSpace(body.Name))
-        {
-            problems = [.. problems, "name is required"];
-        }
-
-        if (scope.Split(':') is [var kind, var id] && !(kind == "block" ? await db.Blocks.AnyAsync(b => b.Id == id, ct) : await db.Courtyards.AnyAsync(c => c.Id == id, ct)))
-        {
-            problems = [.. problems, $"scope: there is no {kind} '{id}'"];
-        }
-
-        if (problems.Count > 0)
-        {
-            return Problems.Bad("rule", Problems.Text(string.Join("; ", problems)));
-        }
-
-        var saved = await RuleCatalog.SaveVersionAsync(db, new Rule
-        {
-            Key = key, Scope = scope, Name = body.Name!, Kind = body.Kind, Target = body.Target!, Fault = body.Fault!, Severity = body.Severity,
-            ParametersJson = parameters.ToJson(), Enabled = body.Enabled ?? true, CreatedBy = string.Empty,
-        }, Actor.Of(http), time.GetUtcNow(), ct);
-        runner.RulesChanged();
-        return TypedResults.Ok(RuleView.Of(saved));
+        var (saved, problems) = await editor.SaveAsync(key, body, Actor.Of(http), ct);
+        return saved is null ? Problems.Bad("rule", Problems.Text(string.Join("; ", problems.Select(p => p.Text)))) : TypedResults.Ok(RuleView.Of(saved));
     }
 }
 

@@ -26,13 +26,7 @@ public static class QrCodes
     }
 
     /// <summary>The report page of a courtyard, as a phone should open it.</summary>
-    public static Uri ReportUrl(HttpRequest request, WebOptions options, string courtyard)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(options);
-        var root = options.PublicBaseUrl ?? new Uri($"{request.Scheme}://{request.Host}/");
-        return new Uri(root, $"r/{Uri.EscapeDataString(courtyard)}");
-    }
+    public static Uri ReportUrl(HttpRequest request, WebOptions options, string courtyard) => QrAddress.Of(request, options).ReportUrl(courtyard);
 
     /// <summary>An SVG QR code (error correction M, so a scuffed print still scans).</summary>
     public static string Svg(Uri url)

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 
 namespace Iot.Cloud.Web;
@@ -17,9 +18,8 @@ public static class WebSetup
     public static IHostApplicationBuilder AddWeb(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section)
-            .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https"), "Web:PublicBaseUrl must be an absolute http(s) address")
-            .ValidateOnStart();
+        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Web/Pages");
 
         // Chinese goes out as itself (3 bytes in UTF-8), not as &#x9662; (8 bytes): pages are mostly Chinese and many
@@ -35,6 +35,7 @@ public static class WebSetup
                 ProblemLanguage.Translate(context);
             };
         });
+        builder.Services.AddScoped<Admin.RuleWords>();
         builder.Services.AddScoped<Dashboards.SafetyFigures>();
         builder.Services.AddScoped<Dashboards.ServiceRecord>();
         builder.Services.AddScoped<Courtyards.CourtyardState>();

@@ -177,6 +177,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /dashboard"] = new(Access.Staff, Subject.List, _ => Get("/dashboard"), Page: true),
         ["PAGE /dashboard/weekly"] = new(Access.Staff, Subject.List, _ => Get("/dashboard/weekly"), Page: true),
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
+        ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
     };
 
     [Fact]

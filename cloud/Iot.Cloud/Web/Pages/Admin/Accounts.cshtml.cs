@@ -8,40 +8,94 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Iot.Cloud.Web.Pages.Admin;
 
-/// <summary>The street office's account page: list, create (role and scope checked against the site), unlock, reset a password.</summary>
+/// <summary>
+/// The street office's account page: list, create (role and scope checked against the site), unlock, reset a password.
+/// A refusal is the page again with what was typed (never the password) and each problem in the page's words, next to
+/// its field.
+/// </summary>
 [Authorize(Policy = Policies.StreetAdmin)]
 public sealed class AccountsModel(AccountService accounts, SiteRegistry registry, Lang lang) : PageModel
 {
+    /// <summary>What the new-account form holds: empty at first, what was sent after a refusal.</summary>
+    public sealed record AccountForm(string UserName = "", string DisplayName = "", StaffRole Role = StaffRole.PropertyStaff, string Party = "", string Community = "");
+
+    /// <summary>A problem in the page's words, and the field it is about.</summary>
+    public sealed record Problem(AccountField Field, string Words);
+
     public IReadOnlyList<Account> Accounts { get; private set; } = [];
 
     public IReadOnlyList<PartyManifest> Parties { get; private set; } = [];
 
     public IReadOnlyList<CommunityManifest> Communities { get; private set; } = [];
 
-    public IReadOnlyList<string> Problems { get; private set; } = [];
+    public AccountForm Form { get; private set; } = new();
+
+    public IReadOnlyList<Problem> Problems { get; private set; } = [];
+
+    /// <summary>What the refusal was about: the new account, or a new password for this account.</summary>
+    public string? Refused { get; private set; }
+
+    /// <summary>The account whose new password was refused, so its row opens with the field marked.</summary>
+    public string? PasswordFor { get; private set; }
 
     public string? Done { get; private set; }
 
+    public string? ProblemOf(AccountField field) => Problems.FirstOrDefault(p => p.Field == field)?.Words;
+
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(string userName, string password, StaffRole role, string? party, string? community, string? displayName, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? userName, string? password, StaffRole role, string? party, string? community, string? displayName, CancellationToken ct)
     {
-        var (account, problems) = await accounts.CreateAsync(new AccountRequest(userName ?? string.Empty, password ?? string.Empty, role, party, community, displayName), User.Identity!.Name!);
-        return await AnswerAsync(problems, account is null ? null : lang.F("Account {0} created.", account.UserName), ct);
+        Form = new AccountForm(userName ?? string.Empty, displayName ?? string.Empty, role, party ?? string.Empty, community ?? string.Empty);
+        var (account, problems) = await accounts.CreateAsync(new AccountRequest(Form.UserName, password ?? string.Empty, role, party, community, displayName), User.Identity!.Name!);
+        if (account is not null)
+        {
+            Form = new AccountForm();
+        }
+
+        return await AnswerAsync(problems, account is null ? lang["The account was not created. Please correct:"] : null, account is null ? null : lang.F("Account {0} created.", account.UserName), ct);
     }
 
     public async Task<IActionResult> OnPostUnlockAsync(string userName, CancellationToken ct) =>
-        await AnswerAsync(await accounts.UnlockAsync(userName, User.Identity!.Name!) ? [] : [lang["No such account."]], lang.F("Account {0} unlocked.", userName), ct);
+        await AnswerAsync(
+            await accounts.UnlockAsync(userName, User.Identity!.Name!) ? [] : [new AccountProblem(AccountField.UserName, AccountProblemKind.NoSuchAccount, "no such account", userName)],
+            lang.F("{0} was not unlocked:", userName),
+            lang.F("Account {0} unlocked.", userName),
+            ct);
 
-    public async Task<IActionResult> OnPostPasswordAsync(string userName, string password, CancellationToken ct)
+    public async Task<IActionResult> OnPostPasswordAsync(string userName, string? password, CancellationToken ct)
     {
         var problems = await accounts.SetPasswordAsync(userName, password ?? string.Empty, User.Identity!.Name!);
-        return await AnswerAsync(problems, lang.F("New password set for {0}.", userName), ct);
+        PasswordFor = problems.Count > 0 ? userName : null;
+        return await AnswerAsync(problems, lang.F("The new password for {0} was not set:", userName), lang.F("New password set for {0}.", userName), ct);
     }
 
-    private async Task<PageResult> AnswerAsync(IReadOnlyList<string> problems, string? done, CancellationToken ct)
+    /// <summary>A problem as the page says it, naming the field.</summary>
+    public static string Words(Lang lang, AccountProblem problem, StaffRole role)
     {
-        Problems = problems;
+        ArgumentNullException.ThrowIfNull(lang);
+        ArgumentNullException.ThrowIfNull(problem);
+        var roleName = lang.Role(role);
+        return problem.Kind switch
+        {
+            AccountProblemKind.UserNameFormat => lang["User name: use 3 to 40 characters, only lower-case letters, digits and the signs - _ ."],
+            AccountProblemKind.UserNameTaken => lang.F("User name: {0} is already taken; choose another.", problem.Value),
+            AccountProblemKind.DisplayNameTooLong => lang.F("Display name: at most {0} characters.", problem.Value),
+            AccountProblemKind.PartyNotCompany => lang.F("Party: a {0} account belongs to a property company; choose the company.", roleName),
+            AccountProblemKind.PartyNotUnit => lang.F("Party: an {0} account belongs to an owning unit or a residents' committee; choose it.", roleName),
+            AccountProblemKind.CommunityMissing => lang.F("Community: a {0} account oversees one community; choose it.", roleName),
+            AccountProblemKind.PasswordTooShort => lang.F("Password: at least {0} characters.", problem.Value),
+            AccountProblemKind.PasswordTooSimple => lang["Password: too simple; use at least 4 different characters."],
+            AccountProblemKind.NoSuchAccount => lang.F("There is no account {0}.", problem.Value),
+            AccountProblemKind.SiteNotLoaded => lang["The list of parties and communities is not loaded yet; try again in a minute."],
+            _ => lang.F("Not saved: {0}", problem.Text),
+        };
+    }
+
+    private async Task<PageResult> AnswerAsync(IReadOnlyList<AccountProblem> problems, string? refused, string? done, CancellationToken ct)
+    {
+        Problems = [.. problems.Select(p => new Problem(p.Field, Words(lang, p, Form.Role)))];
+        Refused = problems.Count > 0 ? refused : null;
         Done = problems.Count == 0 ? done : null;
         if (problems.Count > 0)
         {

@@ -25,5 +25,10 @@ public sealed class QrModel(SiteRegistry registry, AccessScope scope, IOptions<W
         Courtyards = all.Where(c => Community is null || c.Community.Id.Value == Community).ToList();
     }
 
-    public string ReportUrl(string courtyard) => QrCodes.ReportUrl(Request, options.Value, courtyard).AbsoluteUri;
+    /// <summary>The address the codes carry, and whether residents' phones could reach it.</summary>
+    public QrAddress Address => _address ??= QrAddress.Of(Request, options.Value);
+
+    private QrAddress? _address;
+
+    public string ReportUrl(string courtyard) => Address.ReportUrl(courtyard).AbsoluteUri;
 }

@@ -1,0 +1,244 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Iot.Cloud.Auth;
+using Iot.Testing;
+using Microsoft.Playwright;
+
+namespace Iot.Browser.Tests;
+
+/// <summary>
+/// The street office's pages (issue 22, items 12 and 13) in Chromium: accounts, rules and the QR sheet fit a 390 px
+/// phone and a 1400 px screen with 44 px targets, speak one language and name things instead of showing ids or role
+/// codes; a wrong account form keeps its entries; the QR sheet opened at this loopback address warns, on screen and on
+/// paper. The screenshots under docs/screens/admin-*.png are made here.
+/// </summary>
+[Collection(SharedBrowser.Name)]
+public sealed partial class AdminPagesTests(BrowserFixture fixture)
+{
+    private static readonly string Screens = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
+
+    // Units and codes that are the same in both languages.
+    private static readonly HashSet<string> Neutral = new(StringComparer.Ordinal) { "cm", "lx", "MB", "QR" };
+
+    // Role codes as the program and the command line spell them: never shown where a role's name exists.
+    private static readonly string[] RoleCodes = [.. Enum.GetNames<StaffRole>(), .. Enum.GetNames<StaffRole>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])];
+
+    [Fact]
+    public Task The_admin_pages_fit_a_phone_and_a_wide_screen_speak_one_language_and_name_things() => fixture.RunAsync(async () =>
+    {
+        using var admin = await fixture.ApiAsync("street-chen");
+        var (data, ids) = await KnownAsync(admin);
+        var pages = new (string Name, string Url)[]
+        {
+            ("accounts", "/admin/accounts"),
+            ("rules", "/admin/rules"),
+            ("rules-edit", "/admin/rules?edit=drain-high-water&scope=block:yikang-north#edit"),
+            ("qr", "/console/qr?community=yikang-road"),
+        };
+        var problems = new List<string>();
+        foreach (var english in new[] { false, true })
+        {
+            foreach (var width in new[] { 390, 1400 })
+            {
+                var page = await fixture.NewPageAsync(width);
+                await BrowserFixture.SignInAsync(page, "street-chen");
+                if (english)
+                {
+                    await page.GotoAsync("/lang/en?back=/console");
+                }
+
+                foreach (var (name, url) in pages)
+                {
+                    await page.GotoAsync(url);
+                    await page.Locator("footer.bottom").WaitForAsync();
+                    if (name == "qr")
+                    {
+                        await Assertions.Expect(page.Locator(".qr-card img").Last).ToHaveJSPropertyAsync("complete", true);
+                    }
+
+                    var where = $"{name} at {width} px in {(english ? "English" : "Chinese")}";
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screens, $"admin-{name}-{width}-{(english ? "en" : "zh")}.png"), FullPage = true });
+                    problems.AddRange((await FitAsync(page)).Select(p => $"{where}: {p}"));
+                    var text = await page.EvaluateAsync<string>(VisibleText, english ? "zh" : "en");
+                    problems.AddRange(Language(text, english, data).Select(p => $"{where}: {p}"));
+                    // The address printed under each QR code holds the courtyard's id, as the code does: that is the address, not a label.
+                    var words = Regex.Replace(text, @"https?://\S+", " ");
+                    problems.AddRange(ids.Concat(RoleCodes).Where(id => Regex.IsMatch(words, $@"(?<![\w-]){Regex.Escape(id)}(?![\w-])")).Select(id => $"{where}: shows the id {id}"));
+                }
+
+                // On a phone the accounts are cards: a user name has the card's width, not one character per line.
+                await page.GotoAsync("/admin/accounts");
+                var cell = await page.Locator("#accounts tbody tr").First.Locator("td").First.BoundingBoxAsync();
+                Assert.True(cell!.Width > (width < 600 ? 300 : 60) && cell.Height < 80, $"{width} px: the first account's first cell is {cell.Width}×{cell.Height} px");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    });
+
+    [Fact]
+    public Task A_wrong_account_form_on_a_phone_keeps_its_entries_and_marks_the_field() => fixture.RunAsync(async () =>
+    {
+        var page = await fixture.NewPageAsync(390);
+        await BrowserFixture.SignInAsync(page, "street-chen");
+        await page.GotoAsync("/admin/accounts");
+        await page.Locator("#account-userName").FillAsync("zhou-shifu");
+        await page.Locator("#account-displayName").FillAsync("周师傅");
+        await page.Locator("#account-role").SelectOptionAsync("PropertyStaff");
+        await page.Locator("#account-community").SelectOptionAsync("yikang-road");
+        await page.Locator("#account-password").FillAsync("zhou-password-2026");
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建账号" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#account-problems")).ToContainTextAsync("所属单位：物业员工账号要选一家物业公司。");
+        await Assertions.Expect(page.Locator("#account-userName")).ToHaveValueAsync("zhou-shifu");
+        await Assertions.Expect(page.Locator("#account-displayName")).ToHaveValueAsync("周师傅");
+        await Assertions.Expect(page.Locator("#account-role")).ToHaveValueAsync("PropertyStaff");
+        await Assertions.Expect(page.Locator("#account-community")).ToHaveValueAsync("yikang-road");
+        await Assertions.Expect(page.Locator("#account-password")).ToHaveValueAsync(string.Empty);
+        await Assertions.Expect(page.Locator("#account-party")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#error-Party")).ToBeVisibleAsync();
+        Assert.Equal("3px", await page.Locator("#account-party").EvaluateAsync<string>("el => getComputedStyle(el).borderTopWidth"));
+        Assert.Null(await page.Locator("#account-userName").GetAttributeAsync("aria-invalid"));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.scrollingElement.scrollWidth <= innerWidth"), "the refused form fits the phone");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screens, "admin-accounts-refused-390-zh.png"), FullPage = true });
+    });
+
+    [Fact]
+    public Task The_qr_sheet_opened_at_a_loopback_address_warns_on_screen_and_on_paper() => fixture.RunAsync(async () =>
+    {
+        var page = await fixture.NewPageAsync(390);
+        await BrowserFixture.SignInAsync(page, "street-chen");
+        await page.GotoAsync("/console/qr?community=yikang-road");
+
+        var warning = page.Locator("#qr-warning");
+        await Assertions.Expect(warning).ToBeVisibleAsync();
+        await Assertions.Expect(warning).ToContainTextAsync("请勿张贴这些二维码");
+        await Assertions.Expect(warning).ToContainTextAsync(fixture.BaseUrl.GetLeftPart(UriPartial.Authority));
+        await Assertions.Expect(warning).ToContainTextAsync("Web:PublicBaseUrl");
+        var box = await warning.BoundingBoxAsync();
+        Assert.True(box!.Y < 200, $"the warning starts {box.Y} px down: it must be the first thing seen");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "打印样稿" })).ToBeVisibleAsync();
+
+        // On paper the header and the controls go, the warning and each card's mark stay.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(warning).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".qr-card .qr-void").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("header.top")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#print")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screens, "admin-qr-print-390-zh.png"), FullPage = false });
+    });
+
+    // What a person sees: visible text, and the labels and placeholders of visible controls; not the other language's
+    // switch link, nor code (a command to type is neither language).
+    private const string VisibleText = """
+        other => {
+          const skip = el => el.closest(`script, style, code, [lang^="${other}"]`) || !el.getClientRects().length;
+          const parts = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const parent = walker.currentNode.parentElement;
+            if (parent && !skip(parent) && walker.currentNode.textContent.trim()) {
+              parts.push(walker.currentNode.textContent.trim());
+            }
+          }
+          document.querySelectorAll("[aria-label], [placeholder], [data-label], optgroup[label]").forEach(el => {
+            if (!skip(el) || el.tagName === "OPTGROUP") {
+              parts.push(el.getAttribute("aria-label") || "", el.getAttribute("placeholder") || "", el.getAttribute("data-label") || "", el.tagName === "OPTGROUP" ? el.getAttribute("label") : "");
+            }
+          });
+          return parts.join("\n");
+        }
+        """;
+
+    // Nothing wider than the screen; every button, link-button, navigation link, summary and form control 44 × 44 px.
+    private static async Task<List<string>> FitAsync(IPage page) =>
+        [.. await page.EvaluateAsync<string[]>("""
+            () => {
+              const problems = [];
+              if (document.scrollingElement.scrollWidth > innerWidth) {
+                problems.push(`the page is ${document.scrollingElement.scrollWidth} px wide in a ${innerWidth} px window`);
+              }
+              document.querySelectorAll("button, .button, .top nav a, .who a, .who button, details summary, .admin-form input:not([type=hidden]):not([type=checkbox]), .admin-form select, .admin-form label.check, #new-override select, .password-form input").forEach(el => {
+                const box = el.getBoundingClientRect();
+                if (box.width > 0 && (box.width < 44 || box.height < 44)) {
+                  problems.push(`"${(el.textContent || el.name || el.id).trim()}" is ${Math.round(box.width)}×${Math.round(box.height)} px`);
+                }
+                if (box.width > 0 && box.right > innerWidth + 1) {
+                  problems.push(`"${(el.textContent || el.name || el.id).trim()}" sticks out to ${Math.round(box.right)} px`);
+                }
+              });
+              return problems;
+            }
+            """)];
+
+    private static IEnumerable<string> Language(string text, bool english, IReadOnlyList<string> data)
+    {
+        // Addresses and the name of the setting to change are the same in both languages.
+        text = Regex.Replace(text, @"https?://\S+|Web:PublicBaseUrl", " ");
+        if (!english)
+        {
+            // Sign-in names are the accounts' own; they are what a clerk manages on this page.
+            foreach (var user in DemoAccounts.All.Select(a => a.UserName))
+            {
+                text = text.Replace(user, " ", StringComparison.Ordinal);
+            }
+
+            return Latin().Matches(text).Select(m => m.Value).Where(w => !Neutral.Contains(w)).Distinct().Select(w => $"English word '{w}'");
+        }
+
+        foreach (var known in data)
+        {
+            text = text.Replace(known, " ", StringComparison.Ordinal);
+        }
+
+        return Han().Matches(text).Select(m => m.Value).Distinct().Select(w => $"Chinese '{w}'");
+    }
+
+    // The Chinese data the pages show as it is (places, parties, people, rule names), and the ids that must not show.
+    private static async Task<(List<string> Data, List<string> Ids)> KnownAsync(HttpClient admin)
+    {
+        var data = new List<string>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonElement e, string? property)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        Walk(p.Value, p.Name);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        Walk(item, property);
+                    }
+
+                    break;
+                case JsonValueKind.String when Han().IsMatch(e.GetString()!):
+                    data.Add(e.GetString()!);
+                    break;
+                case JsonValueKind.String when property is "id" or "courtyard" or "party" or "responsible" or "community" or "block" && e.GetString()!.Contains('-', StringComparison.Ordinal):
+                    ids.Add(e.GetString()!);
+                    break;
+            }
+        }
+
+        foreach (var url in new[] { "/api/site", "/api/parties", "/api/courtyards?community=yikang-road", "/api/rules" })
+        {
+            Walk(await admin.GetFromJsonAsync<JsonElement>(url), null);
+        }
+
+        data.AddRange(DemoAccounts.All.Select(a => a.DisplayName));
+        return ([.. data.Distinct().OrderByDescending(d => d.Length)], [.. ids]);
+    }
+
+    [GeneratedRegex("[A-Za-z]{2,}")]
+    private static partial Regex Latin();
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}+")]
+    private static partial Regex Han();
+}
