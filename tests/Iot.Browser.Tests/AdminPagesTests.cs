@@ -18,9 +18,6 @@ public sealed partial class AdminPagesTests(BrowserFixture fixture)
 {
     private static readonly string Screens = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
 
-    // Units and codes that are the same in both languages.
-    private static readonly HashSet<string> Neutral = new(StringComparer.Ordinal) { "cm", "lx", "MB", "QR" };
-
     // Role codes as the program and the command line spell them: never shown where a role's name exists.
     private static readonly string[] RoleCodes = [.. Enum.GetNames<StaffRole>(), .. Enum.GetNames<StaffRole>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])];
 
@@ -28,7 +25,9 @@ public sealed partial class AdminPagesTests(BrowserFixture fixture)
     public Task The_admin_pages_fit_a_phone_and_a_wide_screen_speak_one_language_and_name_things() => fixture.RunAsync(async () =>
     {
         using var admin = await fixture.ApiAsync("street-chen");
-        var (data, ids) = await KnownAsync(admin);
+        var known = await PageScan.KnownAsync(admin);
+        known = known with { Ids = [.. known.Ids.Concat(RoleCodes)] };
+        var userNames = DemoAccounts.All.Select(a => a.UserName).ToList();
         var pages = new (string Name, string Url)[]
         {
             ("accounts", "/admin/accounts"),
@@ -59,12 +58,8 @@ public sealed partial class AdminPagesTests(BrowserFixture fixture)
 
                     var where = $"{name} at {width} px in {(english ? "English" : "Chinese")}";
                     await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screens, $"admin-{name}-{width}-{(english ? "en" : "zh")}.png"), FullPage = true });
-                    problems.AddRange((await FitAsync(page)).Select(p => $"{where}: {p}"));
-                    var text = await page.EvaluateAsync<string>(VisibleText, english ? "zh" : "en");
-                    problems.AddRange(Language(text, english, data).Select(p => $"{where}: {p}"));
-                    // The address printed under each QR code holds the courtyard's id, as the code does: that is the address, not a label.
-                    var words = Regex.Replace(text, @"https?://\S+", " ");
-                    problems.AddRange(ids.Concat(RoleCodes).Where(id => Regex.IsMatch(words, $@"(?<![\w-]){Regex.Escape(id)}(?![\w-])")).Select(id => $"{where}: shows the id {id}"));
+                    // Sign-in names are the accounts' own: what a clerk manages, neither language.
+                    problems.AddRange(await PageScan.ScanAsync(page, where, english, known with { Ids = [.. known.Ids.Except(userNames)] }, $"{PageScan.Targets}, {AdminTargets}", userNames));
                 }
 
                 // On a phone the accounts are cards: a user name has the card's width, not one character per line.
@@ -129,116 +124,6 @@ public sealed partial class AdminPagesTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screens, "admin-qr-print-390-zh.png"), FullPage = false });
     });
 
-    // What a person sees: visible text, and the labels and placeholders of visible controls; not the other language's
-    // switch link, nor code (a command to type is neither language).
-    private const string VisibleText = """
-        other => {
-          const skip = el => el.closest(`script, style, code, [lang^="${other}"]`) || !el.getClientRects().length;
-          const parts = [];
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          while (walker.nextNode()) {
-            const parent = walker.currentNode.parentElement;
-            if (parent && !skip(parent) && walker.currentNode.textContent.trim()) {
-              parts.push(walker.currentNode.textContent.trim());
-            }
-          }
-          document.querySelectorAll("[aria-label], [placeholder], [data-label], optgroup[label]").forEach(el => {
-            if (!skip(el) || el.tagName === "OPTGROUP") {
-              parts.push(el.getAttribute("aria-label") || "", el.getAttribute("placeholder") || "", el.getAttribute("data-label") || "", el.tagName === "OPTGROUP" ? el.getAttribute("label") : "");
-            }
-          });
-          return parts.join("\n");
-        }
-        """;
-
-    // Nothing wider than the screen; every button, link-button, navigation link, summary and form control 44 × 44 px.
-    private static async Task<List<string>> FitAsync(IPage page) =>
-        [.. await page.EvaluateAsync<string[]>("""
-            () => {
-              const problems = [];
-              if (document.scrollingElement.scrollWidth > innerWidth) {
-                problems.push(`the page is ${document.scrollingElement.scrollWidth} px wide in a ${innerWidth} px window`);
-              }
-              document.querySelectorAll("button, .button, .top nav a, .who a, .who button, details summary, .admin-form input:not([type=hidden]):not([type=checkbox]), .admin-form select, .admin-form label.check, #new-override select, .password-form input").forEach(el => {
-                const box = el.getBoundingClientRect();
-                if (box.width > 0 && (box.width < 44 || box.height < 44)) {
-                  problems.push(`"${(el.textContent || el.name || el.id).trim()}" is ${Math.round(box.width)}×${Math.round(box.height)} px`);
-                }
-                if (box.width > 0 && box.right > innerWidth + 1) {
-                  problems.push(`"${(el.textContent || el.name || el.id).trim()}" sticks out to ${Math.round(box.right)} px`);
-                }
-              });
-              return problems;
-            }
-            """)];
-
-    private static IEnumerable<string> Language(string text, bool english, IReadOnlyList<string> data)
-    {
-        // Addresses and the name of the setting to change are the same in both languages.
-        text = Regex.Replace(text, @"https?://\S+|Web:PublicBaseUrl", " ");
-        if (!english)
-        {
-            // Sign-in names are the accounts' own; they are what a clerk manages on this page.
-            foreach (var user in DemoAccounts.All.Select(a => a.UserName))
-            {
-                text = text.Replace(user, " ", StringComparison.Ordinal);
-            }
-
-            return Latin().Matches(text).Select(m => m.Value).Where(w => !Neutral.Contains(w)).Distinct().Select(w => $"English word '{w}'");
-        }
-
-        foreach (var known in data)
-        {
-            text = text.Replace(known, " ", StringComparison.Ordinal);
-        }
-
-        return Han().Matches(text).Select(m => m.Value).Distinct().Select(w => $"Chinese '{w}'");
-    }
-
-    // The Chinese data the pages show as it is (places, parties, people, rule names), and the ids that must not show.
-    private static async Task<(List<string> Data, List<string> Ids)> KnownAsync(HttpClient admin)
-    {
-        var data = new List<string>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        void Walk(JsonElement e, string? property)
-        {
-            switch (e.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var p in e.EnumerateObject())
-                    {
-                        Walk(p.Value, p.Name);
-                    }
-
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in e.EnumerateArray())
-                    {
-                        Walk(item, property);
-                    }
-
-                    break;
-                case JsonValueKind.String when Han().IsMatch(e.GetString()!):
-                    data.Add(e.GetString()!);
-                    break;
-                case JsonValueKind.String when property is "id" or "courtyard" or "party" or "responsible" or "community" or "block" && e.GetString()!.Contains('-', StringComparison.Ordinal):
-                    ids.Add(e.GetString()!);
-                    break;
-            }
-        }
-
-        foreach (var url in new[] { "/api/site", "/api/parties", "/api/courtyards?community=yikang-road", "/api/rules" })
-        {
-            Walk(await admin.GetFromJsonAsync<JsonElement>(url), null);
-        }
-
-        data.AddRange(DemoAccounts.All.Select(a => a.DisplayName));
-        return ([.. data.Distinct().OrderByDescending(d => d.Length)], [.. ids]);
-    }
-
-    [GeneratedRegex("[A-Za-z]{2,}")]
-    private static partial Regex Latin();
-
-    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}+")]
-    private static partial Regex Han();
+    // The admin forms' controls are targets too.
+    private const string AdminTargets = ".admin-form input:not([type=hidden]):not([type=checkbox]), .admin-form select, .admin-form label.check, #new-override select, .password-form input";
 }

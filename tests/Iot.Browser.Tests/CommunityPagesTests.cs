@@ -27,10 +27,8 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
         using var resident = new HttpClient { BaseAddress = fixture.BaseUrl };
         (await resident.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-26", category = "gate" })).EnsureSuccessStatusCode();
         using var admin = await fixture.ApiAsync("street-chen");
-        var (data, _) = await ConsoleOnPhoneTests.KnownAsync(admin);
+        var known = await PageScan.KnownAsync(admin);
 
-        // Chart labels are names cut to six characters: data as well.
-        data = [.. data.Concat(data.Where(d => d.Length > 6).Select(d => d[..6])).Distinct().OrderByDescending(d => d.Length)];
 
         var problems = new List<string>();
         foreach (var english in new[] { false, true })
@@ -62,9 +60,8 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
                         await page.ReloadAsync();
                     }
 
-                    problems.AddRange((await page.EvaluateAsync<string[]>(Fit)).Select(p => $"{where}: {p}"));
-                    var text = await page.EvaluateAsync<string>(ConsoleOnPhoneTests.VisibleText, english ? "zh" : "en");
-                    problems.AddRange(ConsoleOnPhoneTests.Language(text, english, data).Select(p => $"{where}: {p}"));
+                    problems.AddRange((await page.EvaluateAsync<string[]>(TablesScroll)).Select(p => $"{where}: {p}"));
+                    problems.AddRange(await PageScan.ScanAsync(page, where, english, known));
                 }
 
                 // The weekly report is the community's own.
@@ -140,7 +137,7 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
         """;
 
     // The page never scrolls sideways; a table wider than its box scrolls inside it and says so with a visible hint.
-    private const string Fit = """
+    private const string TablesScroll = """
         () => {
           const problems = [];
           if (document.scrollingElement.scrollWidth > innerWidth) {

@@ -23,9 +23,6 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
 {
     private static readonly string Screens = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
 
-    // Units and codes that are the same in both languages.
-    internal static readonly HashSet<string> Neutral = new(StringComparer.Ordinal) { "cm", "lx", "kPa", "kWh", "Wh", "WO", "CSV", "JPEG", "PNG", "MB", "QR" };
-
     [Fact]
     public Task Confirming_an_alert_takes_its_order_and_says_no_false_failure_when_the_live_feed_removed_the_row_meanwhile() => fixture.RunAsync(async () =>
     {
@@ -98,7 +95,7 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
         await ServiceProcess.WaitUntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/alerts?courtyard=yikang-70")).EnumerateArray().Any(a => a.GetProperty("workOrderId").ValueKind == JsonValueKind.Number), TimeSpan.FromSeconds(30), "the cut-off's order");
         var cutOff = (await admin.GetFromJsonAsync<JsonElement>("/api/alerts?courtyard=yikang-70")).EnumerateArray().First(a => a.GetProperty("workOrderId").ValueKind == JsonValueKind.Number).GetProperty("workOrderId").GetInt64();
         await OverdueAsync(await StaffOrderAsync(admin, "yikang-70", "院坝通道地砖破损"));
-        var (data, ids) = await KnownAsync(admin);
+        var known = await PageScan.KnownAsync(admin);
 
         var pages = new (string Name, string Url)[]
         {
@@ -128,16 +125,15 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
                     var where = $"{name} at {width} px in {(english ? "English" : "Chinese")}";
                     var shot = Path.Combine(Screens, $"console-{name}-{width}-{(english ? "en" : "zh")}.png");
                     await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
-                    problems.AddRange((await FitAsync(page)).Select(p => $"{where}: {p}"));
-                    var text = await page.EvaluateAsync<string>(VisibleText, english ? "zh" : "en");
-                    if (english && Language(text, english, data).Any())
+                    var found = await PageScan.ScanAsync(page, where, english, known);
+                    if (english && found.Count > 0)
                     {
                         // An alert raised since (another test's agent gone offline): its names are data too.
-                        (data, ids) = await KnownAsync(admin);
+                        known = await PageScan.KnownAsync(admin);
+                        found = await PageScan.ScanAsync(page, where, english, known);
                     }
 
-                    problems.AddRange(Language(text, english, data).Select(p => $"{where}: {p}"));
-                    problems.AddRange(ids.Where(id => Regex.IsMatch(text, $@"(?<![\w-]){Regex.Escape(id)}(?![\w-])")).Select(id => $"{where}: shows the id {id}"));
+                    problems.AddRange(found);
                 }
 
                 // The responsible company's worker sees the caller's number on the report's order.
@@ -148,116 +144,6 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     });
-
-    // What a person sees: visible text nodes, and the labels and placeholders of visible controls, without the other
-    // language's switch link and the units' own words (marked with their language).
-    internal const string VisibleText = """
-        other => {
-          const skip = el => el.closest(`script, style, [lang^="${other}"]`) || !el.getClientRects().length;
-          const parts = [];
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          while (walker.nextNode()) {
-            const parent = walker.currentNode.parentElement;
-            if (parent && !skip(parent) && walker.currentNode.textContent.trim()) {
-              parts.push(walker.currentNode.textContent.trim());
-            }
-          }
-          document.querySelectorAll("[aria-label], [placeholder], [data-label]").forEach(el => {
-            if (!skip(el)) {
-              parts.push(el.getAttribute("aria-label") || "", el.getAttribute("placeholder") || "", el.getAttribute("data-label") || "");
-            }
-          });
-          return parts.join("\n");
-        }
-        """;
-
-    // Nothing wider than the screen; every button, tab, navigation link and the sign-out at least 44 × 44 px.
-    private static async Task<List<string>> FitAsync(IPage page) =>
-        [.. await page.EvaluateAsync<string[]>("""
-            () => {
-              const problems = [];
-              if (document.scrollingElement.scrollWidth > innerWidth) {
-                problems.push(`the page is ${document.scrollingElement.scrollWidth} px wide in a ${innerWidth} px window`);
-              }
-              document.querySelectorAll("button, .button, a.tab, .top nav a, .who a, .who button, .row-actions button").forEach(el => {
-                const box = el.getBoundingClientRect();
-                if (box.width > 0 && (box.width < 44 || box.height < 44)) {
-                  problems.push(`"${el.textContent.trim()}" is ${Math.round(box.width)}×${Math.round(box.height)} px`);
-                }
-              });
-              return problems;
-            }
-            """)];
-
-    internal static IEnumerable<string> Language(string text, bool english, IReadOnlyList<string> data)
-    {
-        if (!english)
-        {
-            return Latin().Matches(text).Select(m => m.Value).Where(w => !Neutral.Contains(w)).Distinct().Select(w => $"English word '{w}'");
-        }
-
-        // Names, titles and what people wrote are Chinese in both languages; anything else Chinese is a leftover.
-        foreach (var known in data)
-        {
-            text = text.Replace(known, " ", StringComparison.Ordinal);
-        }
-
-        return Han().Matches(text).Select(m => m.Value).Distinct().Select(w => $"Chinese '{w}'");
-    }
-
-    // The Chinese data the pages show as it is (names of places, devices, parties and people; titles; what people
-    // typed), and the ids that must never show where those names exist.
-    internal static async Task<(List<string> Data, List<string> Ids)> KnownAsync(HttpClient admin)
-    {
-        var data = new List<string>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        void Walk(JsonElement e, string? property)
-        {
-            switch (e.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var p in e.EnumerateObject())
-                    {
-                        Walk(p.Value, p.Name);
-                    }
-
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in e.EnumerateArray())
-                    {
-                        Walk(item, property);
-                    }
-
-                    break;
-                case JsonValueKind.String when Han().IsMatch(e.GetString()!):
-                    data.Add(e.GetString()!);
-                    break;
-                case JsonValueKind.String when property is "id" or "agent" or "device" or "courtyard" or "party" or "responsible" && e.GetString()!.Contains('-', StringComparison.Ordinal):
-                    ids.Add(e.GetString()!);
-                    break;
-            }
-        }
-
-        foreach (var url in new[] { "/api/site", "/api/parties", "/api/courtyards", "/api/alerts?status=all&limit=1000", "/api/work-orders?limit=1000" })
-        {
-            Walk(await admin.GetFromJsonAsync<JsonElement>(url), null);
-        }
-
-        // The devices of every courtyard the alerts and orders name (other tests' alerts show in the lists too).
-        foreach (var courtyard in ids.Where(id => id.Count(c => c == '-') == 1 && !id.StartsWith("WO-", StringComparison.Ordinal)).ToList())
-        {
-            using var answer = await admin.GetAsync(new Uri($"/api/courtyards/{courtyard}", UriKind.Relative));
-            if (answer.IsSuccessStatusCode)
-            {
-                Walk(await answer.Content.ReadFromJsonAsync<JsonElement>(), null);
-            }
-        }
-
-        data.AddRange(DemoAccounts.All.Select(a => a.DisplayName));
-        ids.UnionWith(DemoAccounts.All.Select(a => a.UserName));
-        ids.RemoveWhere(id => id.StartsWith("WO-", StringComparison.Ordinal));
-        return ([.. data.Distinct().OrderByDescending(d => d.Length)], [.. ids]);
-    }
 
     private static async Task<JsonElement> AlertOrderAsync(HttpClient api, string alertId)
     {
@@ -282,10 +168,4 @@ public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
         await db.WorkOrders.Where(w => w.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(w => w.CreatedAt, now.AddMinutes(-40)).SetProperty(w => w.AckDueAt, now.AddMinutes(-10)).SetProperty(w => w.FixDueAt, now.AddHours(3)));
     }
-
-    [GeneratedRegex("[A-Za-z]{2,}")]
-    private static partial Regex Latin();
-
-    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}+")]
-    private static partial Regex Han();
 }
