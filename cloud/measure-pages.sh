@@ -5,7 +5,7 @@ set -euo pipefail
 port="${1:-5391}"
 base="http://127.0.0.1:$port"
 data="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+trap 'if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi; rm -rf "$data"' EXIT
 
 # A fresh database, the sample site, the embedded broker on a port of its own: nothing else on the machine is touched.
 dotnet cloud/Iot.Cloud/bin/Release/net10.0/iot-cloud.dll --Urls="$base" --Broker:Port=$((port + 13000)) \
