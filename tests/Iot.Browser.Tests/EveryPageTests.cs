@@ -76,17 +76,25 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         {
             foreach (var width in new[] { 390, 1400 })
             {
+                // One visitor per language and screen; the language chosen once, as a person does.
+                var page = await fixture.NewPageAsync(width, english);
                 foreach (var (name, url, user) in pages)
                 {
-                    var page = await fixture.NewPageAsync(width);
                     if (user is not null)
                     {
+                        // Signed in through the (Chinese) sign-in page, then in the language of this round.
+                        page = await fixture.NewPageAsync(width);
                         await BrowserFixture.SignInAsync(page, user);
+                        await page.GotoAsync(english ? $"/lang/en?back={Uri.EscapeDataString(url)}" : url);
+                    }
+                    else
+                    {
+                        await page.GotoAsync(url);
                     }
 
-                    await page.GotoAsync(english ? $"/lang/en?back={Uri.EscapeDataString(url)}" : url);
                     await page.Locator("footer.bottom").WaitForAsync();
                     await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.DocScreens, $"public-{name}-{width}-{(english ? "en" : "zh")}.png"), FullPage = true });
+
                     // The tracking code is the resident's key, in neither language.
                     problems.AddRange(await PageScan.ScanAsync(page, $"{name} at {width} px in {(english ? "English" : "Chinese")}", english, known, same: [code!]));
                 }

@@ -116,6 +116,7 @@ internal static partial class PageScan
         ArgumentNullException.ThrowIfNull(admin);
         var data = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
         void Walk(JsonElement e, string? property)
         {
             switch (e.ValueKind)
@@ -139,6 +140,11 @@ internal static partial class PageScan
                     break;
                 case JsonValueKind.String when property is "id" or "agent" or "device" or "courtyard" or "party" or "responsible" or "community" or "block" && e.GetString()!.Contains('-', StringComparison.Ordinal):
                     ids.Add(e.GetString()!);
+                    if (property == "courtyard")
+                    {
+                        named.Add(e.GetString()!);
+                    }
+
                     break;
             }
         }
@@ -149,7 +155,7 @@ internal static partial class PageScan
         }
 
         // The devices of every courtyard the alerts and orders name (other tests' alerts show in the lists too).
-        foreach (var courtyard in ids.Where(id => id.Count(c => c == '-') == 1 && !id.StartsWith("WO-", StringComparison.Ordinal)).ToList())
+        foreach (var courtyard in named.ToList())
         {
             using var answer = await admin.GetAsync(new Uri($"/api/courtyards/{courtyard}", UriKind.Relative));
             if (answer.IsSuccessStatusCode)
