@@ -152,24 +152,13 @@ public static class ReportsApi
             return Problems.Bad("photo", problem!);
         }
 
-        Attach(db, order, reduced, photo.FileName, time.GetUtcNow());
+        Photos.Attach(db, order.Id, reduced, photo.FileName, "resident", time.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok();
     }
 
     /// <summary>Photos a resident may attach to one report.</summary>
     public const int MaxPhotos = 3;
-
-    /// <summary>Attaches a reduced photo to a resident's order, with its line in the order's history.</summary>
-    public static void Attach(CloudDb db, WorkOrder order, ReducedPhoto photo, string? fileName, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(order);
-        ArgumentNullException.ThrowIfNull(photo);
-        var name = Photos.SafeName(fileName, "image/jpeg");
-        db.WorkOrderAttachments.Add(new WorkOrderAttachment { WorkOrderId = order.Id, At = now, By = "resident", ContentType = "image/jpeg", FileName = name, Content = photo.Jpeg });
-        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = "resident", Entity = "workOrder", EntityId = order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo", Detail = $"{name} ({photo.Width}×{photo.Height}, {photo.Jpeg.Length} bytes)" });
-    }
 
     internal static async Task<ReportReceipt?> ReceiptForKeyAsync(CloudDb db, string? key, CancellationToken ct) =>
         key is null ? null : await db.WorkOrders.AsNoTracking().Where(w => w.ReportKey == key).Select(w => new ReportReceipt(w.TrackingCode!, w.Number)).SingleOrDefaultAsync(ct);

@@ -1,3 +1,5 @@
+using Iot.Cloud.Data;
+
 namespace Iot.Cloud.WorkOrders;
 
 /// <summary>
@@ -25,6 +27,21 @@ public static class Photos
         await file.CopyToAsync(buffer, cancellationToken);
         var (reduced, refusal) = await PhotoReducer.ReduceAsync(buffer.ToArray(), cancellationToken);
         return reduced is null ? (null, Refusal(refusal!.Value)) : (reduced, null);
+    }
+
+    /// <summary>Attaches a reduced photo to an order, with its line in the order's history (saved by the caller).</summary>
+    public static WorkOrderAttachment Attach(CloudDb db, long orderId, ReducedPhoto photo, string? fileName, string by, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(photo);
+        var attachment = new WorkOrderAttachment { WorkOrderId = orderId, At = now, By = by, ContentType = "image/jpeg", FileName = SafeName(fileName, "image/jpeg"), Content = photo.Jpeg };
+        db.WorkOrderAttachments.Add(attachment);
+        db.AuditLog.Add(new Audit.AuditEntry
+        {
+            At = now, Actor = by, Entity = "workOrder", EntityId = orderId.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo",
+            Detail = $"{attachment.FileName} ({photo.Width}×{photo.Height}, {photo.Jpeg.Length} bytes)",
+        });
+        return attachment;
     }
 
     /// <summary>Why a photo was not taken, for the API.</summary>

@@ -181,10 +181,7 @@ public static class WorkOrdersApi
             return Problems.Bad("photo", problem!);
         }
 
-        var now = time.GetUtcNow();
-        var attachment = new WorkOrderAttachment { WorkOrderId = id, At = now, By = Actor.Of(http), ContentType = "image/jpeg", FileName = Photos.SafeName(photo.FileName, "image/jpeg"), Content = reduced.Jpeg };
-        db.WorkOrderAttachments.Add(attachment);
-        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = attachment.By, Entity = "workOrder", EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo", Detail = $"{attachment.FileName} ({reduced.Width}×{reduced.Height}, {reduced.Jpeg.Length} bytes)" });
+        var attachment = Photos.Attach(db, id, reduced, photo.FileName, Actor.Of(http), time.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new PhotoView(attachment.Id, attachment.At, attachment.By, attachment.ContentType, attachment.FileName, reduced.Jpeg.Length));
     }

@@ -153,7 +153,7 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
         if (isNew && photo is not null)
         {
             var order = db.WorkOrders.Local.Single(w => w.TrackingCode == receipt.TrackingCode);
-            ReportsApi.Attach(db, order, photo, form.Files.GetFile("photo")?.FileName, time.GetUtcNow());
+            Photos.Attach(db, order.Id, photo, form.Files.GetFile("photo")?.FileName, "resident", time.GetUtcNow());
             await db.SaveChangesAsync(ct);
         }
 
