@@ -110,7 +110,7 @@ public sealed class MqttTestClient : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"no matching message within {(timeout ?? TimeSpan.FromSeconds(15)).TotalSeconds} s; received {_received.Count}: {string.Join(", ", _received.Take(10).Select(m => m.Topic))}");
+                throw new TimeoutException($"no matching message within {(timeout ?? TimeSpan.FromSeconds(15)).TotalSeconds} s; received {_received.Count}, the last: {string.Join(", ", _received.TakeLast(10).Select(m => m.Topic))}");
             }
         }
     }

@@ -364,8 +364,9 @@ public sealed partial class AgentRuntime : IDisposable
     {
         public void Reading(SensorId sensor, Quantity quantity, double value) => agent._pending.Add(new Reading(sensor, quantity, value));
 
-        public void Report(EventKind kind, DeviceId device, double? value = null, int? outlet = null, string? reason = null, OutboxPriority priority = OutboxPriority.Event)
+        public void Report(EventKind kind, DeviceId device, double? value = null, int? outlet = null, string? reason = null)
         {
+            var priority = EventPriority.Of(kind);
             if (priority == OutboxPriority.Safety)
             {
                 AgentLog.Safety(agent._logger, agent.Name, WireNames.Of(kind), device.Value, outlet, reason);

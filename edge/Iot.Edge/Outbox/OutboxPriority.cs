@@ -1,3 +1,5 @@
+using Iot.Protocol.Messages;
+
 namespace Iot.Edge.Outbox;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Iot.Edge.Outbox;
 /// </summary>
 public enum OutboxPriority
 {
-    /// <summary>Interlock cut-offs, resets and lockouts.</summary>
+    /// <summary>Interlock cut-offs, resets and lockouts, the charger's sensor faults, a forced gate.</summary>
     Safety = 0,
 
     /// <summary>Other events and command results.</summary>
@@ -14,4 +16,16 @@ public enum OutboxPriority
 
     /// <summary>Telemetry batches: sent last, dropped first.</summary>
     Telemetry = 2,
+}
+
+/// <summary>Which queue an event goes in: decided by its kind alone, so every device and every reader agree.</summary>
+public static class EventPriority
+{
+    /// <summary>The queue of an event of <paramref name="kind"/>.</summary>
+    public static OutboxPriority Of(EventKind kind) => kind switch
+    {
+        EventKind.ChargerCutOff or EventKind.ChargerLockedOut or EventKind.ChargerReset
+            or EventKind.SensorFault or EventKind.SensorRecovered or EventKind.GateForced => OutboxPriority.Safety,
+        _ => OutboxPriority.Event,
+    };
 }

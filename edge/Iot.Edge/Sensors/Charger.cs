@@ -239,7 +239,7 @@ public sealed class Charger : CourtyardDevice
             outlet.Interlock.Reset();
             outlet.Relay.Set(true);
             var why = $"{person!.Trim()}: {reason!.Trim()}";
-            Context.Sink.Report(EventKind.ChargerReset, Id, outlet: number, reason: why.Length > MessageLimits.MaxTextLength ? why[..MessageLimits.MaxTextLength] : why, priority: OutboxPriority.Safety);
+            Context.Sink.Report(EventKind.ChargerReset, Id, outlet: number, reason: why.Length > MessageLimits.MaxTextLength ? why[..MessageLimits.MaxTextLength] : why);
             return null;
         }
     }
@@ -315,13 +315,13 @@ public sealed class Charger : CourtyardDevice
         {
             if (_faultsReported.Remove(sensor.Name))
             {
-                Context.Sink.Report(EventKind.SensorRecovered, Id, outlet: outlet, reason: $"{sensor.Name}: reading again", priority: OutboxPriority.Safety);
+                Context.Sink.Report(EventKind.SensorRecovered, Id, outlet: outlet, reason: $"{sensor.Name}: reading again");
             }
         }
         else if (_faultsReported.Add(sensor.Name))
         {
             var text = problem.Length > MessageLimits.MaxTextLength ? problem[..MessageLimits.MaxTextLength] : problem;
-            Context.Sink.Report(EventKind.SensorFault, Id, sensor.BadValue is { } v && double.IsFinite(v) ? v : null, outlet, text, OutboxPriority.Safety);
+            Context.Sink.Report(EventKind.SensorFault, Id, sensor.BadValue is { } v && double.IsFinite(v) ? v : null, outlet, text);
         }
 
         return problem;
@@ -357,10 +357,10 @@ public sealed class Charger : CourtyardDevice
 
         outlet.Relay.Set(false);
         var lockedOut = outlet.Interlock.Trip(reason, Context.Monotonic);
-        Context.Sink.Report(EventKind.ChargerCutOff, Id, value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null, outlet.Number, reason, OutboxPriority.Safety);
+        Context.Sink.Report(EventKind.ChargerCutOff, Id, value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null, outlet.Number, reason);
         if (lockedOut)
         {
-            Context.Sink.Report(EventKind.ChargerLockedOut, Id, Context.Safety.LockoutMinutes * 60, outlet.Number, $"second trip within {Context.Safety.RepeatWindowMinutes} min: {reason}", OutboxPriority.Safety);
+            Context.Sink.Report(EventKind.ChargerLockedOut, Id, Context.Safety.LockoutMinutes * 60, outlet.Number, $"second trip within {Context.Safety.RepeatWindowMinutes} min: {reason}");
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class Gate : CourtyardDevice
             var locked = _lockPin is { } lockPin && Parts.IsActive(Context.Board.Gpio, lockPin, _lockActiveLow);
             if (locked)
             {
-                Context.Sink.Report(EventKind.GateForced, Id, priority: OutboxPriority.Safety);
+                Context.Sink.Report(EventKind.GateForced, Id);
             }
 
             Context.Sink.Report(EventKind.GateOpened, Id);

@@ -10,6 +10,6 @@ public interface IDeviceSink
     /// <summary>Adds a reading to the telemetry batch being collected.</summary>
     void Reading(SensorId sensor, Quantity quantity, double value);
 
-    /// <summary>Writes an event at once, ahead of queued telemetry.</summary>
-    void Report(EventKind kind, DeviceId device, double? value = null, int? outlet = null, string? reason = null, OutboxPriority priority = OutboxPriority.Event);
+    /// <summary>Writes an event at once, ahead of queued telemetry, in the queue its kind belongs to (<see cref="EventPriority"/>).</summary>
+    void Report(EventKind kind, DeviceId device, double? value = null, int? outlet = null, string? reason = null);
 }

@@ -36,13 +36,17 @@ public sealed class AgentProcessTests : IDisposable
         var will = Status(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).State == Presence.Offline, Patience.Seconds(60)));
         Assert.Equal(OfflineReason.ConnectionLost, will.Reason);
 
+        IReadOnlyCollection<string> said;
         using (var agent = ChildProcess.Start("iot-edge.dll", args, environment))
         {
             await watcher.WaitForCountAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).State == Presence.Online, 2, Startup);
             Assert.Equal(0, await agent.TerminateAsync());   // SIGTERM, as systemctl stop sends
+            said = agent.Lines;
         }
 
-        var goodbye = Status(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).Reason == OfflineReason.Shutdown, Patience.Seconds(30)));
+        var shutdown = await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Status) && Status(m).Reason == OfflineReason.Shutdown, Patience.Seconds(30))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : throw new TimeoutException($"no goodbye; the agent said: {string.Join(" | ", said.TakeLast(15))}", t.Exception), TaskScheduler.Default);
+        var goodbye = Status(shutdown);
         Assert.Equal(Presence.Offline, goodbye.State);
         Assert.NotEqual(will.Boot, goodbye.Boot);              // a new run, a new boot id
     }

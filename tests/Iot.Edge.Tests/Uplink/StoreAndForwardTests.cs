@@ -17,7 +17,7 @@ public sealed class StoreAndForwardTests
     private static OutboxPriority Priority(IUplinkMessage message) => message switch
     {
         TelemetryBatch => OutboxPriority.Telemetry,
-        DeviceEvent { Kind: EventKind.GateForced or EventKind.ChargerCutOff or EventKind.ChargerReset or EventKind.ChargerLockedOut } => OutboxPriority.Safety,
+        DeviceEvent e => EventPriority.Of(e.Kind),
         _ => OutboxPriority.Event,
     };
 

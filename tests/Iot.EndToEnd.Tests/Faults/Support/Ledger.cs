@@ -90,7 +90,7 @@ public sealed class Ledger
         ArgumentNullException.ThrowIfNull(witness);
         var problems = new List<string>();
         var seen = new HashSet<(string, string, long)>();
-        var last = new Dictionary<(int, string, string, string), long>();
+        var last = new Dictionary<(int, string, string, Iot.Edge.Outbox.OutboxPriority), long>();
         foreach (var w in witness.Data)
         {
             if (!seen.Add((w.Message.Agent.Value, w.Message.Boot.Value, w.Message.Seq)))

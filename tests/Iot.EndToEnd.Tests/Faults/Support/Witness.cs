@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Iot.Edge.Outbox;
 using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
@@ -11,12 +12,15 @@ namespace Iot.EndToEnd.Tests.Faults.Support;
 /// <summary>One uplink message as the witness saw it: which connection of the witness brought it, and what it said.</summary>
 public sealed record Witnessed(int Connection, Channel Channel, IUplinkMessage Message)
 {
-    /// <summary>The outbox queue it came from: safety events overtake other events, which overtake telemetry.</summary>
-    public string Queue => Message switch
+    /// <summary>
+    /// The outbox queue it came from, by the agent's own rule: safety events overtake other events, which overtake
+    /// telemetry, so order holds within a queue only.
+    /// </summary>
+    public OutboxPriority Queue => Message switch
     {
-        DeviceEvent e when e.Kind is EventKind.ChargerCutOff or EventKind.ChargerLockedOut or EventKind.ChargerReset => "safety",
-        DeviceEvent or CommandResult => "event",
-        _ => "telemetry",
+        DeviceEvent e => EventPriority.Of(e.Kind),
+        CommandResult => OutboxPriority.Event,
+        _ => OutboxPriority.Telemetry,
     };
 }
 
@@ -112,6 +116,9 @@ public sealed class Witness : IAsyncDisposable
             {
                 try
                 {
+                    // Numbered before the attempt: what a new connection delivers at once (its stored queue) must not
+                    // be counted as the old connection's.
+                    Interlocked.Increment(ref _connection);
                     var options = new MqttClientOptionsBuilder()
                         .WithTcpServer(_host, _port)
                         .WithProtocolVersion(MqttProtocolVersion.V500)
@@ -124,7 +131,6 @@ public sealed class Witness : IAsyncDisposable
                     var result = await _client.ConnectAsync(options, _stop.Token);
                     if (result.ResultCode == MqttClientConnectResultCode.Success)
                     {
-                        Interlocked.Increment(ref _connection);
                         var subscribe = new MqttClientSubscribeOptionsBuilder();
                         foreach (var channel in Watched)
                         {
