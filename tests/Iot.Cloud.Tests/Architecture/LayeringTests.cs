@@ -1,0 +1,127 @@
+using ArchUnitNET.Domain;
+using ArchUnitNET.Loader;
+
+namespace Iot.Cloud.Tests.Architecture;
+
+/// <summary>
+/// The cloud's feature folders form one pipeline, read from the compiled assembly: a folder may use the folders below
+/// it in <see cref="Layers"/> and never one above. The back-edges still there are listed in <see cref="KnownBackEdges"/>;
+/// the list may only shrink (cloud/README.md, "The pipeline").
+/// </summary>
+public sealed class LayeringTests
+{
+    /// <summary>Lowest first. Each folder may use any folder before it.</summary>
+    private static readonly string[] Layers =
+    [
+        "Kernel", "Api", "Operations", "Signing", "Data", "Audit", "Sites", "Auth", "TimeSeries", "Broker", "Config",
+        "Ingest", "Rules", "Alerts", "WorkOrders", "Notifications", "Commands", "Readings", "Ratings", "Reports",
+        "Supervision", "Web", "(root)",
+    ];
+
+    /// <summary>Uses that still run upward, each to be turned around (issue: the one-way cloud). Never add to it.</summary>
+    private static readonly string[] KnownBackEdges =
+    [
+        "Data -> Audit",
+        "Data -> Auth",
+        "Data -> Rules",
+        "Data -> Alerts",
+        "Data -> WorkOrders",
+        "Data -> Notifications",
+        "Data -> Commands",
+        "Data -> Ratings",
+        "Auth -> Alerts",
+        "Auth -> WorkOrders",
+        "Ingest -> Rules",
+        "Operations -> TimeSeries",
+        "Broker -> Ingest",
+        "Sites -> Auth",
+        "Sites -> Config",
+        "Rules -> Alerts",
+        "Rules -> WorkOrders",
+        "Rules -> Notifications",
+        "Alerts -> WorkOrders",
+        "Alerts -> Notifications",
+        "WorkOrders -> Notifications",
+        "Supervision -> Web",
+    ];
+
+    private static readonly Lazy<Dictionary<string, SortedSet<string>>> Edges = new(Read);
+
+    [Fact]
+    public void Every_folder_of_the_cloud_has_its_place_in_the_pipeline()
+    {
+        var unplaced = Edges.Value.Keys.Select(e => e.Split(" -> ")).SelectMany(p => p).Distinct().Where(f => !Layers.Contains(f)).ToList();
+        Assert.True(unplaced.Count == 0, $"folders with no layer in LayeringTests.Layers: {string.Join(", ", unplaced)}");
+    }
+
+    [Fact]
+    public void No_folder_uses_a_later_stage_of_the_pipeline_beyond_the_known_back_edges()
+    {
+        var added = Edges.Value.Where(e => IsBackEdge(e.Key) && !KnownBackEdges.Contains(e.Key))
+            .Select(e => $"{e.Key}: {string.Join(", ", e.Value.Take(6))}").ToList();
+        Assert.True(added.Count == 0, "uses that run against the pipeline (turn them around: an event, a port, or the code in the later folder):\n" + string.Join('\n', added));
+    }
+
+    [Fact]
+    public void Every_known_back_edge_is_still_there_so_the_list_only_shrinks()
+    {
+        var gone = KnownBackEdges.Where(e => !Edges.Value.ContainsKey(e)).ToList();
+        Assert.True(gone.Count == 0, $"no longer used, take them off KnownBackEdges: {string.Join(", ", gone)}");
+    }
+
+    private static bool IsBackEdge(string edge)
+    {
+        var parts = edge.Split(" -> ");
+        return Array.IndexOf(Layers, parts[0]) < Array.IndexOf(Layers, parts[1]);
+    }
+
+    // Folder -> folder, with the types that make each edge ("Type uses Type").
+    private static Dictionary<string, SortedSet<string>> Read()
+    {
+        var architecture = new ArchLoader().LoadAssemblies(typeof(Iot.Cloud.Data.CloudDb).Assembly).Build();
+        var edges = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var type in architecture.Types)
+        {
+            if (Folder(type) is not { } from)
+            {
+                continue;
+            }
+
+            foreach (var dependency in type.Dependencies)
+            {
+                if (Folder(dependency.Target) is { } to && to != from)
+                {
+                    var key = $"{from} -> {to}";
+                    if (!edges.TryGetValue(key, out var uses))
+                    {
+                        edges[key] = uses = new SortedSet<string>(StringComparer.Ordinal);
+                    }
+
+                    uses.Add($"{Short(type)} uses {Short(dependency.Target)}");
+                }
+            }
+        }
+
+        return edges;
+    }
+
+    // The feature folder of a type: the namespace segment after Iot.Cloud. Razor views are Web's; the rest (framework,
+    // source generators' own namespaces) is not the cloud's.
+    private static string? Folder(IType type)
+    {
+        var name = type.Namespace.FullName;
+        if (name.StartsWith("AspNetCoreGeneratedDocument", StringComparison.Ordinal))
+        {
+            return "Web";
+        }
+
+        if (name == "Iot.Cloud")
+        {
+            return "(root)";
+        }
+
+        return name.StartsWith("Iot.Cloud.", StringComparison.Ordinal) ? name["Iot.Cloud.".Length..].Split('.')[0] : null;
+    }
+
+    private static string Short(IType type) => type.FullName.Split('`')[0].Replace("Iot.Cloud.", string.Empty, StringComparison.Ordinal);
+}
