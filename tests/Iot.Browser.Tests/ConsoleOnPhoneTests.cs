@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Messages;
 using Iot.Testing;
 using Iot.Testing.Services;

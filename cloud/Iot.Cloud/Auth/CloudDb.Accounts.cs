@@ -1,25 +1,30 @@
-using Iot.Cloud.Auth;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Iot.Cloud.Data;
+namespace Iot.Cloud.Auth;
 
 // Accounts live in the same database as everything else (Identity's user tables only: roles are a column, not a table).
-public abstract partial class CloudDb
+internal sealed class AccountMapping :
+    IEntityTypeConfiguration<Account>,
+    IEntityTypeConfiguration<IdentityUserClaim<string>>,
+    IEntityTypeConfiguration<IdentityUserLogin<string>>,
+    IEntityTypeConfiguration<IdentityUserToken<string>>
 {
-    private static void OnAccountsModelCreating(ModelBuilder modelBuilder)
+    public void Configure(EntityTypeBuilder<Account> e)
     {
-        modelBuilder.Entity<Account>(e =>
-        {
-            e.ToTable("accounts");
-            e.Property(a => a.Role).HasConversion<string>().HasMaxLength(40);
-            e.Property(a => a.PartyId).HasMaxLength(64);
-            e.Property(a => a.CommunityId).HasMaxLength(64);
-            e.Property(a => a.DisplayName).HasMaxLength(64);
-            e.Property(a => a.CreatedBy).HasMaxLength(256);
-            e.HasIndex(a => a.PartyId);
-        });
-        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<string>>(e => e.ToTable("account_claims"));
-        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<string>>(e => e.ToTable("account_logins"));
-        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<string>>(e => e.ToTable("account_tokens"));
+        e.ToTable("accounts");
+        e.Property(a => a.Role).HasConversion<string>().HasMaxLength(40);
+        e.Property(a => a.PartyId).HasMaxLength(64);
+        e.Property(a => a.CommunityId).HasMaxLength(64);
+        e.Property(a => a.DisplayName).HasMaxLength(64);
+        e.Property(a => a.CreatedBy).HasMaxLength(256);
+        e.HasIndex(a => a.PartyId);
     }
+
+    public void Configure(EntityTypeBuilder<IdentityUserClaim<string>> e) => e.ToTable("account_claims");
+
+    public void Configure(EntityTypeBuilder<IdentityUserLogin<string>> e) => e.ToTable("account_logins");
+
+    public void Configure(EntityTypeBuilder<IdentityUserToken<string>> e) => e.ToTable("account_tokens");
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
+using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
 using Iot.Cloud.Data;
 using Microsoft.EntityFrameworkCore;
+using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Auth;
 

@@ -1,3 +1,4 @@
+using Iot.Cloud.Audit;
 using Iot.Cloud.Broker;
 using Iot.Cloud.Data;
 using Iot.Cloud.Signing;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Operations;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
 using Iot.Cloud.WorkOrders;
@@ -28,9 +29,10 @@ public static class OutletCutOffs
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(outlet);
         var keys = await RuleKeysAsync(db, cancellationToken);
+        var alerts = db.Alerts; // an expression tree cannot hold an extension property: the query takes the set itself
         return await db.WorkOrders.AsNoTracking()
             .Where(w => w.ClosedAt == null && w.CancelledAt == null)
-            .Where(w => db.Alerts.Any(a => a.WorkOrderId == w.Id && keys.Contains(a.RuleKey) && a.AgentId == outlet.Agent && a.DeviceId == outlet.Device && a.Outlet == outlet.Outlet))
+            .Where(w => alerts.Any(a => a.WorkOrderId == w.Id && keys.Contains(a.RuleKey) && a.AgentId == outlet.Agent && a.DeviceId == outlet.Device && a.Outlet == outlet.Outlet))
             .OrderByDescending(w => w.Id)
             .FirstOrDefaultAsync(cancellationToken);
     }

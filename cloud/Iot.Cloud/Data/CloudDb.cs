@@ -1,16 +1,12 @@
-using Iot.Cloud.Alerts;
-using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
-using Iot.Cloud.Notifications;
-using Iot.Cloud.Rules;
-using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Data;
 
 /// <summary>
-/// The cloud's relational store: the site registry, presence, dedupe state, dead letters, events.
+/// The cloud's relational store. It maps the site registry and what ingest keeps (presence, dedupe state, dead
+/// letters, events); every other feature maps its own tables and reaches them as <c>db.X</c> extension properties.
 /// Two providers, each with its own migrations: <see cref="SqliteCloudDb"/> (default) and <see cref="PostgresCloudDb"/>.
 /// </summary>
 public abstract partial class CloudDb(DbContextOptions options) : IdentityUserContext<Account>(options)
@@ -43,34 +39,13 @@ public abstract partial class CloudDb(DbContextOptions options) : IdentityUserCo
 
     public DbSet<CommandResultRecord> CommandResults => Set<CommandResultRecord>();
 
-    public DbSet<Rule> Rules => Set<Rule>();
-
-    public DbSet<RuleStateRecord> RuleStates => Set<RuleStateRecord>();
-
-    public DbSet<Alert> Alerts => Set<Alert>();
-
-    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
-
-    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
-
-    public DbSet<WorkOrder> WorkOrders => Set<WorkOrder>();
-
-    public DbSet<WorkOrderComment> WorkOrderComments => Set<WorkOrderComment>();
-
-    public DbSet<WorkOrderAttachment> WorkOrderAttachments => Set<WorkOrderAttachment>();
-
-    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
-
-    public DbSet<Notification> Notifications => Set<Notification>();
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var modelBuilder = builder;
         base.OnModelCreating(modelBuilder);
-        OnAccountsModelCreating(modelBuilder);
-        OnRatingsModelCreating(modelBuilder);
-        OnCommandsModelCreating(modelBuilder);
+        // Each feature maps its own tables (CloudDb.<Feature>.cs in its folder); this file maps the registry and ingest's.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CloudDb).Assembly);
         modelBuilder.Entity<SiteEntry>(e => e.ToTable("sites"));
         modelBuilder.Entity<Party>(e => e.ToTable("parties"));
         modelBuilder.Entity<Community>(e => e.ToTable("communities"));
@@ -132,87 +107,6 @@ public abstract partial class CloudDb(DbContextOptions options) : IdentityUserCo
         {
             e.ToTable("command_results");
             e.HasIndex(c => c.CommandId);
-        });
-        OnWorkModelCreating(modelBuilder);
-    }
-
-    // Rules, alerts, work orders, audit and notifications.
-    private static void OnWorkModelCreating(ModelBuilder modelBuilder)
-    {
-        modelBuilder.Entity<Rule>(e =>
-        {
-            e.ToTable("rules");
-            e.Property(r => r.Kind).HasConversion<string>();
-            e.Property(r => r.Severity).HasConversion<string>();
-            e.HasIndex(r => new { r.Key, r.Scope, r.Version }).IsUnique();
-            e.Ignore(r => r.Parameters);
-        });
-        modelBuilder.Entity<RuleStateRecord>(e =>
-        {
-            e.ToTable("rule_states");
-            e.HasKey(r => new { r.RuleKey, r.Subject });
-        });
-        modelBuilder.Entity<Alert>(e =>
-        {
-            e.ToTable("alerts");
-            e.Property(a => a.Severity).HasConversion<string>();
-            e.Property(a => a.Status).HasConversion<string>();
-            e.Property(a => a.Version).IsConcurrencyToken();
-
-            // At most one alert not closed per rule and subject, whichever instance raises it.
-            e.HasIndex(a => new { a.RuleKey, a.Subject }).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
-            e.HasIndex(a => new { a.CourtyardId, a.Status });
-            e.HasIndex(a => a.WorkOrderId);
-        });
-        modelBuilder.Entity<AlertEvent>(e =>
-        {
-            e.ToTable("alert_events");
-            e.HasOne(a => a.Alert).WithMany().HasForeignKey(a => a.AlertId);
-            e.HasIndex(a => new { a.AlertId, a.At });
-        });
-        modelBuilder.Entity<MaintenanceWindow>(e =>
-        {
-            e.ToTable("maintenance_windows");
-            e.HasIndex(m => new { m.CourtyardId, m.Until });
-        });
-        modelBuilder.Entity<WorkOrder>(e =>
-        {
-            e.ToTable("work_orders");
-            e.Property(w => w.Severity).HasConversion<string>();
-            e.Property(w => w.Status).HasConversion<string>();
-            e.Property(w => w.Source).HasConversion<string>();
-            e.Property(w => w.Version).IsConcurrencyToken();
-            e.Ignore(w => w.IsOpen);
-
-            // At most one open work order per fault, whichever instance makes it.
-            e.HasIndex(w => new { w.Fault, w.Subject }).IsUnique().HasFilter("\"ClosedAt\" IS NULL AND \"CancelledAt\" IS NULL");
-            e.HasIndex(w => new { w.PartyId, w.Status });
-            e.HasIndex(w => w.CourtyardId);
-            e.HasIndex(w => w.CreatedAt);
-            e.HasIndex(w => w.TrackingCode).IsUnique();
-            e.Property(w => w.ReportKey).HasMaxLength(64);
-            e.HasIndex(w => w.ReportKey).IsUnique();
-        });
-        modelBuilder.Entity<WorkOrderComment>(e =>
-        {
-            e.ToTable("work_order_comments");
-            e.HasIndex(c => c.WorkOrderId);
-        });
-        modelBuilder.Entity<WorkOrderAttachment>(e =>
-        {
-            e.ToTable("work_order_attachments");
-            e.HasIndex(a => a.WorkOrderId);
-        });
-        modelBuilder.Entity<AuditEntry>(e =>
-        {
-            e.ToTable("audit_log");
-            e.HasIndex(a => new { a.Entity, a.EntityId });
-            e.HasIndex(a => a.At);
-        });
-        modelBuilder.Entity<Notification>(e =>
-        {
-            e.ToTable("notifications");
-            e.HasIndex(n => new { n.DeliveredAt, n.FailedAt, n.NextAttemptAt });
         });
     }
 }

@@ -1,19 +1,26 @@
-using Iot.Cloud.Ratings;
+using Iot.Cloud.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Iot.Cloud.Data;
+namespace Iot.Cloud.Ratings;
 
-// Ratings of repairs by the community, next to the work orders they judge.
-public abstract partial class CloudDb
+/// <summary>Ratings of repairs by the community, next to the work orders they judge.</summary>
+public static class RatingTables
 {
-    public DbSet<WorkOrderRating> Ratings => Set<WorkOrderRating>();
+    extension(CloudDb db)
+    {
+        /// <summary>One rating per order and person.</summary>
+        public DbSet<WorkOrderRating> Ratings => db.Set<WorkOrderRating>();
+    }
+}
 
-    private static void OnRatingsModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.Entity<WorkOrderRating>(e =>
-        {
-            e.ToTable("work_order_ratings");
-            e.HasIndex(r => new { r.WorkOrderId, r.By }).IsUnique();
-            e.HasIndex(r => new { r.PartyId, r.At });
-            e.Property(r => r.Remark).HasMaxLength(500);
-        });
+internal sealed class RatingMapping : IEntityTypeConfiguration<WorkOrderRating>
+{
+    public void Configure(EntityTypeBuilder<WorkOrderRating> e)
+    {
+        e.ToTable("work_order_ratings");
+        e.HasIndex(r => new { r.WorkOrderId, r.By }).IsUnique();
+        e.HasIndex(r => new { r.PartyId, r.At });
+        e.Property(r => r.Remark).HasMaxLength(500);
+    }
 }

@@ -1,4 +1,5 @@
 using Iot.Cloud.Api;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.WorkOrders;

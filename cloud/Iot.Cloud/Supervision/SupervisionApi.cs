@@ -1,9 +1,11 @@
 using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ratings;
 using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Supervision;
 

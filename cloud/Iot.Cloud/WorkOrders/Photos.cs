@@ -1,3 +1,4 @@
+using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 
 namespace Iot.Cloud.WorkOrders;

@@ -1,5 +1,6 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications;

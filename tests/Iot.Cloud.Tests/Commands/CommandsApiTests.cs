@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
 using Iot.Cloud.Signing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Tests.Support;
 using Iot.Testing.Services;

@@ -1,4 +1,5 @@
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Supervision;

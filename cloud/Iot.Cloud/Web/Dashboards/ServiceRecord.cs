@@ -1,5 +1,6 @@
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ratings;
 using Iot.Cloud.Supervision;
 using Iot.Cloud.WorkOrders;
 using Microsoft.EntityFrameworkCore;

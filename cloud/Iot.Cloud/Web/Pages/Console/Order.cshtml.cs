@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
