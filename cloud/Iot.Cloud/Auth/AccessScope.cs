@@ -1,9 +1,7 @@
 using System.Linq.Expressions;
 using System.Security.Claims;
-using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
-using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Auth;
 
@@ -56,7 +54,10 @@ public sealed class AccessScope
     /// <summary>May move work orders through their statuses, open them, acknowledge alerts, set maintenance windows.</summary>
     public bool MayChangeWork => IsPartyRole || SeesEverything;
 
-    /// <summary>The courtyards in scope (every courtyard for the street office).</summary>
+    /// <summary>
+    /// The courtyards in scope (every courtyard for the street office). Each feature filters its own rows by them
+    /// (for example <c>scope.Alerts</c> beside the alerts).
+    /// </summary>
     public IReadOnlyList<string> CourtyardIds => _ids;
 
     public bool Courtyard(string? id) => id is not null && (SeesEverything || _courtyards.Contains(id));
@@ -66,44 +67,6 @@ public sealed class AccessScope
     /// <summary>A work order is in scope for a party role when it is that party's; otherwise by its courtyard.</summary>
     public bool Order(string partyId, string courtyardId) =>
         SeesEverything || (IsPartyRole ? partyId == Party : _courtyards.Contains(courtyardId));
-
-    public Expression<Func<Alert, bool>> Alerts
-    {
-        get
-        {
-            var ids = _ids;
-            return SeesEverything ? a => true : a => ids.Contains(a.CourtyardId);
-        }
-    }
-
-    public Expression<Func<WorkOrder, bool>> WorkOrders
-    {
-        get
-        {
-            if (SeesEverything)
-            {
-                return w => true;
-            }
-
-            if (IsPartyRole)
-            {
-                var party = Party;
-                return w => w.PartyId == party;
-            }
-
-            var ids = _ids;
-            return w => ids.Contains(w.CourtyardId);
-        }
-    }
-
-    public Expression<Func<MaintenanceWindow, bool>> MaintenanceWindows
-    {
-        get
-        {
-            var ids = _ids;
-            return SeesEverything ? m => true : m => ids.Contains(m.CourtyardId);
-        }
-    }
 
     public Expression<Func<Courtyard, bool>> Courtyards
     {

@@ -1,9 +1,7 @@
 using System.Globalization;
-using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
 using Iot.Cloud.Data;
 using Microsoft.EntityFrameworkCore;
-using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Auth;
 
@@ -24,32 +22,13 @@ public static class ScopeFilters
         builder.AddEndpointFilter(async (context, next) =>
             Scope(context).Agent(Route(context, name)) ? await next(context) : TypedResults.NotFound());
 
-    /// <summary>The route value <c>id</c> is an alert id.</summary>
-    public static RouteHandlerBuilder ForAlert(this RouteHandlerBuilder builder) =>
+    /// <summary>
+    /// The route value <c>id</c> names a row of a feature's table: <paramref name="inScope"/> finds it and judges it
+    /// against the caller's scope (false for a row that does not exist). Each feature builds its own on this.
+    /// </summary>
+    public static RouteHandlerBuilder ForRow(this RouteHandlerBuilder builder, Func<CloudDb, long, AccessScope, CancellationToken, Task<bool>> inScope) =>
         builder.AddEndpointFilter(async (context, next) =>
-        {
-            var id = Id(context);
-            var courtyard = await Db(context).Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.CourtyardId).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-            return Scope(context).Courtyard(courtyard) ? await next(context) : TypedResults.NotFound();
-        });
-
-    /// <summary>The route value <c>id</c> is a work-order id.</summary>
-    public static RouteHandlerBuilder ForWorkOrder(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var id = Id(context);
-            var order = await Db(context).WorkOrders.AsNoTracking().Where(w => w.Id == id).Select(w => new { w.PartyId, w.CourtyardId }).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-            return order is not null && Scope(context).Order(order.PartyId, order.CourtyardId) ? await next(context) : TypedResults.NotFound();
-        });
-
-    /// <summary>The route value <c>id</c> is a maintenance window id.</summary>
-    public static RouteHandlerBuilder ForMaintenanceWindow(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var id = Id(context);
-            var courtyard = await Db(context).MaintenanceWindows.AsNoTracking().Where(m => m.Id == id).Select(m => m.CourtyardId).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
-            return Scope(context).Courtyard(courtyard) ? await next(context) : TypedResults.NotFound();
-        });
+            await inScope(Db(context), Id(context), Scope(context), context.HttpContext.RequestAborted) ? await next(context) : TypedResults.NotFound());
 
     /// <summary>The request body of type <typeparamref name="T"/> names a courtyard.</summary>
     public static RouteHandlerBuilder ForCourtyardIn<T>(this RouteHandlerBuilder builder, Func<T, string?> courtyard) =>

@@ -4,6 +4,7 @@ using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
+using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;

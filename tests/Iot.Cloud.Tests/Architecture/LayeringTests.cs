@@ -22,8 +22,6 @@ public sealed class LayeringTests
     private static readonly string[] KnownBackEdges =
     [
         "Data -> Auth",            // Identity: the context is an IdentityUserContext<Account>
-        "Auth -> Alerts",
-        "Auth -> WorkOrders",
         "Ingest -> Rules",
         "Operations -> TimeSeries",
         "Broker -> Ingest",
