@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
-using Iot.Cloud.Ingest;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -19,7 +18,7 @@ namespace Iot.Cloud.Broker;
 /// </summary>
 public sealed partial class CloudMqttClient(
     IOptions<BrokerOptions> options,
-    IngestInbox inbox,
+    IArrivals arrivals,
     TimeProvider time,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
     ILogger<CloudMqttClient> logger) : BackgroundService
@@ -184,8 +183,8 @@ public sealed partial class CloudMqttClient(
         // Acknowledged by the processor once stored; until then the broker keeps it for redelivery.
         e.AutoAcknowledge = false;
         var message = e.ApplicationMessage;
-        await inbox.EnqueueAsync(
-            new IncomingMessage(message.Topic, message.Payload.ToArray(), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct))),
+        await arrivals.AcceptAsync(
+            new ArrivedMessage(message.Topic, message.Payload.ToArray(), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct))),
             CancellationToken.None);
     }
 

@@ -97,6 +97,12 @@ public sealed class Agent
     public string? RejectedHash { get; set; }
 
     public string? RejectedReasons { get; set; }
+
+    /// <summary>Where the agent stands with its desired configuration: <c>inSync</c>, <c>rejected</c> or <c>pending</c>.</summary>
+    public string ConfigState() =>
+        AppliedHash == DesiredHash ? "inSync"
+        : RejectedHash == DesiredHash ? "rejected"
+        : "pending";
 }
 
 /// <summary>A device of an agent.</summary>

@@ -10,6 +10,7 @@ public static class IngestSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IngestInbox>();
+        builder.Services.AddSingleton<Broker.IArrivals>(sp => sp.GetRequiredService<IngestInbox>());
         builder.Services.AddSingleton<IngestStats>();
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<SequenceTracker>();

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Iot.Cloud.Api;
-using Iot.Cloud.TimeSeries;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -28,7 +27,6 @@ public static class OperationsSetup
             // A field the request record has no default for must be sent (the OpenAPI document lists it as required).
             o.SerializerOptions.RespectRequiredConstructorParameters = true;
         });
-        builder.Services.AddHealthChecks().AddCheck<TimeSeriesHealthCheck>("timeseries", tags: ["ready"]);
 
         // Every meter of ours is named Iot.Cloud.*; exported for Prometheus at /metrics with the runtime and HTTP figures.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -52,13 +50,4 @@ public static class OperationsSetup
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
-}
-
-/// <summary>Ready only while the time-series store answers.</summary>
-public sealed class TimeSeriesHealthCheck(ITimeSeriesStore store) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await store.IsReachableAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("time-series store unreachable");
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Iot.Cloud.Auth;
-using Iot.Cloud.Config;
 using Iot.Cloud.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -126,7 +125,7 @@ public static class SitesApi
         return agents.Select(a =>
         {
             presence.TryGetValue(a.Id, out var p);
-            return new AgentView(a.Id, a.CourtyardId, p?.State ?? "unknown", p?.Since, p?.LastSeen, ConfigState.Of(a));
+            return new AgentView(a.Id, a.CourtyardId, p?.State ?? "unknown", p?.Since, p?.LastSeen, a.ConfigState());
         }).ToList();
     }
 }

@@ -2,14 +2,16 @@ using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ratings;
-using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Supervision;
 
-/// <summary>The supervision record for any period, grouped by party, block, courtyard or device kind; as JSON or CSV.</summary>
+/// <summary>
+/// The supervision record for any period, grouped by party, block, courtyard or device kind, as JSON (the CSV in the
+/// reader's language is the web's: <c>Web/Dashboards/SupervisionCsvEndpoint.cs</c>).
+/// </summary>
 public static class SupervisionApi
 {
     public static IEndpointRouteBuilder MapSupervisionApi(this IEndpointRouteBuilder app)
@@ -25,24 +27,14 @@ public static class SupervisionApi
 
             return TypedResults.Ok(new SupervisionView(result.From, result.To, result.Group, result.Rows.Select(r => new NamedRow(result.Name(r.Key), r)).ToList()));
         });
-        // The CSV speaks the reader's language (the page's, from the language cookie): headers and device kinds.
-        api.MapGet("/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, Lang lang, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
-        {
-            if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
-            {
-                return Problems.Bad("from/to/groupBy", Problems.Text(Rules));
-            }
-
-            var file = $"supervision-{result.Group.ToString().ToLowerInvariant()}-{result.From:yyyyMMdd}-{result.To:yyyyMMdd}.csv";
-            var name = result.Group == SupervisionGroup.Kind ? lang.Kind : result.Name;
-            return TypedResults.File(SupervisionCsv.Write(result.Rows, result.Group, name, english => lang[english]), "text/csv; charset=utf-8", file);
-        });
         return app;
     }
 
-    private const string Rules = "from and to are times between 2000 and 2200, from before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
+    /// <summary>What a period and a grouping must be, for a refusal.</summary>
+    public const string Rules = "from and to are times between 2000 and 2200, from before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
 
-    private static async Task<Loaded?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
+    /// <summary>The record of the orders in <paramref name="scope"/> for a period, or null when the period or grouping is not valid.</summary>
+    public static async Task<SupervisionPeriod?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
     {
         if (!Dates.Plausible(from) || !Dates.Plausible(to))
         {
@@ -75,11 +67,12 @@ public static class SupervisionApi
         var ids = orders.Select(o => o.Id).ToArray();
         var scores = (await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.WorkOrderId)).Select(r => new { r.WorkOrderId, r.Score }).ToListAsync(ct))
             .ToLookup(r => r.WorkOrderId, r => r.Score);
-        return new Loaded(start, end, group, SupervisionReport.Compute(orders, key, end, scores), k => names.GetValueOrDefault(k, k));
+        return new SupervisionPeriod(start, end, group, SupervisionReport.Compute(orders, key, end, scores), k => names.GetValueOrDefault(k, k));
     }
-
-    private sealed record Loaded(DateTimeOffset From, DateTimeOffset To, SupervisionGroup Group, List<SupervisionRow> Rows, Func<string, string> Name);
 }
+
+/// <summary>The record of one period: its rows by group, and the name of each group's key.</summary>
+public sealed record SupervisionPeriod(DateTimeOffset From, DateTimeOffset To, SupervisionGroup Group, List<SupervisionRow> Rows, Func<string, string> Name);
 
 public sealed record NamedRow(string Name, SupervisionRow Figures);
 

@@ -3,6 +3,7 @@ using Iot.Cloud.TimeSeries.Influx;
 using Iot.Cloud.TimeSeries.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class TimeSeriesSetup
         services.TryAddSingleton<ITimeSeriesStore>(CreateStore);
         services.AddSingleton<TimeSeriesMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<TimeSeriesMaintenance>());
+        services.AddHealthChecks().AddCheck<TimeSeriesHealthCheck>("timeseries", tags: ["ready"]);
         return builder;
     }
 
@@ -46,4 +48,13 @@ public static class TimeSeriesSetup
             _ => new SqliteTimeSeriesStore(options, metrics, loggers.CreateLogger<SqliteTimeSeriesStore>()),
         };
     }
+}
+
+/// <summary>Ready only while the time-series store answers.</summary>
+public sealed class TimeSeriesHealthCheck(ITimeSeriesStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await store.IsReachableAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("time-series store unreachable");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Iot.Cloud.Web.Dashboards;
 using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
@@ -70,6 +71,7 @@ public static class WebSetup
         app.MapRazorPages();
         app.MapLanguageSwitch();
         app.MapQrCodes();
+        app.MapSupervisionCsv();
         return app;
     }
 }

@@ -23,17 +23,13 @@ public sealed class LayeringTests
     [
         "Data -> Auth",            // Identity: the context is an IdentityUserContext<Account>
         "Ingest -> Rules",
-        "Operations -> TimeSeries",
-        "Broker -> Ingest",
         "Sites -> Auth",
-        "Sites -> Config",
         "Rules -> Alerts",
         "Rules -> WorkOrders",
         "Rules -> Notifications",
         "Alerts -> WorkOrders",
         "Alerts -> Notifications",
         "WorkOrders -> Notifications",
-        "Supervision -> Web",
     ];
 
     private static readonly Lazy<Dictionary<string, SortedSet<string>>> Edges = new(Read);
