@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Iot.Cloud.Auth;
+using Iot.Cloud.Kernel;
 using Iot.Testing;
 using Microsoft.Playwright;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Rules;
 using Iot.Cloud.WorkOrders;

@@ -1,4 +1,4 @@
-using Iot.Cloud.Rules;
+using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.Alerts;
 

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Security.Claims;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 
 namespace Iot.Cloud.Auth;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Iot.Cloud.Data;
 
 namespace Iot.Cloud.Auth;
 

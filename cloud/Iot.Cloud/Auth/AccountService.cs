@@ -1,5 +1,6 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Protocol.Sites;
 using Microsoft.AspNetCore.Identity;

@@ -1,6 +1,6 @@
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Iot.Cloud.Auth;
 

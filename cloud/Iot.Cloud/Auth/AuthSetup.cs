@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
 using Microsoft.AspNetCore.Authorization;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.Auth;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Iot.Cloud.Api;
 using Iot.Cloud.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Auth;
 

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Iot.Cloud.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.Auth;
 

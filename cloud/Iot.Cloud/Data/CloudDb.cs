@@ -1,4 +1,3 @@
-using Iot.Cloud.Auth;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 

@@ -5,8 +5,6 @@ using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
-using Iot.Protocol.Topics;
-using Iot.Protocol.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

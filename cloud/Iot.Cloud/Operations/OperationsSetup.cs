@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Iot.Cloud.Api;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
 namespace Iot.Cloud.Operations;

@@ -1,3 +1,5 @@
+using Iot.Cloud.Kernel;
+
 namespace Iot.Cloud.Rules;
 
 /// <summary>

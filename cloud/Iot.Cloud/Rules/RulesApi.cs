@@ -3,6 +3,7 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.Rules;
 

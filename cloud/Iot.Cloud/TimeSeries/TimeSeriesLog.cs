@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Iot.Cloud.TimeSeries;
 
 /// <summary>Log messages of the time-series stores (source-generated: the write path is hot).</summary>

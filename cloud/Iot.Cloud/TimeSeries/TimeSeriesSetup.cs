@@ -1,11 +1,8 @@
 using Iot.Cloud.Operations;
 using Iot.Cloud.TimeSeries.Influx;
 using Iot.Cloud.TimeSeries.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.TimeSeries;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Iot.Cloud.Rules;
+using Iot.Cloud.Kernel;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.WorkOrders;

@@ -1,4 +1,4 @@
-using Iot.Cloud.Rules;
+using Iot.Cloud.Kernel;
 using Iot.Protocol.Sites;
 
 namespace Iot.Cloud.WorkOrders;

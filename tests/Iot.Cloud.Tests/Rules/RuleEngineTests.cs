@@ -1,3 +1,4 @@
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.TimeSeries;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Tests.Support;

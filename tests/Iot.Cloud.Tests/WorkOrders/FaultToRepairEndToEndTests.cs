@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Messages;
@@ -147,7 +148,7 @@ public sealed class FaultToRepairEndToEndTests(BrokerFixture broker) : IClassFix
 
         var order = await WaitForAsync(cloud, async () => (await cloud.GetAsync<List<WorkOrderView>>("/api/work-orders")).SingleOrDefault());
         Assert.Equal("cable-works", order.Party);
-        Assert.Equal(Iot.Cloud.Rules.Severity.Critical, order.Severity);
+        Assert.Equal(Iot.Cloud.Kernel.Severity.Critical, order.Severity);
         await CloudHost.WaitUntilAsync(() => Task.FromResult(_hooks.Received.Any(h => h.Party == "cable-works")), "the unit's webhook");
     }
 

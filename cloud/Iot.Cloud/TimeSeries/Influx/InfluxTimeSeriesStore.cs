@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
-using Microsoft.Extensions.Logging;
 
 namespace Iot.Cloud.TimeSeries.Influx;
 

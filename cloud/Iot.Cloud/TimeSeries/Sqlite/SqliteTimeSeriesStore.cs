@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace Iot.Cloud.TimeSeries.Sqlite;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Iot.Cloud.Alerts;
-using Iot.Cloud.Auth;
-using Iot.Cloud.Rules;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
 
@@ -58,9 +57,9 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
 
     public string Severity(Severity severity) => this[severity switch
     {
-        Rules.Severity.Critical => "Critical",
-        Rules.Severity.Major => "Major",
-        Rules.Severity.Minor => "Minor",
+        Kernel.Severity.Critical => "Critical",
+        Kernel.Severity.Major => "Major",
+        Kernel.Severity.Minor => "Minor",
         _ => "Warning",
     }];
 

@@ -3,7 +3,6 @@ using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Messages;
-using Microsoft.Net.Http.Headers;
 
 namespace Iot.Cloud.Web.Localization;
 

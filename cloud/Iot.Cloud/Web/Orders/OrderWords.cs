@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Localization;
 using Iot.Cloud.WorkOrders;

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Iot.Cloud.Auth;
+using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;

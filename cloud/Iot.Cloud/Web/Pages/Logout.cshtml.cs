@@ -1,8 +1,8 @@
-using Iot.Cloud.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Iot.Cloud.Data;
 
 namespace Iot.Cloud.Web.Pages;
 

@@ -244,7 +244,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Auth.Account", b =>
+            modelBuilder.Entity("Iot.Cloud.Data.Account", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -1336,7 +1336,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("Iot.Cloud.Auth.Account", null)
+                    b.HasOne("Iot.Cloud.Data.Account", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1345,7 +1345,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("Iot.Cloud.Auth.Account", null)
+                    b.HasOne("Iot.Cloud.Data.Account", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1354,7 +1354,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("Iot.Cloud.Auth.Account", null)
+                    b.HasOne("Iot.Cloud.Data.Account", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

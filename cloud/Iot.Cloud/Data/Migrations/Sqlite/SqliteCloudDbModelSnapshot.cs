@@ -230,7 +230,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Auth.Account", b =>
+            modelBuilder.Entity("Iot.Cloud.Data.Account", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -1298,7 +1298,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("Iot.Cloud.Auth.Account", null)
+                    b.HasOne("Iot.Cloud.Data.Account", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1307,7 +1307,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("Iot.Cloud.Auth.Account", null)
+                    b.HasOne("Iot.Cloud.Data.Account", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1316,7 +1316,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("Iot.Cloud.Auth.Account", null)
+                    b.HasOne("Iot.Cloud.Data.Account", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Localization;

@@ -1,7 +1,7 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
-using Iot.Cloud.Rules;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Authorization;

@@ -4,6 +4,7 @@ using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Commands;

@@ -1,6 +1,7 @@
+using Iot.Cloud.Kernel;
 using Microsoft.AspNetCore.Identity;
 
-namespace Iot.Cloud.Auth;
+namespace Iot.Cloud.Data;
 
 /// <summary>
 /// A person's account (ASP.NET Core Identity: hashed password, lockout), with the role and the party or community

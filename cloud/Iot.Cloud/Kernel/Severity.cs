@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Iot.Protocol.Messages;
 
-namespace Iot.Cloud.Rules;
+namespace Iot.Cloud.Kernel;
 
 /// <summary>How bad a condition is; decides whether and how fast it becomes a work order and its service level.</summary>
 [JsonConverter(typeof(CamelCaseEnumConverter<Severity>))]

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Iot.Protocol.Messages;
 
-namespace Iot.Cloud.Auth;
+namespace Iot.Cloud.Kernel;
 
 /// <summary>
 /// What a signed-in person may do, and over which courtyards. Residents have no account: they use the public pages.
@@ -23,17 +23,4 @@ public enum StaffRole
 
     /// <summary>The street office: everything, plus accounts, rules and ingest administration (街道管理员).</summary>
     StreetAdmin,
-}
-
-/// <summary>The claim types the cookie carries besides name and role.</summary>
-public static class StaffClaims
-{
-    /// <summary>The party (company, unit, committee) whose courtyards the account answers for.</summary>
-    public const string Party = "iot:party";
-
-    /// <summary>The community a community supervisor oversees.</summary>
-    public const string Community = "iot:community";
-
-    /// <summary>The name shown to people (e.g. 李师傅).</summary>
-    public const string DisplayName = "iot:display";
 }

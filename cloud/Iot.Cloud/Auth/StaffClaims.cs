@@ -1,0 +1,14 @@
+namespace Iot.Cloud.Auth;
+
+/// <summary>The claim types the cookie carries besides name and role.</summary>
+public static class StaffClaims
+{
+    /// <summary>The party (company, unit, committee) whose courtyards the account answers for.</summary>
+    public const string Party = "iot:party";
+
+    /// <summary>The community a community supervisor oversees.</summary>
+    public const string Community = "iot:community";
+
+    /// <summary>The name shown to people (e.g. 李师傅).</summary>
+    public const string DisplayName = "iot:display";
+}
