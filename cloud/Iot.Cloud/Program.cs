@@ -1,3 +1,4 @@
+using Iot.Cloud;
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Broker;

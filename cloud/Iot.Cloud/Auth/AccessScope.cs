@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using System.Security.Claims;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Sites;
+using Iot.Protocol.Sites;
 
 namespace Iot.Cloud.Auth;
 
@@ -92,7 +92,7 @@ public sealed class AccessScope
         type == "workOrder" ? Order(partyId, courtyardId) : Courtyard(courtyardId);
 
     /// <summary>The scope of a request's user, against the current site registry.</summary>
-    public static AccessScope Of(ClaimsPrincipal user, RegistrySnapshot? site)
+    public static AccessScope Of(ClaimsPrincipal user, Site? site)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (user.Identity?.IsAuthenticated != true || !Enum.TryParse<StaffRole>(user.FindFirstValue(ClaimTypes.Role), out var role))
@@ -102,7 +102,7 @@ public sealed class AccessScope
 
         var party = user.FindFirstValue(StaffClaims.Party);
         var community = user.FindFirstValue(StaffClaims.Community);
-        var courtyards = site?.Site.Courtyards
+        var courtyards = site?.Courtyards
             .Where(c => role switch
             {
                 StaffRole.StreetAdmin => true,

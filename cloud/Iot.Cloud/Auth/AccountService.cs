@@ -1,7 +1,6 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Sites;
 using Iot.Protocol.Sites;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +11,7 @@ namespace Iot.Cloud.Auth;
 public sealed record AccountRequest(string UserName, string Password, StaffRole Role, string? Party, string? Community, string? DisplayName);
 
 /// <summary>Creates and manages accounts with the checks every way in shares: role and scope must fit the site.</summary>
-public sealed class AccountService(UserManager<Account> users, SiteRegistry registry, CloudDb db, TimeProvider time)
+public sealed class AccountService(UserManager<Account> users, ICurrentSite currentSite, CloudDb db, TimeProvider time)
 {
     /// <summary>Creates an account, or says every reason it cannot (each naming its field).</summary>
     public async Task<(Account? Account, IReadOnlyList<AccountProblem> Problems)> CreateAsync(AccountRequest request, string by)
@@ -93,7 +92,7 @@ public sealed class AccountService(UserManager<Account> users, SiteRegistry regi
     /// <summary>What is wrong with a role and its party or community, against the site.</summary>
     public List<AccountProblem> ScopeProblems(StaffRole role, string? party, string? community)
     {
-        var site = registry.Current?.Site;
+        var site = currentSite.Site;
         var problems = new List<AccountProblem>();
         if (site is null)
         {

@@ -1,8 +1,7 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Data;
-using Microsoft.AspNetCore.Authorization;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Sites;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -53,7 +52,7 @@ public static class AuthSetup
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped(sp => AccessScope.Of(
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User ?? new System.Security.Claims.ClaimsPrincipal(),
-            sp.GetRequiredService<SiteRegistry>().Current));
+            sp.GetRequiredService<ICurrentSite>().Site));
 
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Iot.Cloud.Auth;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
@@ -38,7 +39,7 @@ public sealed class RegistrySnapshot
 /// Holds the current site registry in memory for the hot path (ingest looks every message's agent up here),
 /// and the problems found in the manifests at the last sync.
 /// </summary>
-public sealed class SiteRegistry
+public sealed class SiteRegistry : ICurrentSite
 {
     private volatile RegistrySnapshot? _current;
 
@@ -47,6 +48,9 @@ public sealed class SiteRegistry
 
     /// <summary>The current snapshot; null until the first successful sync.</summary>
     public RegistrySnapshot? Current => _current;
+
+    /// <inheritdoc />
+    public Site? Site => _current?.Site;
 
     /// <summary>Problems found at the last sync attempt (empty when the manifests were valid).</summary>
     public IReadOnlyList<ManifestProblem> Problems { get; private set; } = [];

@@ -12,6 +12,7 @@ public static class SitesSetup
             .Validate(o => o.PollInterval >= TimeSpan.FromSeconds(1), "Sites:PollInterval must be at least 1 second")
             .ValidateOnStart();
         builder.Services.AddSingleton<SiteRegistry>();
+        builder.Services.AddSingleton<Auth.ICurrentSite>(sp => sp.GetRequiredService<SiteRegistry>());
         builder.Services.AddSingleton<SiteSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiteSync>());
         return builder;

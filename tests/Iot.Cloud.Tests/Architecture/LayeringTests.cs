@@ -13,7 +13,7 @@ public sealed class LayeringTests
     /// <summary>Lowest first. Each folder may use any folder before it.</summary>
     private static readonly string[] Layers =
     [
-        "Kernel", "Api", "Operations", "Signing", "Data", "Audit", "Sites", "Auth", "TimeSeries", "Broker", "Config",
+        "Kernel", "Api", "Operations", "Signing", "Data", "Audit", "Auth", "Sites", "TimeSeries", "Broker", "Config",
         "Ingest", "Rules", "Alerts", "WorkOrders", "Notifications", "Commands", "Readings", "Ratings", "Reports",
         "Supervision", "Web", "(root)",
     ];
@@ -22,7 +22,6 @@ public sealed class LayeringTests
     private static readonly string[] KnownBackEdges =
     [
         "Ingest -> Rules",
-        "Sites -> Auth",
         "Rules -> Alerts",
         "Rules -> WorkOrders",
         "Rules -> Notifications",

@@ -94,7 +94,7 @@ public sealed class SafetyFiguresTests(BrokerFixture broker) : IClassFixture<Bro
         var xinyu = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new(System.Security.Claims.ClaimTypes.Name, "xinyu-li"), new(System.Security.Claims.ClaimTypes.Role, nameof(StaffRole.PropertyStaff)), new(StaffClaims.Party, "xinyu-property")], "test"));
         await using var read = cloud.Services.CreateAsyncScope();
-        var picture = await read.ServiceProvider.GetRequiredService<SafetyFigures>().ComputeAsync(AccessScope.Of(xinyu, cloud.Get<SiteRegistry>().Current), Noon, 1, CancellationToken.None);
+        var picture = await read.ServiceProvider.GetRequiredService<SafetyFigures>().ComputeAsync(AccessScope.Of(xinyu, cloud.Get<SiteRegistry>().Site), Noon, 1, CancellationToken.None);
 
         Assert.Equal(["yikang-north", "yikang-south"], picture.Blocks.Select(b => b.Block));
         var north = picture.Blocks.Single(b => b.Block == "yikang-north");

@@ -1,8 +1,9 @@
+using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 
-namespace Iot.Cloud.Auth;
+namespace Iot.Cloud;
 
 /// <summary>
 /// <c>iot-cloud accounts ...</c>: create the first street-office account (and any other) without the web page, on the
