@@ -3,8 +3,6 @@ using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Notifications;
-using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -67,10 +65,11 @@ public static class AlertsApi
         return TypedResults.Ok(new AlertDetail(AlertView.Of(alert), history));
     }
 
-    // Confirming is taking the fault on: the work order reacts to the confirmation (WorkOrderService.OnAlertChangesAsync)
+    // Confirming is taking the fault on: the work order reacts to the confirmation (WorkOrderStage, on AlertsChanged)
     // in the same save, so the alert and its order never disagree about whether someone has it.
-    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Acknowledge(long id, NoteRequest? body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Acknowledge(long id, NoteRequest? body, HttpContext http, Work work, TimeProvider time, CancellationToken ct)
     {
+        var db = work.Db;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (alert is null)
         {
@@ -82,23 +81,22 @@ public static class AlertsApi
             return Problems.Conflict($"alert {id} is {alert.Status.ToString().ToLowerInvariant()}; only an open alert can be acknowledged");
         }
 
-        var orderChanges = await orders.OnAlertChangesAsync(db, [change], ct);
-        notifier.Queue(db, [change], orderChanges);
+        await work.RaiseAsync(new AlertsChanged([change]), ct);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await work.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return Problems.Conflict($"alert {id} or its work order was changed by someone else meanwhile; reload and try again");
         }
 
-        notifier.Publish([change], orderChanges);
         return TypedResults.Ok(AlertView.Of(alert));
     }
 
-    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Close(long id, NoteRequest? body, HttpContext http, CloudDb db, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Close(long id, NoteRequest? body, HttpContext http, Work work, TimeProvider time, CancellationToken ct)
     {
+        var db = work.Db;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (alert is null)
         {
@@ -111,8 +109,8 @@ public static class AlertsApi
         }
 
         var change = AlertService.Close(db, alert, Actor.Of(http), body?.Note, time.GetUtcNow());
-        await db.SaveChangesAsync(ct);
-        notifier.Publish([change], []);
+        await work.RaiseAsync(new AlertsChanged([change]), ct);
+        await work.SaveAsync(ct);
         return TypedResults.Ok(AlertView.Of(alert));
     }
 

@@ -1,3 +1,6 @@
+using Iot.Cloud.Data;
+using Iot.Cloud.Rules;
+
 namespace Iot.Cloud.Alerts;
 
 /// <summary>Wires alerts.</summary>
@@ -8,6 +11,7 @@ public static class AlertsSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AlertService>();
+        builder.Services.AddSingleton<IHandles<RulesEvaluated>, AlertStage>();
         return builder;
     }
 }

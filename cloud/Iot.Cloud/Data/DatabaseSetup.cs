@@ -22,6 +22,7 @@ public static class DatabaseSetup
             builder.Services.AddDbContext<CloudDb, SqliteCloudDb>(o => o.UseSqlite(options.ConnectionString));
         }
 
+        builder.Services.AddScoped<Work>();
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddHealthChecks().AddDbContextCheck<CloudDb>("database", tags: ["ready"]);
         return builder;

@@ -1,3 +1,7 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
+using Iot.Cloud.WorkOrders;
+
 namespace Iot.Cloud.Notifications;
 
 /// <summary>Wires the live feed and the webhooks.</summary>
@@ -16,6 +20,9 @@ public static class NotificationsSetup
         builder.Services.AddSingleton<ChangeNotifier>();
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        builder.Services.AddSingleton<NotificationStage>();
+        builder.Services.AddSingleton<IHandles<AlertsChanged>>(sp => sp.GetRequiredService<NotificationStage>());
+        builder.Services.AddSingleton<IHandles<OrdersChanged>>(sp => sp.GetRequiredService<NotificationStage>());
         return builder;
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
-using Iot.Cloud.Notifications;
 using Iot.Cloud.WorkOrders;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,10 +33,10 @@ public static class NotFixedWord
     /// <summary>The audit action; shown as a comment in the order's history.</summary>
     public const string Action = "comment:residentNotFixed";
 
-    public static async Task<NotFixedOutcome> RecordAsync(string code, CloudDb db, ChangeNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<NotFixedOutcome> RecordAsync(string code, Work work, TimeProvider time, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(notifier);
+        ArgumentNullException.ThrowIfNull(work);
+        var db = work.Db;
         ArgumentNullException.ThrowIfNull(time);
         var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.TrackingCode == code, cancellationToken);
         if (order is null)
@@ -64,9 +63,8 @@ public static class NotFixedWord
             Detail = string.Create(CultureInfo.InvariantCulture, $"not fixed yet ({said.Count + 1})"),
         });
         var change = new WorkOrderChange(order, "residentNotFixed", Notify: true);
-        notifier.Queue(db, [], [change]);
-        await db.SaveChangesAsync(cancellationToken);
-        notifier.Publish([], [change]);
+        await work.RaiseAsync(new OrdersChanged([change]), cancellationToken);
+        await work.SaveAsync(cancellationToken);
         return NotFixedOutcome.Recorded;
     }
 }

@@ -1,7 +1,6 @@
 using Iot.Cloud.Api;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Notifications;
 using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +34,7 @@ public static class ReportsApi
         return app;
     }
 
-    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, ReportLimits limits, CancellationToken ct)
+    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, HttpContext http, CloudDb db, Work work, WorkOrderService orders, ReportLimits limits, CancellationToken ct)
     {
         if (body.Category is null || !Categories.TryGetValue(body.Category, out var category))
         {
@@ -78,7 +77,7 @@ public static class ReportsApi
             return ReportLimits.TooMany($"this courtyard has had many reports in the last hour. Please try again later.");
         }
 
-        var (receipt, isNew) = await SaveAsync(body, db, orders, notifier, ct);
+        var (receipt, isNew) = await SaveAsync(body, work, orders, ct);
         return isNew ? TypedResults.Created($"/api/reports/{receipt.TrackingCode}", receipt) : TypedResults.Ok(receipt);
     }
 
@@ -86,12 +85,12 @@ public static class ReportsApi
     /// Makes the work order of a report already checked and counted against the limits; <c>IsNew</c> is false when the
     /// same key arrived at the same moment and the other request saved first (its receipt is answered).
     /// </summary>
-    public static async Task<(ReportReceipt Receipt, bool IsNew)> SaveAsync(ReportRequest body, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    public static async Task<(ReportReceipt Receipt, bool IsNew)> SaveAsync(ReportRequest body, Work work, WorkOrderService orders, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(orders);
-        ArgumentNullException.ThrowIfNull(notifier);
+        var db = work.Db;
         var category = Categories[body.Category!];
         WorkOrderChange change;
         try
@@ -105,9 +104,8 @@ public static class ReportsApi
             return await ReceiptForKeyAsync(db, body.Key, ct) is { } other ? (other, false) : throw new InvalidOperationException("a report key clashed with no saved report");
         }
 
-        notifier.Queue(db, [], [change]);
-        await db.SaveChangesAsync(ct);
-        notifier.Publish([], [change]);
+        await work.RaiseAsync(new OrdersChanged([change]), ct);
+        await work.SaveAsync(ct);
         return (new ReportReceipt(change.Order.TrackingCode!, change.Order.Number), true);
     }
 

@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
-using Iot.Cloud.Notifications;
 using Iot.Cloud.Sites;
-using Iot.Cloud.TimeSeries;
-using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
@@ -13,19 +9,14 @@ using Microsoft.Extensions.Options;
 namespace Iot.Cloud.Rules;
 
 /// <summary>
-/// Runs the rules: takes what ingest stored, and the clock, through the <see cref="RuleEngine"/>; turns transitions into
-/// alerts, alerts into work orders, and sweeps deadlines (escalation, verification, auto-close). Every step is saved in
-/// one transaction with the rule states, then pushed to the live feed and queued for webhooks. One loop, one thread.
+/// Runs the rules: takes what ingest stored, and the clock, through the <see cref="RuleEngine"/>, and raises the
+/// evaluation (<see cref="RulesEvaluated"/>) in a unit of <see cref="Work"/>. The stages after it (alerts, work orders,
+/// notifications) handle it in the same transaction as the rule states; nothing here knows them. One loop, one thread.
 /// </summary>
 public sealed partial class RuleRunner(
     RuleInbox inbox,
     SiteRegistry registry,
     IServiceScopeFactory scopes,
-    AlertService alerts,
-    WorkOrderService orders,
-    ChangeNotifier notifier,
-    WebhookDispatcher webhooks,
-    ITimeSeriesStore store,
     IOptions<RuleOptions> options,
     TimeProvider time,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
@@ -137,9 +128,8 @@ public sealed partial class RuleRunner(
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
-
-        // Alerts, the orders they make and the rule states commit together, or not at all.
+        var work = scope.ServiceProvider.GetRequiredService<Work>();
+        var db = work.Db;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (_rulesChanged)
         {
@@ -174,19 +164,8 @@ public sealed partial class RuleRunner(
             transitions.AddRange(_engine.Tick(now, _rules, site));
         }
 
-        var alertChanges = await alerts.ApplyAsync(db, transitions, cancellationToken);
-        if (sweep)
-        {
-            alertChanges.AddRange(await alerts.SweepAsync(db, cancellationToken));
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        var orderChanges = await orders.OnAlertChangesAsync(db, alertChanges, cancellationToken);
-        if (sweep)
-        {
-            orderChanges.AddRange(await orders.SweepAsync(db, HasRepairEvidenceAsync, cancellationToken));
-        }
-
+        // Alerts, the orders they make, their notifications and the rule states commit together, or not at all.
+        await work.RaiseAsync(new RulesEvaluated(transitions, sweep), cancellationToken);
         await SaveStatesAsync(db, now, cancellationToken);
         if (events.Count > 0)
         {
@@ -194,14 +173,9 @@ public sealed partial class RuleRunner(
             await db.DeviceEvents.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.Evaluated, true), cancellationToken);
         }
 
-        notifier.Queue(db, alertChanges, orderChanges);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        notifier.Publish(alertChanges, orderChanges);
-        if (alertChanges.Any(c => c.Notify) || orderChanges.Any(c => c.Notify))
-        {
-            webhooks.Wake();
-        }
+        work.Committed();
     }
 
     private async Task InitializeAsync(bool evaluatePending, CancellationToken cancellationToken)
@@ -251,25 +225,6 @@ public sealed partial class RuleRunner(
                 db.RuleStates.Add(new RuleStateRecord { RuleKey = key, Subject = subject, StateJson = json, UpdatedAt = now });
             }
         }
-    }
-
-    // A lamp is repaired when it draws current at night after the fix; other faults when their alerts stay cleared.
-    private async Task<bool> HasRepairEvidenceAsync(WorkOrder order)
-    {
-        if (order.Fault != "lamp-out" || order.FixedAt is not { } fixedAt || registry.Current?.Site.Manifest is not { } site)
-        {
-            return true;
-        }
-
-        var parts = order.Subject.Split('/');
-        if (parts.Length < 2 || !AgentId.TryParse(parts[0], out var agent, out _) || !SensorId.TryParse($"{parts[1]}.current", out var sensor, out _))
-        {
-            return true;
-        }
-
-        var sun = new SunClock(site.Location.Lat, site.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone));
-        var points = await store.RangeAsync(agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Raw, CancellationToken.None);
-        return points.Any(p => p.Max > 0.1 && sun.IsNight(p.At, TimeSpan.Zero));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule evaluation failed (attempt {Attempt}: {Reason}); reloading rule state from the database and trying again")]

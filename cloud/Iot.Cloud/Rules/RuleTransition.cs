@@ -24,3 +24,11 @@ public sealed record RuleTransition(
     TransitionKind Kind,
     DateTimeOffset At,
     double? Value);
+
+/// <summary>
+/// The event of one evaluation of the rules: what went into or out of alarm, in order, and whether the clock was
+/// swept too (deadlines, auto-close). The alerts stage handles it in the same transaction.
+/// </summary>
+/// <param name="Transitions">Raises, repeats and clears, in the order they happened.</param>
+/// <param name="Swept">Whether this evaluation was a tick of the clock, when every later stage sweeps its deadlines.</param>
+public sealed record RulesEvaluated(IReadOnlyList<RuleTransition> Transitions, bool Swept);

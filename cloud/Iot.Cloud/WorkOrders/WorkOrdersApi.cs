@@ -4,7 +4,6 @@ using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Notifications;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,8 +65,9 @@ public static class WorkOrdersApi
             phone));
     }
 
-    private static async Task<Results<Created<WorkOrderView>, ProblemHttpResult>> Create(CreateWorkOrderRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<WorkOrderView>, ProblemHttpResult>> Create(CreateWorkOrderRequest body, HttpContext http, Work work, WorkOrderService orders, TimeProvider time, CancellationToken ct)
     {
+        var db = work.Db;
         if (!await db.Courtyards.AnyAsync(c => c.Id == body.Courtyard, ct))
         {
             return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
@@ -101,15 +101,14 @@ public static class WorkOrdersApi
             return Problems.Conflict($"a work order is already open for fault '{body.Fault}' on subject '{body.Subject}'");
         }
 
-        notifier.Queue(db, [], [change]);
-        await db.SaveChangesAsync(ct);
-
-        notifier.Publish([], [change]);
+        await work.RaiseAsync(new OrdersChanged([change]), ct);
+        await work.SaveAsync(ct);
         return TypedResults.Created($"/api/work-orders/{change.Order.Id}", WorkOrderView.Of(change.Order, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Ok<WorkOrderView>, NotFound, ProblemHttpResult>> ChangeStatus(long id, StatusRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<WorkOrderView>, NotFound, ProblemHttpResult>> ChangeStatus(long id, StatusRequest body, HttpContext http, Work work, WorkOrderService orders, TimeProvider time, CancellationToken ct)
     {
+        var db = work.Db;
         var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (order is null)
         {
@@ -134,22 +133,22 @@ public static class WorkOrdersApi
             changes.Add(closed);
         }
 
-        notifier.Queue(db, [], changes);
+        await work.RaiseAsync(new OrdersChanged(changes), ct);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await work.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return Problems.Conflict($"work order {id} was changed by someone else meanwhile; reload it and try again");
         }
 
-        notifier.Publish([], changes);
         return TypedResults.Ok(WorkOrderView.Of(order, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Ok<CommentView>, NotFound, ProblemHttpResult>> AddComment(long id, CommentRequest body, HttpContext http, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, CancellationToken ct)
+    private static async Task<Results<Ok<CommentView>, NotFound, ProblemHttpResult>> AddComment(long id, CommentRequest body, HttpContext http, Work work, WorkOrderService orders, CancellationToken ct)
     {
+        var db = work.Db;
         var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (order is null)
         {
@@ -162,8 +161,8 @@ public static class WorkOrdersApi
         }
 
         var change = orders.Comment(db, order, Actor.Of(http), body.Text);
-        await db.SaveChangesAsync(ct);
-        notifier.Publish([], [change]);
+        await work.RaiseAsync(new OrdersChanged([change]), ct);
+        await work.SaveAsync(ct);
         var comment = await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderByDescending(c => c.Id).FirstAsync(ct);
         return TypedResults.Ok(new CommentView(comment.Id, comment.At, comment.By, comment.Text));
     }

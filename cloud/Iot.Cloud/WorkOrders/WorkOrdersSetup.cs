@@ -1,3 +1,5 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.WorkOrders;
@@ -15,6 +17,8 @@ public static class WorkOrdersSetup
             .Validate(o => o.ReopenWithin >= TimeSpan.Zero && o.VerifyQuiet >= TimeSpan.Zero, "WorkOrders:ReopenWithin and VerifyQuiet must not be negative")
             .ValidateOnStart();
         builder.Services.AddSingleton<WorkOrderService>();
+        builder.Services.AddSingleton<RepairEvidence>();
+        builder.Services.AddSingleton<IHandles<AlertsChanged>, WorkOrderStage>();
         return builder;
     }
 }

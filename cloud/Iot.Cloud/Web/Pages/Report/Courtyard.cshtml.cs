@@ -1,6 +1,5 @@
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
-using Iot.Cloud.Notifications;
 using Iot.Cloud.Reports;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Localization;
@@ -26,7 +25,7 @@ namespace Iot.Cloud.Web.Pages;
 [IgnoreAntiforgeryToken]
 [RequestSizeLimit(PhotoReducer.MaxUploadBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = PhotoReducer.MaxUploadBytes)]
-public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, ChangeNotifier notifier, ReportLimits limits, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
+public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, Work work, ReportLimits limits, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
 {
     public static readonly IReadOnlyList<(string Value, string Label, string Icon)> Categories =
     [
@@ -149,7 +148,7 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             return Refuse(lang["Many reports have come from this courtyard in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        var (receipt, isNew) = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), db, orders, notifier, ct);
+        var (receipt, isNew) = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), work, orders, ct);
         if (isNew && photo is not null)
         {
             var order = db.WorkOrders.Local.Single(w => w.TrackingCode == receipt.TrackingCode);

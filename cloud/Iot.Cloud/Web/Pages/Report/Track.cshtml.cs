@@ -1,5 +1,4 @@
 using Iot.Cloud.Data;
-using Iot.Cloud.Notifications;
 using Iot.Cloud.Reports;
 using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Authorization;
@@ -16,7 +15,7 @@ namespace Iot.Cloud.Web.Pages;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(ReportLimits.Policy)]
-public sealed class ReportTrackModel(CloudDb db, ChangeNotifier notifier, TimeProvider time) : PageModel
+public sealed class ReportTrackModel(CloudDb db, Work work, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<(int Step, string Label)> Steps =
     [
@@ -68,7 +67,7 @@ public sealed class ReportTrackModel(CloudDb db, ChangeNotifier notifier, TimePr
             return NotFound();
         }
 
-        var outcome = await NotFixedWord.RecordAsync(normal, db, notifier, time, ct);
+        var outcome = await NotFixedWord.RecordAsync(normal, work, time, ct);
         return outcome == NotFixedOutcome.NotFound ? NotFound() : Redirect($"/r/track/{normal}?word={outcome}");
     }
 
