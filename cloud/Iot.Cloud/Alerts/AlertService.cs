@@ -104,7 +104,7 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         return new AlertChange(alert, "closed", false);
     }
 
-    /// <summary>Periodic upkeep: auto-closes old cleared alerts, settles flapping ones, unsilences when a window ends.</summary>
+    /// <summary>Periodic upkeep: auto-closes old cleared alerts without an order, settles flapping ones, unsilences when a window ends.</summary>
     public async Task<List<AlertChange>> SweepAsync(CloudDb db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -112,10 +112,10 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         var changes = new List<AlertChange>();
         var o = options.Value;
 
+        // An alert with a work order is closed with its order (WorkOrderService.SweepAsync); these have none.
         var closeBefore = now - o.AutoCloseAfter;
-        var stale = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.Status == AlertStatus.Cleared).ToListAsync(cancellationToken);
-        var openOrders = await db.Set<WorkOrders.WorkOrder>().Where(w => w.ClosedAt == null && w.CancelledAt == null).Select(w => w.Id).ToListAsync(cancellationToken);
-        foreach (var alert in stale.Where(a => a.ClearedAt < closeBefore && (a.WorkOrderId is null || !openOrders.Contains(a.WorkOrderId.Value))))
+        var stale = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.Status == AlertStatus.Cleared && a.WorkOrderId == null).ToListAsync(cancellationToken);
+        foreach (var alert in stale.Where(a => a.ClearedAt < closeBefore))
         {
             changes.Add(Close(db, alert, "system", $"cleared for {o.AutoCloseAfter.TotalHours:0} h", now));
         }

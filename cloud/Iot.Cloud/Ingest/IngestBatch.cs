@@ -18,7 +18,7 @@ namespace Iot.Cloud.Ingest;
 /// </summary>
 public sealed partial class IngestBatch(
     SiteRegistry registry,
-    Rules.RuleInbox rules,
+    IStoredBatches stored,
     SequenceTracker sequences,
     BootClock clock,
     ITimeSeriesStore store,
@@ -87,7 +87,7 @@ public sealed partial class IngestBatch(
         // The rules see what was stored; if they fall behind, this waits (bounded hand-over).
         if (work.Readings.Count + work.Events.Count + work.Statuses.Count > 0)
         {
-            await rules.PostAsync(new Rules.RuleInput(work.Readings, work.Events, work.Statuses), cancellationToken);
+            await stored.StoredAsync(new StoredBatch(work.Readings, work.Events, work.Statuses), cancellationToken);
         }
         metrics.BatchSize.Record(batch.Count);
         metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);

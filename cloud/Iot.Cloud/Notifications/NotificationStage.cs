@@ -26,7 +26,8 @@ public sealed class NotificationStage(ChangeNotifier notifier, WebhookDispatcher
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(work);
-        notifier.Queue(work.Db, [], e.Changes);
+        notifier.Queue(work.Db, e.ClosedAlerts ?? [], e.Changes);
+        Told(work).Alerts.AddRange(e.ClosedAlerts ?? []);
         Told(work).Orders.AddRange(e.Changes);
         return Task.CompletedTask;
     }

@@ -8,6 +8,7 @@ public static class RulesSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RuleInbox>();
+        builder.Services.AddSingleton<Ingest.IStoredBatches>(sp => sp.GetRequiredService<RuleInbox>());
         builder.Services.AddScoped<RuleEditor>();
         builder.Services.AddSingleton<RuleRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RuleRunner>());

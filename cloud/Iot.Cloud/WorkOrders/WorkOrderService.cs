@@ -18,7 +18,7 @@ namespace Iot.Cloud.WorkOrders;
 /// escalated when overdue, verified by telemetry after repair, and reopened when the fault comes back within a week.
 /// Callers save the context.
 /// </summary>
-public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOptions> options, SiteRegistry registry)
+public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOptions> options, IOptions<AlertOptions> alertOptions, SiteRegistry registry)
 {
     private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -52,12 +52,17 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         return result;
     }
 
-    /// <summary>Periodic work: alerts that lasted long enough, overdue escalation, verification of repairs.</summary>
-    public async Task<List<WorkOrderChange>> SweepAsync(CloudDb db, Func<WorkOrder, Task<bool>> evidence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Periodic work: alerts that lasted long enough, overdue escalation, verification of repairs, and the alerts of
+    /// orders that are over (closed with them once cleared for the alerts' auto-close period; alerts without an order
+    /// are the alerts' own sweep's).
+    /// </summary>
+    public async Task<OrderSweep> SweepAsync(CloudDb db, Func<WorkOrder, Task<bool>> evidence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(evidence);
         var result = new List<WorkOrderChange>();
+        var closedAlerts = new List<AlertChange>();
         var now = time.GetUtcNow();
 
         var waiting = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.WorkOrderId == null && !a.Silenced).ToListAsync(cancellationToken);
@@ -88,7 +93,15 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             }
         }
 
-        return result;
+        var openIds = open.Where(w => w.IsOpen).Select(w => w.Id).ToHashSet();
+        var quietSince = now - alertOptions.Value.AutoCloseAfter;
+        var over = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.Status == AlertStatus.Cleared && a.WorkOrderId != null && a.ClearedAt < quietSince).ToListAsync(cancellationToken);
+        foreach (var alert in over.Where(a => a.ClosedAt is null && !openIds.Contains(a.WorkOrderId!.Value))) // not closed by a verification above
+        {
+            closedAlerts.Add(AlertService.Close(db, alert, "system", $"cleared for {alertOptions.Value.AutoCloseAfter.TotalHours:0} h", now));
+        }
+
+        return new OrderSweep(result, closedAlerts);
     }
 
     /// <summary>Opens a work order by hand (staff) or from a resident report; saved at once so it has its number.</summary>

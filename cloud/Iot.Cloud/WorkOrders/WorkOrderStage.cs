@@ -16,14 +16,17 @@ public sealed class WorkOrderStage(WorkOrderService orders, RepairEvidence evide
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(work);
         var changes = await orders.OnAlertChangesAsync(work.Db, e.Changes, cancellationToken);
+        List<AlertChange> closedAlerts = [];
         if (e.Swept)
         {
-            changes.AddRange(await orders.SweepAsync(work.Db, evidence.ShowsRepairAsync, cancellationToken));
+            var swept = await orders.SweepAsync(work.Db, evidence.ShowsRepairAsync, cancellationToken);
+            changes.AddRange(swept.Orders);
+            closedAlerts = swept.ClosedAlerts;
         }
 
-        if (changes.Count > 0)
+        if (changes.Count > 0 || closedAlerts.Count > 0)
         {
-            await work.RaiseAsync(new OrdersChanged(changes), cancellationToken);
+            await work.RaiseAsync(new OrdersChanged(changes, closedAlerts), cancellationToken);
         }
     }
 }

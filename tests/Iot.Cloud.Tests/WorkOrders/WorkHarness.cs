@@ -29,7 +29,7 @@ public sealed class WorkHarness : IAsyncDisposable
         registry.Publish(SampleSite.Registry, clock.GetUtcNow());
         Registry = registry;
         Alerts = new AlertService(clock, Options.Create(new AlertOptions()));
-        Orders = new WorkOrderService(clock, Options.Create(new WorkOrderOptions()), registry);
+        Orders = new WorkOrderService(clock, Options.Create(new WorkOrderOptions()), Options.Create(new AlertOptions()), registry);
         Rules = SampleSite.Rules();
     }
 
@@ -102,7 +102,9 @@ public sealed class WorkHarness : IAsyncDisposable
         var alertChanges = await Alerts.SweepAsync(db, CancellationToken.None);
         await db.SaveChangesAsync();
         var orderChanges = await Orders.OnAlertChangesAsync(db, alertChanges, CancellationToken.None);
-        orderChanges.AddRange(await Orders.SweepAsync(db, o => Task.FromResult(evidence?.Invoke(o) ?? true), CancellationToken.None));
+        var swept = await Orders.SweepAsync(db, o => Task.FromResult(evidence?.Invoke(o) ?? true), CancellationToken.None);
+        orderChanges.AddRange(swept.Orders);
+        alertChanges.AddRange(swept.ClosedAlerts);
         await db.SaveChangesAsync();
         return (alertChanges, orderChanges);
     }
