@@ -43,6 +43,16 @@ public sealed class LayeringTests
         Assert.True(against.Count == 0, "uses that run against the pipeline (turn them around: an event the later stage handles, a port the earlier stage owns, or the code in the later folder):\n" + string.Join('\n', against));
     }
 
+    [Fact]
+    public void The_readme_lists_the_folders_in_the_pipeline_order()
+    {
+        // cloud/README.md's table, one row per folder ("| `Alerts/` | owns | uses |"), is the drawing people read.
+        var rows = File.ReadLines(Path.Combine(Iot.Testing.RepoPaths.Root, "cloud", "README.md"))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\| `(\w+)/` \|"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(Layers.Where(l => l != "(root)"), rows);
+    }
+
     private static bool IsBackEdge(string edge)
     {
         var parts = edge.Split(" -> ");
