@@ -1,6 +1,7 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
+using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,11 @@ namespace Iot.Cloud.Alerts;
 /// </summary>
 public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> options)
 {
+    // The history's kinds as stored, for counting flaps in the database.
+    private static readonly string RaisedName = WireNames.Of(AlertChangeKind.Raised);
+    private static readonly string ReraisedName = WireNames.Of(AlertChangeKind.Reraised);
+    private static readonly string ClearedName = WireNames.Of(AlertChangeKind.Cleared);
+
     /// <summary>Applies transitions (in order) and returns what changed.</summary>
     public async Task<List<AlertChange>> ApplyAsync(CloudDb db, IReadOnlyList<RuleTransition> transitions, CancellationToken cancellationToken)
     {
@@ -34,7 +40,7 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
                 case TransitionKind.Raised or TransitionKind.Repeated when alert is null:
                     alert = await OpenAsync(db, t, cancellationToken);
                     open.Add(alert);
-                    changes.Add(new AlertChange(alert, "raised", !alert.Silenced));
+                    changes.Add(new AlertChange(alert, AlertChangeKind.Raised, !alert.Silenced));
                     break;
                 case TransitionKind.Raised or TransitionKind.Repeated:
                     var reraised = alert.Status == AlertStatus.Cleared;
@@ -44,12 +50,12 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
                     alert.LastRaisedAt = t.At;
                     alert.Value = t.Value ?? alert.Value;
                     alert.Version++;
-                    var kind = reraised ? "reraised" : "repeated";
+                    var kind = reraised ? AlertChangeKind.Reraised : AlertChangeKind.Repeated;
                     History(db, alert, kind, t.At, t.Value);
                     changes.Add(new AlertChange(alert, kind, reraised && !alert.Silenced && !alert.Flapping));
                     if (reraised && await StartsFlappingAsync(db, alert, t.At, cancellationToken))
                     {
-                        changes.Add(new AlertChange(alert, "flapping", !alert.Silenced));
+                        changes.Add(new AlertChange(alert, AlertChangeKind.Flapping, !alert.Silenced));
                     }
 
                     break;
@@ -57,11 +63,11 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
                     alert.Status = AlertStatus.Cleared;
                     alert.ClearedAt = t.At;
                     alert.Version++;
-                    History(db, alert, "cleared", t.At, t.Value);
-                    changes.Add(new AlertChange(alert, "cleared", false));
+                    History(db, alert, AlertChangeKind.Cleared, t.At, t.Value);
+                    changes.Add(new AlertChange(alert, AlertChangeKind.Cleared, false));
                     if (await StartsFlappingAsync(db, alert, t.At, cancellationToken))
                     {
-                        changes.Add(new AlertChange(alert, "flapping", !alert.Silenced));
+                        changes.Add(new AlertChange(alert, AlertChangeKind.Flapping, !alert.Silenced));
                     }
 
                     break;
@@ -85,9 +91,9 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         alert.AcknowledgedAt = now;
         alert.AcknowledgedBy = by;
         alert.Version++;
-        History(db, alert, "acknowledged", now, null, by, note);
-        Audit(db, alert, by, now, "acknowledged", note);
-        return new AlertChange(alert, "acknowledged", false);
+        History(db, alert, AlertChangeKind.Acknowledged, now, null, by, note);
+        Audit(db, alert, by, now, WireNames.Of(AlertChangeKind.Acknowledged), note);
+        return new AlertChange(alert, AlertChangeKind.Acknowledged, false);
     }
 
     /// <summary>Closes an alert (a person, or the sweep for cleared ones).</summary>
@@ -99,9 +105,9 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         alert.ClosedAt = now;
         alert.ClosedBy = by;
         alert.Version++;
-        History(db, alert, "closed", now, null, by, note);
-        Audit(db, alert, by, now, "closed", note);
-        return new AlertChange(alert, "closed", false);
+        History(db, alert, AlertChangeKind.Closed, now, null, by, note);
+        Audit(db, alert, by, now, WireNames.Of(AlertChangeKind.Closed), note);
+        return new AlertChange(alert, AlertChangeKind.Closed, false);
     }
 
     /// <summary>Periodic upkeep: auto-closes old cleared alerts without an order, settles flapping ones, unsilences when a window ends.</summary>
@@ -125,8 +131,8 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         {
             alert.Flapping = false;
             alert.Version++;
-            History(db, alert, "settled", now, null);
-            changes.Add(new AlertChange(alert, "settled", false));
+            History(db, alert, AlertChangeKind.Settled, now, null);
+            changes.Add(new AlertChange(alert, AlertChangeKind.Settled, false));
         }
 
         var silenced = await db.Set<Alert>().Where(a => a.ClosedAt == null && a.Silenced).ToListAsync(cancellationToken);
@@ -137,8 +143,8 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
                 alert.Silenced = false;
                 alert.SilencedReason = null;
                 alert.Version++;
-                History(db, alert, "unsilenced", now, null);
-                changes.Add(new AlertChange(alert, "unsilenced", alert.Status != AlertStatus.Cleared));
+                History(db, alert, AlertChangeKind.Unsilenced, now, null);
+                changes.Add(new AlertChange(alert, AlertChangeKind.Unsilenced, alert.Status != AlertStatus.Cleared));
             }
         }
 
@@ -156,10 +162,10 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
             RaisedAt = t.At, LastRaisedAt = t.At, Count = 1, Silenced = window is not null, SilencedReason = window?.Reason,
         };
         db.Set<Alert>().Add(alert);
-        History(db, alert, "raised", t.At, t.Value);
+        History(db, alert, AlertChangeKind.Raised, t.At, t.Value);
         if (window is not null)
         {
-            History(db, alert, "silenced", t.At, null, window.CreatedBy, window.Reason);
+            History(db, alert, AlertChangeKind.Silenced, t.At, null, window.CreatedBy, window.Reason);
         }
 
         return alert;
@@ -174,15 +180,15 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         }
 
         var since = at - options.Value.FlapWindow;
-        var flaps = await db.Set<AlertEvent>().CountAsync(e => e.AlertId == alert.Id && e.At >= since && (e.Kind == "raised" || e.Kind == "reraised" || e.Kind == "cleared"), cancellationToken)
-            + db.ChangeTracker.Entries<AlertEvent>().Count(e => e.State == EntityState.Added && e.Entity.AlertId == alert.Id && e.Entity.Kind is "reraised" or "cleared");
+        var flaps = await db.Set<AlertEvent>().CountAsync(e => e.AlertId == alert.Id && e.At >= since && (e.Kind == RaisedName || e.Kind == ReraisedName || e.Kind == ClearedName), cancellationToken)
+            + db.ChangeTracker.Entries<AlertEvent>().Count(e => e.State == EntityState.Added && e.Entity.AlertId == alert.Id && (e.Entity.Kind == ReraisedName || e.Entity.Kind == ClearedName));
         if (flaps <= options.Value.FlapThreshold)
         {
             return false;
         }
 
         alert.Flapping = true;
-        History(db, alert, "flapping", at, null, "system", $"{flaps} raises and clears within {options.Value.FlapWindow.TotalMinutes:0} min");
+        History(db, alert, AlertChangeKind.Flapping, at, null, "system", $"{flaps} raises and clears within {options.Value.FlapWindow.TotalMinutes:0} min");
         return true;
     }
 
@@ -190,9 +196,9 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         db.Set<MaintenanceWindow>().Where(w => w.CourtyardId == courtyard && (w.Subject == null || w.Subject == subject || subject.StartsWith(w.Subject + "/")) && w.From <= at && w.Until > at)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private static void History(CloudDb db, Alert alert, string kind, DateTimeOffset at, double? value, string by = "system", string? note = null) =>
-        db.Set<AlertEvent>().Add(new AlertEvent { AlertId = alert.Id, Alert = alert, At = at, Kind = kind, By = by, Value = value, Note = note });
+    private static void History(CloudDb db, Alert alert, AlertChangeKind kind, DateTimeOffset at, double? value, string by = "system", string? note = null) =>
+        db.Set<AlertEvent>().Add(new AlertEvent { AlertId = alert.Id, Alert = alert, At = at, Kind = WireNames.Of(kind), By = by, Value = value, Note = note });
 
     private static void Audit(CloudDb db, Alert alert, string by, DateTimeOffset at, string action, string? detail) =>
-        db.Set<AuditEntry>().Add(new AuditEntry { At = at, Actor = by, Entity = "alert", EntityId = alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = action, Detail = detail });
+        db.Set<AuditEntry>().Add(AuditEntry.Of(at, by, "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), action, detail));
 }

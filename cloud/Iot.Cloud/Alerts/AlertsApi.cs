@@ -143,7 +143,7 @@ public static class AlertsApi
 
         var window = new MaintenanceWindow { CourtyardId = body.Courtyard, Subject = body.Subject, From = from, Until = body.Until, Reason = body.Reason, CreatedBy = Actor.Of(http), CreatedAt = now };
         db.MaintenanceWindows.Add(window);
-        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = window.CreatedBy, Entity = "maintenance", EntityId = body.Courtyard, Action = "created", Detail = $"{body.Subject ?? "whole courtyard"} {from:O} – {body.Until:O}: {body.Reason}" });
+        db.AuditLog.Add(AuditEntry.Of(now, window.CreatedBy, "maintenance", body.Courtyard, "created", $"{body.Subject ?? "whole courtyard"} {from:O} – {body.Until:O}: {body.Reason}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/maintenance/{window.Id}", window);
     }
@@ -158,7 +158,7 @@ public static class AlertsApi
 
         var now = time.GetUtcNow();
         window.Until = window.Until > now ? now : window.Until;
-        db.AuditLog.Add(new Audit.AuditEntry { At = now, Actor = Actor.Of(http), Entity = "maintenance", EntityId = window.CourtyardId, Action = "ended", Detail = $"window {id}" });
+        db.AuditLog.Add(AuditEntry.Of(now, Actor.Of(http), "maintenance", window.CourtyardId, "ended", $"window {id}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(window);
     }

@@ -23,4 +23,14 @@ public sealed class AuditEntry
 
     /// <summary>Details as text (old and new value, reason, comment).</summary>
     public string? Detail { get; set; }
+
+    /// <summary>The longest detail kept; a longer one is cut (the change itself is never refused for it).</summary>
+    public const int MaxDetail = 4000;
+
+    /// <summary>The one way an entry is made: who (<paramref name="actor"/>) did what (<paramref name="action"/>) to which <paramref name="entity"/>, when.</summary>
+    public static AuditEntry Of(DateTimeOffset at, string actor, string entity, string entityId, string action, string? detail = null) => new()
+    {
+        At = at, Actor = actor, Entity = entity, EntityId = entityId, Action = action,
+        Detail = detail is { Length: > MaxDetail } ? detail[..MaxDetail] : detail,
+    };
 }

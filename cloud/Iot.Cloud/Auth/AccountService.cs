@@ -130,7 +130,7 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
 
     private async Task AuditAsync(string by, string userName, string action, string? detail)
     {
-        db.AuditLog.Add(new AuditEntry { At = time.GetUtcNow(), Actor = by, Entity = "account", EntityId = userName, Action = action, Detail = detail });
+        db.AuditLog.Add(AuditEntry.Of(time.GetUtcNow(), by, "account", userName, action, detail));
         await db.SaveChangesAsync();
     }
 }

@@ -47,7 +47,7 @@ public static class CommandAudit
             { DeviceId: { } device } => ("device", $"{command.AgentId}/{device}"),
             _ => ("agent", command.AgentId),
         };
-        return new AuditEntry { At = at, Actor = actor, Entity = entity, EntityId = id, Action = action, Detail = detail.Length > 4000 ? detail[..4000] : detail };
+        return AuditEntry.Of(at, actor, entity, id, action, detail);
     }
 
     private static string[] Keys(CommandRecord command) => command.Checklist?.Split(',') ?? [];

@@ -25,14 +25,14 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimePro
         var now = time.GetUtcNow();
         foreach (var change in alerts.Where(c => c.Notify))
         {
-            Add(db, PartyOf(change.Alert.CourtyardId), $"alert.{change.Kind}", new { kind = $"alert.{change.Kind}", courtyard = CourtyardName(change.Alert.CourtyardId), alert = AlertView.Of(change.Alert) }, now);
+            Add(db, PartyOf(change.Alert.CourtyardId), $"alert.{change.Name}", new { kind = $"alert.{change.Name}", courtyard = CourtyardName(change.Alert.CourtyardId), alert = AlertView.Of(change.Alert) }, now);
         }
 
         foreach (var change in orders.Where(c => c.Notify))
         {
-            var body = new { kind = $"workOrder.{change.Kind}", courtyard = CourtyardName(change.Order.CourtyardId), workOrder = WorkOrderView.Of(change.Order, now) };
+            var body = new { kind = $"workOrder.{change.Name}", courtyard = CourtyardName(change.Order.CourtyardId), workOrder = WorkOrderView.Of(change.Order, now) };
             Add(db, change.Order.PartyId, body.kind, body, now);
-            if (change.Kind == "escalated" && change.Order.EscalationLevel >= 2 && CommitteeOf(change.Order.CourtyardId) is { } committee && committee != change.Order.PartyId)
+            if (change.Kind == WorkOrderChangeKind.Escalated && change.Order.EscalationLevel >= 2 && CommitteeOf(change.Order.CourtyardId) is { } committee && committee != change.Order.PartyId)
             {
                 Add(db, committee, body.kind, body, now);
             }
@@ -45,12 +45,12 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimePro
         var now = time.GetUtcNow();
         foreach (var change in alerts)
         {
-            feed.Publish(new LiveEvent("alert", change.Kind, change.Alert.Id, change.Alert.CourtyardId, PartyOf(change.Alert.CourtyardId), JsonSerializer.SerializeToElement(AlertView.Of(change.Alert), Json)));
+            feed.Publish(new LiveEvent("alert", change.Name, change.Alert.Id, change.Alert.CourtyardId, PartyOf(change.Alert.CourtyardId), JsonSerializer.SerializeToElement(AlertView.Of(change.Alert), Json)));
         }
 
         foreach (var change in orders)
         {
-            feed.Publish(new LiveEvent("workOrder", change.Kind, change.Order.Id, change.Order.CourtyardId, change.Order.PartyId, JsonSerializer.SerializeToElement(WorkOrderView.Of(change.Order, now), Json)));
+            feed.Publish(new LiveEvent("workOrder", change.Name, change.Order.Id, change.Order.CourtyardId, change.Order.PartyId, JsonSerializer.SerializeToElement(WorkOrderView.Of(change.Order, now), Json)));
         }
     }
 

@@ -49,7 +49,7 @@ public static class RatingsApi
         rating.Score = body.Score;
         rating.Remark = string.IsNullOrWhiteSpace(body.Remark) ? null : body.Remark.Trim();
         rating.At = time.GetUtcNow();
-        db.AuditLog.Add(new Audit.AuditEntry { At = rating.At, Actor = by, Entity = "workOrder", EntityId = id.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "rated", Detail = $"{body.Score}/5{(rating.Remark is null ? string.Empty : $": {rating.Remark}")}" });
+        db.AuditLog.Add(AuditEntry.Of(rating.At, by, "workOrder", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "rated", $"{body.Score}/5{(rating.Remark is null ? string.Empty : $": {rating.Remark}")}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new RatingView(rating.WorkOrderId, rating.Score, rating.Remark, rating.By, rating.At));
     }

@@ -57,12 +57,8 @@ public static class NotFixedWord
             return NotFixedOutcome.AlreadyRecorded;
         }
 
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = now, Actor = "resident", Entity = "workOrder", EntityId = id, Action = Action,
-            Detail = string.Create(CultureInfo.InvariantCulture, $"not fixed yet ({said.Count + 1})"),
-        });
-        var change = new WorkOrderChange(order, "residentNotFixed", Notify: true);
+        db.AuditLog.Add(AuditEntry.Of(now, "resident", "workOrder", id, Action, string.Create(CultureInfo.InvariantCulture, $"not fixed yet ({said.Count + 1})")));
+        var change = new WorkOrderChange(order, WorkOrderChangeKind.ResidentNotFixed, Notify: true);
         await work.RaiseAsync(new OrdersChanged([change]), cancellationToken);
         await work.SaveAsync(cancellationToken);
         return NotFixedOutcome.Recorded;

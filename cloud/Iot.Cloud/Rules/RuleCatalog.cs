@@ -56,11 +56,8 @@ public static class RuleCatalog
         draft.CreatedAt = now;
         draft.CreatedBy = by;
         db.Rules.Add(draft);
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = now, Actor = by, Entity = "rule", EntityId = $"{draft.Key}@{draft.Scope}", Action = current is null ? "created" : $"version:{draft.Version}",
-            Detail = $"{draft.Name}; {draft.Kind}; {draft.Severity}; enabled {draft.Enabled}; {draft.ParametersJson}",
-        });
+        db.AuditLog.Add(AuditEntry.Of(now, by, "rule", $"{draft.Key}@{draft.Scope}", current is null ? "created" : $"version:{draft.Version}",
+            $"{draft.Name}; {draft.Kind}; {draft.Severity}; enabled {draft.Enabled}; {draft.ParametersJson}"));
         await db.SaveChangesAsync(cancellationToken);
         return draft;
     }

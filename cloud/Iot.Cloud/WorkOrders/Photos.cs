@@ -37,11 +37,8 @@ public static class Photos
         ArgumentNullException.ThrowIfNull(photo);
         var attachment = new WorkOrderAttachment { WorkOrderId = orderId, At = now, By = by, ContentType = "image/jpeg", FileName = SafeName(fileName, "image/jpeg"), Content = photo.Jpeg };
         db.WorkOrderAttachments.Add(attachment);
-        db.AuditLog.Add(new Audit.AuditEntry
-        {
-            At = now, Actor = by, Entity = "workOrder", EntityId = orderId.ToString(System.Globalization.CultureInfo.InvariantCulture), Action = "photo",
-            Detail = $"{attachment.FileName} ({photo.Width}×{photo.Height}, {photo.Jpeg.Length} bytes)",
-        });
+        db.AuditLog.Add(AuditEntry.Of(now, by, "workOrder", orderId.ToString(System.Globalization.CultureInfo.InvariantCulture), "photo",
+            $"{attachment.FileName} ({photo.Width}×{photo.Height}, {photo.Jpeg.Length} bytes)"));
         return attachment;
     }
 

@@ -34,7 +34,7 @@ public static class ReporterPhone
         var key = order.Id.ToString(CultureInfo.InvariantCulture);
         if (!await db.AuditLog.AnyAsync(a => a.Entity == "workOrder" && a.EntityId == key && a.Action == ViewedAction && a.Actor == person, cancellationToken))
         {
-            db.AuditLog.Add(new AuditEntry { At = now, Actor = person, Entity = "workOrder", EntityId = key, Action = ViewedAction });
+            db.AuditLog.Add(AuditEntry.Of(now, person, "workOrder", key, ViewedAction));
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -35,10 +35,10 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         {
             switch (change.Kind)
             {
-                case "raised" or "reraised" or "unsilenced":
+                case AlertChangeKind.Raised or AlertChangeKind.Reraised or AlertChangeKind.Unsilenced:
                     await OrderForAsync(db, change.Alert, result, cancellationToken);
                     break;
-                case "acknowledged" when change.Alert.WorkOrderId is { } id
+                case AlertChangeKind.Acknowledged when change.Alert.WorkOrderId is { } id
                     && (db.Set<WorkOrder>().Local.FirstOrDefault(w => w.Id == id) ?? await db.Set<WorkOrder>().SingleOrDefaultAsync(w => w.Id == id, cancellationToken)) is { } order:
                     if (await TakeAsync(db, order, change.Alert, cancellationToken) is { } taken)
                     {
@@ -81,7 +81,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
                 order.EscalatedAt = now;
                 order.Version++;
                 Audit(db, order, "system", now, $"escalated:{level}", level == 1 ? "overdue: escalated to the party's supervisor" : "long overdue: escalated to the community");
-                result.Add(new WorkOrderChange(order, "escalated", Notify: true));
+                result.Add(new WorkOrderChange(order, WorkOrderChangeKind.Escalated, Notify: true));
             }
         }
 
@@ -116,7 +116,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         order.TrackingCode = source == WorkOrderSource.Resident ? Code(8) : null;
         await AddAsync(db, order, cancellationToken);
         Audit(db, order, by, now, "created", $"{WireNames.Of(source)}: {title}");
-        return new WorkOrderChange(order, "created", Notify: true);
+        return new WorkOrderChange(order, WorkOrderChangeKind.Created, Notify: true);
     }
 
     /// <summary>Moves an order to <paramref name="to"/>, if allowed; returns a reason when it is not.</summary>
@@ -174,7 +174,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         }
 
         Audit(db, order, by, now, $"status:{WireNames.Of(to)}", $"{WireNames.Of(from)} → {WireNames.Of(to)}{(order.AssignedTo == assignedBefore && to != WorkOrderStatus.Assigned ? string.Empty : $" ({order.AssignedTo})")}{(note is null ? string.Empty : $": {note}")}");
-        return (new WorkOrderChange(order, "status", Notify: to is WorkOrderStatus.Assigned or WorkOrderStatus.Closed or WorkOrderStatus.Cancelled), null);
+        return (new WorkOrderChange(order, WorkOrderChangeKind.Status, Notify: to is WorkOrderStatus.Assigned or WorkOrderStatus.Closed or WorkOrderStatus.Cancelled), null);
     }
 
     /// <summary>Adds a comment.</summary>
@@ -185,7 +185,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         var now = time.GetUtcNow();
         db.Set<WorkOrderComment>().Add(new WorkOrderComment { WorkOrderId = order.Id, At = now, By = by, Text = text });
         Audit(db, order, by, now, "comment", text);
-        return new WorkOrderChange(order, "comment", Notify: false);
+        return new WorkOrderChange(order, WorkOrderChangeKind.Comment, Notify: false);
     }
 
     /// <summary>Which escalation level an open order has reached: 1 past a due time (the party's supervisor), 2 past twice the allowed time (the community).</summary>
@@ -259,7 +259,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             alert.WorkOrderId = open.Id;
             alert.Version++;
             Audit(db, open, "system", now, "alert-attached", $"alert {alert.Id} ({alert.Title}) attached");
-            return new WorkOrderChange(open, "attached", Notify: false);
+            return new WorkOrderChange(open, WorkOrderChangeKind.Attached, Notify: false);
         }
 
         var reopenAfter = now - options.Value.ReopenWithin;
@@ -283,7 +283,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             alert.WorkOrderId = recent.Id;
             alert.Version++;
             Audit(db, recent, "system", now, "reopened", $"the fault came back ({alert.Title}); reopened {recent.ReopenCount} time(s)");
-            return new WorkOrderChange(recent, "reopened", Notify: true);
+            return new WorkOrderChange(recent, WorkOrderChangeKind.Reopened, Notify: true);
         }
 
         var courtyard = Courtyard(alert.CourtyardId);
@@ -292,7 +292,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         alert.WorkOrderId = order.Id;
         alert.Version++;
         Audit(db, order, "system", now, "created", $"from alert {alert.Id}: {alert.Title}");
-        return new WorkOrderChange(order, "created", Notify: true);
+        return new WorkOrderChange(order, WorkOrderChangeKind.Created, Notify: true);
     }
 
     // After a repair: the fault's alerts are all cleared and have stayed so; where telemetry can prove the repair
@@ -378,5 +378,5 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static void Audit(CloudDb db, WorkOrder order, string by, DateTimeOffset at, string action, string? detail) =>
-        db.Set<AuditEntry>().Add(new AuditEntry { At = at, Actor = by, Entity = "workOrder", EntityId = order.Id.ToString(CultureInfo.InvariantCulture), Action = action, Detail = detail });
+        db.Set<AuditEntry>().Add(AuditEntry.Of(at, by, "workOrder", order.Id.ToString(CultureInfo.InvariantCulture), action, detail));
 }

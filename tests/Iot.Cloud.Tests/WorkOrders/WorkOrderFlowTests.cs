@@ -109,11 +109,11 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
 
         H.Clock.Advance(TimeSpan.FromMinutes(31));
         var first = await H.SweepAsync();
-        Assert.Contains(first.Orders, c => c.Kind == "escalated" && c.Order.EscalationLevel == 1);
+        Assert.Contains(first.Orders, c => c.Kind == WorkOrderChangeKind.Escalated && c.Order.EscalationLevel == 1);
 
         H.Clock.Advance(TimeSpan.FromMinutes(30));
         var second = await H.SweepAsync();
-        Assert.Contains(second.Orders, c => c.Kind == "escalated" && c.Order.EscalationLevel == 2);
+        Assert.Contains(second.Orders, c => c.Kind == WorkOrderChangeKind.Escalated && c.Order.EscalationLevel == 2);
 
         await using var db = H.Db();
         var audit = await db.AuditLog.Where(a => a.Entity == "workOrder" && a.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(a => a.Action).ToListAsync();
@@ -152,7 +152,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         Assert.Equal(1, order.ReopenCount);
         Assert.Equal(WorkOrderStatus.Assigned, order.Status);
         Assert.Equal("李师傅", order.AssignedTo);
-        Assert.Contains(again.Concat(swept.Orders), c => c.Kind == "reopened");
+        Assert.Contains(again.Concat(swept.Orders), c => c.Kind == WorkOrderChangeKind.Reopened);
     }
 
     [Fact]
@@ -188,8 +188,8 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         var alert = Assert.Single(await H.AlertsAsync());
         Assert.True(alert.Flapping);
         Assert.Equal(8, alert.Count);
-        Assert.Single(changes, c => c.Kind == "flapping");
-        var notified = changes.Where(c => c.Notify).Select(c => c.Kind).ToList();
+        Assert.Single(changes, c => c.Kind == AlertChangeKind.Flapping);
+        var notified = changes.Where(c => c.Notify).Select(c => c.Name).ToList();
         Assert.Equal(["raised", "flapping"], notified.Where(k => k is "raised" or "flapping").Distinct());
         Assert.True(notified.Count(k => k == "reraised") < 4, $"reraises notified: {notified.Count(k => k == "reraised")}");
 
@@ -216,8 +216,8 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
 
         H.Clock.Advance(TimeSpan.FromHours(2));
         var (after, made) = await H.SweepAsync();
-        Assert.Contains(after, c => c.Kind == "unsilenced");
-        Assert.Single(made, c => c.Kind == "created");
+        Assert.Contains(after, c => c.Kind == AlertChangeKind.Unsilenced);
+        Assert.Single(made, c => c.Kind == WorkOrderChangeKind.Created);
     }
 
     [Fact]
@@ -254,7 +254,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         // 09:39: 李师傅 presses 确认 on the alert.
         H.Clock.Advance(TimeSpan.FromMinutes(3));
         var taken = Assert.Single(await H.AcknowledgeAsync(raised.Single().Alert.Id, "xinyu-li"));
-        Assert.Equal("status", taken.Kind);
+        Assert.Equal(WorkOrderChangeKind.Status, taken.Kind);
         var order = Assert.Single(await H.OrdersAsync());
         Assert.Equal(WorkOrderStatus.Assigned, order.Status);
         Assert.Equal("xinyu-li", order.AssignedTo);
@@ -263,7 +263,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         // 10:10: past the acknowledgement due time, but it was met; nothing escalates, nothing is overdue.
         H.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 2, 10, 0, TimeSpan.Zero));
         var sweep = await H.SweepAsync();
-        Assert.DoesNotContain(sweep.Orders, c => c.Kind == "escalated");
+        Assert.DoesNotContain(sweep.Orders, c => c.Kind == WorkOrderChangeKind.Escalated);
         order = Assert.Single(await H.OrdersAsync());
         Assert.Equal(0, order.EscalationLevel);
         Assert.False(WorkOrderView.Of(order, H.Clock.GetUtcNow()).Overdue);
@@ -305,7 +305,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         Assert.Equal(WorkOrderStatus.New, order.Status);
         Assert.Null(order.AcknowledgedAt);
         H.Clock.Advance(TimeSpan.FromMinutes(28));
-        Assert.Contains((await H.SweepAsync()).Orders, c => c.Kind == "escalated");
+        Assert.Contains((await H.SweepAsync()).Orders, c => c.Kind == WorkOrderChangeKind.Escalated);
     }
 
     [Fact]
