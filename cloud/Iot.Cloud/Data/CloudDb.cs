@@ -73,6 +73,7 @@ public abstract partial class CloudDb(DbContextOptions options) : IdentityUserCo
         {
             e.ToTable("agent_presence");
             e.HasKey(p => p.AgentId);
+            e.Property(p => p.State).HasConversion(new WireNameConverter<Iot.Protocol.Messages.Presence>());
         });
         modelBuilder.Entity<BootAnchor>(e =>
         {

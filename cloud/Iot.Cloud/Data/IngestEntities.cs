@@ -1,3 +1,4 @@
+using Iot.Protocol.Messages;
 namespace Iot.Cloud.Data;
 
 /// <summary>Whether an agent is connected, from its birth, update, Last Will and shutdown status messages.</summary>
@@ -5,8 +6,8 @@ public sealed class AgentPresence
 {
     public required string AgentId { get; set; }
 
-    /// <summary><c>online</c> or <c>offline</c>.</summary>
-    public required string State { get; set; }
+    /// <summary>Online or offline (stored as <c>online</c>, <c>offline</c>).</summary>
+    public required Presence State { get; set; }
 
     /// <summary>When the state last changed (cloud clock).</summary>
     public DateTimeOffset Since { get; set; }

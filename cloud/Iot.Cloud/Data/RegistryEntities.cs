@@ -98,11 +98,24 @@ public sealed class Agent
 
     public string? RejectedReasons { get; set; }
 
-    /// <summary>Where the agent stands with its desired configuration: <c>inSync</c>, <c>rejected</c> or <c>pending</c>.</summary>
-    public string ConfigState() =>
-        AppliedHash == DesiredHash ? "inSync"
-        : RejectedHash == DesiredHash ? "rejected"
-        : "pending";
+    /// <summary>Where the agent stands with its desired configuration.</summary>
+    public AgentConfigState ConfigState() =>
+        AppliedHash == DesiredHash ? AgentConfigState.InSync
+        : RejectedHash == DesiredHash ? AgentConfigState.Rejected
+        : AgentConfigState.Pending;
+}
+
+/// <summary>Where an agent stands with its desired configuration (<c>inSync</c>, <c>rejected</c>, <c>pending</c> in the API).</summary>
+public enum AgentConfigState
+{
+    /// <summary>It runs what it should.</summary>
+    InSync,
+
+    /// <summary>It refused the configuration it should run (the reasons are kept).</summary>
+    Rejected,
+
+    /// <summary>It has not said yet that it runs the newest one.</summary>
+    Pending,
 }
 
 /// <summary>A device of an agent.</summary>

@@ -2,6 +2,7 @@ using Iot.Cloud.Api;
 using System.Text;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -54,9 +55,22 @@ public static class IngestApi
             s.Lost, s.Accepted, s.Duplicates)).ToList());
     }
 
-    private static async Task<Ok<List<PresenceView>>> Presence(CloudDb db, string? state, CancellationToken ct) =>
-        TypedResults.Ok(await db.Presence.AsNoTracking().Where(p => state == null || p.State == state).OrderBy(p => p.AgentId)
-            .Select(p => new PresenceView(p.AgentId, p.State, p.Since, p.LastSeen, p.BootId, p.Reason)).ToListAsync(ct));
+    private static async Task<Ok<List<PresenceView>>> Presence(CloudDb db, string? state, CancellationToken ct)
+    {
+        Iot.Protocol.Messages.Presence? wanted = null;
+        if (state is not null)
+        {
+            if (!WireNames.TryParse<Iot.Protocol.Messages.Presence>(state, out var parsed))
+            {
+                return TypedResults.Ok(new List<PresenceView>()); // no agent is in a state that does not exist
+            }
+
+            wanted = parsed;
+        }
+
+        var rows = await db.Presence.AsNoTracking().Where(p => wanted == null || p.State == wanted).OrderBy(p => p.AgentId).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(p => new PresenceView(p.AgentId, WireNames.Of(p.State), p.Since, p.LastSeen, p.BootId, p.Reason)).ToList());
+    }
 
     // Payloads are usually JSON text; show them as text when they are, else as hex.
     private static string Preview(byte[] payload)

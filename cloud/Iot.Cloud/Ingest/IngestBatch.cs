@@ -270,7 +270,7 @@ public sealed partial class IngestBatch(
         foreach (var (status, receivedAt) in work.Statuses)
         {
             var id = status.Agent.Value;
-            var state = WireNames.Of(status.State);
+            var state = status.State;
             if (!presence.TryGetValue(id, out var row))
             {
                 row = new AgentPresence { AgentId = id, State = state, BootId = status.Boot.Value, Since = receivedAt };

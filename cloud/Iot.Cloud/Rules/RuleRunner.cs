@@ -189,7 +189,7 @@ public sealed partial class RuleRunner(
             .Select(s => (s.RuleKey, s.Subject, JsonSerializer.Deserialize<ConditionState>(s.StateJson, RuleEngine.StateJson)!)));
         foreach (var p in await db.Presence.AsNoTracking().ToListAsync(cancellationToken))
         {
-            engine.Seed(p.AgentId, p.State == "online", p.Since);
+            engine.Seed(p.AgentId, p.State == Presence.Online, p.Since);
         }
 
         // Events stored but not evaluated before a crash are evaluated first, in order.

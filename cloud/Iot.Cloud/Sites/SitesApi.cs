@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -109,7 +110,7 @@ public static class SitesApi
         var ids = courtyards.Select(c => c.Id).ToList();
         var agents = await db.Agents.AsNoTracking().Where(a => ids.Contains(a.CourtyardId)).Select(a => new { a.Id, a.CourtyardId }).ToListAsync(ct);
         var agentIds = agents.Select(a => a.Id).ToList();
-        var online = await db.Presence.AsNoTracking().Where(p => agentIds.Contains(p.AgentId) && p.State == "online").Select(p => p.AgentId).ToListAsync(ct);
+        var online = await db.Presence.AsNoTracking().Where(p => agentIds.Contains(p.AgentId) && p.State == Presence.Online).Select(p => p.AgentId).ToListAsync(ct);
         return courtyards.Select(c =>
         {
             var mine = agents.Where(a => a.CourtyardId == c.Id).Select(a => a.Id).ToList();
@@ -125,7 +126,7 @@ public static class SitesApi
         return agents.Select(a =>
         {
             presence.TryGetValue(a.Id, out var p);
-            return new AgentView(a.Id, a.CourtyardId, p?.State ?? "unknown", p?.Since, p?.LastSeen, a.ConfigState());
+            return new AgentView(a.Id, a.CourtyardId, p is null ? "unknown" : WireNames.Of(p.State), p?.Since, p?.LastSeen, WireNames.Of(a.ConfigState()));
         }).ToList();
     }
 }

@@ -60,7 +60,7 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
         var devices = new List<DeviceState>();
         foreach (var agent in courtyard.Agents)
         {
-            var online = presence.TryGetValue(agent.Id.Value, out var p) && p.State == "online";
+            var online = presence.TryGetValue(agent.Id.Value, out var p) && p.State == Presence.Online;
             foreach (var device in agent.Devices)
             {
                 var readings = latest.Where(l => l.Agent == agent.Id && l.Sensor.Device == device.Id).OrderBy(l => l.Sensor.Value, StringComparer.Ordinal).ToList();
@@ -88,7 +88,7 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
         return new CourtyardPicture(
             community, courtyard, community.Blocks.FirstOrDefault(b => b.Id == courtyard.Block)?.Name ?? courtyard.Block.Value, party,
             courtyard.Agents.Select(a => presence.TryGetValue(a.Id.Value, out var p)
-                ? new AgentState(a.Id.Value, p.State, p.Since, p.LastSeen)
+                ? new AgentState(a.Id.Value, WireNames.Of(p.State), p.Since, p.LastSeen)
                 : new AgentState(a.Id.Value, "unknown", null, null)).ToList(),
             devices,
             await SeriesAsync(DeviceKind.Streetlight, Quantity.Current),

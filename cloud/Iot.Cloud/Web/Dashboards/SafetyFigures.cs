@@ -3,6 +3,7 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Web.Dashboards;
@@ -65,7 +66,7 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
             .Select(a => new { a.CourtyardId, a.Subject, a.RaisedAt, a.ClearedAt, a.ClosedAt }).ToListAsync(cancellationToken);
         var events = await db.DeviceEvents.AsNoTracking().Where(e => ids.Contains(e.CourtyardId) && EventKinds.Contains(e.Kind) && e.At >= trendFrom && e.At < to)
             .Select(e => new { e.CourtyardId, e.Kind, e.At }).ToListAsync(cancellationToken);
-        var online = (await db.Presence.AsNoTracking().Where(p => p.State == "online").Select(p => p.AgentId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var online = (await db.Presence.AsNoTracking().Where(p => p.State == Presence.Online).Select(p => p.AgentId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 
         // A lamp counts only from when its agent first reported: before that nobody was watching, and "lit" would be a guess.
         var watchedSince = (await db.Sequences.AsNoTracking().Select(s => new { s.AgentId, s.FirstSeen }).ToListAsync(cancellationToken))
