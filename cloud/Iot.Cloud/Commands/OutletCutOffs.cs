@@ -1,5 +1,6 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Messages;
@@ -11,7 +12,7 @@ namespace Iot.Cloud.Commands;
 public sealed record OutletRef(string Agent, string Device, int Outlet)
 {
     /// <summary>The alert subject of the outlet, <c>{agent}/{device}/o{n}</c>.</summary>
-    public override string ToString() => $"{Agent}/{Device}/o{Outlet}";
+    public override string ToString() => new Subject(Agent, Device, Outlet).ToString();
 }
 
 /// <summary>

@@ -182,15 +182,14 @@ public sealed class RuleEngine(SunClock sun)
         // Only rules part-way through a raise or a clear, or events waiting to auto-clear, can change with time alone.
         foreach (var ((key, subject), state) in _states.Where(p => p.Value.Phase is Phase.Raising or Phase.Clearing or Phase.Raised).ToList())
         {
-            var parts = subject.Split('/');
-            if (!AgentId.TryParse(parts[0], out var agentId, out _) || !registry.Agents.TryGetValue(agentId, out var agent)
-                || rules.Find(agent.Courtyard.Id.Value, key) is not { } rule)
+            if (!Kernel.Subject.TryParse(subject, out var about) || !AgentId.TryParse(about.Value.Agent, out var agentId, out _)
+                || !registry.Agents.TryGetValue(agentId, out var agent) || rules.Find(agent.Courtyard.Id.Value, key) is not { } rule)
             {
                 continue;
             }
 
             var courtyard = agent.Courtyard.Id.Value;
-            var device = parts.Length > 1 ? agent.Manifest.Devices.FirstOrDefault(d => d.Id.Value == parts[1]) : null;
+            var device = about.Value.Device is { } deviceId ? agent.Manifest.Devices.FirstOrDefault(d => d.Id.Value == deviceId) : null;
             var p = rule.Parameters;
             switch (rule.Kind)
             {
@@ -407,14 +406,9 @@ public sealed class RuleEngine(SunClock sun)
             : (null, signal);
     }
 
-    private static string Subject(string agent, string device, int? outlet) =>
-        outlet is { } o ? $"{agent}/{device}/o{o}" : $"{agent}/{device}";
+    private static string Subject(string agent, string device, int? outlet) => new Kernel.Subject(agent, device, outlet).ToString();
 
-    private static int? OutletOf(string subject)
-    {
-        var slash = subject.LastIndexOf("/o", StringComparison.Ordinal);
-        return slash > 0 && int.TryParse(subject.AsSpan(slash + 2), out var outlet) ? outlet : null;
-    }
+    private static int? OutletOf(string subject) => Kernel.Subject.TryParse(subject, out var parsed) ? parsed.Value.Outlet : null;
 
     private static TimeSpan Seconds(double? seconds) => TimeSpan.FromSeconds(seconds ?? 0);
 

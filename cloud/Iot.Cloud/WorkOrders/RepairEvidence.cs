@@ -1,3 +1,4 @@
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
@@ -20,8 +21,8 @@ public sealed class RepairEvidence(SiteRegistry registry, ITimeSeriesStore store
             return true;
         }
 
-        var parts = order.Subject.Split('/');
-        if (parts.Length < 2 || !AgentId.TryParse(parts[0], out var agent, out _) || !SensorId.TryParse($"{parts[1]}.current", out var sensor, out _))
+        if (!Subject.TryParse(order.Subject, out var about) || about.Value.Device is not { } device
+            || !AgentId.TryParse(about.Value.Agent, out var agent, out _) || !SensorId.TryParse($"{device}.current", out var sensor, out _))
         {
             return true;
         }

@@ -19,30 +19,26 @@ public sealed class Places(SiteRegistry registry, Lang lang)
     public string Subject(string courtyardId, string subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var parts = subject.Split('/');
         var courtyard = Find(courtyardId);
-        if (parts[0] == courtyardId)
+        if (subject == courtyardId || subject.StartsWith(courtyardId + "/", StringComparison.Ordinal))
         {
-            return string.Empty;
+            return string.Empty; // a report's own subject: the courtyard says it all
         }
 
         var agents = courtyard?.Agents ?? [];
-        var agentIndex = agents.ToList().FindIndex(a => a.Id.Value == parts[0]);
-        if (agentIndex < 0)
+        if (!Kernel.Subject.TryParse(subject, out var about) || agents.ToList().FindIndex(a => a.Id.Value == about.Value.Agent) is var agentIndex && agentIndex < 0)
         {
             // A staff order's own words for what it is about.
             return subject;
         }
 
-        if (parts.Length == 1)
+        if (about.Value.Device is not { } device)
         {
             return agents.Count > 1 ? $"{lang["Courtyard unit"]} {agentIndex + 1}" : lang["Courtyard unit"];
         }
 
-        var name = agents[agentIndex].Devices.FirstOrDefault(d => d.Id.Value == parts[1])?.Name ?? lang["Device"];
-        return parts.Length > 2 && parts[2].StartsWith('o') && int.TryParse(parts[2][1..], out var outlet)
-            ? $"{name} {lang.F("outlet {0}", outlet)}"
-            : name;
+        var name = agents[agentIndex].Devices.FirstOrDefault(d => d.Id.Value == device)?.Name ?? lang["Device"];
+        return about.Value.Outlet is { } outlet ? $"{name} {lang.F("outlet {0}", outlet)}" : name;
     }
 
     /// <summary>The courtyard and, when there is one, the thing in it: "益康路1号院 · 院大门".</summary>
