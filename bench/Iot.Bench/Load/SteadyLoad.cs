@@ -71,5 +71,9 @@ public sealed class SteadyLoad(IReadOnlyList<AgentPublisher> agents, int reading
         {
             // Stopped.
         }
+        catch (Exception e) when ((e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException) && _stop.IsCancellationRequested)
+        {
+            // A publish in flight when the load was stopped timed out or lost its connection: the measurement is over.
+        }
     }
 }
