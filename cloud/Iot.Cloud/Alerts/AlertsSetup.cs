@@ -9,7 +9,8 @@ public static class AlertsSetup
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AlertOptions>, AlertOptionsValidator>();
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddSingleton<IHandles<RulesEvaluated>, AlertStage>();
         return builder;

@@ -8,7 +8,8 @@ public static class IngestSetup
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IngestOptions>, IngestOptionsValidator>();
         builder.Services.AddSingleton<IngestInbox>();
         builder.Services.AddSingleton<Broker.IArrivals>(sp => sp.GetRequiredService<IngestInbox>());
         builder.Services.AddSingleton<IngestStats>();

@@ -1,3 +1,5 @@
+using Iot.Cloud.Operations;
+using Microsoft.Extensions.Options;
 namespace Iot.Cloud.Notifications;
 
 /// <summary>
@@ -20,4 +22,24 @@ public sealed class WebhookOptions
 
     /// <summary>How long one attempt may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Checks the webhooks' settings (each problem names its key).</summary>
+public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new SettingProblems(WebhookOptions.Section);
+        foreach (var (party, url) in options.Parties)
+        {
+            problems.Require(url.IsAbsoluteUri && url.Scheme is "http" or "https", $"Parties:{party}", $"'{url}' is not an absolute http(s) URL");
+        }
+
+        return problems
+            .Within(nameof(options.MaxAttempts), options.MaxAttempts, 1, 100)
+            .Require(options.FirstRetryAfter > TimeSpan.Zero, nameof(options.FirstRetryAfter), $"is {options.FirstRetryAfter}; it must be positive")
+            .Require(options.Timeout > TimeSpan.Zero, nameof(options.Timeout), $"is {options.Timeout}; it must be positive")
+            .Result;
+    }
 }

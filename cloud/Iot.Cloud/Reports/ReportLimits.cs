@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Iot.Cloud.Auth;
+using Iot.Cloud.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Reports;
@@ -84,9 +85,8 @@ public static class ReportLimitsSetup
     public static IHostApplicationBuilder AddReportLimits(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ReportLimitOptions>().BindConfiguration(ReportLimitOptions.Section)
-            .Validate(o => o.PerClientPerHour >= 1 && o.PerCourtyardPerHour >= 1 && o.LookupsPerClientPerMinute >= 1, "Reports:PerClientPerHour, PerCourtyardPerHour and LookupsPerClientPerMinute must be at least 1")
-            .ValidateOnStart();
+        builder.Services.AddOptions<ReportLimitOptions>().BindConfiguration(ReportLimitOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReportLimitOptions>, ReportLimitOptionsValidator>();
         builder.Services.AddSingleton<ReportLimits>();
         var options = builder.Configuration.GetSection(ReportLimitOptions.Section).Get<ReportLimitOptions>() ?? new ReportLimitOptions();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(Policy, http =>
@@ -105,4 +105,18 @@ public static class ReportLimitsSetup
     }
 
     private const string Policy = ReportLimits.Policy;
+}
+
+/// <summary>Checks the report limits (each problem names its key).</summary>
+public sealed class ReportLimitOptionsValidator : IValidateOptions<ReportLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReportLimitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SettingProblems(ReportLimitOptions.Section)
+            .Require(options.PerClientPerHour >= 1, nameof(options.PerClientPerHour), $"is {options.PerClientPerHour}; it must be at least 1")
+            .Require(options.PerCourtyardPerHour >= 1, nameof(options.PerCourtyardPerHour), $"is {options.PerCourtyardPerHour}; it must be at least 1")
+            .Require(options.LookupsPerClientPerMinute >= 1, nameof(options.LookupsPerClientPerMinute), $"is {options.LookupsPerClientPerMinute}; it must be at least 1")
+            .Result;
+    }
 }

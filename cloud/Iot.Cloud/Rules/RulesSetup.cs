@@ -6,7 +6,8 @@ public static class RulesSetup
     public static IHostApplicationBuilder AddRules(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RuleOptions>, RuleOptionsValidator>();
         builder.Services.AddSingleton<RuleInbox>();
         builder.Services.AddSingleton<Ingest.IStoredBatches>(sp => sp.GetRequiredService<RuleInbox>());
         builder.Services.AddScoped<RuleEditor>();

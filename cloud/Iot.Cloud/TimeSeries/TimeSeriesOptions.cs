@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Iot.Cloud.TimeSeries;
 
 /// <summary>Which time-series backend to use, and how (section <c>TimeSeries</c>).</summary>
@@ -12,15 +10,12 @@ public sealed class TimeSeriesOptions
     public TimeSeriesBackend Backend { get; set; } = TimeSeriesBackend.Sqlite;
 
     /// <summary>The SQLite file for readings.</summary>
-    [Required]
     public string SqlitePath { get; set; } = "data/timeseries.db";
 
     /// <summary>How long raw readings are kept.</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>How long the 1-minute and 1-hour aggregates are kept.</summary>
-    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(730);
 
     /// <summary>InfluxDB settings, used when <see cref="Backend"/> is Influx.</summary>
@@ -53,6 +48,5 @@ public sealed class InfluxOptions
     public string? Password { get; set; }
 
     /// <summary>Readings per HTTP write.</summary>
-    [Range(1, 100_000)]
     public int BatchSize { get; set; } = 5000;
 }

@@ -25,6 +25,11 @@ public sealed class TimeSeriesOptionsValidator : IValidateOptions<TimeSeriesOpti
             failures.Add($"{Prefix}RawRetention must be at least 1 hour (InfluxDB's shortest retention policy), not {options.RawRetention}.");
         }
 
+        if (options.RawRetention > TimeSpan.FromDays(3650) || options.AggregateRetention > TimeSpan.FromDays(36500))
+        {
+            failures.Add($"{Prefix}RawRetention is at most 3650 days and {Prefix}AggregateRetention at most 36500 days, not {options.RawRetention} and {options.AggregateRetention}.");
+        }
+
         if (options.AggregateRetention < options.RawRetention)
         {
             failures.Add($"{Prefix}AggregateRetention ({options.AggregateRetention}) must be at least {Prefix}RawRetention ({options.RawRetention}): windows outlive the readings they summarize.");

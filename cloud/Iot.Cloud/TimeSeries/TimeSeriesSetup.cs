@@ -21,7 +21,6 @@ public static class TimeSeriesSetup
         var services = builder.Services;
         services.AddOptions<TimeSeriesOptions>()
             .BindConfiguration(TimeSeriesOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TimeSeriesOptions>, TimeSeriesOptionsValidator>());
         services.AddClocks();

@@ -1,5 +1,7 @@
 using Iot.Cloud.Kernel;
+using Iot.Cloud.Operations;
 using Iot.Protocol.Sites;
+using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.WorkOrders;
 
@@ -33,4 +35,20 @@ public sealed class WorkOrderOptions
 
     /// <summary>After a repair, how long the fault must stay gone before telemetry counts as verification.</summary>
     public TimeSpan VerifyQuiet { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Checks the work orders' settings (each problem names its key).</summary>
+public sealed class WorkOrderOptionsValidator : IValidateOptions<WorkOrderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkOrderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SettingProblems(WorkOrderOptions.Section)
+            .Require(options.CreateAfter.Values.All(t => t >= TimeSpan.Zero), nameof(options.CreateAfter), "has a negative delay")
+            .Require(Enum.GetValues<Severity>().All(options.DefaultServiceLevels.ContainsKey), nameof(options.DefaultServiceLevels), "needs a level for every severity (critical, major, minor, warning)")
+            .Require(options.DefaultServiceLevels.Values.All(l => l.AckMinutes > 0 && l.FixMinutes >= l.AckMinutes), nameof(options.DefaultServiceLevels), "has a level whose ackMinutes is not positive or comes after its fixMinutes")
+            .Require(options.ReopenWithin >= TimeSpan.Zero, nameof(options.ReopenWithin), $"is {options.ReopenWithin}; it must not be negative")
+            .Require(options.VerifyQuiet >= TimeSpan.Zero, nameof(options.VerifyQuiet), $"is {options.VerifyQuiet}; it must not be negative")
+            .Result;
+    }
 }
