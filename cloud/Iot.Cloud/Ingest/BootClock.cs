@@ -10,13 +10,13 @@ namespace Iot.Cloud.Ingest;
 /// is synced, or approximately (arrival time − bootMs, from live, never retained, status messages, keeping the
 /// earliest since arrival is never before sending). An exact anchor always wins over an estimate.
 /// </summary>
-public sealed class BootClock
+public sealed class BootClock : IBatchState
 {
     private readonly Dictionary<(string Agent, string Boot), Anchor> _anchors = [];
     private readonly HashSet<(string Agent, string Boot)> _known = [];
     private readonly HashSet<(string Agent, string Boot)> _changed = [];
 
-    /// <summary>Boots whose anchor appeared or moved since the last <see cref="TakeChanged"/>.</summary>
+    /// <summary>Boots whose anchor appeared or moved since the last commit.</summary>
     public IReadOnlyCollection<(string Agent, string Boot)> Changed => _changed;
 
     /// <summary>Loads stored anchors for <paramref name="keys"/> not yet looked up.</summary>
@@ -72,7 +72,7 @@ public sealed class BootClock
         _anchors.TryGetValue((agent, boot), out var a) ? a.BootStart.AddMilliseconds(bootMs) : null;
 
     /// <summary>Writes changed anchors into <paramref name="db"/> (saved with the batch).</summary>
-    public async Task StageChangesAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task StageAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         foreach (var (agent, boot) in _changed)
@@ -92,16 +92,11 @@ public sealed class BootClock
         }
     }
 
-    /// <summary>Returns and clears the set of boots whose anchor changed.</summary>
-    public IReadOnlyList<(string Agent, string Boot)> TakeChanged()
-    {
-        var changed = _changed.ToList();
-        _changed.Clear();
-        return changed;
-    }
+    /// <summary>The staged anchors are saved: nothing is changed any more.</summary>
+    public void Committed() => _changed.Clear();
 
     /// <summary>Forgets everything in memory (after a failed save).</summary>
-    public void Reset()
+    public void RolledBack()
     {
         _anchors.Clear();
         _known.Clear();

@@ -28,6 +28,9 @@ public sealed partial class IngestBatch(
     TimeProvider time,
     ILogger<IngestBatch> logger)
 {
+    // What ingest holds in memory across batches, staged into each batch's save and told how it ended.
+    private readonly IBatchState[] _states = [sequences, clock];
+
     /// <summary>Processes and stores <paramref name="batch"/>, then acknowledges it.</summary>
     public async Task HandleAsync(IReadOnlyList<IncomingMessage> batch, CloudDb db, CancellationToken cancellationToken)
     {
@@ -35,7 +38,7 @@ public sealed partial class IngestBatch(
         ArgumentNullException.ThrowIfNull(db);
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
-        var work = new Work();
+        var work = new BatchContents();
         var accepted = Accept(batch, work);
 
         var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent.Value, a.Message.Boot.Value));
@@ -57,12 +60,18 @@ public sealed partial class IngestBatch(
 
             await StageAsync(db, work, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            sequences.Committed();
+            foreach (var state in _states)
+            {
+                state.Committed();
+            }
         }
         catch
         {
-            sequences.Reset();
-            clock.Reset();
+            foreach (var state in _states)
+            {
+                state.RolledBack();
+            }
+
             db.ChangeTracker.Clear();
             throw;
         }
@@ -96,7 +105,7 @@ public sealed partial class IngestBatch(
     }
 
     // Topic, payload and registry checks. Anything refused becomes a dead letter with its reason.
-    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, Work work)
+    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, BatchContents work)
     {
         var snapshot = registry.Current;
         var accepted = new List<Accepted>(batch.Count);
@@ -134,7 +143,7 @@ public sealed partial class IngestBatch(
         return accepted;
     }
 
-    private void Process(Accepted item, DateTimeOffset now, Work work)
+    private void Process(Accepted item, DateTimeOffset now, BatchContents work)
     {
         var (message, uplink, agent) = item;
         if (uplink is AgentStatus status)
@@ -200,7 +209,7 @@ public sealed partial class IngestBatch(
         }
     }
 
-    private void AddReading(Work work, RegisteredAgent agent, AgentId agentId, SensorId sensor, Quantity quantity, double value, DateTimeOffset at, DateTimeOffset now, IncomingMessage? message)
+    private void AddReading(BatchContents work, RegisteredAgent agent, AgentId agentId, SensorId sensor, Quantity quantity, double value, DateTimeOffset at, DateTimeOffset now, IncomingMessage? message)
     {
         // A boot anchor can be off; never store a reading before 2020 or in the future.
         if (at < MessageLimits.EarliestTime || at > now + MessageLimits.MaxFutureSkew)
@@ -218,7 +227,7 @@ public sealed partial class IngestBatch(
     }
 
     // Readings held because their boot had no anchor: place those whose boot got one in this batch.
-    private async Task PlaceHeldReadingsAsync(CloudDb db, Work work, CancellationToken cancellationToken)
+    private async Task PlaceHeldReadingsAsync(CloudDb db, BatchContents work, CancellationToken cancellationToken)
     {
         var snapshot = registry.Current;
         foreach (var (agent, boot) in clock.Changed)
@@ -243,21 +252,23 @@ public sealed partial class IngestBatch(
         }
     }
 
-    private async Task StageAsync(CloudDb db, Work work, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task StageAsync(CloudDb db, BatchContents work, DateTimeOffset now, CancellationToken cancellationToken)
     {
         db.DeadLetters.AddRange(work.DeadLetters);
         db.DeviceEvents.AddRange(work.Events);
         db.CommandResults.AddRange(work.Results);
         db.UnplacedReadings.AddRange(work.Unplaced);
         metrics.Unplaced.Add(work.Unplaced.Count);
-        await sequences.StageChangesAsync(db, now, cancellationToken);
-        await clock.StageChangesAsync(db, now, cancellationToken);
-        clock.TakeChanged();
+        foreach (var state in _states)
+        {
+            await state.StageAsync(db, now, cancellationToken);
+        }
+
         await StagePresenceAsync(db, work, cancellationToken);
     }
 
     // Presence and config state from status messages, in arrival order; within a boot an older status never wins.
-    private static async Task StagePresenceAsync(CloudDb db, Work work, CancellationToken cancellationToken)
+    private static async Task StagePresenceAsync(CloudDb db, BatchContents work, CancellationToken cancellationToken)
     {
         if (work.Statuses.Count == 0)
         {
@@ -317,7 +328,7 @@ public sealed partial class IngestBatch(
 
     private sealed record Accepted(IncomingMessage Incoming, IUplinkMessage Message, RegisteredAgent Agent);
 
-    private sealed class Work
+    private sealed class BatchContents
     {
         public List<StoredReading> Readings { get; } = [];
 

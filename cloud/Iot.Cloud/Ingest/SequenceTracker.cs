@@ -9,7 +9,7 @@ namespace Iot.Cloud.Ingest;
 /// per boot, the least recently used evicted past a cap, each persisted with every batch that touches it
 /// (the watermark), so a restart reloads it and duplicates stay out. Used by the single ingest processor only.
 /// </summary>
-public sealed class SequenceTracker(IOptions<IngestOptions> options)
+public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
 {
     private readonly Dictionary<(string Agent, string Boot), Entry> _windows = [];
     private readonly LinkedList<(string Agent, string Boot)> _recency = [];
@@ -64,7 +64,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options)
     }
 
     /// <summary>Writes every window changed since the last call into <paramref name="db"/> (saved with the batch).</summary>
-    public async Task StageChangesAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task StageAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var dirty = _windows.Where(p => p.Value.Dirty).ToList();
@@ -104,7 +104,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options)
     }
 
     /// <summary>Forgets everything in memory (after a failed save): the next batch reloads what was committed.</summary>
-    public void Reset()
+    public void RolledBack()
     {
         _windows.Clear();
         _recency.Clear();
