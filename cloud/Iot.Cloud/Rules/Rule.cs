@@ -1,4 +1,6 @@
 using Iot.Cloud.Kernel;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Sites;
 
 namespace Iot.Cloud.Rules;
 
@@ -59,6 +61,25 @@ public sealed class Rule
 
     /// <summary>The parsed parameters (parsed once: rules are read on every reading and every tick).</summary>
     public RuleParameters Parameters => _parameters ??= RuleParameters.FromJson(ParametersJson);
+
+    /// <summary>
+    /// Whether the rule says a lamp gives no light at night, read from its definition rather than from the fault's
+    /// name: a night-time rule on a streetlight's current, or one raised by the lamp's own burnt-out event. Its alerts
+    /// are the dark periods of the lamp figures, and a repair of its fault shows as the lamp drawing current at night.
+    /// </summary>
+    public bool SaysLampIsDark =>
+        Target == WireNames.Of(DeviceKind.Streetlight) && Kind switch
+        {
+            RuleKind.TimeOfDay => Parameters is { When: "night", Signal: "current" } && RaisesOnLowValues,
+            RuleKind.EdgeEvent => Parameters.RaiseOn?.Contains(WireNames.Of(EventKind.LampBurntOut)) == true,
+            _ => false,
+        };
+
+    // Raised by a value falling: its own "below", or a device threshold of the low shape (burntOutCurrentA).
+    private bool RaisesOnLowValues =>
+        Parameters.Below is not null
+        || (Parameters.Above is null && Parameters.Threshold is { } name
+            && DeviceCatalog.ThresholdsOf(DeviceKind.Streetlight).Any(t => t.Name == name && t.Shape == ThresholdShape.Low));
 }
 
 /// <summary>The persisted state of one rule for one subject (an agent, a device, or a charger outlet).</summary>

@@ -1,22 +1,29 @@
+using Iot.Cloud.Alerts;
+using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Identifiers;
+using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.WorkOrders;
 
 /// <summary>
-/// Whether the telemetry shows a fixed order's repair: a lamp is repaired when it draws current at night after the fix;
-/// other faults when their alerts stay cleared (the sweep's quiet period), so they need nothing from here.
+/// Whether the telemetry shows a fixed order's repair. How is part of the definition of the rules whose alerts made the
+/// order: a rule that says a lamp is dark (<see cref="Rule.SaysLampIsDark"/>) is repaired when the lamp draws current at
+/// night after the fix; for other rules their alerts staying cleared (the sweep's quiet period) is the proof, and
+/// nothing is needed from here.
 /// </summary>
 public sealed class RepairEvidence(SiteRegistry registry, ITimeSeriesStore store, TimeProvider time)
 {
-    /// <summary>True when the order's repair shows, or when telemetry has nothing to say about its fault.</summary>
-    public async Task<bool> ShowsRepairAsync(WorkOrder order)
+    /// <summary>True when the order's repair shows, or when telemetry has nothing to say about its rules.</summary>
+    public async Task<bool> ShowsRepairAsync(CloudDb db, WorkOrder order)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(order);
-        if (order.Fault != "lamp-out" || order.FixedAt is not { } fixedAt || registry.Current?.Site.Manifest is not { } site)
+        if (order.FixedAt is not { } fixedAt || registry.Current?.Site.Manifest is not { } site
+            || !await SaysLampIsDarkAsync(db, order.Id))
         {
             return true;
         }
@@ -30,5 +37,14 @@ public sealed class RepairEvidence(SiteRegistry registry, ITimeSeriesStore store
         var sun = new SunClock(site.Location.Lat, site.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone));
         var points = await store.RangeAsync(agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Raw, CancellationToken.None);
         return points.Any(p => p.Max > 0.1 && sun.IsNight(p.At, TimeSpan.Zero));
+    }
+
+    // The versions of the rules that raised the order's alerts.
+    private static async Task<bool> SaysLampIsDarkAsync(CloudDb db, long orderId)
+    {
+        var raisedBy = await db.Alerts.AsNoTracking().Where(a => a.WorkOrderId == orderId).Select(a => new { a.RuleKey, a.RuleVersion }).Distinct().ToListAsync();
+        var keys = raisedBy.Select(r => r.RuleKey).Distinct().ToList();
+        var rules = await db.Rules.AsNoTracking().Where(r => keys.Contains(r.Key)).ToListAsync();
+        return rules.Any(r => r.SaysLampIsDark && raisedBy.Any(a => a.RuleKey == r.Key && a.RuleVersion == r.Version));
     }
 }

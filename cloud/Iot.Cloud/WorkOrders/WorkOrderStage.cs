@@ -19,7 +19,7 @@ public sealed class WorkOrderStage(WorkOrderService orders, RepairEvidence evide
         List<AlertChange> closedAlerts = [];
         if (e.Swept)
         {
-            var swept = await orders.SweepAsync(work.Db, evidence.ShowsRepairAsync, cancellationToken);
+            var swept = await orders.SweepAsync(work.Db, order => evidence.ShowsRepairAsync(work.Db, order), cancellationToken);
             changes.AddRange(swept.Orders);
             closedAlerts = swept.ClosedAlerts;
         }

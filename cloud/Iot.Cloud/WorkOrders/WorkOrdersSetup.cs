@@ -1,6 +1,5 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
-using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.WorkOrders;
 

@@ -104,7 +104,7 @@ public sealed class SafetyFiguresTests(BrokerFixture broker) : IClassFixture<Bro
 
     private static Alert LampOut(string courtyard, string subject, DateTimeOffset raised, DateTimeOffset? cleared, string rule = "lamp-dark-at-night") => new()
     {
-        RuleKey = rule, Fault = "lamp-out", Subject = subject, AgentId = subject.Split('/')[0], DeviceId = subject.Split('/')[1], CourtyardId = courtyard,
+        RuleKey = rule, RuleVersion = 1, Fault = "lamp-out", Subject = subject, AgentId = subject.Split('/')[0], DeviceId = subject.Split('/')[1], CourtyardId = courtyard,
         Target = "streetlight", Severity = Severity.Major, Status = cleared is null ? AlertStatus.Open : AlertStatus.Cleared, Title = "夜间路灯不亮",
         RaisedAt = raised, LastRaisedAt = raised, ClearedAt = cleared, ClosedAt = cleared, Count = 1,
     };

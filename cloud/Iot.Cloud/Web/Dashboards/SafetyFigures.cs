@@ -61,9 +61,13 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
 
         var open = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.CourtyardId) && a.ClosedAt == null && a.Status != AlertStatus.Cleared)
             .Select(a => new { a.CourtyardId, a.Target }).ToListAsync(cancellationToken);
-        var lampOut = await db.Alerts.AsNoTracking()
-            .Where(a => ids.Contains(a.CourtyardId) && a.Fault == "lamp-out" && a.RaisedAt < to && (a.ClearedAt == null || a.ClearedAt > trendFrom) && (a.ClosedAt == null || a.ClosedAt > trendFrom))
-            .Select(a => new { a.CourtyardId, a.Subject, a.RaisedAt, a.ClearedAt, a.ClosedAt }).ToListAsync(cancellationToken);
+        // A lamp is out while an alert of a rule that says so is (by the rule's definition, whatever its fault is called).
+        var darkRules = (await db.Rules.AsNoTracking().ToListAsync(cancellationToken)).Where(r => r.SaysLampIsDark).Select(r => (r.Key, r.Version)).ToHashSet();
+        var darkKeys = darkRules.Select(r => r.Key).Distinct().ToArray();
+        var lampOut = (await db.Alerts.AsNoTracking()
+            .Where(a => ids.Contains(a.CourtyardId) && darkKeys.Contains(a.RuleKey) && a.RaisedAt < to && (a.ClearedAt == null || a.ClearedAt > trendFrom) && (a.ClosedAt == null || a.ClosedAt > trendFrom))
+            .Select(a => new { a.CourtyardId, a.Subject, a.RaisedAt, a.ClearedAt, a.ClosedAt, a.RuleKey, a.RuleVersion }).ToListAsync(cancellationToken))
+            .Where(a => darkRules.Contains((a.RuleKey, a.RuleVersion))).ToList();
         var events = await db.DeviceEvents.AsNoTracking().Where(e => ids.Contains(e.CourtyardId) && EventKinds.Contains(e.Kind) && e.At >= trendFrom && e.At < to)
             .Select(e => new { e.CourtyardId, e.Kind, e.At }).ToListAsync(cancellationToken);
         var online = (await db.Presence.AsNoTracking().Where(p => p.State == Presence.Online).Select(p => p.AgentId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
