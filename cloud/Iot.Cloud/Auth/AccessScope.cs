@@ -1,6 +1,4 @@
-using System.Linq.Expressions;
 using System.Security.Claims;
-using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Protocol.Sites;
 
@@ -68,24 +66,6 @@ public sealed class AccessScope
     /// <summary>A work order is in scope for a party role when it is that party's; otherwise by its courtyard.</summary>
     public bool Order(string partyId, string courtyardId) =>
         SeesEverything || (IsPartyRole ? partyId == Party : _courtyards.Contains(courtyardId));
-
-    public Expression<Func<Courtyard, bool>> Courtyards
-    {
-        get
-        {
-            var ids = _ids;
-            return SeesEverything ? c => true : c => ids.Contains(c.Id);
-        }
-    }
-
-    public Expression<Func<Agent, bool>> Agents
-    {
-        get
-        {
-            var ids = _ids;
-            return SeesEverything ? a => true : a => ids.Contains(a.CourtyardId);
-        }
-    }
 
     /// <summary>Whether a live event (alert or work-order change) is for this person.</summary>
     public bool Sees(string type, string courtyardId, string partyId) =>

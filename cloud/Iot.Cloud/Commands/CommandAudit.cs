@@ -1,6 +1,6 @@
 using System.Globalization;
 using Iot.Cloud.Audit;
-using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Commands;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Commands;

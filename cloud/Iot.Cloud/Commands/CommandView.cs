@@ -1,4 +1,5 @@
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Cloud.Operations;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,8 +51,9 @@ public sealed partial class CommandWatcher(
 
     private async Task AuditAnswersAsync(CloudDb db, CancellationToken cancellationToken)
     {
+        var results = db.CommandResults; // an expression tree cannot hold an extension property: the query takes the set itself
         var answered = await db.Commands.AsNoTracking()
-            .Where(c => c.ResultAuditedAt == null && c.NotSentReason == null && db.CommandResults.Any(r => r.CommandId == c.CommandId && r.AgentId == c.AgentId))
+            .Where(c => c.ResultAuditedAt == null && c.NotSentReason == null && results.Any(r => r.CommandId == c.CommandId && r.AgentId == c.AgentId))
             .OrderBy(c => c.Id).Take(100).ToListAsync(cancellationToken);
         foreach (var command in answered)
         {

@@ -2,6 +2,7 @@ using Iot.Cloud.Api;
 using System.Text;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
 using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

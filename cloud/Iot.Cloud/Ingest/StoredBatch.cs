@@ -1,4 +1,3 @@
-using Iot.Cloud.Data;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Messages;
 

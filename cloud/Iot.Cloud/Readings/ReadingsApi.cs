@@ -1,6 +1,7 @@
 using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;

@@ -1,6 +1,7 @@
 using Iot.Cloud.Api;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
+using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

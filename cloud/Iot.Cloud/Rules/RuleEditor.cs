@@ -1,4 +1,5 @@
 using Iot.Cloud.Data;
+using Iot.Cloud.Sites;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Rules;

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Messages;

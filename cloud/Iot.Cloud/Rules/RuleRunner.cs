@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Cloud.Sites;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;

@@ -2,6 +2,7 @@ using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ratings;
+using Iot.Cloud.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Iot.Cloud.WorkOrders;

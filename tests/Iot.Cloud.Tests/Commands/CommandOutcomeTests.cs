@@ -1,5 +1,6 @@
 using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Tests.Commands;

@@ -1,4 +1,6 @@
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
+using Iot.Cloud.Sites;
 using Iot.Testing.Services;
 using Microsoft.EntityFrameworkCore;
 

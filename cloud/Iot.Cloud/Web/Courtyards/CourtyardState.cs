@@ -1,5 +1,6 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 using Iot.Cloud.Web.Charts;

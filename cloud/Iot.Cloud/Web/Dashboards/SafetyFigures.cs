@@ -1,6 +1,7 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Ingest;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Protocol.Messages;

@@ -1,6 +1,7 @@
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ratings;
+using Iot.Cloud.Sites;
 using Iot.Cloud.Supervision;
 using Iot.Cloud.WorkOrders;
 using Microsoft.EntityFrameworkCore;

@@ -416,7 +416,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("commands", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Agent", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Agent", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -452,7 +452,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("agents", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.AgentPresence", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.AgentPresence", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("text");
@@ -491,7 +491,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("agent_presence", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Block", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Block", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -514,7 +514,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("blocks", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.BootAnchor", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.BootAnchor", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("text");
@@ -536,7 +536,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("boot_anchors", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.CommandResultRecord", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.CommandResultRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -571,7 +571,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("command_results", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Community", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Community", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -589,7 +589,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("communities", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Courtyard", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Courtyard", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -625,7 +625,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("courtyards", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.DeadLetter", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.DeadLetter", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -663,7 +663,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("dead_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Device", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Device", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("text");
@@ -690,7 +690,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("devices", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.DeviceEventRecord", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.DeviceEventRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -754,7 +754,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("device_events", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Party", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Party", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -775,7 +775,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("parties", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.SequenceState", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.SequenceState", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("text");
@@ -813,7 +813,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("sequence_states", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.SiteEntry", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.SiteEntry", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -844,7 +844,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("sites", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.UnplacedReading", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.UnplacedReading", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -400,7 +400,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("commands", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Agent", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Agent", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -436,7 +436,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("agents", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.AgentPresence", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.AgentPresence", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("TEXT");
@@ -475,7 +475,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("agent_presence", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Block", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Block", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -498,7 +498,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("blocks", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.BootAnchor", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.BootAnchor", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("TEXT");
@@ -520,7 +520,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("boot_anchors", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.CommandResultRecord", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.CommandResultRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -553,7 +553,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("command_results", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Community", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Community", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -571,7 +571,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("communities", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Courtyard", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Courtyard", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -607,7 +607,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("courtyards", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.DeadLetter", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.DeadLetter", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -643,7 +643,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("dead_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Device", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Device", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("TEXT");
@@ -670,7 +670,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("devices", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.DeviceEventRecord", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.DeviceEventRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -732,7 +732,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("device_events", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.Party", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.Party", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -753,7 +753,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("parties", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.SequenceState", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.SequenceState", b =>
                 {
                     b.Property<string>("AgentId")
                         .HasColumnType("TEXT");
@@ -791,7 +791,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("sequence_states", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.SiteEntry", b =>
+            modelBuilder.Entity("Iot.Cloud.Sites.SiteEntry", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -822,7 +822,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("sites", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Data.UnplacedReading", b =>
+            modelBuilder.Entity("Iot.Cloud.Ingest.UnplacedReading", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -1,4 +1,6 @@
-namespace Iot.Cloud.Data;
+using Iot.Protocol.Messages;
+
+namespace Iot.Cloud.Sites;
 
 // The site registry as loaded from the manifests (firmware-config/sites). Ids are the manifests' slugs.
 
@@ -132,4 +134,33 @@ public sealed class Device
     public double? X { get; set; }
 
     public double? Y { get; set; }
+}
+
+/// <summary>Whether an agent is connected, from its birth, update, Last Will and shutdown status messages.</summary>
+public sealed class AgentPresence
+{
+    public required string AgentId { get; set; }
+
+    /// <summary>Online or offline (stored as <c>online</c>, <c>offline</c>).</summary>
+    public required Presence State { get; set; }
+
+    /// <summary>When the state last changed (cloud clock).</summary>
+    public DateTimeOffset Since { get; set; }
+
+    /// <summary>When the last status arrived (cloud clock).</summary>
+    public DateTimeOffset LastSeen { get; set; }
+
+    public required string BootId { get; set; }
+
+    public long StatusSeq { get; set; }
+
+    public string? AgentVersion { get; set; }
+
+    public bool ClockSynced { get; set; }
+
+    /// <summary>The last health figures as JSON (outbox, disk, CPU temperature).</summary>
+    public string? HealthJson { get; set; }
+
+    /// <summary>For offline: <c>shutdown</c> or <c>connectionLost</c>.</summary>
+    public string? Reason { get; set; }
 }
