@@ -63,12 +63,20 @@ public sealed class ChargerResetTests(BrowserFixture fixture)
         Assert.False(charger.RelayOn(2));
         await BrowserFixture.ScreenshotAsync(page, "commands-03-reset-refused-hot-zh");
 
-        // Cooled down: the same again is carried out, and the outlet has power (only that one).
+        // Cooled down: the same again is carried out, and the outlet has power (only that one). Staff reset once the
+        // station reads cool, as the agent does: the cloud has its cooled reading, so the agent has read it too (a
+        // reset sent before the agent's next reading would rightly be refused, and a busy machine makes that likely).
         charger.TemperatureC = 30;
+        await ServiceProcess.WaitUntilAsync(
+            async () => (await api.GetFromJsonAsync<JsonElement>($"/api/courtyards/yikang-46/latest?agent={Agent}"))
+                .EnumerateArray().Any(r => r.GetProperty("sensor").GetString() == "charger-01.temperature" && r.GetProperty("value").GetDouble() < 45),
+            Patience.Seconds(60), "the station's cooled temperature in the cloud");
         await CheckAndGiveReasonAsync(page, "已降温，复查无异常");
         await page.Locator("#reset-outlet").ClickAsync();
         await Assertions.Expect(page.Locator("[data-command-list] li")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.Locator("[data-command-list] li").First.Locator(".command-state")).ToHaveTextAsync("已执行");
+        var latest = page.Locator("[data-command-list] li").First;
+        await Assertions.Expect(latest.Locator(".command-state")).Not.ToHaveTextAsync("已发送"); // answered
+        Assert.True(await latest.Locator(".command-state").TextContentAsync() == "已执行", $"the reset of a cooled outlet was not carried out: {await latest.TextContentAsync()}");
         await Assertions.Expect(page.Locator("[data-command-list] li").Nth(1).Locator(".command-state")).ToHaveTextAsync("被拒绝");
         Assert.True(charger.RelayOn(2));
         Assert.False(charger.RelayOn(3));
