@@ -35,6 +35,10 @@ public sealed partial class AgentUplink : IAsyncDisposable
         Inbox.CreateBounded<MqttApplicationMessage>(new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly X509Certificate2? _ca;
+    // Packets already started are never cancelled by the stop: a write cut off mid-packet leaves the broker a malformed
+    // packet, it drops the connection, and the goodbye cannot go out (the Last Will says "connection lost" instead).
+    // They end by themselves within the client's timeout; the loops look at the stop between packets.
+    private static readonly CancellationToken Unstoppable = CancellationToken.None;
     private long _statusSeq;
     private int _connectFailures;
     private volatile bool _statusDue;
@@ -138,8 +142,8 @@ public sealed partial class AgentUplink : IAsyncDisposable
                     await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Config)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                         .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Commands)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                        .Build(), ct).ConfigureAwait(false);
-                    await PublishStatusAsync(Presence.Online, null, ct).ConfigureAwait(false); // the birth
+                        .Build(), Unstoppable).ConfigureAwait(false);
+                    await PublishStatusAsync(Presence.Online, null, Unstoppable).ConfigureAwait(false); // the birth
                     _born = true; // only now may the sender start on the outbox
                     backoff.Reset();
                     Wake();
@@ -187,7 +191,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
             {
                 _statusDue = false;
                 nextStatus = running + _statusInterval;
-                await TryAsync(PublishStatusAsync(Presence.Online, null, ct)).ConfigureAwait(false);
+                await TryAsync(PublishStatusAsync(Presence.Online, null, Unstoppable)).ConfigureAwait(false);
             }
 
             var telemetryAllowed = (int)Math.Min(tokens, _outbox.Window);
@@ -204,7 +208,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 batch = batch with { Records = batch.Records.Take(telemetryAllowed).ToList(), Ends = batch.Ends.Take(telemetryAllowed).ToList() };
             }
 
-            var delivered = await PublishBatchAsync(batch, ct).ConfigureAwait(false);
+            var delivered = await PublishBatchAsync(batch, Unstoppable).ConfigureAwait(false);
             _agent.Outbox.Acknowledge(batch, delivered);
             if (batch.Priority == OutboxPriority.Telemetry)
             {
