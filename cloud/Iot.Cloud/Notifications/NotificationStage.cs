@@ -26,9 +26,11 @@ public sealed class NotificationStage(ChangeNotifier notifier, WebhookDispatcher
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(work);
-        notifier.Queue(work.Db, e.ClosedAlerts ?? [], e.Changes);
-        Told(work).Alerts.AddRange(e.ClosedAlerts ?? []);
-        Told(work).Orders.AddRange(e.Changes);
+        var closed = e.ClosedAlerts ?? [];
+        notifier.Queue(work.Db, closed, e.Changes);
+        var told = Told(work);
+        told.Alerts.AddRange(closed);
+        told.Orders.AddRange(e.Changes);
         return Task.CompletedTask;
     }
 

@@ -59,7 +59,7 @@ public sealed partial class RuleRunner(
             try
             {
                 await Task.WhenAny(read, tick);
-                var inputs = new List<RuleInput>();
+                var inputs = new List<StoredBatch>();
                 while (inputs.Count < 64 && inbox.Reader.TryRead(out var input))
                 {
                     inputs.Add(input);
@@ -92,7 +92,7 @@ public sealed partial class RuleRunner(
     // let one win and the other fail. The loser reloads the rule states (now holding the winner's view) and evaluates
     // the same inputs again, so its raise becomes a repeat and its clear still clears. Any other failure (the database
     // away) backs off and tries again; the host is never stopped by it.
-    private async Task EvaluateWithRetryAsync(IReadOnlyList<RuleInput> inputs, bool sweep, CancellationToken stoppingToken)
+    private async Task EvaluateWithRetryAsync(IReadOnlyList<StoredBatch> inputs, bool sweep, CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
@@ -120,7 +120,7 @@ public sealed partial class RuleRunner(
     }
 
     /// <summary>Evaluates inputs (and the clock, when <paramref name="sweep"/>) and saves everything that follows.</summary>
-    public async Task EvaluateAsync(IReadOnlyList<RuleInput> inputs, bool sweep, CancellationToken cancellationToken)
+    public async Task EvaluateAsync(IReadOnlyList<StoredBatch> inputs, bool sweep, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (registry.Current is not { } site || _engine is null)
@@ -199,7 +199,7 @@ public sealed partial class RuleRunner(
         _rulesChanged = true;
         if (evaluatePending && pending.Count > 0)
         {
-            await EvaluateWithRetryAsync([new RuleInput([], pending, [])], sweep: false, cancellationToken);
+            await EvaluateWithRetryAsync([new StoredBatch([], pending, [])], sweep: false, cancellationToken);
         }
     }
 
