@@ -4,6 +4,7 @@ using Iot.Cloud.Kernel;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Rules;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -170,7 +171,7 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
         var made = DateTimeOffset.UtcNow.AddDays(-2);
         var order = new WorkOrder
         {
-            Number = $"WO-pages-{made:MMddHHmmss}", Source = WorkOrderSource.Staff, Status = WorkOrderStatus.Closed, CourtyardId = "yikang-1", PartyId = "xinyu-property",
+            Number = $"WO-pages-{made:MMddHHmmss}", Source = WorkOrderSource.Staff, Status = WorkOrderStatus.Closed, CourtyardId = CourtyardId.Parse("yikang-1"), PartyId = "xinyu-property",
             Fault = "pages", Subject = "yikang-1/pages", Target = "gate", Severity = Severity.Critical, Title = "院门锁坏了", CreatedAt = made, CreatedBy = "xinyu-wang",
             AckDueAt = made.AddMinutes(30), FixDueAt = made.AddHours(4), AcknowledgedAt = made.AddMinutes(12), FixedAt = made.AddHours(3), ClosedAt = made.AddHours(4),
         };

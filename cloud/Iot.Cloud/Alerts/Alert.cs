@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Iot.Cloud.Kernel;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Alerts;
@@ -38,13 +39,13 @@ public sealed class Alert
 
     public required string Subject { get; set; }
 
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
-    public string? DeviceId { get; set; }
+    public DeviceId? DeviceId { get; set; }
 
     public int? Outlet { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
     /// <summary>The device kind (<c>streetlight</c>, ...) or <c>agent</c>.</summary>
     public required string Target { get; set; }
@@ -101,8 +102,8 @@ public sealed class AlertEvent
 
     public DateTimeOffset At { get; set; }
 
-    /// <summary><c>raised</c>, <c>repeated</c>, <c>reraised</c>, <c>cleared</c>, <c>acknowledged</c>, <c>closed</c>, <c>flapping</c>, <c>settled</c>, <c>silenced</c>, <c>unsilenced</c>.</summary>
-    public required string Kind { get; set; }
+    /// <summary>What happened (stored by its wire name: <c>raised</c>, <c>reraised</c>, <c>cleared</c>, ...).</summary>
+    public required AlertChangeKind Kind { get; set; }
 
     public required string By { get; set; }
 
@@ -116,7 +117,7 @@ public sealed class MaintenanceWindow
 {
     public long Id { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
     /// <summary>One device (<c>{agent}/{device}</c>), or null for the whole courtyard.</summary>
     public string? Subject { get; set; }

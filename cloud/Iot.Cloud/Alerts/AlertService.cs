@@ -1,6 +1,7 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Rules;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,6 @@ namespace Iot.Cloud.Alerts;
 /// </summary>
 public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> options)
 {
-    // The history's kinds as stored, for counting flaps in the database.
-    private static readonly string RaisedName = WireNames.Of(AlertChangeKind.Raised);
-    private static readonly string ReraisedName = WireNames.Of(AlertChangeKind.Reraised);
-    private static readonly string ClearedName = WireNames.Of(AlertChangeKind.Cleared);
-
     /// <summary>Applies transitions (in order) and returns what changed.</summary>
     public async Task<List<AlertChange>> ApplyAsync(CloudDb db, IReadOnlyList<RuleTransition> transitions, CancellationToken cancellationToken)
     {
@@ -180,8 +176,8 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         }
 
         var since = at - options.Value.FlapWindow;
-        var flaps = await db.Set<AlertEvent>().CountAsync(e => e.AlertId == alert.Id && e.At >= since && (e.Kind == RaisedName || e.Kind == ReraisedName || e.Kind == ClearedName), cancellationToken)
-            + db.ChangeTracker.Entries<AlertEvent>().Count(e => e.State == EntityState.Added && e.Entity.AlertId == alert.Id && (e.Entity.Kind == ReraisedName || e.Entity.Kind == ClearedName));
+        var flaps = await db.Set<AlertEvent>().CountAsync(e => e.AlertId == alert.Id && e.At >= since && (e.Kind == AlertChangeKind.Raised || e.Kind == AlertChangeKind.Reraised || e.Kind == AlertChangeKind.Cleared), cancellationToken)
+            + db.ChangeTracker.Entries<AlertEvent>().Count(e => e.State == EntityState.Added && e.Entity.AlertId == alert.Id && (e.Entity.Kind == AlertChangeKind.Reraised || e.Entity.Kind == AlertChangeKind.Cleared));
         if (flaps <= options.Value.FlapThreshold)
         {
             return false;
@@ -192,12 +188,12 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
         return true;
     }
 
-    private static Task<MaintenanceWindow?> ActiveWindowAsync(CloudDb db, string courtyard, string subject, DateTimeOffset at, CancellationToken cancellationToken) =>
+    private static Task<MaintenanceWindow?> ActiveWindowAsync(CloudDb db, CourtyardId courtyard, string subject, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Set<MaintenanceWindow>().Where(w => w.CourtyardId == courtyard && (w.Subject == null || w.Subject == subject || subject.StartsWith(w.Subject + "/")) && w.From <= at && w.Until > at)
             .FirstOrDefaultAsync(cancellationToken);
 
     private static void History(CloudDb db, Alert alert, AlertChangeKind kind, DateTimeOffset at, double? value, string by = "system", string? note = null) =>
-        db.Set<AlertEvent>().Add(new AlertEvent { AlertId = alert.Id, Alert = alert, At = at, Kind = WireNames.Of(kind), By = by, Value = value, Note = note });
+        db.Set<AlertEvent>().Add(new AlertEvent { AlertId = alert.Id, Alert = alert, At = at, Kind = kind, By = by, Value = value, Note = note });
 
     private static void Audit(CloudDb db, Alert alert, string by, DateTimeOffset at, string action, string? detail) =>
         db.Set<AuditEntry>().Add(AuditEntry.Of(at, by, "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), action, detail));

@@ -1,10 +1,11 @@
 using Iot.Cloud.Kernel;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Alerts;
 
 /// <summary>An alert as the API and the live feed show it.</summary>
 public sealed record AlertView(
-    long Id, string RuleKey, string Title, Severity Severity, AlertStatus Status, string Fault, string Courtyard, string Agent, string? Device, int? Outlet,
+    long Id, string RuleKey, string Title, Severity Severity, AlertStatus Status, string Fault, CourtyardId Courtyard, AgentId Agent, DeviceId? Device, int? Outlet,
     string Target, double? Value, DateTimeOffset RaisedAt, DateTimeOffset LastRaisedAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy,
     DateTimeOffset? ClearedAt, DateTimeOffset? ClosedAt, int Count, bool Flapping, bool Silenced, string? SilencedReason, long? WorkOrderId)
 {

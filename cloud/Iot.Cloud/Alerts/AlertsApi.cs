@@ -4,6 +4,8 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +28,7 @@ public static class AlertsApi
     }
 
     /// <summary><c>status</c>: <c>active</c> (default: not closed), <c>open</c>, <c>acknowledged</c>, <c>cleared</c>, <c>closed</c>, <c>all</c>.</summary>
-    private static async Task<Results<Ok<List<AlertView>>, ProblemHttpResult>> List(CloudDb db, AccessScope scope, string? status, string? courtyard, string? target, Severity? severity, int? limit, CancellationToken ct)
+    private static async Task<Results<Ok<List<AlertView>>, ProblemHttpResult>> List(CloudDb db, AccessScope scope, string? status, CourtyardId? courtyard, string? target, Severity? severity, int? limit, CancellationToken ct)
     {
         IQueryable<Alert> query = db.Alerts.AsNoTracking().Where(scope.Alerts);
         switch (status ?? "active")
@@ -62,7 +64,7 @@ public static class AlertsApi
         }
 
         var history = await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == id).OrderBy(e => e.Id)
-            .Select(e => new AlertHistoryView(e.At, e.Kind, e.By, e.Value, e.Note)).ToListAsync(ct);
+            .Select(e => new AlertHistoryView(e.At, WireNames.Of(e.Kind), e.By, e.Value, e.Note)).ToListAsync(ct);
         return TypedResults.Ok(new AlertDetail(AlertView.Of(alert), history));
     }
 
@@ -115,7 +117,7 @@ public static class AlertsApi
         return TypedResults.Ok(AlertView.Of(alert));
     }
 
-    private static async Task<Ok<List<MaintenanceWindow>>> ListWindows(CloudDb db, AccessScope scope, string? courtyard, bool? current, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<List<MaintenanceWindow>>> ListWindows(CloudDb db, AccessScope scope, CourtyardId? courtyard, bool? current, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         return TypedResults.Ok(await db.MaintenanceWindows.AsNoTracking().Where(scope.MaintenanceWindows)
@@ -127,7 +129,7 @@ public static class AlertsApi
     {
         var now = time.GetUtcNow();
         var from = body.From ?? now;
-        if (!await db.Courtyards.AnyAsync(c => c.Id == body.Courtyard, ct))
+        if (!CourtyardId.TryParse(body.Courtyard, out var courtyard, out _) || !await db.Courtyards.AnyAsync(c => c.Id == courtyard, ct))
         {
             return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
         }
@@ -142,7 +144,7 @@ public static class AlertsApi
             return Problems.Bad("until", $"until must be after from, and at most 30 days later");
         }
 
-        var window = new MaintenanceWindow { CourtyardId = body.Courtyard, Subject = body.Subject, From = from, Until = body.Until, Reason = body.Reason, CreatedBy = Actor.Of(http), CreatedAt = now };
+        var window = new MaintenanceWindow { CourtyardId = courtyard, Subject = body.Subject, From = from, Until = body.Until, Reason = body.Reason, CreatedBy = Actor.Of(http), CreatedAt = now };
         db.MaintenanceWindows.Add(window);
         db.AuditLog.Add(AuditEntry.Of(now, window.CreatedBy, "maintenance", body.Courtyard, "created", $"{body.Subject ?? "whole courtyard"} {from:O} – {body.Until:O}: {body.Reason}"));
         await db.SaveChangesAsync(ct);
@@ -159,7 +161,7 @@ public static class AlertsApi
 
         var now = time.GetUtcNow();
         window.Until = window.Until > now ? now : window.Until;
-        db.AuditLog.Add(AuditEntry.Of(now, Actor.Of(http), "maintenance", window.CourtyardId, "ended", $"window {id}"));
+        db.AuditLog.Add(AuditEntry.Of(now, Actor.Of(http), "maintenance", window.CourtyardId.Value, "ended", $"window {id}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(window);
     }

@@ -41,6 +41,7 @@ internal sealed class AlertEventMapping : IEntityTypeConfiguration<AlertEvent>
     public void Configure(EntityTypeBuilder<AlertEvent> e)
     {
         e.ToTable("alert_events");
+        e.Property(a => a.Kind).HasConversion(new WireNameConverter<AlertChangeKind>());
         e.HasOne(a => a.Alert).WithMany().HasForeignKey(a => a.AlertId);
         e.HasIndex(a => new { a.AlertId, a.At });
     }

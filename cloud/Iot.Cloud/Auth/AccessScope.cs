@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Iot.Cloud.Kernel;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Sites;
 
 namespace Iot.Cloud.Auth;
@@ -12,11 +13,11 @@ namespace Iot.Cloud.Auth;
 /// </summary>
 public sealed class AccessScope
 {
-    private readonly HashSet<string> _courtyards;
-    private readonly string[] _ids;
-    private readonly HashSet<string> _agents;
+    private readonly HashSet<CourtyardId> _courtyards;
+    private readonly CourtyardId[] _ids;
+    private readonly HashSet<AgentId> _agents;
 
-    private AccessScope(StaffRole? role, string? name, string? party, string? community, HashSet<string> courtyards, HashSet<string> agents)
+    private AccessScope(StaffRole? role, string? name, string? party, string? community, HashSet<CourtyardId> courtyards, HashSet<AgentId> agents)
     {
         Role = role;
         Name = name;
@@ -24,7 +25,7 @@ public sealed class AccessScope
         Community = community;
         _courtyards = courtyards;
         _agents = agents;
-        _ids = [.. courtyards.Order(StringComparer.Ordinal)];
+        _ids = [.. courtyards.OrderBy(c => c.Value, StringComparer.Ordinal)];
     }
 
     /// <summary>No limit: for code that has checked the scope already (a route filter) or works for the system.</summary>
@@ -57,18 +58,18 @@ public sealed class AccessScope
     /// The courtyards in scope (every courtyard for the street office). Each feature filters its own rows by them
     /// (for example <c>scope.Alerts</c> beside the alerts).
     /// </summary>
-    public IReadOnlyList<string> CourtyardIds => _ids;
+    public IReadOnlyList<CourtyardId> CourtyardIds => _ids;
 
-    public bool Courtyard(string? id) => id is not null && (SeesEverything || _courtyards.Contains(id));
+    public bool Courtyard(CourtyardId? id) => id is not null && (SeesEverything || _courtyards.Contains(id.Value));
 
-    public bool Agent(string? id) => id is not null && (SeesEverything || _agents.Contains(id));
+    public bool Agent(AgentId? id) => id is not null && (SeesEverything || _agents.Contains(id.Value));
 
     /// <summary>A work order is in scope for a party role when it is that party's; otherwise by its courtyard.</summary>
-    public bool Order(string partyId, string courtyardId) =>
+    public bool Order(string partyId, CourtyardId courtyardId) =>
         SeesEverything || (IsPartyRole ? partyId == Party : _courtyards.Contains(courtyardId));
 
     /// <summary>Whether a live event (alert or work-order change) is for this person.</summary>
-    public bool Sees(string type, string courtyardId, string partyId) =>
+    public bool Sees(string type, CourtyardId courtyardId, string partyId) =>
         type == "workOrder" ? Order(partyId, courtyardId) : Courtyard(courtyardId);
 
     /// <summary>The scope of a request's user, against the current site registry.</summary>
@@ -90,7 +91,7 @@ public sealed class AccessScope
                 _ => c.Courtyard.Responsible?.Value == party,
             })
             .ToList() ?? [];
-        var agents = courtyards.SelectMany(c => c.Courtyard.Agents.Select(a => a.Id.Value));
-        return new AccessScope(role, user.Identity.Name, party, community, [.. courtyards.Select(c => c.Courtyard.Id.Value)], [.. agents]);
+        var agents = courtyards.SelectMany(c => c.Courtyard.Agents.Select(a => a.Id));
+        return new AccessScope(role, user.Identity.Name, party, community, [.. courtyards.Select(c => c.Courtyard.Id)], [.. agents]);
     }
 }

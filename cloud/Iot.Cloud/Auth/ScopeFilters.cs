@@ -1,6 +1,7 @@
 using System.Globalization;
 using Iot.Cloud.Api;
 using Iot.Cloud.Data;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Auth;
 
@@ -14,12 +15,12 @@ public static class ScopeFilters
     /// <summary>The route value <paramref name="name"/> is a courtyard id.</summary>
     public static RouteHandlerBuilder ForCourtyard(this RouteHandlerBuilder builder, string name = "id") =>
         builder.AddEndpointFilter(async (context, next) =>
-            Scope(context).Courtyard(Route(context, name)) ? await next(context) : TypedResults.NotFound());
+            Scope(context).Courtyard(Parse<CourtyardId>(Route(context, name))) ? await next(context) : TypedResults.NotFound());
 
     /// <summary>The route value <paramref name="name"/> is an agent id.</summary>
     public static RouteHandlerBuilder ForAgent(this RouteHandlerBuilder builder, string name = "agent") =>
         builder.AddEndpointFilter(async (context, next) =>
-            Scope(context).Agent(Route(context, name)) ? await next(context) : TypedResults.NotFound());
+            Scope(context).Agent(Parse<AgentId>(Route(context, name))) ? await next(context) : TypedResults.NotFound());
 
     /// <summary>
     /// The route value <c>id</c> names a row of a feature's table: <paramref name="inScope"/> finds it and judges it
@@ -35,7 +36,7 @@ public static class ScopeFilters
         {
             var body = context.Arguments.OfType<T>().FirstOrDefault();
             var id = body is null ? null : courtyard(body);
-            return body is null || Scope(context).Courtyard(id) ? await next(context) : Problems.Bad("courtyard", $"unknown courtyard '{id}'");
+            return body is null || Scope(context).Courtyard(Parse<CourtyardId>(id)) ? await next(context) : Problems.Bad("courtyard", $"unknown courtyard '{id}'");
         });
 
     private static AccessScope Scope(EndpointFilterInvocationContext context) => context.HttpContext.RequestServices.GetRequiredService<AccessScope>();
@@ -43,6 +44,9 @@ public static class ScopeFilters
     private static CloudDb Db(EndpointFilterInvocationContext context) => context.HttpContext.RequestServices.GetRequiredService<CloudDb>();
 
     private static string? Route(EndpointFilterInvocationContext context, string name) => context.HttpContext.GetRouteValue(name) as string;
+
+    private static T? Parse<T>(string? text)
+        where T : struct, IIdentifier<T> => T.TryParse(text, out var id, out _) ? id : null;
 
     private static long Id(EndpointFilterInvocationContext context) =>
         long.TryParse(Route(context, "id"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1;

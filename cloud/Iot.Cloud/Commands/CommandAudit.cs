@@ -35,7 +35,7 @@ public static class CommandAudit
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(answer);
-        return Entry(command, answer.ReceivedAt, answer.AgentId, answer.Ok ? "result:carriedOut" : "result:refused",
+        return Entry(command, answer.ReceivedAt, answer.AgentId.Value, answer.Ok ? "result:carriedOut" : "result:refused",
             answer.Ok ? $"{command.CommandId}: carried out" : $"{command.CommandId}: {answer.Error}");
     }
 
@@ -43,9 +43,9 @@ public static class CommandAudit
     {
         var (entity, id) = command switch
         {
-            { Kind: CommandKind.ResetOutlet } => ("outlet", new OutletRef(command.AgentId, command.DeviceId!, command.Outlet ?? 0).ToString()),
+            { Kind: CommandKind.ResetOutlet } => ("outlet", new OutletRef(command.AgentId, command.DeviceId!.Value, command.Outlet ?? 0).ToString()),
             { DeviceId: { } device } => ("device", $"{command.AgentId}/{device}"),
-            _ => ("agent", command.AgentId),
+            _ => ("agent", command.AgentId.Value),
         };
         return AuditEntry.Of(at, actor, entity, id, action, detail);
     }

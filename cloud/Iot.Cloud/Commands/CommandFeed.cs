@@ -28,7 +28,7 @@ public sealed class CommandFeed(LiveFeed feed, SiteRegistry registry)
             _announced[command.Id] = command.State;
         }
 
-        var party = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == command.Courtyard).Courtyard?.Responsible?.Value ?? "unknown";
+        var party = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == command.Courtyard).Courtyard?.Responsible?.Value ?? "unknown";
         feed.Publish(new LiveEvent(EventType, WireNames.Of(command.State), command.Id, command.Courtyard, party, JsonSerializer.SerializeToElement(command, Json)));
     }
 

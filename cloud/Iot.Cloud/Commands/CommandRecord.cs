@@ -1,3 +1,4 @@
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Commands;
@@ -16,11 +17,11 @@ public sealed class CommandRecord
 
     public CommandKind Kind { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
-    public string? DeviceId { get; set; }
+    public DeviceId? DeviceId { get; set; }
 
     public int? Outlet { get; set; }
 

@@ -34,7 +34,7 @@ public sealed partial class CommandSender(CloudMqttClient mqtt, CloudSigner sign
 
         var wire = new Command(
             ProtocolVersion.Current, CommandId.Parse(command.CommandId), agent.Manifest.Id, command.Kind, command.IssuedAt,
-            command.DeviceId is { } device ? DeviceId.Parse(device) : null, command.Outlet, command.On, command.Person, command.Reason, command.ForMinutes);
+            command.DeviceId, command.Outlet, command.On, command.Person, command.Reason, command.ForMinutes);
         var topic = new AgentTopic(site, agent.Courtyard.Id, agent.Manifest.Id, Channel.Commands).ToString();
         try
         {
@@ -56,8 +56,8 @@ public sealed partial class CommandSender(CloudMqttClient mqtt, CloudSigner sign
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Kind} command {Command} to {Agent} for {Account}")]
-    private static partial void LogSent(ILogger logger, CommandKind kind, string command, string agent, string account);
+    private static partial void LogSent(ILogger logger, CommandKind kind, string command, AgentId agent, string account);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {Command} to {Agent} was not sent: {Reason}")]
-    private static partial void LogNotSent(ILogger logger, string command, string agent, string reason);
+    private static partial void LogNotSent(ILogger logger, string command, AgentId agent, string reason);
 }

@@ -1,5 +1,6 @@
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,9 +17,9 @@ public sealed record CommandView(
     long Id,
     string CommandId,
     CommandKind Kind,
-    string Courtyard,
-    string Agent,
-    string? Device,
+    CourtyardId Courtyard,
+    AgentId Agent,
+    DeviceId? Device,
     int? Outlet,
     bool? On,
     int? ForMinutes,

@@ -69,7 +69,7 @@ public static class CommandsApi
             return Problems.Bad("checklist", $"the inspection is not confirmed: {string.Join(", ", missing.Select(m => $"{m.Chinese} ({m.English})"))}. Confirm every item before the outlet is powered again");
         }
 
-        var outlet = new OutletRef(agent, body.Device, body.Outlet);
+        var outlet = new OutletRef(registered.Manifest.Id, station.Id, body.Outlet);
         var order = await OutletCutOffs.OpenOrderAsync(db, outlet, ct);
         if (order is null || !scope.Order(order.PartyId, order.CourtyardId))
         {
@@ -79,7 +79,7 @@ public static class CommandsApi
         var confirmed = Checklist.Keys(body.Checklist);
         var reason = body.Reason!.Trim();
         var command = NewCommand(http, registered, CommandKind.ResetOutlet, reason);
-        command.DeviceId = body.Device;
+        command.DeviceId = station.Id;
         command.Outlet = body.Outlet;
         command.WorkOrderId = order.Id;
         command.Checklist = string.Join(',', confirmed);
@@ -98,9 +98,10 @@ public static class CommandsApi
         }
 
         var (site, registered) = found;
-        if (Device(registered, body.Device, DeviceKind.Streetlight, "a streetlight") is { Problem: { } deviceProblem })
+        var (lamp, lampProblem) = Device(registered, body.Device, DeviceKind.Streetlight, "a streetlight");
+        if (lampProblem is not null)
         {
-            return deviceProblem;
+            return lampProblem;
         }
 
         if (body.ForMinutes is not (>= 1 and <= MessageReader.MaxSwitchMinutes))
@@ -116,7 +117,7 @@ public static class CommandsApi
         }
 
         var command = NewCommand(http, registered, CommandKind.SwitchLamp, body.Reason!.Trim());
-        command.DeviceId = body.Device;
+        command.DeviceId = lamp!.Id;
         command.On = body.On;
         command.ForMinutes = body.ForMinutes;
         return Answer(await sender.SendAsync(db, registered, site, command, ct));
@@ -142,7 +143,7 @@ public static class CommandsApi
     private static async Task<Ok<List<CommandView>>> ForOrder(long id, CloudDb db, TimeProvider time, CancellationToken ct) =>
         TypedResults.Ok(await CommandView.LoadAsync(db, db.Commands.Where(c => c.WorkOrderId == id).OrderByDescending(c => c.Id).Take(100), time.GetUtcNow(), ct));
 
-    private static async Task<Results<Ok<List<CommandView>>, ProblemHttpResult>> ForCourtyard(string id, int? limit, CloudDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<List<CommandView>>, ProblemHttpResult>> ForCourtyard(CourtyardId id, int? limit, CloudDb db, TimeProvider time, CancellationToken ct)
     {
         if (limit is < 1 or > 200)
         {
@@ -192,7 +193,7 @@ public static class CommandsApi
         var person = http.User.FindFirstValue(StaffClaims.DisplayName) is { Length: > 0 } display ? display.Trim() : account;
         return new CommandRecord
         {
-            CommandId = string.Empty, Kind = kind, CourtyardId = agent.Courtyard.Id.Value, AgentId = agent.Manifest.Id.Value,
+            CommandId = string.Empty, Kind = kind, CourtyardId = agent.Courtyard.Id, AgentId = agent.Manifest.Id,
             IssuedBy = account, Person = person.Length > 100 ? person[..100] : person, Reason = reason,
         };
     }

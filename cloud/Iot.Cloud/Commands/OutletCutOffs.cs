@@ -3,13 +3,14 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Commands;
 
 /// <summary>A charging outlet: agent, station and outlet number.</summary>
-public sealed record OutletRef(string Agent, string Device, int Outlet)
+public sealed record OutletRef(AgentId Agent, DeviceId Device, int Outlet)
 {
     /// <summary>The alert subject of the outlet, <c>{agent}/{device}/o{n}</c>.</summary>
     public override string ToString() => new Subject(Agent, Device, Outlet).ToString();
@@ -48,7 +49,7 @@ public static class OutletCutOffs
             .OrderBy(a => a.Id)
             .Select(a => new { a.AgentId, a.DeviceId, a.Outlet })
             .FirstOrDefaultAsync(cancellationToken);
-        return alert is null ? null : new OutletRef(alert.AgentId, alert.DeviceId!, alert.Outlet!.Value);
+        return alert is null ? null : new OutletRef(alert.AgentId, alert.DeviceId!.Value, alert.Outlet!.Value);
     }
 
     // Rules are few and edited rarely; any version of a key that raises on an interlock event makes it a cut-off rule.

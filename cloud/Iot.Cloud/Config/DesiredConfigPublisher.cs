@@ -1,13 +1,13 @@
+using System.Data.Common;
 using Iot.Cloud.Broker;
 using Iot.Cloud.Data;
-using System.Data.Common;
 using Iot.Cloud.Operations;
 using Iot.Cloud.Signing;
 using Iot.Cloud.Sites;
-using Iot.Protocol.Signing;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
+using Iot.Protocol.Signing;
 using Iot.Protocol.Topics;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,8 +34,8 @@ public sealed partial class DesiredConfigPublisher : BackgroundService
     private readonly TimeProvider _pace;
     private readonly ILogger<DesiredConfigPublisher> _logger;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _resent = new(StringComparer.Ordinal);
+    private readonly Dictionary<AgentId, string> _published = [];
+    private readonly Dictionary<AgentId, long> _resent = [];
     private volatile bool _reconnected;
 
     public DesiredConfigPublisher(CloudMqttClient mqtt, SiteRegistry registry, IServiceScopeFactory scopes, CloudSigner signer, TimeProvider time,
@@ -138,12 +138,12 @@ public sealed partial class DesiredConfigPublisher : BackgroundService
         }
 
         var now = _time.GetUtcNow();
-        var sent = new List<string>();
+        var sent = new List<AgentId>();
         foreach (var (id, agent) in snapshot.Agents)
         {
             lock (_published)
             {
-                if (_published.TryGetValue(id.Value, out var hash) && hash == agent.DesiredHash)
+                if (_published.TryGetValue(id, out var hash) && hash == agent.DesiredHash)
                 {
                     continue;
                 }
@@ -154,10 +154,10 @@ public sealed partial class DesiredConfigPublisher : BackgroundService
             await _mqtt.PublishAsync(topic, _signer.Sign(ProtocolJson.Serialize(config), SignedPurpose.Config), retain: true, cancellationToken);
             lock (_published)
             {
-                _published[id.Value] = agent.DesiredHash;
+                _published[id] = agent.DesiredHash;
             }
 
-            sent.Add(id.Value);
+            sent.Add(id);
         }
 
         if (sent.Count > 0)
@@ -166,7 +166,7 @@ public sealed partial class DesiredConfigPublisher : BackgroundService
             var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
             foreach (var row in await db.Agents.Where(a => sent.Contains(a.Id)).ToListAsync(cancellationToken))
             {
-                row.PublishedHash = snapshot.Agents[AgentId.Parse(row.Id)].DesiredHash;
+                row.PublishedHash = snapshot.Agents[row.Id].DesiredHash;
             }
 
             await db.SaveChangesAsync(cancellationToken);

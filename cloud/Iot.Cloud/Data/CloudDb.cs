@@ -1,3 +1,4 @@
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,16 @@ public abstract class CloudDb(DbContextOptions options) : IdentityUserContext<Ac
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(CloudDb).Assembly);
     }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // The protocol's ids are types in the code and text in the tables.
+        configurationBuilder.Properties<AgentId>().HaveConversion<IdentifierConverter<AgentId>>();
+        configurationBuilder.Properties<CourtyardId>().HaveConversion<IdentifierConverter<CourtyardId>>();
+        configurationBuilder.Properties<DeviceId>().HaveConversion<IdentifierConverter<DeviceId>>();
+    }
 }
 
 /// <summary>The SQLite flavour (default: a file under ./data).</summary>
@@ -23,7 +34,7 @@ public sealed class SqliteCloudDb(DbContextOptions<SqliteCloudDb> options) : Clo
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
 
         // SQLite has no time type: store instants as sortable integers so queries can compare and order them.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();

@@ -1,4 +1,5 @@
 using Iot.Cloud.Data;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,15 +13,15 @@ namespace Iot.Cloud.Ingest;
 /// </summary>
 public sealed class BootClock : IBatchState
 {
-    private readonly Dictionary<(string Agent, string Boot), Anchor> _anchors = [];
-    private readonly HashSet<(string Agent, string Boot)> _known = [];
-    private readonly HashSet<(string Agent, string Boot)> _changed = [];
+    private readonly Dictionary<(AgentId Agent, string Boot), Anchor> _anchors = [];
+    private readonly HashSet<(AgentId Agent, string Boot)> _known = [];
+    private readonly HashSet<(AgentId Agent, string Boot)> _changed = [];
 
     /// <summary>Boots whose anchor appeared or moved since the last commit.</summary>
-    public IReadOnlyCollection<(string Agent, string Boot)> Changed => _changed;
+    public IReadOnlyCollection<(AgentId Agent, string Boot)> Changed => _changed;
 
     /// <summary>Loads stored anchors for <paramref name="keys"/> not yet looked up.</summary>
-    public async Task EnsureLoadedAsync(CloudDb db, IEnumerable<(string Agent, string Boot)> keys, CancellationToken cancellationToken)
+    public async Task EnsureLoadedAsync(CloudDb db, IEnumerable<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var missing = keys.Where(k => !_known.Contains(k)).Distinct().ToList();
@@ -54,7 +55,7 @@ public sealed class BootClock : IBatchState
             return false;
         }
 
-        var key = (status.Agent.Value, status.Boot.Value);
+        var key = (status.Agent, status.Boot.Value);
         _known.Add(key);
         if (_anchors.TryGetValue(key, out var current)
             && (current.Exact || (!c.Exact && current.BootStart <= c.BootStart)))
@@ -68,7 +69,7 @@ public sealed class BootClock : IBatchState
     }
 
     /// <summary>The real time of <paramref name="bootMs"/> in a boot, or null when the boot has no anchor yet.</summary>
-    public DateTimeOffset? Place(string agent, string boot, long bootMs) =>
+    public DateTimeOffset? Place(AgentId agent, string boot, long bootMs) =>
         _anchors.TryGetValue((agent, boot), out var a) ? a.BootStart.AddMilliseconds(bootMs) : null;
 
     /// <summary>Writes changed anchors into <paramref name="db"/> (saved with the batch).</summary>

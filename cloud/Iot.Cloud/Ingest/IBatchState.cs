@@ -1,4 +1,5 @@
 using Iot.Cloud.Data;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Ingest;
 

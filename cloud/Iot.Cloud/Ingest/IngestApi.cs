@@ -1,8 +1,9 @@
-using Iot.Cloud.Api;
 using System.Text;
+using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,7 @@ public static class IngestApi
             sequences.Sum(s => s.Accepted), sequences.Sum(s => s.Duplicates), sequences.Sum(s => s.Lost)));
     }
 
-    private static async Task<Results<Ok<List<DeadLetterView>>, ProblemHttpResult>> DeadLetters(CloudDb db, string? agent, int? limit, long? before, CancellationToken ct)
+    private static async Task<Results<Ok<List<DeadLetterView>>, ProblemHttpResult>> DeadLetters(CloudDb db, AgentId? agent, int? limit, long? before, CancellationToken ct)
     {
         if (limit is < 1 or > 1000)
         {
@@ -47,7 +48,7 @@ public static class IngestApi
             d.Id, d.ReceivedAt, d.Topic, d.AgentId, d.Reason, d.PayloadBytes, Preview(d.Payload), d.Payload.Length < d.PayloadBytes)).ToList());
     }
 
-    private static async Task<Ok<List<SequenceView>>> Sequences(CloudDb db, string? agent, CancellationToken ct)
+    private static async Task<Ok<List<SequenceView>>> Sequences(CloudDb db, AgentId? agent, CancellationToken ct)
     {
         var rows = await db.Sequences.AsNoTracking().Where(s => agent == null || s.AgentId == agent).OrderBy(s => s.AgentId).ThenBy(s => s.FirstSeen).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(s => new SequenceView(
@@ -92,9 +93,9 @@ public sealed record IngestStatsView(
     int QueueDepth, bool StoreFailing, string? StoreError,
     long DeadLettersStored, long ReadingsAwaitingPlacement, long DataMessagesAccepted, long DuplicatesDropped, long SequenceNumbersLost);
 
-public sealed record DeadLetterView(long Id, DateTimeOffset ReceivedAt, string Topic, string? Agent, string Reason, int PayloadBytes, string Payload, bool Truncated);
+public sealed record DeadLetterView(long Id, DateTimeOffset ReceivedAt, string Topic, AgentId? Agent, string Reason, int PayloadBytes, string Payload, bool Truncated);
 
 /// <summary>One boot of one agent: how much of its data sequence arrived. Missing may still come (replays); lost will not.</summary>
-public sealed record SequenceView(string Agent, string Boot, DateTimeOffset FirstSeen, DateTimeOffset UpdatedAt, long Contiguous, long MaxSeen, long Missing, long Lost, long Accepted, long Duplicates);
+public sealed record SequenceView(AgentId Agent, string Boot, DateTimeOffset FirstSeen, DateTimeOffset UpdatedAt, long Contiguous, long MaxSeen, long Missing, long Lost, long Accepted, long Duplicates);
 
-public sealed record PresenceView(string Agent, string State, DateTimeOffset Since, DateTimeOffset LastSeen, string Boot, string? Reason);
+public sealed record PresenceView(AgentId Agent, string State, DateTimeOffset Since, DateTimeOffset LastSeen, string Boot, string? Reason);

@@ -41,9 +41,9 @@ public sealed partial class IngestBatch(
         var work = new BatchContents();
         var accepted = Accept(batch, work);
 
-        var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent.Value, a.Message.Boot.Value));
+        var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent, a.Message.Boot.Value));
         await sequences.EnsureLoadedAsync(db, dataKeys, cancellationToken);
-        await clock.EnsureLoadedAsync(db, accepted.Select(a => (a.Message.Agent.Value, a.Message.Boot.Value)), cancellationToken);
+        await clock.EnsureLoadedAsync(db, accepted.Select(a => (a.Message.Agent, a.Message.Boot.Value)), cancellationToken);
 
         try
         {
@@ -120,19 +120,19 @@ public sealed partial class IngestBatch(
             metrics.Messages.Add(1, new KeyValuePair<string, object?>("channel", WireNames.Of(topic.Channel)), new KeyValuePair<string, object?>("outcome", message.Check.Message is null ? "rejected" : "valid"));
             if (message.Check.Message is not { } uplink)
             {
-                work.DeadLetter(message, topic.Agent.Value, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
+                work.DeadLetter(message, topic.Agent, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
                 continue;
             }
 
             if (snapshot is null || !snapshot.Agents.TryGetValue(topic.Agent, out var agent))
             {
-                work.DeadLetter(message, topic.Agent.Value, $"unknown agent '{topic.Agent}': not in the site manifests", options.Value.DeadLetterPayloadBytes);
+                work.DeadLetter(message, topic.Agent, $"unknown agent '{topic.Agent}': not in the site manifests", options.Value.DeadLetterPayloadBytes);
                 continue;
             }
 
             if (topic.Site != snapshot.Site.Manifest.Id || topic.Courtyard != agent.Courtyard.Id)
             {
-                work.DeadLetter(message, topic.Agent.Value, $"agent '{topic.Agent}' belongs to {snapshot.Site.Manifest.Id}/{agent.Courtyard.Id}, not {topic.Site}/{topic.Courtyard}", options.Value.DeadLetterPayloadBytes);
+                work.DeadLetter(message, topic.Agent, $"agent '{topic.Agent}' belongs to {snapshot.Site.Manifest.Id}/{agent.Courtyard.Id}, not {topic.Site}/{topic.Courtyard}", options.Value.DeadLetterPayloadBytes);
                 continue;
             }
 
@@ -153,7 +153,7 @@ public sealed partial class IngestBatch(
             return;
         }
 
-        var agentId = uplink.Agent.Value;
+        var agentId = uplink.Agent;
         var bootId = uplink.Boot.Value;
         var verdict = sequences.Observe(agentId, bootId, uplink.Seq, now, out var lost);
         if (lost > 0)
@@ -183,7 +183,7 @@ public sealed partial class IngestBatch(
                     {
                         work.Unplaced.Add(new UnplacedReading
                         {
-                            AgentId = agentId, BootId = bootId, CourtyardId = agent.Courtyard.Id.Value, SensorId = reading.Sensor.Value,
+                            AgentId = agentId, BootId = bootId, CourtyardId = agent.Courtyard.Id, SensorId = reading.Sensor.Value,
                             Quantity = WireNames.Of(reading.Quantity), Value = reading.Value, BootMs = reading.BootMs!.Value, ReceivedAt = message.ReceivedAt,
                         });
                     }
@@ -194,7 +194,7 @@ public sealed partial class IngestBatch(
                 var eventAt = e.At ?? clock.Place(agentId, bootId, e.BootMs!.Value);
                 work.Events.Add(new DeviceEventRecord
                 {
-                    AgentId = agentId, BootId = bootId, Seq = e.Seq, CourtyardId = agent.Courtyard.Id.Value, DeviceId = e.Device.Value,
+                    AgentId = agentId, BootId = bootId, Seq = e.Seq, CourtyardId = agent.Courtyard.Id, DeviceId = e.Device,
                     Kind = WireNames.Of(e.Kind), At = eventAt ?? message.ReceivedAt, TimeEstimated = eventAt is null,
                     Outlet = e.Outlet, Value = e.Value, Reason = e.Reason, ReceivedAt = message.ReceivedAt,
                 });
@@ -216,7 +216,7 @@ public sealed partial class IngestBatch(
         {
             if (message is not null)
             {
-                work.DeadLetter(message, agentId.Value, $"reading of {sensor} placed at {at:O}, outside 2020..now", options.Value.DeadLetterPayloadBytes);
+                work.DeadLetter(message, agentId, $"reading of {sensor} placed at {at:O}, outside 2020..now", options.Value.DeadLetterPayloadBytes);
             }
 
             return;
@@ -236,7 +236,7 @@ public sealed partial class IngestBatch(
             var newlyHeld = work.Unplaced.Where(u => u.AgentId == agent && u.BootId == boot).ToList();
             foreach (var u in held.Concat(newlyHeld))
             {
-                if (snapshot is not null && snapshot.Agents.TryGetValue(AgentId.Parse(agent), out var registered)
+                if (snapshot is not null && snapshot.Agents.TryGetValue(agent, out var registered)
                     && WireNames.TryParse<Quantity>(u.Quantity, out var quantity) && clock.Place(agent, boot, u.BootMs) is { } at)
                 {
                     AddReading(work, registered, registered.Manifest.Id, SensorId.Parse(u.SensorId), quantity, u.Value, at, time.GetUtcNow(), null);
@@ -275,12 +275,12 @@ public sealed partial class IngestBatch(
             return;
         }
 
-        var ids = work.Statuses.Select(s => s.Status.Agent.Value).Distinct().ToList();
+        var ids = work.Statuses.Select(s => s.Status.Agent).Distinct().ToList();
         var presence = await db.Presence.Where(p => ids.Contains(p.AgentId)).ToDictionaryAsync(p => p.AgentId, cancellationToken);
         var agents = await db.Agents.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
         foreach (var (status, receivedAt) in work.Statuses)
         {
-            var id = status.Agent.Value;
+            var id = status.Agent;
             var state = status.State;
             if (!presence.TryGetValue(id, out var row))
             {
@@ -318,13 +318,13 @@ public sealed partial class IngestBatch(
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} messages of {Agent} boot {Boot} never arrived and are counted lost")]
-    private static partial void LogLost(ILogger logger, long count, string agent, string boot);
+    private static partial void LogLost(ILogger logger, long count, AgentId agent, string boot);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored but could not acknowledge a message on {Topic}: {Reason}; the broker will redeliver it and it will be dropped as a duplicate")]
     private static partial void LogAckFailed(ILogger logger, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placed {Count} held boot-relative readings of {Agent} boot {Boot}")]
-    private static partial void LogPlaced(ILogger logger, int count, string agent, string boot);
+    private static partial void LogPlaced(ILogger logger, int count, AgentId agent, string boot);
 
     private sealed record Accepted(IncomingMessage Incoming, IUplinkMessage Message, RegisteredAgent Agent);
 
@@ -344,7 +344,7 @@ public sealed partial class IngestBatch(
 
         public int Duplicates { get; set; }
 
-        public void DeadLetter(IncomingMessage message, string? agent, string reason, int keepBytes) =>
+        public void DeadLetter(IncomingMessage message, AgentId? agent, string reason, int keepBytes) =>
             DeadLetters.Add(new DeadLetter
             {
                 ReceivedAt = message.ReceivedAt,

@@ -1,5 +1,6 @@
-namespace Iot.Cloud.Ingest;
+using Iot.Protocol.Identifiers;
 
+namespace Iot.Cloud.Ingest;
 
 /// <summary>
 /// Where a boot starts on the real time line, so boot-relative readings can be placed.
@@ -7,7 +8,7 @@ namespace Iot.Cloud.Ingest;
 /// </summary>
 public sealed class BootAnchor
 {
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
     public required string BootId { get; set; }
 
@@ -22,7 +23,7 @@ public sealed class BootAnchor
 /// <summary>The dedupe watermark of one boot of one agent: what of its data sequence has arrived.</summary>
 public sealed class SequenceState
 {
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
     public required string BootId { get; set; }
 
@@ -57,7 +58,7 @@ public sealed class DeadLetter
     public required string Topic { get; set; }
 
     /// <summary>The agent named by the topic, when the topic could be parsed.</summary>
-    public string? AgentId { get; set; }
+    public AgentId? AgentId { get; set; }
 
     public required string Reason { get; set; }
 
@@ -72,15 +73,15 @@ public sealed class DeviceEventRecord
 {
     public long Id { get; set; }
 
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
     public required string BootId { get; set; }
 
     public long Seq { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
-    public required string DeviceId { get; set; }
+    public required DeviceId DeviceId { get; set; }
 
     public required string Kind { get; set; }
 
@@ -106,11 +107,11 @@ public sealed class UnplacedReading
 {
     public long Id { get; set; }
 
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
     public required string BootId { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
     public required string SensorId { get; set; }
 
@@ -128,7 +129,7 @@ public sealed class CommandResultRecord
 {
     public long Id { get; set; }
 
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
     public required string CommandId { get; set; }
 

@@ -1,4 +1,5 @@
 using Iot.Cloud.Data;
+using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,11 +12,11 @@ namespace Iot.Cloud.Ingest;
 /// </summary>
 public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
 {
-    private readonly Dictionary<(string Agent, string Boot), Entry> _windows = [];
-    private readonly LinkedList<(string Agent, string Boot)> _recency = [];
+    private readonly Dictionary<(AgentId Agent, string Boot), Entry> _windows = [];
+    private readonly LinkedList<(AgentId Agent, string Boot)> _recency = [];
 
     /// <summary>Loads the windows for <paramref name="keys"/> that are not in memory.</summary>
-    public async Task EnsureLoadedAsync(CloudDb db, IEnumerable<(string Agent, string Boot)> keys, CancellationToken cancellationToken)
+    public async Task EnsureLoadedAsync(CloudDb db, IEnumerable<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var missing = keys.Where(k => !_windows.ContainsKey(k)).Distinct().ToList();
@@ -37,7 +38,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     }
 
     /// <summary>Records a seq; the window must have been loaded. <paramref name="lost"/> counts seqs given up on by this step.</summary>
-    public SeqVerdict Observe(string agent, string boot, long seq, DateTimeOffset now, out long lost)
+    public SeqVerdict Observe(AgentId agent, string boot, long seq, DateTimeOffset now, out long lost)
     {
         var key = (agent, boot);
         var entry = _windows[key];
@@ -110,7 +111,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         _recency.Clear();
     }
 
-    private void Add((string, string) key, Entry entry)
+    private void Add((AgentId, string) key, Entry entry)
     {
         entry.Node = _recency.AddFirst(key);
         _windows[key] = entry;
@@ -142,6 +143,6 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
 
         public bool Dirty { get; set; }
 
-        public LinkedListNode<(string, string)>? Node { get; set; }
+        public LinkedListNode<(AgentId, string)>? Node { get; set; }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Kernel;
 
@@ -11,15 +12,15 @@ namespace Iot.Cloud.Kernel;
 /// <param name="Agent">The agent id.</param>
 /// <param name="Device">The device id, when the subject is a device or an outlet.</param>
 /// <param name="Outlet">The outlet number, when the subject is an outlet.</param>
-public readonly record struct Subject(string Agent, string? Device = null, int? Outlet = null)
+public readonly record struct Subject(AgentId Agent, DeviceId? Device = null, int? Outlet = null)
 {
     /// <summary>The subject as stored: <c>{agent}</c>, <c>{agent}/{device}</c> or <c>{agent}/{device}/o{n}</c>.</summary>
     public override string ToString() =>
-        Device is null ? Agent
-        : Outlet is { } o ? string.Create(CultureInfo.InvariantCulture, $"{Agent}/{Device}/o{o}")
-        : $"{Agent}/{Device}";
+        Device is not { } device ? Agent.Value
+        : Outlet is { } o ? string.Create(CultureInfo.InvariantCulture, $"{Agent}/{device}/o{o}")
+        : $"{Agent}/{device}";
 
-    /// <summary>Reads a stored subject; false for text that is not one (a staff order's own words, a report's).</summary>
+    /// <summary>Reads a stored subject; false for text that is not one (a staff order's own words, a report's, ids that break the protocol's rules).</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out Subject? subject)
     {
         subject = null;
@@ -29,9 +30,20 @@ public readonly record struct Subject(string Agent, string? Device = null, int? 
         }
 
         var parts = text.Split('/');
-        if (parts.Any(p => p.Length == 0) || parts.Length > 3)
+        if (parts.Length > 3 || !AgentId.TryParse(parts[0], out var agent, out _))
         {
             return false;
+        }
+
+        DeviceId? device = null;
+        if (parts.Length > 1)
+        {
+            if (!DeviceId.TryParse(parts[1], out var d, out _))
+            {
+                return false;
+            }
+
+            device = d;
         }
 
         int? outlet = null;
@@ -45,7 +57,7 @@ public readonly record struct Subject(string Agent, string? Device = null, int? 
             outlet = n;
         }
 
-        subject = new Subject(parts[0], parts.Length > 1 ? parts[1] : null, outlet);
+        subject = new Subject(agent, device, outlet);
         return true;
     }
 }

@@ -3,6 +3,7 @@ using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Notifications;
 
@@ -57,12 +58,12 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimePro
     private static void Add(CloudDb db, string party, string kind, object body, DateTimeOffset now) =>
         db.Notifications.Add(new Notification { PartyId = party, Kind = kind, Body = JsonSerializer.Serialize(body, Json), CreatedAt = now, NextAttemptAt = now });
 
-    private string PartyOf(string courtyard) =>
-        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Courtyard?.Responsible?.Value ?? "unknown";
+    private string PartyOf(CourtyardId courtyard) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyard).Courtyard?.Responsible?.Value ?? "unknown";
 
-    private string? CommitteeOf(string courtyard) =>
-        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Community?.ResidentsCommittee.Value;
+    private string? CommitteeOf(CourtyardId courtyard) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyard).Community?.ResidentsCommittee.Value;
 
-    private string CourtyardName(string courtyard) =>
-        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Courtyard?.Name ?? courtyard;
+    private string CourtyardName(CourtyardId courtyard) =>
+        registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyard).Courtyard?.Name ?? courtyard.Value;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Iot.Cloud.Auth;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Notifications;
 
@@ -11,7 +12,7 @@ public static class LiveApi
 
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, TimeProvider time, string? courtyard, string? party, CancellationToken ct) =>
+        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, TimeProvider time, CourtyardId? courtyard, string? party, CancellationToken ct) =>
         {
             // Subscribe before writing anything: a client that has seen ": connected" misses no change made after it.
             using var subscription = feed.Subscribe();

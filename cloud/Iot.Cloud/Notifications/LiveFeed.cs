@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Notifications;
 
@@ -10,7 +11,7 @@ namespace Iot.Cloud.Notifications;
 /// <param name="CourtyardId">Where, so each subscriber sees only what it may.</param>
 /// <param name="PartyId">Who answers for that courtyard.</param>
 /// <param name="Data">The alert or order as the API shows it.</param>
-public sealed record LiveEvent(string Type, string Kind, long Id, string CourtyardId, string PartyId, JsonElement Data);
+public sealed record LiveEvent(string Type, string Kind, long Id, CourtyardId CourtyardId, string PartyId, JsonElement Data);
 
 /// <summary>
 /// Broadcasts alert and work-order changes to connected staff consoles (server-sent events at <c>/api/live</c>).

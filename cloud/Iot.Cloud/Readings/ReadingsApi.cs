@@ -45,7 +45,7 @@ public static class ReadingsApi
             agentId = a;
         }
 
-        if (!await db.Courtyards.AnyAsync(c => c.Id == id, ct))
+        if (!await db.Courtyards.AnyAsync(c => c.Id == courtyard, ct))
         {
             return TypedResults.NotFound();
         }
@@ -92,8 +92,13 @@ public static class ReadingsApi
 
     private static async Task<Results<Ok<List<SeriesView>>, NotFound, ProblemHttpResult>> DeviceSeries(string agent, string device, DateTimeOffset? from, DateTimeOffset? to, string? resolution, CloudDb db, ITimeSeriesStore store, TimeProvider time, CancellationToken ct)
     {
-        var row = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agent, ct);
-        if (row is null || !await db.Devices.AnyAsync(d => d.AgentId == agent && d.Id == device, ct))
+        if (!AgentId.TryParse(agent, out var agentId, out _) || !DeviceId.TryParse(device, out var deviceId, out _))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var row = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agentId, ct);
+        if (row is null || !await db.Devices.AnyAsync(d => d.AgentId == agentId && d.Id == deviceId, ct))
         {
             return TypedResults.NotFound();
         }
@@ -103,8 +108,7 @@ public static class ReadingsApi
             return Bad("from/to/resolution", Period.Rules);
         }
 
-        var agentId = AgentId.Parse(agent);
-        var sensors = (await store.LatestAsync(CourtyardId.Parse(row.CourtyardId), agentId, ct)).Where(l => l.Sensor.Device.Value == device);
+        var sensors = (await store.LatestAsync(row.CourtyardId, agentId, ct)).Where(l => l.Sensor.Device == deviceId);
         return TypedResults.Ok(await SeriesOf(store, sensors, period, ct));
     }
 
@@ -115,7 +119,7 @@ public static class ReadingsApi
             return Bad("id", problem!);
         }
 
-        if (!await db.Courtyards.AnyAsync(c => c.Id == id, ct))
+        if (!await db.Courtyards.AnyAsync(c => c.Id == courtyard, ct))
         {
             return TypedResults.NotFound();
         }

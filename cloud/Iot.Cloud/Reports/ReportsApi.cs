@@ -3,6 +3,7 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,7 +43,7 @@ public static class ReportsApi
             return Problems.Bad("category", $"category is one of {string.Join(", ", Categories.Keys)}");
         }
 
-        if (!await db.Courtyards.AnyAsync(c => c.Id == body.Courtyard, ct))
+        if (!CourtyardId.TryParse(body.Courtyard, out var courtyard, out _) || !await db.Courtyards.AnyAsync(c => c.Id == courtyard, ct))
         {
             return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
         }
@@ -73,7 +74,7 @@ public static class ReportsApi
             return ReportLimits.TooMany($"this address has sent many reports in the last hour. Please try again later.");
         }
 
-        if (!limits.TryTake(body.Courtyard!))
+        if (!limits.TryTake(courtyard.Value))
         {
             return ReportLimits.TooMany($"this courtyard has had many reports in the last hour. Please try again later.");
         }
@@ -96,7 +97,7 @@ public static class ReportsApi
         WorkOrderChange change;
         try
         {
-            change = await orders.CreateAsync(db, WorkOrderSource.Resident, body.Courtyard!, category.Target, null, category.Fault, category.Severity, category.Title, body.Text, "resident", body.Phone, body.Key, ct);
+            change = await orders.CreateAsync(db, WorkOrderSource.Resident, CourtyardId.Parse(body.Courtyard!), category.Target, null, category.Fault, category.Severity, category.Title, body.Text, "resident", body.Phone, body.Key, ct);
         }
         catch (DbUpdateException) when (body.Key is not null)
         {

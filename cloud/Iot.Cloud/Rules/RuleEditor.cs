@@ -1,5 +1,6 @@
 using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Rules;
@@ -22,7 +23,7 @@ public sealed class RuleEditor(CloudDb db, RuleRunner runner, TimeProvider time)
             problems.Add(new("name", "is required", "name is required"));
         }
 
-        if (scope.Split(':') is [var kind, var id] && !(kind == "block" ? await db.Blocks.AnyAsync(b => b.Id == id, cancellationToken) : await db.Courtyards.AnyAsync(c => c.Id == id, cancellationToken)))
+        if (scope.Split(':') is [var kind, var id] && !await ScopeExistsAsync(db, kind, id, cancellationToken))
         {
             problems.Add(new("scope", $"there is no {kind} '{id}'", $"scope: there is no {kind} '{id}'"));
         }
@@ -40,4 +41,9 @@ public sealed class RuleEditor(CloudDb db, RuleRunner runner, TimeProvider time)
         runner.RulesChanged();
         return (saved, []);
     }
+
+    private static async Task<bool> ScopeExistsAsync(CloudDb db, string kind, string id, CancellationToken cancellationToken) =>
+        kind == "block"
+            ? await db.Blocks.AnyAsync(b => b.Id == id, cancellationToken)
+            : CourtyardId.TryParse(id, out var courtyard, out _) && await db.Courtyards.AnyAsync(c => c.Id == courtyard, cancellationToken);
 }

@@ -17,9 +17,9 @@ public sealed class RuleEngine(SunClock sun)
 {
     private readonly Dictionary<(string Key, string Subject), ConditionState> _states = [];
     private readonly HashSet<(string Key, string Subject)> _dirty = [];
-    private readonly Dictionary<(string Agent, string Device), DateTimeOffset> _lastReading = [];
-    private readonly Dictionary<(string Agent, string Device, string Signal), Queue<(DateTimeOffset At, double Value)>> _trails = [];
-    private readonly Dictionary<string, (bool Online, DateTimeOffset Since)> _presence = [];
+    private readonly Dictionary<(AgentId Agent, DeviceId Device), DateTimeOffset> _lastReading = [];
+    private readonly Dictionary<(AgentId Agent, DeviceId Device, string Signal), Queue<(DateTimeOffset At, double Value)>> _trails = [];
+    private readonly Dictionary<AgentId, (bool Online, DateTimeOffset Since)> _presence = [];
 
     // The first tick of this engine: silence before it (a cloud restart) was not watched, so it is not counted.
     private DateTimeOffset? _watchingSince;
@@ -35,7 +35,7 @@ public sealed class RuleEngine(SunClock sun)
     }
 
     /// <summary>Restores what is known of presence and last readings (at start), so staleness is not guessed.</summary>
-    public void Seed(string agent, bool online, DateTimeOffset since) => _presence[agent] = (online, since);
+    public void Seed(AgentId agent, bool online, DateTimeOffset since) => _presence[agent] = (online, since);
 
     /// <summary>States changed since the last call, for persisting.</summary>
     public IReadOnlyList<(string Key, string Subject, ConditionState State)> TakeDirty()
@@ -61,12 +61,12 @@ public sealed class RuleEngine(SunClock sun)
                 continue;
             }
 
-            var agentId = reading.Agent.Value;
-            var deviceId = device.Id.Value;
+            var agentId = reading.Agent;
+            var deviceId = device.Id;
             var (outlet, signal) = SplitSignal(reading.Sensor.Signal);
             HeardFrom(agentId, deviceId, reading.At);
 
-            var courtyard = agent.Courtyard.Id.Value;
+            var courtyard = agent.Courtyard.Id;
             foreach (var rule in rules.For(courtyard, WireNames.Of(device.Kind)))
             {
                 var p = rule.Parameters;
@@ -102,8 +102,8 @@ public sealed class RuleEngine(SunClock sun)
         }
 
         var wire = WireNames.Of(kind);
-        var courtyard = agent.Courtyard.Id.Value;
-        HeardFrom(agentId.Value, deviceId.Value, at);
+        var courtyard = agent.Courtyard.Id;
+        HeardFrom(agentId, deviceId, at);
         foreach (var rule in rules.For(courtyard, WireNames.Of(device.Kind)).Where(r => r.Kind == RuleKind.EdgeEvent))
         {
             var p = rule.Parameters;
@@ -115,19 +115,19 @@ public sealed class RuleEngine(SunClock sun)
 
             // A clear event without an outlet (a gate closing, a reset of the station) clears every outlet's alert.
             var subjects = condition == Condition.Clear && outlet is null
-                ? _states.Keys.Where(k => k.Key == rule.Key && k.Subject.StartsWith(Subject(agentId.Value, deviceId.Value, null), StringComparison.Ordinal)).Select(k => k.Subject).ToList()
-                : [Subject(agentId.Value, deviceId.Value, outlet)];
-            foreach (var subject in subjects.DefaultIfEmpty(Subject(agentId.Value, deviceId.Value, outlet)))
+                ? _states.Keys.Where(k => k.Key == rule.Key && k.Subject.StartsWith(Subject(agentId, deviceId, null), StringComparison.Ordinal)).Select(k => k.Subject).ToList()
+                : [Subject(agentId, deviceId, outlet)];
+            foreach (var subject in subjects.DefaultIfEmpty(Subject(agentId, deviceId, outlet)))
             {
                 var state = StateOf(rule.Key, subject);
                 if (condition == Condition.Raise && state.Phase == Phase.Raised)
                 {
                     Set(rule.Key, subject, state with { LastAt = at, LastValue = value ?? state.LastValue });
-                    transitions.Add(new RuleTransition(rule, subject, agentId.Value, deviceId.Value, OutletOf(subject), courtyard, TransitionKind.Repeated, at, value));
+                    transitions.Add(new RuleTransition(rule, subject, agentId, deviceId, OutletOf(subject), courtyard, TransitionKind.Repeated, at, value));
                     continue;
                 }
 
-                Observe(transitions, rule, subject, agentId.Value, deviceId.Value, OutletOf(subject), courtyard, condition, at, value, TimeSpan.Zero, TimeSpan.Zero);
+                Observe(transitions, rule, subject, agentId, deviceId, OutletOf(subject), courtyard, condition, at, value, TimeSpan.Zero, TimeSpan.Zero);
             }
         }
 
@@ -145,8 +145,8 @@ public sealed class RuleEngine(SunClock sun)
             return transitions;
         }
 
-        var id = status.Agent.Value;
-        var courtyard = agent.Courtyard.Id.Value;
+        var id = status.Agent;
+        var courtyard = agent.Courtyard.Id;
         var online = status.State == Presence.Online;
         if (!_presence.TryGetValue(id, out var presence) || presence.Online != online)
         {
@@ -159,12 +159,12 @@ public sealed class RuleEngine(SunClock sun)
             var (condition, value, raiseFor, clearFor) = rule.Kind switch
             {
                 RuleKind.Offline => (online ? Condition.Clear : Condition.Raise, (double?)null, Seconds(p.GraceSeconds), TimeSpan.Zero),
-                RuleKind.AgentHealth => Health(p, status, StateOf(rule.Key, id)),
+                RuleKind.AgentHealth => Health(p, status, StateOf(rule.Key, id.Value)),
                 _ => (Condition.Unknown, null, TimeSpan.Zero, TimeSpan.Zero),
             };
             if (condition != Condition.Unknown)
             {
-                Observe(transitions, rule, id, id, null, null, courtyard, condition, receivedAt, value, raiseFor, clearFor);
+                Observe(transitions, rule, id.Value, id, null, null, courtyard, condition, receivedAt, value, raiseFor, clearFor);
             }
         }
 
@@ -182,42 +182,42 @@ public sealed class RuleEngine(SunClock sun)
         // Only rules part-way through a raise or a clear, or events waiting to auto-clear, can change with time alone.
         foreach (var ((key, subject), state) in _states.Where(p => p.Value.Phase is Phase.Raising or Phase.Clearing or Phase.Raised).ToList())
         {
-            if (!Kernel.Subject.TryParse(subject, out var about) || !AgentId.TryParse(about.Value.Agent, out var agentId, out _)
-                || !registry.Agents.TryGetValue(agentId, out var agent) || rules.Find(agent.Courtyard.Id.Value, key) is not { } rule)
+            if (!Kernel.Subject.TryParse(subject, out var about) || about.Value.Agent is var agentId && !registry.Agents.TryGetValue(agentId, out var agent)
+                || rules.Find(agent.Courtyard.Id, key) is not { } rule)
             {
                 continue;
             }
 
-            var courtyard = agent.Courtyard.Id.Value;
-            var device = about.Value.Device is { } deviceId ? agent.Manifest.Devices.FirstOrDefault(d => d.Id.Value == deviceId) : null;
+            var courtyard = agent.Courtyard.Id;
+            var device = about.Value.Device is { } deviceId ? agent.Manifest.Devices.FirstOrDefault(d => d.Id == deviceId) : null;
             var p = rule.Parameters;
             switch (rule.Kind)
             {
                 case RuleKind.EdgeEvent when state.Phase == Phase.Raised && p.AutoClearMinutes is { } minutes && now - state.LastAt >= TimeSpan.FromMinutes(minutes):
-                    Observe(transitions, rule, subject, agentId.Value, device?.Id.Value, OutletOf(subject), courtyard, Condition.Clear, now, null, TimeSpan.Zero, TimeSpan.Zero);
+                    Observe(transitions, rule, subject, agentId, device?.Id, OutletOf(subject), courtyard, Condition.Clear, now, null, TimeSpan.Zero, TimeSpan.Zero);
                     break;
                 case RuleKind.Offline when state.Phase != Phase.Raised:
-                    TickOne(transitions, rule, subject, agentId.Value, null, null, courtyard, now, Seconds(p.GraceSeconds), TimeSpan.Zero, TimeSpan.MaxValue);
+                    TickOne(transitions, rule, subject, agentId, null, null, courtyard, now, Seconds(p.GraceSeconds), TimeSpan.Zero, TimeSpan.MaxValue);
                     break;
                 case RuleKind.AgentHealth when state.Phase != Phase.Raised:
-                    TickOne(transitions, rule, subject, agentId.Value, null, null, courtyard, now, Seconds(p.ForSeconds), Seconds(p.ClearForSeconds), TimeSpan.MaxValue);
+                    TickOne(transitions, rule, subject, agentId, null, null, courtyard, now, Seconds(p.ForSeconds), Seconds(p.ClearForSeconds), TimeSpan.MaxValue);
                     break;
                 case RuleKind.Threshold or RuleKind.TimeOfDay or RuleKind.RateOfRise when device is not null && state.Phase != Phase.Raised:
                     var (raiseFor, clearFor) = Durations(rule, p, device);
                     var trust = TimeSpan.FromSeconds(Math.Max(60, 3 * agent.Manifest.SampleSeconds));
-                    TickOne(transitions, rule, subject, agentId.Value, device.Id.Value, OutletOf(subject), courtyard, now, raiseFor, clearFor, trust);
+                    TickOne(transitions, rule, subject, agentId, device.Id, OutletOf(subject), courtyard, now, raiseFor, clearFor, trust);
                     break;
             }
         }
 
         foreach (var (id, agent) in registry.Agents)
         {
-            var courtyard = agent.Courtyard.Id.Value;
+            var courtyard = agent.Courtyard.Id;
             foreach (var rule in rules.For(courtyard, "device").Where(r => r.Kind == RuleKind.Stale))
             {
                 foreach (var device in agent.Manifest.Devices)
                 {
-                    StaleCheck(transitions, rule, agent, id.Value, device, courtyard, now);
+                    StaleCheck(transitions, rule, agent, id, device, courtyard, now);
                 }
             }
         }
@@ -225,7 +225,7 @@ public sealed class RuleEngine(SunClock sun)
         return transitions;
     }
 
-    private void HeardFrom(string agent, string device, DateTimeOffset at)
+    private void HeardFrom(AgentId agent, DeviceId device, DateTimeOffset at)
     {
         if (!_lastReading.TryGetValue((agent, device), out var last) || at > last)
         {
@@ -233,9 +233,9 @@ public sealed class RuleEngine(SunClock sun)
         }
     }
 
-    private void StaleCheck(List<RuleTransition> transitions, Rule rule, RegisteredAgent agent, string agentId, DeviceManifest device, string courtyard, DateTimeOffset now)
+    private void StaleCheck(List<RuleTransition> transitions, Rule rule, RegisteredAgent agent, AgentId agentId, DeviceManifest device, CourtyardId courtyard, DateTimeOffset now)
     {
-        var deviceId = device.Id.Value;
+        var deviceId = device.Id;
         var subject = Subject(agentId, deviceId, null);
         var limit = TimeSpan.FromSeconds(Math.Max(agent.Manifest.SampleSeconds * (rule.Parameters.MissedSamples ?? 6), rule.Parameters.GraceSeconds ?? 0));
         var heard = _lastReading.TryGetValue((agentId, deviceId), out var last) ? last : (DateTimeOffset?)null;
@@ -256,7 +256,7 @@ public sealed class RuleEngine(SunClock sun)
         }
     }
 
-    private void TickOne(List<RuleTransition> transitions, Rule rule, string subject, string agent, string? device, int? outlet, string courtyard, DateTimeOffset now, TimeSpan raiseFor, TimeSpan clearFor, TimeSpan trustFor)
+    private void TickOne(List<RuleTransition> transitions, Rule rule, string subject, AgentId agent, DeviceId? device, int? outlet, CourtyardId courtyard, DateTimeOffset now, TimeSpan raiseFor, TimeSpan clearFor, TimeSpan trustFor)
     {
         if (!_states.TryGetValue((rule.Key, subject), out var state) || state.Phase is not (Phase.Raising or Phase.Clearing))
         {
@@ -267,14 +267,14 @@ public sealed class RuleEngine(SunClock sun)
         Apply(transitions, rule, subject, agent, device, outlet, courtyard, state, next, transition);
     }
 
-    private void Observe(List<RuleTransition> transitions, Rule rule, string subject, string agent, string? device, int? outlet, string courtyard, Condition condition, DateTimeOffset at, double? value, TimeSpan raiseFor, TimeSpan clearFor)
+    private void Observe(List<RuleTransition> transitions, Rule rule, string subject, AgentId agent, DeviceId? device, int? outlet, CourtyardId courtyard, Condition condition, DateTimeOffset at, double? value, TimeSpan raiseFor, TimeSpan clearFor)
     {
         var state = StateOf(rule.Key, subject);
         var (next, transition) = ConditionTracker.Observe(state, condition, at, value, raiseFor, clearFor);
         Apply(transitions, rule, subject, agent, device, outlet, courtyard, state, next, transition);
     }
 
-    private void Apply(List<RuleTransition> transitions, Rule rule, string subject, string agent, string? device, int? outlet, string courtyard, ConditionState before, ConditionState after, Transition? transition)
+    private void Apply(List<RuleTransition> transitions, Rule rule, string subject, AgentId agent, DeviceId? device, int? outlet, CourtyardId courtyard, ConditionState before, ConditionState after, Transition? transition)
     {
         if (before != after)
         {
@@ -315,7 +315,7 @@ public sealed class RuleEngine(SunClock sun)
         return Condition.Unknown;
     }
 
-    private Condition RiseCondition(RuleParameters p, DeviceManifest device, string agent, string deviceId, string signal, DateTimeOffset at, double value)
+    private Condition RiseCondition(RuleParameters p, DeviceManifest device, AgentId agent, DeviceId deviceId, string signal, DateTimeOffset at, double value)
     {
         var key = (agent, deviceId, signal);
         if (!_trails.TryGetValue(key, out var trail))
@@ -340,7 +340,7 @@ public sealed class RuleEngine(SunClock sun)
     }
 
     // Least-squares slope of the trail, in units per minute.
-    private double? Slope(string agent, string device, string signal)
+    private double? Slope(AgentId agent, DeviceId device, string signal)
     {
         if (!_trails.TryGetValue((agent, device, signal), out var trail) || trail.Count < 2)
         {
@@ -406,7 +406,7 @@ public sealed class RuleEngine(SunClock sun)
             : (null, signal);
     }
 
-    private static string Subject(string agent, string device, int? outlet) => new Kernel.Subject(agent, device, outlet).ToString();
+    private static string Subject(AgentId agent, DeviceId device, int? outlet) => new Kernel.Subject(agent, device, outlet).ToString();
 
     private static int? OutletOf(string subject) => Kernel.Subject.TryParse(subject, out var parsed) ? parsed.Value.Outlet : null;
 

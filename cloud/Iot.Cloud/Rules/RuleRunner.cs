@@ -152,7 +152,7 @@ public sealed partial class RuleRunner(
             {
                 if (WireNames.TryParse<EventKind>(e.Kind, out var kind))
                 {
-                    transitions.AddRange(_engine.OnEvent(AgentId.Parse(e.AgentId), DeviceId.Parse(e.DeviceId), kind, e.Outlet, e.At, e.Value, _rules, site));
+                    transitions.AddRange(_engine.OnEvent(e.AgentId, e.DeviceId, kind, e.Outlet, e.At, e.Value, _rules, site));
                 }
 
                 events.Add(e);

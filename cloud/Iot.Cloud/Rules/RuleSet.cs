@@ -1,4 +1,5 @@
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Rules;
 
@@ -8,7 +9,7 @@ namespace Iot.Cloud.Rules;
 /// </summary>
 public sealed class RuleSet
 {
-    private readonly Dictionary<string, Dictionary<string, List<Rule>>> _byCourtyard = new(StringComparer.Ordinal);
+    private readonly Dictionary<CourtyardId, Dictionary<string, List<Rule>>> _byCourtyard = [];
 
     private RuleSet(IReadOnlyList<Rule> rules) => All = rules;
 
@@ -34,17 +35,17 @@ public sealed class RuleSet
                 .GroupBy(r => r.Key)
                 .Select(g => g.OrderByDescending(r => r.Scope.StartsWith("courtyard:", StringComparison.Ordinal) ? 2 : r.Scope.StartsWith("block:", StringComparison.Ordinal) ? 1 : 0).First())
                 .Where(r => r.Enabled);
-            set._byCourtyard[courtyard.Id.Value] = resolved.GroupBy(r => r.Target).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            set._byCourtyard[courtyard.Id] = resolved.GroupBy(r => r.Target).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         }
 
         return set;
     }
 
     /// <summary>The rules for <paramref name="target"/> (a device kind, <c>device</c> or <c>agent</c>) in a courtyard.</summary>
-    public IReadOnlyList<Rule> For(string courtyard, string target) =>
+    public IReadOnlyList<Rule> For(CourtyardId courtyard, string target) =>
         _byCourtyard.TryGetValue(courtyard, out var byTarget) && byTarget.TryGetValue(target, out var rules) ? rules : [];
 
     /// <summary>Finds the rule in force with <paramref name="key"/> for a courtyard.</summary>
-    public Rule? Find(string courtyard, string key) =>
+    public Rule? Find(CourtyardId courtyard, string key) =>
         _byCourtyard.TryGetValue(courtyard, out var byTarget) ? byTarget.Values.SelectMany(r => r).FirstOrDefault(r => r.Key == key) : null;
 }

@@ -1,3 +1,5 @@
+using Iot.Protocol.Identifiers;
+
 namespace Iot.Cloud.Rules;
 
 /// <summary>How a rule's verdict on a subject changed.</summary>
@@ -17,10 +19,10 @@ public enum TransitionKind
 public sealed record RuleTransition(
     Rule Rule,
     string Subject,
-    string Agent,
-    string? Device,
+    AgentId Agent,
+    DeviceId? Device,
     int? Outlet,
-    string Courtyard,
+    CourtyardId Courtyard,
     TransitionKind Kind,
     DateTimeOffset At,
     double? Value);

@@ -1,3 +1,4 @@
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Sites;
@@ -60,7 +61,7 @@ public sealed class Block
 /// <summary>A courtyard (院坝) and the party responsible for it.</summary>
 public sealed class Courtyard
 {
-    public required string Id { get; set; }
+    public required CourtyardId Id { get; set; }
 
     public required string CommunityId { get; set; }
 
@@ -79,9 +80,9 @@ public sealed class Courtyard
 /// <summary>An edge agent, its manifest slice and the state of its desired configuration.</summary>
 public sealed class Agent
 {
-    public required string Id { get; set; }
+    public required AgentId Id { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
     /// <summary>The agent's manifest slice as JSON: the body of its desired configuration.</summary>
     public required string ManifestJson { get; set; }
@@ -123,9 +124,9 @@ public enum AgentConfigState
 /// <summary>A device of an agent.</summary>
 public sealed class Device
 {
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
-    public required string Id { get; set; }
+    public required DeviceId Id { get; set; }
 
     public required string Kind { get; set; }
 
@@ -139,7 +140,7 @@ public sealed class Device
 /// <summary>Whether an agent is connected, from its birth, update, Last Will and shutdown status messages.</summary>
 public sealed class AgentPresence
 {
-    public required string AgentId { get; set; }
+    public required AgentId AgentId { get; set; }
 
     /// <summary>Online or offline (stored as <c>online</c>, <c>offline</c>).</summary>
     public required Presence State { get; set; }

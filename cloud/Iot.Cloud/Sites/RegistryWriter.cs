@@ -55,11 +55,11 @@ public static class RegistryWriter
             db.Courtyards,
             site.Courtyards.Select(p => new Courtyard
             {
-                Id = p.Courtyard.Id.Value, CommunityId = p.Community.Id.Value, BlockId = p.Courtyard.Block.Value, Name = p.Courtyard.Name,
+                Id = p.Courtyard.Id, CommunityId = p.Community.Id.Value, BlockId = p.Courtyard.Block.Value, Name = p.Courtyard.Name,
                 ResponsiblePartyId = p.Courtyard.Responsible!.Value.Value, Households = p.Courtyard.Households,
                 PlanJson = p.Courtyard.Plan is { } plan ? JsonSerializer.Serialize(plan, PlanJson.Options) : null,
             }),
-            c => c.Id,
+            c => c.Id.Value,
             (to, from) => { to.CommunityId = from.CommunityId; to.BlockId = from.BlockId; to.Name = from.Name; to.ResponsiblePartyId = from.ResponsiblePartyId; to.Households = from.Households; to.PlanJson = from.PlanJson; },
             cancellationToken);
 
@@ -67,10 +67,10 @@ public static class RegistryWriter
             db.Agents,
             snapshot.Agents.Values.Select(a => new Agent
             {
-                Id = a.Manifest.Id.Value, CourtyardId = a.Courtyard.Id.Value,
+                Id = a.Manifest.Id, CourtyardId = a.Courtyard.Id,
                 ManifestJson = ProtocolJson.SerializeToString(a.Manifest), DesiredHash = a.DesiredHash,
             }),
-            a => a.Id,
+            a => a.Id.Value,
             (to, from) => { to.CourtyardId = from.CourtyardId; to.ManifestJson = from.ManifestJson; to.DesiredHash = from.DesiredHash; },
             cancellationToken);
 
@@ -78,7 +78,7 @@ public static class RegistryWriter
             db.Devices,
             site.Agents.SelectMany(p => p.Agent.Devices.Select(d => new Device
             {
-                AgentId = p.Agent.Id.Value, Id = d.Id.Value, Kind = WireNames.Of(d.Kind), Name = d.Name, X = d.At?.X, Y = d.At?.Y,
+                AgentId = p.Agent.Id, Id = d.Id, Kind = WireNames.Of(d.Kind), Name = d.Name, X = d.At?.X, Y = d.At?.Y,
             })),
             d => $"{d.AgentId}/{d.Id}",
             (to, from) => { to.Kind = from.Kind; to.Name = from.Name; to.X = from.X; to.Y = from.Y; },

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -61,7 +62,7 @@ public static class SitesApi
             c => (community == null || c.CommunityId == community) && (block == null || c.BlockId == block) && (party == null || c.ResponsiblePartyId == party),
             ct));
 
-    private static async Task<Results<Ok<CourtyardView>, NotFound>> GetCourtyard(string id, CloudDb db, CancellationToken ct)
+    private static async Task<Results<Ok<CourtyardView>, NotFound>> GetCourtyard(CourtyardId id, CloudDb db, CancellationToken ct)
     {
         var c = await db.Courtyards.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         if (c is null)
@@ -79,13 +80,13 @@ public static class SitesApi
             c.PlanJson is null ? null : JsonDocument.Parse(c.PlanJson).RootElement, agents, devices));
     }
 
-    private static async Task<Ok<List<AgentView>>> ListAgents(CloudDb db, AccessScope scope, string? courtyard, string? state, CancellationToken ct)
+    private static async Task<Ok<List<AgentView>>> ListAgents(CloudDb db, AccessScope scope, CourtyardId? courtyard, string? state, CancellationToken ct)
     {
         var agents = await AgentRows(db, scope, a => courtyard == null || a.CourtyardId == courtyard, ct);
         return TypedResults.Ok(state is null ? agents : agents.Where(a => a.Presence == state).ToList());
     }
 
-    private static async Task<Results<Ok<AgentDetail>, NotFound>> GetAgent(string id, CloudDb db, CancellationToken ct)
+    private static async Task<Results<Ok<AgentDetail>, NotFound>> GetAgent(AgentId id, CloudDb db, CancellationToken ct)
     {
         var rows = await AgentRows(db, AccessScope.Everything, a => a.Id == id, ct);
         if (rows.Count == 0)
@@ -141,14 +142,14 @@ public sealed record PartyView(string Id, string Name, string Kind, string? Phon
 
 public sealed record CommunityView(string Id, string Name, string ResidentsCommittee, IReadOnlyList<BlockView> Blocks, IReadOnlyList<CourtyardSummary> Courtyards);
 
-public sealed record CourtyardSummary(string Id, string Name, string Community, string Block, string Responsible, int Agents, int AgentsOnline);
+public sealed record CourtyardSummary(CourtyardId Id, string Name, string Community, string Block, string Responsible, int Agents, int AgentsOnline);
 
-public sealed record CourtyardView(string Id, string Name, string Community, string Block, PartyView Responsible, int? Households, JsonElement? Plan, IReadOnlyList<AgentView> Agents, IReadOnlyList<DeviceView> Devices);
+public sealed record CourtyardView(CourtyardId Id, string Name, string Community, string Block, PartyView Responsible, int? Households, JsonElement? Plan, IReadOnlyList<AgentView> Agents, IReadOnlyList<DeviceView> Devices);
 
-public sealed record DeviceView(string Agent, string Id, string Kind, string Name, double? X, double? Y);
+public sealed record DeviceView(AgentId Agent, DeviceId Id, string Kind, string Name, double? X, double? Y);
 
 /// <summary>An agent with its presence (<c>online</c>, <c>offline</c>, <c>unknown</c>) and config state (<c>inSync</c>, <c>pending</c>, <c>rejected</c>).</summary>
-public sealed record AgentView(string Id, string Courtyard, string Presence, DateTimeOffset? Since, DateTimeOffset? LastSeen, string Config);
+public sealed record AgentView(AgentId Id, CourtyardId Courtyard, string Presence, DateTimeOffset? Since, DateTimeOffset? LastSeen, string Config);
 
 public sealed record AgentDetail(
     AgentView Agent, string? Boot, string? AgentVersion, bool? ClockSynced, string? OfflineReason, JsonElement? Health,

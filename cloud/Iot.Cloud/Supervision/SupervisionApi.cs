@@ -3,9 +3,9 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Sites;
+using Iot.Cloud.WorkOrders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Iot.Cloud.WorkOrders;
 
 namespace Iot.Cloud.Supervision;
 
@@ -55,14 +55,14 @@ public static class SupervisionApi
         {
             SupervisionGroup.Party => await db.Parties.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct),
             SupervisionGroup.Block => await db.Blocks.AsNoTracking().ToDictionaryAsync(b => b.Id, b => b.Name, ct),
-            SupervisionGroup.Courtyard => courtyards.ToDictionary(c => c.Key, c => c.Value.Name),
+            SupervisionGroup.Courtyard => courtyards.ToDictionary(c => c.Key.Value, c => c.Value.Name),
             _ => new Dictionary<string, string>(),
         };
         Func<WorkOrders.WorkOrder, string> key = group switch
         {
             SupervisionGroup.Party => o => o.PartyId,
             SupervisionGroup.Block => o => courtyards.TryGetValue(o.CourtyardId, out var c) ? c.BlockId : "unknown",
-            SupervisionGroup.Courtyard => o => o.CourtyardId,
+            SupervisionGroup.Courtyard => o => o.CourtyardId.Value,
             _ => o => o.Target,
         };
         var ids = orders.Select(o => o.Id).ToArray();

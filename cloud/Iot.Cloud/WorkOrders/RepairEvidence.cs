@@ -29,13 +29,13 @@ public sealed class RepairEvidence(SiteRegistry registry, ITimeSeriesStore store
         }
 
         if (!Subject.TryParse(order.Subject, out var about) || about.Value.Device is not { } device
-            || !AgentId.TryParse(about.Value.Agent, out var agent, out _) || !SensorId.TryParse($"{device}.current", out var sensor, out _))
+            || !SensorId.TryParse($"{device}.current", out var sensor, out _))
         {
             return true;
         }
 
         var sun = new SunClock(site.Location.Lat, site.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone));
-        var points = await store.RangeAsync(agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Raw, CancellationToken.None);
+        var points = await store.RangeAsync(about.Value.Agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Raw, CancellationToken.None);
         return points.Any(p => p.Max > 0.1 && sun.IsNight(p.At, TimeSpan.Zero));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Iot.Cloud.Kernel;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.WorkOrders;
@@ -48,7 +49,7 @@ public sealed class WorkOrder
 
     public WorkOrderStatus Status { get; set; }
 
-    public required string CourtyardId { get; set; }
+    public required CourtyardId CourtyardId { get; set; }
 
     /// <summary>The party that answers for the courtyard (property company, owning unit or residents' committee).</summary>
     public required string PartyId { get; set; }

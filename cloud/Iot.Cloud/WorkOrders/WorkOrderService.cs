@@ -5,6 +5,7 @@ using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
 using Microsoft.EntityFrameworkCore;
@@ -105,7 +106,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     }
 
     /// <summary>Opens a work order by hand (staff) or from a resident report; saved at once so it has its number.</summary>
-    public async Task<WorkOrderChange> CreateAsync(CloudDb db, WorkOrderSource source, string courtyardId, string target, string? subject, string fault, Severity severity, string title, string? description, string by, string? reporterPhone, string? reportKey, CancellationToken cancellationToken)
+    public async Task<WorkOrderChange> CreateAsync(CloudDb db, WorkOrderSource source, CourtyardId courtyardId, string target, string? subject, string fault, Severity severity, string title, string? description, string by, string? reporterPhone, string? reportKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var now = time.GetUtcNow();
@@ -337,7 +338,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         var level = ServiceLevelFor(party, severity);
         return new WorkOrder
         {
-            Number = string.Empty, Source = source, Status = WorkOrderStatus.New, CourtyardId = courtyard.Id.Value, PartyId = party, Fault = fault,
+            Number = string.Empty, Source = source, Status = WorkOrderStatus.New, CourtyardId = courtyard.Id, PartyId = party, Fault = fault,
             Subject = subject, Target = target, Severity = severity, Title = title, Description = description, CreatedAt = now, CreatedBy = by,
             AckDueAt = now.AddMinutes(level.AckMinutes), FixDueAt = now.AddMinutes(level.FixMinutes),
         };
@@ -352,8 +353,8 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             : options.Value.DefaultServiceLevels[severity];
     }
 
-    private CourtyardManifest Courtyard(string id) =>
-        registry.Current?.Site.Courtyards.Select(c => c.Courtyard).FirstOrDefault(c => c.Id.Value == id)
+    private CourtyardManifest Courtyard(CourtyardId id) =>
+        registry.Current?.Site.Courtyards.Select(c => c.Courtyard).FirstOrDefault(c => c.Id == id)
             ?? throw new InvalidOperationException($"unknown courtyard '{id}'");
 
     // Stored with the order, for the API and the webhooks' group chats: Chinese like the rule names, the device by its
@@ -361,7 +362,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     private string DescribeAlert(Alert alert)
     {
         var zone = registry.Current?.Site.Manifest.TimeZone is { } name && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var found) ? found : TimeZoneInfo.Utc;
-        var device = Courtyard(alert.CourtyardId).Agents.FirstOrDefault(a => a.Id.Value == alert.AgentId)?.Devices.FirstOrDefault(d => d.Id.Value == alert.DeviceId)?.Name ?? "院坝终端";
+        var device = Courtyard(alert.CourtyardId).Agents.FirstOrDefault(a => a.Id == alert.AgentId)?.Devices.FirstOrDefault(d => d.Id == alert.DeviceId)?.Name ?? "院坝终端";
         var outlet = alert.Outlet is { } n ? $"{n}号插座" : string.Empty;
         var value = alert.Value is { } v ? string.Create(CultureInfo.InvariantCulture, $"，读数 {v:0.###}") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture, $"{alert.Title}：{device}{outlet}{value}，{TimeZoneInfo.ConvertTime(alert.RaisedAt, zone):yyyy-MM-dd HH:mm} 报警");

@@ -1,10 +1,11 @@
 using Iot.Cloud.Kernel;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.WorkOrders;
 
 /// <summary>A work order as the API and the live feed show it; times left are computed against <c>now</c>.</summary>
 public sealed record WorkOrderView(
-    long Id, string Number, WorkOrderSource Source, WorkOrderStatus Status, string Courtyard, string Party, string Fault, string Subject, string Target,
+    long Id, string Number, WorkOrderSource Source, WorkOrderStatus Status, CourtyardId Courtyard, string Party, string Fault, string Subject, string Target,
     Severity Severity, string Title, string? Description, string? AssignedTo, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset AckDueAt,
     DateTimeOffset FixDueAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? FixedAt, DateTimeOffset? VerifiedAt, string? VerifiedBy, DateTimeOffset? ClosedAt,
     DateTimeOffset? CancelledAt, string? CancelReason, int EscalationLevel, int ReopenCount, bool Overdue, string? TrackingCode)

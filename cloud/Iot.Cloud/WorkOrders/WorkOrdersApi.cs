@@ -5,6 +5,7 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,7 +31,7 @@ public static class WorkOrdersApi
     }
 
     private static async Task<Results<Ok<List<WorkOrderView>>, ProblemHttpResult>> List(
-        CloudDb db, AccessScope scope, TimeProvider time, WorkOrderStatus? status, string? party, string? courtyard, string? assignedTo, bool? open, bool? overdue, int? limit, CancellationToken ct)
+        CloudDb db, AccessScope scope, TimeProvider time, WorkOrderStatus? status, string? party, CourtyardId? courtyard, string? assignedTo, bool? open, bool? overdue, int? limit, CancellationToken ct)
     {
         if (limit is < 1 or > 1000)
         {
@@ -69,7 +70,7 @@ public static class WorkOrdersApi
     private static async Task<Results<Created<WorkOrderView>, ProblemHttpResult>> Create(CreateWorkOrderRequest body, HttpContext http, Work work, WorkOrderService orders, TimeProvider time, CancellationToken ct)
     {
         var db = work.Db;
-        if (!await db.Courtyards.AnyAsync(c => c.Id == body.Courtyard, ct))
+        if (!CourtyardId.TryParse(body.Courtyard, out var courtyard, out _) || !await db.Courtyards.AnyAsync(c => c.Id == courtyard, ct))
         {
             return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
         }
@@ -94,7 +95,7 @@ public static class WorkOrdersApi
         WorkOrderChange change;
         try
         {
-            change = await orders.CreateAsync(db, WorkOrderSource.Staff, body.Courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, null, ct);
+            change = await orders.CreateAsync(db, WorkOrderSource.Staff, courtyard, body.Target ?? "other", body.Subject, body.Fault, body.Severity ?? Severity.Minor, body.Title, body.Description, Actor.Of(http), null, null, ct);
         }
         catch (DbUpdateException)
         {

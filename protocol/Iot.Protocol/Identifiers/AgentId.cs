@@ -22,6 +22,9 @@ public readonly record struct AgentId : IIdentifier<AgentId>
         return problem is null;
     }
 
+    /// <summary>Parses <paramref name="s"/> as a web route or query value binds it; the provider is not used.</summary>
+    public static bool TryParse(string? s, IFormatProvider? provider, out AgentId result) => TryParse(s, out result, out _);
+
     /// <summary>Parses <paramref name="text"/> or throws a <see cref="FormatException"/> naming the problem.</summary>
     public static AgentId Parse(string text) => Identifier.Parse<AgentId>(text);
 

@@ -1,8 +1,12 @@
 namespace Iot.Protocol.Identifiers;
 
-/// <summary>A validated identifier that can be parsed from text without exceptions.</summary>
+/// <summary>
+/// A validated identifier that can be parsed from text without exceptions. It is also <see cref="IParsable{TSelf}"/>
+/// (each type has the <c>TryParse(text, provider, out id)</c> that web binding looks for), so a route or query value
+/// binds to it directly and a malformed one is refused before any handler runs.
+/// </summary>
 /// <typeparam name="TSelf">The identifier type.</typeparam>
-public interface IIdentifier<TSelf>
+public interface IIdentifier<TSelf> : IParsable<TSelf>
     where TSelf : struct, IIdentifier<TSelf>
 {
     /// <summary>The identifier's text.</summary>
@@ -10,6 +14,8 @@ public interface IIdentifier<TSelf>
 
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="problem"/> says why.</summary>
     static abstract bool TryParse(string? text, out TSelf id, out string? problem);
+
+    static TSelf IParsable<TSelf>.Parse(string s, IFormatProvider? provider) => Identifier.Parse<TSelf>(s);
 }
 
 /// <summary>Parsing helpers shared by every identifier type.</summary>

@@ -57,6 +57,9 @@ public readonly record struct SensorId : IIdentifier<SensorId>
         return true;
     }
 
+    /// <summary>Parses <paramref name="s"/> as a web route or query value binds it; the provider is not used.</summary>
+    public static bool TryParse(string? s, IFormatProvider? provider, out SensorId result) => TryParse(s, out result, out _);
+
     /// <summary>Parses <paramref name="text"/> or throws a <see cref="FormatException"/> naming the problem.</summary>
     public static SensorId Parse(string text) => Identifier.Parse<SensorId>(text);
 

@@ -1,6 +1,7 @@
 using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 
 namespace Iot.Cloud.Tests.Commands;
@@ -12,12 +13,12 @@ public sealed class CommandOutcomeTests
 
     private static CommandRecord Command(string? notSent = null) => new()
     {
-        CommandId = "c1", Kind = CommandKind.RequestStatus, CourtyardId = "yikang-1", AgentId = "yikang-1-a", IssuedBy = "xinyu-li", Person = "李师傅",
+        CommandId = "c1", Kind = CommandKind.RequestStatus, CourtyardId = CourtyardId.Parse("yikang-1"), AgentId = AgentId.Parse("yikang-1-a"), IssuedBy = "xinyu-li", Person = "李师傅",
         Reason = "查询设备状态", IssuedAt = Issued, NotSentReason = notSent,
     };
 
     private static CommandResultRecord Answer(long id, bool ok, string? error = null) =>
-        new() { Id = id, AgentId = "yikang-1-a", CommandId = "c1", Ok = ok, Error = error, At = Issued.AddSeconds(1), ReceivedAt = Issued.AddSeconds(1) };
+        new() { Id = id, AgentId = AgentId.Parse("yikang-1-a"), CommandId = "c1", Ok = ok, Error = error, At = Issued.AddSeconds(1), ReceivedAt = Issued.AddSeconds(1) };
 
     [Fact]
     public void A_command_without_an_answer_is_sent_until_30_seconds_have_passed_then_unanswered()

@@ -1,6 +1,7 @@
 using Iot.Cloud.Ingest;
 using Iot.Cloud.Readings;
 using Iot.Cloud.Tests.Support;
+using Iot.Protocol.Identifiers;
 using Iot.Testing.Services;
 
 namespace Iot.Cloud.Tests.Ingest;
@@ -54,7 +55,7 @@ public abstract class IngestEndToEndTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal([0.40, 0.42], series.Points.Select(p => p.Mean));
 
         var presence = await cloud.GetAsync<List<PresenceView>>("/api/ingest/presence?state=online");
-        Assert.Contains(presence, p => p.Agent == "yikang-1-a");
+        Assert.Contains(presence, p => p.Agent.Value == "yikang-1-a");
     }
 
     [Fact]

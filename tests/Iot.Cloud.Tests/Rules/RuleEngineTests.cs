@@ -126,7 +126,7 @@ public class RuleEngineTests
     {
         // A new engine, as after a restart: the agent has been online for an hour and no reading has arrived yet.
         var t0 = SampleSite.Noon;
-        _engine.Seed(Agent.Value, online: true, since: t0.AddHours(-1));
+        _engine.Seed(Agent, online: true, since: t0.AddHours(-1));
 
         Assert.DoesNotContain(_engine.Tick(t0, _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
         Assert.DoesNotContain(_engine.Tick(t0.AddSeconds(120), _rules, SampleSite.Registry), t => t.Rule.Key == "sensor-stale");
@@ -187,8 +187,8 @@ public class RuleEngineTests
             ParametersJson = new RuleParameters { Signal = "level", Above = 40, ClearBelow = 30, ForSeconds = 0 }.ToJson(),
         };
         var rules = SampleSite.Rules(stricter);
-        Assert.Equal(Severity.Critical, rules.Find("yikang-1", "drain-high-water")!.Severity);
-        Assert.Equal(Severity.Major, rules.Find("yikang-6", "drain-high-water")!.Severity);
+        Assert.Equal(Severity.Critical, rules.Find(CourtyardId.Parse("yikang-1"), "drain-high-water")!.Severity);
+        Assert.Equal(Severity.Major, rules.Find(CourtyardId.Parse("yikang-6"), "drain-high-water")!.Severity);
 
         var at30 = _engine.OnReadings([Reading("drain-01.level", Quantity.WaterLevel, 30, SampleSite.Noon)], rules, SampleSite.Registry);
         Assert.DoesNotContain(at30, t => t.Rule.Key == "drain-high-water");

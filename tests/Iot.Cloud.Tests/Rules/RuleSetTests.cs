@@ -1,5 +1,6 @@
 using Iot.Cloud.Rules;
 using Iot.Cloud.Tests.Support;
+using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Tests.Rules;
 
@@ -21,8 +22,8 @@ public sealed class RuleSetTests
     {
         var rules = SampleSite.Rules(Override("charger-hot", "courtyard:yikang-1", enabled: false));
 
-        Assert.Null(rules.Find("yikang-1", "charger-hot"));
-        Assert.NotNull(rules.Find("yikang-6", "charger-hot"));
+        Assert.Null(rules.Find(CourtyardId.Parse("yikang-1"), "charger-hot"));
+        Assert.NotNull(rules.Find(CourtyardId.Parse("yikang-6"), "charger-hot"));
     }
 
     [Fact]
@@ -31,8 +32,8 @@ public sealed class RuleSetTests
         var block = SampleSite.Registry.Site.Courtyards.Select(c => c.Courtyard).First(c => c.Id.Value == "yikang-1").Block.Value;
         var rules = SampleSite.Rules(Override("charger-hot", $"block:{block}", enabled: false), Override("charger-hot", "courtyard:yikang-1", enabled: true));
 
-        Assert.NotNull(rules.Find("yikang-1", "charger-hot"));
+        Assert.NotNull(rules.Find(CourtyardId.Parse("yikang-1"), "charger-hot"));
         var sameBlock = SampleSite.Registry.Site.Courtyards.Select(c => c.Courtyard).First(c => c.Block.Value == block && c.Id.Value != "yikang-1").Id.Value;
-        Assert.Null(rules.Find(sameBlock, "charger-hot"));
+        Assert.Null(rules.Find(CourtyardId.Parse(sameBlock), "charger-hot"));
     }
 }

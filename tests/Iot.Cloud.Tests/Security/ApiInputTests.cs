@@ -67,12 +67,16 @@ public sealed class ApiInputTests(ApiInputCloud fixture) : IClassFixture<ApiInpu
         Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_query_value_of_the_wrong_type_is_a_400_problem_naming_the_parameter()
+    [Theory]
+    [InlineData("/api/alerts?limit=abc", "limit: 'abc'")]
+    [InlineData("/api/alerts?courtyard=Yikang%201", "courtyard: 'Yikang 1'")]
+    [InlineData("/api/work-orders?courtyard=..%2Fetc", "courtyard: '../etc'")]
+    [InlineData("/api/ingest/dead-letters?agent=a%00b", "agent: ")]
+    public async Task A_query_value_of_the_wrong_type_is_a_400_problem_naming_the_parameter(string url, string named)
     {
-        var (status, _, detail) = await ProblemAsync(await Cloud.Http.GetAsync(new Uri("/api/alerts?limit=abc", UriKind.Relative)));
+        var (status, _, detail) = await ProblemAsync(await Cloud.Http.GetAsync(new Uri(url, UriKind.Relative)));
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.StartsWith("limit: 'abc'", detail, StringComparison.Ordinal);
+        Assert.StartsWith(named, detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Iot.Cloud.Sites;
 using Iot.Cloud.Tests.Support;
+using Iot.Protocol.Identifiers;
 using Iot.Testing;
 using Iot.Testing.Services;
 
@@ -52,7 +53,7 @@ public sealed class RegistrySyncTests(BrokerFixture broker) : IClassFixture<Brok
         Assert.Equal("xinyu-property", courtyard.Responsible.Id);
         Assert.Equal("propertyCompany", courtyard.Responsible.Kind);
         Assert.Contains(courtyard.Devices, d => d.Kind == "streetlight");
-        Assert.Equal("yikang-1-a", Assert.Single(courtyard.Agents).Id);
+        Assert.Equal("yikang-1-a", Assert.Single(courtyard.Agents).Id.Value);
 
         var owned = await cloud.GetAsync<List<CourtyardSummary>>("/api/courtyards?party=cable-works");
         Assert.NotEmpty(owned);

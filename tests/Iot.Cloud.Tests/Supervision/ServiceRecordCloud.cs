@@ -6,6 +6,7 @@ using Iot.Cloud.Ratings;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Iot.Testing.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -103,7 +104,7 @@ public sealed class ServiceRecordCloud : IAsyncLifetime
     private static WorkOrder Order(string courtyard, string party, DateTimeOffset created, int? ack, int? fix, int reopen) => new()
     {
         Number = $"WO-seed-{courtyard}-{created:MMddHHmm}", Source = WorkOrderSource.Staff, Status = fix is null ? WorkOrderStatus.InProgress : WorkOrderStatus.Closed,
-        CourtyardId = courtyard, PartyId = party, Fault = "seed", Subject = $"{courtyard}/seed-{created:MMddHHmm}", Target = "gate",
+        CourtyardId = CourtyardId.Parse(courtyard), PartyId = party, Fault = "seed", Subject = $"{courtyard}/seed-{created:MMddHHmm}", Target = "gate",
         Severity = Severity.Critical, Title = "院门锁坏了", CreatedAt = created, CreatedBy = "test", AckDueAt = created.AddMinutes(30), FixDueAt = created.AddMinutes(240),
         AcknowledgedAt = ack is { } a ? created.AddMinutes(a) : null, FixedAt = fix is { } f ? created.AddMinutes(f) : null,
         ClosedAt = fix is { } c ? created.AddMinutes(c + 10) : null, ReopenCount = reopen,

@@ -7,6 +7,7 @@ using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.Web.Dashboards;
+using Iot.Protocol.Identifiers;
 using Iot.Testing.Services;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +40,7 @@ public sealed class SafetyFiguresTests(BrokerFixture broker) : IClassFixture<Bro
             var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
 
             // Only yikang-1's agent has ever reported (from three weeks back): only its four lamps are watched.
-            db.Sequences.Add(new SequenceState { AgentId = "yikang-1-a", BootId = "b0000000000000001", FirstSeen = Noon.AddDays(-21), UpdatedAt = Noon });
+            db.Sequences.Add(new SequenceState { AgentId = AgentId.Parse("yikang-1-a"), BootId = "b0000000000000001", FirstSeen = Noon.AddDays(-21), UpdatedAt = Noon });
 
             // Dark from three hours before a sunrise until half an hour before it, when the night ends: 2.5 night hours.
             db.Alerts.Add(LampOut("yikang-1", "yikang-1-a/lamp-01", sunrise.AddHours(-3), sunrise.AddMinutes(-30)));
@@ -51,7 +52,7 @@ public sealed class SafetyFiguresTests(BrokerFixture broker) : IClassFixture<Bro
             db.Alerts.Add(LampOut("yikang-1", "yikang-1-a/lamp-02", sunrise.AddHours(3), sunrise.AddHours(5)));
             foreach (var (kind, at) in new[] { ("gateForced", Noon.AddDays(-1)), ("gateHeldOpen", Noon.AddDays(-2)), ("drainHighWater", Noon.AddDays(-3)), ("chargerCutOff", Noon.AddDays(-4)), ("gateForced", Noon.AddDays(-9)) })
             {
-                db.DeviceEvents.Add(new DeviceEventRecord { AgentId = "yikang-1-a", BootId = "b0000000000000001", Seq = db.DeviceEvents.Local.Count + 1, CourtyardId = "yikang-1", DeviceId = "gate-01", Kind = kind, At = at, ReceivedAt = at, Evaluated = true });
+                db.DeviceEvents.Add(new DeviceEventRecord { AgentId = AgentId.Parse("yikang-1-a"), BootId = "b0000000000000001", Seq = db.DeviceEvents.Local.Count + 1, CourtyardId = CourtyardId.Parse("yikang-1"), DeviceId = DeviceId.Parse("gate-01"), Kind = kind, At = at, ReceivedAt = at, Evaluated = true });
             }
 
             await db.SaveChangesAsync();
@@ -105,7 +106,7 @@ public sealed class SafetyFiguresTests(BrokerFixture broker) : IClassFixture<Bro
 
     private static Alert LampOut(string courtyard, string subject, DateTimeOffset raised, DateTimeOffset? cleared, string rule = "lamp-dark-at-night") => new()
     {
-        RuleKey = rule, RuleVersion = 1, Fault = "lamp-out", Subject = subject, AgentId = subject.Split('/')[0], DeviceId = subject.Split('/')[1], CourtyardId = courtyard,
+        RuleKey = rule, RuleVersion = 1, Fault = "lamp-out", Subject = subject, AgentId = AgentId.Parse(subject.Split('/')[0]), DeviceId = DeviceId.Parse(subject.Split('/')[1]), CourtyardId = CourtyardId.Parse(courtyard),
         Target = "streetlight", Severity = Severity.Major, Status = cleared is null ? AlertStatus.Open : AlertStatus.Cleared, Title = "夜间路灯不亮",
         RaisedAt = raised, LastRaisedAt = raised, ClearedAt = cleared, ClosedAt = cleared, Count = 1,
     };

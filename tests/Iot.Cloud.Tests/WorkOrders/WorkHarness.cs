@@ -6,6 +6,7 @@ using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -67,9 +68,9 @@ public sealed class WorkHarness : IAsyncDisposable
 
     public RuleTransition Transition(string ruleKey, string courtyard, string subject, TransitionKind kind, double? value = null)
     {
-        var parts = subject.Split('/');
-        var outlet = parts.Length > 2 && parts[2].StartsWith('o') ? int.Parse(parts[2][1..], System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
-        return new RuleTransition(Rules.Find(courtyard, ruleKey)!, subject, parts[0], parts.Length > 1 ? parts[1] : null, outlet, courtyard, kind, Clock.GetUtcNow(), value);
+        var about = Subject.TryParse(subject, out var parsed) ? parsed.Value : throw new ArgumentException($"'{subject}' is not a subject", nameof(subject));
+        var where = CourtyardId.Parse(courtyard);
+        return new RuleTransition(Rules.Find(where, ruleKey)!, subject, about.Agent, about.Device, about.Outlet, where, kind, Clock.GetUtcNow(), value);
     }
 
     /// <summary>Applies transitions the way the rule runner does: alerts, then work orders, then saves.</summary>

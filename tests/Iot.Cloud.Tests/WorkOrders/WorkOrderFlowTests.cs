@@ -5,6 +5,7 @@ using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Supervision;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Iot.Testing.Services;
 using Microsoft.EntityFrameworkCore;
 
@@ -205,7 +206,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
     {
         await using (var db = H.Db())
         {
-            db.MaintenanceWindows.Add(new MaintenanceWindow { CourtyardId = "yikang-1", From = Start.AddMinutes(-1), Until = Start.AddHours(2), Reason = "更换排水管", CreatedBy = "王经理", CreatedAt = Start });
+            db.MaintenanceWindows.Add(new MaintenanceWindow { CourtyardId = CourtyardId.Parse("yikang-1"), From = Start.AddMinutes(-1), Until = Start.AddHours(2), Reason = "更换排水管", CreatedBy = "王经理", CreatedAt = Start });
             await db.SaveChangesAsync();
         }
 
@@ -338,7 +339,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
                 db.WorkOrders.Add(new WorkOrder
                 {
                     Number = $"WO-seed-{i}", Source = WorkOrderSource.Staff, Status = fix is null ? WorkOrderStatus.InProgress : WorkOrderStatus.Closed,
-                    CourtyardId = "yikang-1", PartyId = "xinyu-property", Fault = $"seed-{i}", Subject = $"yikang-1/seed-{i}", Target = "gate",
+                    CourtyardId = CourtyardId.Parse("yikang-1"), PartyId = "xinyu-property", Fault = $"seed-{i}", Subject = $"yikang-1/seed-{i}", Target = "gate",
                     Severity = Severity.Critical, Title = "seed", CreatedAt = created, CreatedBy = "test", AckDueAt = created.AddMinutes(30), FixDueAt = created.AddMinutes(240),
                     AcknowledgedAt = ack is { } a ? created.AddMinutes(a) : null, FixedAt = fix is { } f ? created.AddMinutes(f) : null,
                     ClosedAt = fix is { } c ? created.AddMinutes(c + 10) : null, ReopenCount = reopen,
@@ -347,7 +348,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
 
             db.WorkOrders.Add(new WorkOrder
             {
-                Number = "WO-seed-cancelled", Source = WorkOrderSource.Staff, Status = WorkOrderStatus.Cancelled, CourtyardId = "yikang-1", PartyId = "xinyu-property",
+                Number = "WO-seed-cancelled", Source = WorkOrderSource.Staff, Status = WorkOrderStatus.Cancelled, CourtyardId = CourtyardId.Parse("yikang-1"), PartyId = "xinyu-property",
                 Fault = "seed-x", Subject = "yikang-1/seed-x", Target = "gate", Severity = Severity.Critical, Title = "seed", CreatedAt = Start, CreatedBy = "test",
                 AckDueAt = Start, FixDueAt = Start, CancelledAt = Start.AddMinutes(1), CancelReason = "duplicate",
             });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Iot.Cloud.Commands;
 using Iot.Cloud.Web.Localization;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
 using Iot.Protocol.Validation;
@@ -17,7 +18,7 @@ namespace Iot.Cloud.Web.Commands;
 /// <param name="Source">The API list to reload from after (re)connecting.</param>
 /// <param name="Commands">The commands, newest first.</param>
 /// <param name="Devices">Device names by <c>{agent}/{device}</c>.</param>
-public sealed record CommandPanel(string Courtyard, long? WorkOrder, string Source, IReadOnlyList<CommandView> Commands, IReadOnlyDictionary<string, string> Devices)
+public sealed record CommandPanel(CourtyardId Courtyard, long? WorkOrder, string Source, IReadOnlyList<CommandView> Commands, IReadOnlyDictionary<string, string> Devices)
 {
     /// <summary>The names of a courtyard's devices, by <c>{agent}/{device}</c>.</summary>
     public static IReadOnlyDictionary<string, string> DeviceNames(CourtyardManifest? courtyard) =>
@@ -42,7 +43,7 @@ public sealed record CommandPanel(string Courtyard, long? WorkOrder, string Sour
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(lang);
-        var device = command.Device is { } d ? Devices.GetValueOrDefault($"{command.Agent}/{d}", d) : command.Agent;
+        var device = command.Device is { } d ? Devices.GetValueOrDefault($"{command.Agent}/{d}", d.Value) : command.Agent.Value;
         return command.Kind switch
         {
             CommandKind.ResetOutlet => lang.F("Reset outlet {0} ({1})", command.Outlet, device),
@@ -130,5 +131,5 @@ public sealed record CommandPanel(string Courtyard, long? WorkOrder, string Sour
     };
 
     private static CommandView Sample(CommandState state) =>
-        new(0, string.Empty, CommandKind.RequestStatus, string.Empty, string.Empty, null, null, null, null, null, string.Empty, string.Empty, string.Empty, [], default, state, null, null, null, null);
+        new(0, string.Empty, CommandKind.RequestStatus, default, default, null, null, null, null, null, string.Empty, string.Empty, string.Empty, [], default, state, null, null, null, null);
 }

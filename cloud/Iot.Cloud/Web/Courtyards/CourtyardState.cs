@@ -38,10 +38,10 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
     private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(5);
 
     /// <summary>The courtyard over the last <paramref name="span"/> (24 h at minute resolution, longer at hour resolution); null when unknown.</summary>
-    public async Task<CourtyardPicture?> LoadAsync(string id, TimeSpan span, CancellationToken cancellationToken)
+    public async Task<CourtyardPicture?> LoadAsync(CourtyardId courtyardId, TimeSpan span, CancellationToken cancellationToken)
     {
         var site = registry.Current?.Site;
-        if (site?.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == id) is not { Courtyard: not null } found || !CourtyardId.TryParse(id, out var courtyardId, out _))
+        if (site?.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyardId) is not { Courtyard: not null } found)
         {
             return null;
         }
@@ -51,21 +51,21 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
         var from = now - span;
         var resolution = span <= TimeSpan.FromDays(1) ? Resolution.Minute : Resolution.Hour;
         var party = await db.Parties.AsNoTracking().SingleOrDefaultAsync(p => p.Id == courtyard.Responsible!.Value.Value, cancellationToken);
-        var agentIds = courtyard.Agents.Select(a => a.Id.Value).ToList();
+        var agentIds = courtyard.Agents.Select(a => a.Id).ToList();
         var presence = await db.Presence.AsNoTracking().Where(p => agentIds.Contains(p.AgentId)).ToDictionaryAsync(p => p.AgentId, cancellationToken);
-        var alerts = await db.Alerts.AsNoTracking().Where(a => a.CourtyardId == id && a.ClosedAt == null).OrderByDescending(a => a.Id).ToListAsync(cancellationToken);
+        var alerts = await db.Alerts.AsNoTracking().Where(a => a.CourtyardId == courtyardId && a.ClosedAt == null).OrderByDescending(a => a.Id).ToListAsync(cancellationToken);
         var latest = await store.LatestAsync(courtyardId, null, cancellationToken);
-        var highWater = await db.DeviceEvents.AsNoTracking().Where(e => e.CourtyardId == id && e.Kind == "drainHighWater" && e.At >= from && e.At <= now)
+        var highWater = await db.DeviceEvents.AsNoTracking().Where(e => e.CourtyardId == courtyardId && e.Kind == "drainHighWater" && e.At >= from && e.At <= now)
             .OrderBy(e => e.At).Select(e => new { e.At, e.DeviceId, e.Value }).ToListAsync(cancellationToken);
 
         var devices = new List<DeviceState>();
         foreach (var agent in courtyard.Agents)
         {
-            var online = presence.TryGetValue(agent.Id.Value, out var p) && p.State == Presence.Online;
+            var online = presence.TryGetValue(agent.Id, out var p) && p.State == Presence.Online;
             foreach (var device in agent.Devices)
             {
                 var readings = latest.Where(l => l.Agent == agent.Id && l.Sensor.Device == device.Id).OrderBy(l => l.Sensor.Value, StringComparer.Ordinal).ToList();
-                var mine = alerts.Where(a => a.AgentId == agent.Id.Value && a.DeviceId == device.Id.Value && a.Status != AlertStatus.Cleared).ToList();
+                var mine = alerts.Where(a => a.AgentId == agent.Id && a.DeviceId == device.Id && a.Status != AlertStatus.Cleared).ToList();
                 var health = mine.Count > 0 ? DeviceHealth.Alarm : online && readings.Any(r => now - r.At < Fresh) ? DeviceHealth.Ok : DeviceHealth.Unknown;
                 devices.Add(new DeviceState(agent.Id.Value, device, health, readings, mine));
             }
@@ -88,13 +88,13 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
 
         return new CourtyardPicture(
             community, courtyard, community.Blocks.FirstOrDefault(b => b.Id == courtyard.Block)?.Name ?? courtyard.Block.Value, party,
-            courtyard.Agents.Select(a => presence.TryGetValue(a.Id.Value, out var p)
+            courtyard.Agents.Select(a => presence.TryGetValue(a.Id, out var p)
                 ? new AgentState(a.Id.Value, WireNames.Of(p.State), p.Since, p.LastSeen)
                 : new AgentState(a.Id.Value, "unknown", null, null)).ToList(),
             devices,
             await SeriesAsync(DeviceKind.Streetlight, Quantity.Current),
             await SeriesAsync(DeviceKind.Drain, Quantity.WaterLevel),
-            highWater.Select(e => new ChartMarker(e.At, e.DeviceId)).ToList(),
+            highWater.Select(e => new ChartMarker(e.At, e.DeviceId.Value)).ToList(),
             await SeriesAsync(DeviceKind.Charger, Quantity.Temperature),
             from, now);
     }

@@ -2,8 +2,10 @@ using Iot.Cloud.Alerts;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,8 +57,8 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
         var site = registry.Current?.Site ?? throw new InvalidOperationException("the site registry is not loaded");
         var from = to.AddDays(-7);
         var trendFrom = to.AddDays(-7 * weeks);
-        var courtyards = site.Courtyards.Where(c => scope.Courtyard(c.Courtyard.Id.Value)).ToList();
-        var ids = courtyards.Select(c => c.Courtyard.Id.Value).ToArray();
+        var courtyards = site.Courtyards.Where(c => scope.Courtyard(c.Courtyard.Id)).ToList();
+        var ids = courtyards.Select(c => c.Courtyard.Id).ToArray();
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(site.Manifest.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
         var sun = new SunClock(site.Manifest.Location.Lat, site.Manifest.Location.Lon, zone);
 
@@ -71,11 +73,11 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
             .Where(a => darkRules.Contains((a.RuleKey, a.RuleVersion))).ToList();
         var events = await db.DeviceEvents.AsNoTracking().Where(e => ids.Contains(e.CourtyardId) && EventKinds.Contains(e.Kind) && e.At >= trendFrom && e.At < to)
             .Select(e => new { e.CourtyardId, e.Kind, e.At }).ToListAsync(cancellationToken);
-        var online = (await db.Presence.AsNoTracking().Where(p => p.State == Presence.Online).Select(p => p.AgentId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var online = (await db.Presence.AsNoTracking().Where(p => p.State == Presence.Online).Select(p => p.AgentId).ToListAsync(cancellationToken)).ToHashSet();
 
         // A lamp counts only from when its agent first reported: before that nobody was watching, and "lit" would be a guess.
         var watchedSince = (await db.Sequences.AsNoTracking().Select(s => new { s.AgentId, s.FirstSeen }).ToListAsync(cancellationToken))
-            .GroupBy(s => s.AgentId).ToDictionary(g => g.Key, g => g.Min(s => s.FirstSeen), StringComparer.Ordinal);
+            .GroupBy(s => s.AgentId).ToDictionary(g => g.Key, g => g.Min(s => s.FirstSeen));
 
         // Dark periods per lamp (agent/device), merged: two rules may say the same lamp is out.
         var dark = lampOut.GroupBy(a => a.Subject).ToDictionary(
@@ -83,9 +85,9 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
             g => Merge(g.Select(a => (a.RaisedAt, a.ClearedAt ?? a.ClosedAt ?? to))),
             StringComparer.Ordinal);
         var lamps = courtyards.SelectMany(c => c.Courtyard.Agents.SelectMany(a => a.Devices.Where(d => d.Kind == Iot.Protocol.Sites.DeviceKind.Streetlight)
-            .Select(d => (Courtyard: c.Courtyard.Id.Value, Subject: $"{a.Id.Value}/{d.Id.Value}", Agent: a.Id.Value)))).ToList();
+            .Select(d => (Courtyard: c.Courtyard.Id, Subject: new Subject(a.Id, d.Id).ToString(), Agent: a.Id)))).ToList();
 
-        double? Availability(IEnumerable<(string Courtyard, string Subject, string Agent)> which, DateTimeOffset start, DateTimeOffset end)
+        double? Availability(IEnumerable<(CourtyardId Courtyard, string Subject, AgentId Agent)> which, DateTimeOffset start, DateTimeOffset end)
         {
             var total = 0.0;
             var out_ = 0.0;
@@ -109,9 +111,9 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
             return total <= 0 ? null : Math.Round(1 - (out_ / total), 4);
         }
 
-        int Count(IEnumerable<string> inCourtyards, string[] kinds, DateTimeOffset start, DateTimeOffset end)
+        int Count(IEnumerable<CourtyardId> inCourtyards, string[] kinds, DateTimeOffset start, DateTimeOffset end)
         {
-            var set = inCourtyards.ToHashSet(StringComparer.Ordinal);
+            var set = inCourtyards.ToHashSet();
             return events.Count(e => set.Contains(e.CourtyardId) && kinds.Contains(e.Kind) && e.At >= start && e.At < end);
         }
 
@@ -126,8 +128,8 @@ public sealed class SafetyFigures(CloudDb db, SiteRegistry registry)
                     continue;
                 }
 
-                var names = mine.Select(c => c.Id.Value).ToList();
-                var agents = mine.SelectMany(c => c.Agents).Select(a => a.Id.Value).ToList();
+                var names = mine.Select(c => c.Id).ToList();
+                var agents = mine.SelectMany(c => c.Agents).Select(a => a.Id).ToList();
                 var hazards = open.Where(a => names.Contains(a.CourtyardId)).GroupBy(a => a.Target).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 var blockLamps = lamps.Where(l => names.Contains(l.Courtyard)).ToList();
                 blocks.Add(new BlockSafety(

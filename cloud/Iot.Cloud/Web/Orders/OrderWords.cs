@@ -4,6 +4,7 @@ using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Localization;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,11 +50,11 @@ public sealed partial class OrderWords(
     }
 
     /// <summary>Level 1: the party's supervisors by name (or "the supervisor of …"); level 2: the community's residents' committee.</summary>
-    public string EscalatedTo(string party, string courtyard, int level)
+    public string EscalatedTo(string party, CourtyardId courtyard, int level)
     {
         if (level >= 2)
         {
-            var committee = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == courtyard).Community?.ResidentsCommittee.Value;
+            var committee = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyard).Community?.ResidentsCommittee.Value;
             return committee is null ? lang["the community"] : Party(committee);
         }
 

@@ -3,6 +3,7 @@ using Iot.Cloud.Commands;
 using Iot.Cloud.Data;
 using Iot.Cloud.Web.Commands;
 using Iot.Cloud.Web.Courtyards;
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -29,21 +30,21 @@ public sealed class CourtyardModel(CourtyardState state, AccessScope scope, Clou
 
     public async Task<IActionResult> OnGetAsync(string id, string? range, CancellationToken ct)
     {
-        if (!scope.Courtyard(id))
+        if (!CourtyardId.TryParse(id, out var courtyard, out _) || !scope.Courtyard(courtyard))
         {
             return NotFound();
         }
 
         Range = range == "7d" ? "7d" : "24h";
-        var picture = await state.LoadAsync(id, Range == "7d" ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1), ct);
+        var picture = await state.LoadAsync(courtyard, Range == "7d" ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1), ct);
         if (picture is null)
         {
             return NotFound();
         }
 
         Picture = picture;
-        var recent = await CommandView.LoadAsync(db, db.Commands.Where(c => c.CourtyardId == id).OrderByDescending(c => c.Id).Take(20), time.GetUtcNow(), ct);
-        Commands = new CommandPanel(id, null, $"/api/courtyards/{id}/commands", recent, CommandPanel.DeviceNames(picture.Courtyard));
+        var recent = await CommandView.LoadAsync(db, db.Commands.Where(c => c.CourtyardId == courtyard).OrderByDescending(c => c.Id).Take(20), time.GetUtcNow(), ct);
+        Commands = new CommandPanel(courtyard, null, $"/api/courtyards/{id}/commands", recent, CommandPanel.DeviceNames(picture.Courtyard));
         return Page();
     }
 }

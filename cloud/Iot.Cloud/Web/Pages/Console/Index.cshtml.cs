@@ -4,6 +4,7 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,9 @@ public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry regis
     /// <summary>Courtyards in scope, id → name, in site order.</summary>
     public IReadOnlyDictionary<string, string> Courtyards { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The units and devices of those courtyards by subject, for the live updates.</summary>
+    public IReadOnlyDictionary<string, string> SubjectNames { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>People, escalations and due times in the page language.</summary>
     public Web.Orders.OrderWords Words { get; private set; } = null!;
 
@@ -62,12 +66,15 @@ public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry regis
         Kind = string.IsNullOrEmpty(kind) ? null : kind;
         Severity = severity;
         Queue = (queue == "mine" && ShowMine) || queue == "overdue" ? queue : "team";
-        Courtyards = (registry.Current?.Site.Courtyards ?? [])
-            .Where(c => scope.Courtyard(c.Courtyard.Id.Value))
-            .ToDictionary(c => c.Courtyard.Id.Value, c => c.Courtyard.Name, StringComparer.Ordinal);
+        var inScope = (registry.Current?.Site.Courtyards ?? []).Select(c => c.Courtyard).Where(c => scope.Courtyard(c.Id)).ToList();
+        Courtyards = inScope.ToDictionary(c => c.Id.Value, c => c.Name, StringComparer.Ordinal);
+        SubjectNames = Places.Names(inScope.Select(c => c.Id));
+
+        // A courtyard that is not one matches nothing (the default id is empty text).
+        CourtyardId? only = Courtyard is null ? null : CourtyardId.TryParse(Courtyard, out var parsed, out _) ? parsed : default(CourtyardId);
 
         var alerts = await db.Alerts.AsNoTracking().Where(scope.Alerts)
-            .Where(a => a.ClosedAt == null && (Courtyard == null || a.CourtyardId == Courtyard) && (Kind == null || a.Target == Kind) && (Severity == null || a.Severity == Severity))
+            .Where(a => a.ClosedAt == null && (only == null || a.CourtyardId == only) && (Kind == null || a.Target == Kind) && (Severity == null || a.Severity == Severity))
             .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
         Alerts = alerts.Select(AlertView.Of).ToList();
 
@@ -91,7 +98,7 @@ public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry regis
         Words = await Web.Orders.OrderWords.LoadAsync(db, lang, registry, ct);
     }
 
-    public string CourtyardName(string id) => Courtyards.GetValueOrDefault(id, id);
+    public string CourtyardName(CourtyardId id) => Courtyards.GetValueOrDefault(id.Value, id.Value);
 
     public string Person(string? user) => Words.Person(user);
 
@@ -99,6 +106,6 @@ public sealed class IndexModel(CloudDb db, AccessScope scope, SiteRegistry regis
     public string Thing(AlertView a)
     {
         ArgumentNullException.ThrowIfNull(a);
-        return Places.Subject(a.Courtyard, a.Device is null ? a.Agent : $"{a.Agent}/{a.Device}{(a.Outlet is { } n ? $"/o{n}" : "")}");
+        return Places.Subject(a.Courtyard, new Subject(a.Agent, a.Device, a.Outlet).ToString());
     }
 }

@@ -9,6 +9,7 @@ using Iot.Cloud.Ratings;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Commands;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -84,15 +85,15 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
 
         Order = WorkOrderView.Of(order, time.GetUtcNow());
         Phone = await ReporterPhone.RevealAsync(db, scope, order, time.GetUtcNow(), ct);
-        var courtyard = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id.Value == order.CourtyardId).Courtyard;
-        CourtyardName = courtyard?.Name ?? order.CourtyardId;
+        var courtyard = registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == order.CourtyardId).Courtyard;
+        CourtyardName = courtyard?.Name ?? order.CourtyardId.Value;
         CutOff = await OutletCutOffs.OutletOfAsync(db, id, ct);
         var commands = await CommandView.LoadAsync(db, db.Commands.Where(c => c.WorkOrderId == id).OrderByDescending(c => c.Id).Take(100), time.GetUtcNow(), ct);
         if (CutOff is not null || commands.Count > 0)
         {
             var devices = CommandPanel.DeviceNames(courtyard);
             Commands = new CommandPanel(order.CourtyardId, id, $"/api/work-orders/{id}/commands", commands, devices);
-            CutOffName = CutOff is { } cut ? devices.GetValueOrDefault($"{cut.Agent}/{cut.Device}", cut.Device) : string.Empty;
+            CutOffName = CutOff is { } cut ? devices.GetValueOrDefault($"{cut.Agent}/{cut.Device}", cut.Device.Value) : string.Empty;
         }
 
         PartyName = await db.Parties.AsNoTracking().Where(p => p.Id == order.PartyId).Select(p => p.Name).SingleOrDefaultAsync(ct) ?? order.PartyId;

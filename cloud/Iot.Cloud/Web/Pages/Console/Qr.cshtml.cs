@@ -20,7 +20,7 @@ public sealed class QrModel(SiteRegistry registry, AccessScope scope, IOptions<W
     public void OnGet(string? community)
     {
         Community = string.IsNullOrEmpty(community) ? null : community;
-        var all = (registry.Current?.Site.Courtyards ?? []).Where(c => scope.Courtyard(c.Courtyard.Id.Value)).ToList();
+        var all = (registry.Current?.Site.Courtyards ?? []).Where(c => scope.Courtyard(c.Courtyard.Id)).ToList();
         Communities = all.Select(c => c.Community).Distinct().ToList();
         Courtyards = all.Where(c => Community is null || c.Community.Id.Value == Community).ToList();
     }
