@@ -1,5 +1,6 @@
 using Iot.Cloud;
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Broker;
 using Iot.Cloud.Commands;
@@ -31,6 +32,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 // Start order matters: schema, time series and site registry before the broker and ingest.
 builder.AddOperations();
 builder.AddDatabase();
+builder.AddAudit();
 builder.AddTimeSeries();
 builder.AddSites();
 builder.AddNotifications();

@@ -59,7 +59,7 @@ public sealed class CommunityTests(BrowserFixture fixture)
         Assert.DoesNotContain("138", await phone.ContentAsync(), StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(phone, "12-resident-tracking-phone-zh");
 
-        // The company supervisor finds it in the queue, takes it, fixes it and, with the resident's word, verifies it.
+        // The company supervisor finds it in the queue, takes it and fixes it; the resident who reported it confirms it.
         var staff = await fixture.NewPageAsync();
         await BrowserFixture.SignInAsync(staff, "xinyu-wang");
         await staff.Locator("#orders a", new() { HasText = "WO-" }).First.WaitForAsync();
@@ -75,11 +75,18 @@ public sealed class CommunityTests(BrowserFixture fixture)
         await staff.Locator("#fix-note").FillAsync("更换灯管");
         await staff.Locator("#mark-fixed").ClickAsync();
         await Assertions.Expect(staff.Locator("#order-status")).ToHaveTextAsync("已修复");
-        await staff.Locator("#verify").ClickAsync();
-        await Assertions.Expect(staff.Locator("#order-status")).ToHaveTextAsync("已关闭");
+        Assert.Equal(0, await staff.Locator("#verify").CountAsync()); // a company never confirms its own repair
+        await Assertions.Expect(staff.Locator("#order-verified")).ToHaveTextAsync("尚未确认：由社区或报修居民确认");
 
         await phone.GotoAsync($"/r/track?code={code.ToLowerInvariant()}");
+        await Assertions.Expect(phone.Locator("#confirm-title")).ToHaveTextAsync("修好了吗？");
+        await phone.Locator("#confirm-fixed").ClickAsync();
+        await Assertions.Expect(phone.Locator("#confirm-done")).ToContainTextAsync("已以报修人的名义确认修好");
         await Assertions.Expect(phone.Locator("#status-words")).ToHaveTextAsync("已完成");
+
+        await staff.ReloadAsync();
+        await Assertions.Expect(staff.Locator("#order-status")).ToHaveTextAsync("已关闭");
+        await Assertions.Expect(staff.Locator("#order-verified")).ToContainTextAsync("报修居民确认");
         await BrowserFixture.ScreenshotAsync(phone, "13-resident-done-phone-zh");
     });
 

@@ -112,9 +112,12 @@ public sealed class AlertEvent
     public string? Note { get; set; }
 }
 
-/// <summary>A period when a courtyard or one device is worked on: its alerts are recorded but silenced.</summary>
+/// <summary>A period when a courtyard or one device is worked on: its alerts are recorded but silenced, except those of critical rules.</summary>
 public sealed class MaintenanceWindow
 {
+    /// <summary>The longest a window may be: a repair that takes longer is a work order, not silence.</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(7);
+
     public long Id { get; set; }
 
     public required CourtyardId CourtyardId { get; set; }

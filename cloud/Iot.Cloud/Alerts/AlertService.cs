@@ -1,5 +1,6 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
@@ -149,7 +150,8 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
 
     private static async Task<Alert> OpenAsync(CloudDb db, RuleTransition t, CancellationToken cancellationToken)
     {
-        var window = await ActiveWindowAsync(db, t.Courtyard, t.Subject, t.At, cancellationToken);
+        // Nothing silences a critical rule (a charger cut-off, high water, a forced gate).
+        var window = t.Rule.Severity == Severity.Critical ? null : await ActiveWindowAsync(db, t.Courtyard, t.Subject, t.At, cancellationToken);
         var alert = new Alert
         {
             RuleKey = t.Rule.Key, RuleVersion = t.Rule.Version, Fault = t.Rule.Fault, Subject = t.Subject, AgentId = t.Agent, DeviceId = t.Device,

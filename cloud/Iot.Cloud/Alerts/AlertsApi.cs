@@ -22,8 +22,8 @@ public static class AlertsApi
         api.MapPost("/alerts/{id:long}/acknowledge", Acknowledge).RequireAuthorization(Policies.Work).ForAlert();
         api.MapPost("/alerts/{id:long}/close", Close).RequireAuthorization(Policies.Work).ForAlert();
         api.MapGet("/maintenance", ListWindows);
-        api.MapPost("/maintenance", CreateWindow).RequireAuthorization(Policies.Work).ForCourtyardIn<MaintenanceRequest>(m => m.Courtyard);
-        api.MapPost("/maintenance/{id:long}/end", EndWindow).RequireAuthorization(Policies.Work).ForMaintenanceWindow();
+        api.MapPost("/maintenance", CreateWindow).RequireAuthorization(Policies.Maintenance).ForCourtyardIn<MaintenanceRequest>(m => m.Courtyard);
+        api.MapPost("/maintenance/{id:long}/end", EndWindow).RequireAuthorization(Policies.Maintenance).ForMaintenanceWindow();
         return app;
     }
 
@@ -97,13 +97,18 @@ public static class AlertsApi
         return TypedResults.Ok(AlertView.Of(alert));
     }
 
-    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Close(long id, NoteRequest? body, HttpContext http, Work work, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult>> Close(long id, NoteRequest? body, HttpContext http, Work work, AccessScope scope, TimeProvider time, CancellationToken ct)
     {
         var db = work.Db;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (alert is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (alert.Severity == Severity.Critical && !scope.SeesEverything)
+        {
+            return Problems.Forbidden($"an alert of a critical rule closes by itself once its condition has cleared, or by the street office");
         }
 
         if (alert.Status != AlertStatus.Cleared)
@@ -139,9 +144,9 @@ public static class AlertsApi
             return Problems.Bad("reason", $"a maintenance window needs a reason (at most 500 characters)");
         }
 
-        if (body.Until <= from || body.Until - from > TimeSpan.FromDays(30))
+        if (body.Until <= from || body.Until - from > MaintenanceWindow.Longest)
         {
-            return Problems.Bad("until", $"until must be after from, and at most 30 days later");
+            return Problems.Bad("until", $"until must be after from, and at most 7 days later");
         }
 
         var window = new MaintenanceWindow { CourtyardId = courtyard, Subject = body.Subject, From = from, Until = body.Until, Reason = body.Reason, CreatedBy = Actor.Of(http), CreatedAt = now };

@@ -20,6 +20,10 @@ public static class Problems
     public static ProblemHttpResult Conflict(FormattableString detail) =>
         Of(StatusCodes.Status409Conflict, "Not possible now", detail);
 
+    /// <summary>A role that may not do this to this thing, with why (the record's integrity rules).</summary>
+    public static ProblemHttpResult Forbidden(FormattableString detail) =>
+        Of(StatusCodes.Status403Forbidden, "Not yours to do", detail);
+
     public static ProblemHttpResult Of(int status, string title, FormattableString detail)
     {
         ArgumentNullException.ThrowIfNull(detail);

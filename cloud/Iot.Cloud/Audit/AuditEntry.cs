@@ -6,23 +6,23 @@ namespace Iot.Cloud.Audit;
 /// </summary>
 public sealed class AuditEntry
 {
-    public long Id { get; set; }
+    public long Id { get; init; }
 
-    public DateTimeOffset At { get; set; }
+    public DateTimeOffset At { get; init; }
 
     /// <summary>The person (account name) or <c>system</c>.</summary>
-    public required string Actor { get; set; }
+    public required string Actor { get; init; }
 
     /// <summary><c>workOrder</c>, <c>alert</c>, <c>rule</c>, <c>outlet</c>, <c>maintenance</c>.</summary>
-    public required string Entity { get; set; }
+    public required string Entity { get; init; }
 
-    public required string EntityId { get; set; }
+    public required string EntityId { get; init; }
 
     /// <summary>What happened, e.g. <c>created</c>, <c>status:inProgress</c>, <c>assigned</c>, <c>escalated:1</c>.</summary>
-    public required string Action { get; set; }
+    public required string Action { get; init; }
 
     /// <summary>Details as text (old and new value, reason, comment).</summary>
-    public string? Detail { get; set; }
+    public string? Detail { get; init; }
 
     /// <summary>The longest detail kept; a longer one is cut (the change itself is never refused for it).</summary>
     public const int MaxDetail = 4000;

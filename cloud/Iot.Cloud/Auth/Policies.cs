@@ -9,6 +9,9 @@ public static class Policies
     /// <summary>Change work: move work orders, open them, acknowledge and close alerts, maintenance windows, photos.</summary>
     public const string Work = "work";
 
+    /// <summary>Open and end maintenance windows: the company's supervisor, the community, the street office (not the staff whose alerts they silence).</summary>
+    public const string Maintenance = "maintenance";
+
     /// <summary>Rate a repair: the community supervising its property company, and the street office.</summary>
     public const string Rate = "rate";
 

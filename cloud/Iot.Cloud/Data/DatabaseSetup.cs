@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Data;
 
-/// <summary>Wires the relational store for the configured provider and migrates it at start.</summary>
+/// <summary>Wires the relational store for the configured provider and migrates it at start; the features add their save interceptors as <see cref="IInterceptor"/> services.</summary>
 public static class DatabaseSetup
 {
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
@@ -15,11 +16,11 @@ public static class DatabaseSetup
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            builder.Services.AddDbContext<CloudDb, PostgresCloudDb>(o => o.UseNpgsql(options.ConnectionString));
+            builder.Services.AddDbContext<CloudDb, PostgresCloudDb>((sp, o) => o.UseNpgsql(options.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
         else
         {
-            builder.Services.AddDbContext<CloudDb, SqliteCloudDb>(o => o.UseSqlite(options.ConnectionString));
+            builder.Services.AddDbContext<CloudDb, SqliteCloudDb>((sp, o) => o.UseSqlite(options.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
         }
 
         builder.Services.AddScoped<Work>();

@@ -22,8 +22,9 @@ public enum NotFixedOutcome
 
 /// <summary>
 /// A resident's "还没修好" (not fixed yet) on the tracking page: a line in the order's history (the audit log, so staff
-/// read it where they read everything else, and supervisors count it) and a message to the responsible party. At most
-/// once an hour per order, so a worried resident cannot bury the history.
+/// read it where they read everything else, and supervisors count it) and a message to the responsible party; an order
+/// the party has marked fixed goes back to being repaired. At most once an hour per order, so a worried resident
+/// cannot bury the history.
 /// </summary>
 public static class NotFixedWord
 {
@@ -33,9 +34,10 @@ public static class NotFixedWord
     /// <summary>The audit action; shown as a comment in the order's history.</summary>
     public const string Action = "comment:residentNotFixed";
 
-    public static async Task<NotFixedOutcome> RecordAsync(string code, Work work, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<NotFixedOutcome> RecordAsync(string code, Work work, WorkOrderService orders, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(orders);
         var db = work.Db;
         ArgumentNullException.ThrowIfNull(time);
         var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.TrackingCode == code, cancellationToken);
@@ -58,8 +60,13 @@ public static class NotFixedWord
         }
 
         db.AuditLog.Add(AuditEntry.Of(now, "resident", "workOrder", id, Action, string.Create(CultureInfo.InvariantCulture, $"not fixed yet ({said.Count + 1})")));
-        var change = new WorkOrderChange(order, WorkOrderChangeKind.ResidentNotFixed, Notify: true);
-        await work.RaiseAsync(new OrdersChanged([change]), cancellationToken);
+        List<WorkOrderChange> changes = [new WorkOrderChange(order, WorkOrderChangeKind.ResidentNotFixed, Notify: true)];
+        if (order.Status == WorkOrderStatus.Fixed && orders.Transition(db, order, WorkOrderStatus.InProgress, "resident", "the resident who reported it says it is not fixed yet").Change is { } sentBack)
+        {
+            changes.Add(sentBack);
+        }
+
+        await work.RaiseAsync(new OrdersChanged(changes), cancellationToken);
         await work.SaveAsync(cancellationToken);
         return NotFixedOutcome.Recorded;
     }

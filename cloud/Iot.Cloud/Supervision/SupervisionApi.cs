@@ -1,9 +1,11 @@
+using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
+using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,7 +51,9 @@ public static class SupervisionApi
             return null;
         }
 
-        var orders = await db.WorkOrders.AsNoTracking().Where(scope.WorkOrders).Where(w => w.CreatedAt >= start && w.CreatedAt < end && (party == null || w.PartyId == party)).ToListAsync(ct);
+        // An order counts in the period its present life began: its creation, or its reopening.
+        var orders = await db.WorkOrders.AsNoTracking().Where(scope.WorkOrders)
+            .Where(w => (w.ReopenedAt ?? w.CreatedAt) >= start && (w.ReopenedAt ?? w.CreatedAt) < end && (party == null || w.PartyId == party)).ToListAsync(ct);
         var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, ct);
         var names = group switch
         {
@@ -68,7 +72,27 @@ public static class SupervisionApi
         var ids = orders.Select(o => o.Id).ToArray();
         var scores = (await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.WorkOrderId)).Select(r => new { r.WorkOrderId, r.Score }).ToListAsync(ct))
             .ToLookup(r => r.WorkOrderId, r => r.Score);
-        return new SupervisionPeriod(start, end, group, SupervisionReport.Compute(orders, key, end, scores), k => names.GetValueOrDefault(k, k));
+        Func<Courtyard, string>? windowKey = group switch
+        {
+            SupervisionGroup.Party => c => c.ResponsiblePartyId,
+            SupervisionGroup.Block => c => c.BlockId,
+            SupervisionGroup.Courtyard => c => c.Id.Value,
+            _ => null,
+        };
+        var hours = windowKey is null ? null : await MaintenanceHoursAsync(db, scope, start, end, courtyards, windowKey, party, ct);
+        return new SupervisionPeriod(start, end, group, SupervisionReport.Compute(orders, key, end, scores, hours), k => names.GetValueOrDefault(k, k));
+    }
+
+    // Hours of maintenance windows within the period, by group: time when the group's alerts could be silenced.
+    private static async Task<Dictionary<string, double>> MaintenanceHoursAsync(
+        CloudDb db, AccessScope scope, DateTimeOffset start, DateTimeOffset end, Dictionary<CourtyardId, Courtyard> courtyards, Func<Courtyard, string> key, string? party, CancellationToken ct)
+    {
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(scope.MaintenanceWindows).Where(w => w.From < end && w.Until > start)
+            .Select(w => new { w.CourtyardId, w.From, w.Until }).ToListAsync(ct);
+        return windows
+            .Where(w => courtyards.TryGetValue(w.CourtyardId, out var c) && (party == null || c.ResponsiblePartyId == party))
+            .GroupBy(w => key(courtyards[w.CourtyardId]))
+            .ToDictionary(g => g.Key, g => g.Sum(w => ((w.Until < end ? w.Until : end) - (w.From > start ? w.From : start)).TotalHours), StringComparer.Ordinal);
     }
 }
 

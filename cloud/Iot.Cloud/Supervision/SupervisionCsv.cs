@@ -27,6 +27,10 @@ public static class SupervisionCsv
         ("Reopen rate", r => SupervisionUnits.Percent(r.ReopenRate)),
         ("Ratings", r => N(r.Ratings)),
         ("Average rating (out of 5)", r => SupervisionUnits.Rating(r.AverageRating)),
+        ("Confirmed by telemetry", r => N(r.ByTelemetry)),
+        ("Confirmed by the community", r => N(r.ByCommunity)),
+        ("Confirmed by the reporting resident", r => N(r.ByResident)),
+        ("Maintenance windows (hours)", r => r.MaintenanceHours?.ToString("0.#", CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>The English headers, in order, for a group (translate each for the reader).</summary>

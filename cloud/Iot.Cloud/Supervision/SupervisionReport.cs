@@ -20,22 +20,27 @@ public enum SupervisionGroup
 
 /// <summary>One row of the supervision record: how one party (block, courtyard, device kind) answered its work orders.</summary>
 /// <param name="Key">The group's id.</param>
-/// <param name="Raised">Orders raised in the period (cancelled ones excluded).</param>
+/// <param name="Raised">Orders raised (or reopened) in the period, cancelled ones excluded; a reopened order counts from its reopening.</param>
 /// <param name="Acknowledged">Of those, acknowledged.</param>
-/// <param name="Fixed">Of those, fixed.</param>
+/// <param name="Fixed">Of those, confirmed repaired (by the telemetry, the community, the street office or the reporting resident).</param>
 /// <param name="MedianAckMinutes">Median time to acknowledge, minutes (nearest rank).</param>
 /// <param name="P90AckMinutes">90th percentile time to acknowledge, minutes (nearest rank).</param>
-/// <param name="MedianFixMinutes">Median time to fix, minutes.</param>
-/// <param name="P90FixMinutes">90th percentile time to fix, minutes.</param>
-/// <param name="Overdue">Orders acknowledged or fixed after their due time (or still not, past it).</param>
+/// <param name="MedianFixMinutes">Median time to confirmed recovery, minutes (not to the click on "fixed").</param>
+/// <param name="P90FixMinutes">90th percentile time to confirmed recovery, minutes.</param>
+/// <param name="Overdue">Orders acknowledged or repaired after their due time (or still not, past it); a repair awaiting confirmation counts at its "fixed".</param>
 /// <param name="OverdueShare">Overdue / raised.</param>
 /// <param name="Reopened">Orders reopened because the fault came back.</param>
 /// <param name="ReopenRate">Reopened / raised.</param>
 /// <param name="Ratings">Ratings the community and residents gave these orders' repairs (one per order and person).</param>
 /// <param name="AverageRating">Their average, 1 (poor) to 5 (excellent), one decimal; null without ratings.</param>
+/// <param name="ByTelemetry">Repairs confirmed by the telemetry.</param>
+/// <param name="ByCommunity">Repairs confirmed by the residents' committee or the street office.</param>
+/// <param name="ByResident">Repairs confirmed by the resident who reported them.</param>
+/// <param name="MaintenanceHours">Hours of maintenance windows in the group's courtyards within the period (alerts silenced); null when the grouping has no courtyards (device kind).</param>
 public sealed record SupervisionRow(
     string Key, int Raised, int Acknowledged, int Fixed, double? MedianAckMinutes, double? P90AckMinutes, double? MedianFixMinutes, double? P90FixMinutes,
-    int Overdue, double OverdueShare, int Reopened, double ReopenRate, int Ratings = 0, double? AverageRating = null);
+    int Overdue, double OverdueShare, int Reopened, double ReopenRate, int Ratings = 0, double? AverageRating = null,
+    int ByTelemetry = 0, int ByCommunity = 0, int ByResident = 0, double? MaintenanceHours = null);
 
 /// <summary>
 /// The supervision record: the evidence the residents' committee uses to rate the property company. Computed from
@@ -47,23 +52,30 @@ public static class SupervisionReport
     /// <param name="key">The group of an order.</param>
     /// <param name="periodEnd">The end of the period: an order not yet acknowledged or fixed by then and past due is overdue.</param>
     /// <param name="scores">The ratings' scores by work order, when ratings count.</param>
-    public static List<SupervisionRow> Compute(IEnumerable<WorkOrder> orders, Func<WorkOrder, string> key, DateTimeOffset periodEnd, ILookup<long, int>? scores = null)
+    /// <param name="maintenanceHours">Hours of maintenance windows by group, when the grouping has courtyards.</param>
+    public static List<SupervisionRow> Compute(
+        IEnumerable<WorkOrder> orders, Func<WorkOrder, string> key, DateTimeOffset periodEnd, ILookup<long, int>? scores = null, IReadOnlyDictionary<string, double>? maintenanceHours = null)
     {
         ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(key);
         return orders.Where(o => o.Status != WorkOrderStatus.Cancelled).GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var list = g.ToList();
-            var ack = list.Where(o => o.AcknowledgedAt is not null).Select(o => (o.AcknowledgedAt!.Value - o.CreatedAt).TotalMinutes).ToList();
-            var fix = list.Where(o => o.FixedAt is not null).Select(o => (o.FixedAt!.Value - o.CreatedAt).TotalMinutes).ToList();
-            var overdue = list.Count(o => (o.AcknowledgedAt ?? periodEnd) > o.AckDueAt || (o.FixedAt ?? periodEnd) > o.FixDueAt);
+            var ack = list.Where(o => o.AcknowledgedAt is not null).Select(o => (o.AcknowledgedAt!.Value - o.StartedAt).TotalMinutes).ToList();
+            var fix = list.Where(o => o.RecoveredAt is not null).Select(o => (o.RecoveredAt!.Value - o.StartedAt).TotalMinutes).ToList();
+            var overdue = list.Count(o => (o.AcknowledgedAt ?? periodEnd) > o.AckDueAt || (Repaired(o) ?? periodEnd) > o.FixDueAt);
             var reopened = list.Count(o => o.ReopenCount > 0);
             List<int> rated = scores is null ? [] : [.. list.SelectMany(o => scores[o.Id])];
             return new SupervisionRow(
                 g.Key, list.Count, ack.Count, fix.Count, Percentile(ack, 50), Percentile(ack, 90), Percentile(fix, 50), Percentile(fix, 90),
-                overdue, Share(overdue, list.Count), reopened, Share(reopened, list.Count), rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(), 1, MidpointRounding.AwayFromZero));
+                overdue, Share(overdue, list.Count), reopened, Share(reopened, list.Count), rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(), 1, MidpointRounding.AwayFromZero),
+                list.Count(o => o.VerifiedVia == Verification.Telemetry), list.Count(o => o.VerifiedVia is Verification.Community or Verification.StreetOffice),
+                list.Count(o => o.VerifiedVia == Verification.Resident), maintenanceHours is null ? null : Math.Round(maintenanceHours.GetValueOrDefault(g.Key), 1));
         }).ToList();
     }
+
+    // When the repair was done for the due time: its confirmed recovery, or the "fixed" still awaiting confirmation.
+    private static DateTimeOffset? Repaired(WorkOrder o) => o.RecoveredAt ?? (o.Status == WorkOrderStatus.Fixed ? o.FixedAt : null);
 
     /// <summary>Nearest-rank percentile: the smallest value with at least p % of the values at or below it.</summary>
     public static double? Percentile(IReadOnlyList<double> values, double p)

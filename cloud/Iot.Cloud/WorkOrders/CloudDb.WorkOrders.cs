@@ -28,6 +28,8 @@ internal sealed class WorkOrderMapping : IEntityTypeConfiguration<WorkOrder>
         e.Property(w => w.Severity).HasConversion<string>();
         e.Property(w => w.Status).HasConversion<string>();
         e.Property(w => w.Source).HasConversion<string>();
+        e.Property(w => w.VerifiedVia).HasConversion<string>();
+        e.Ignore(w => w.StartedAt);
         e.Property(w => w.Version).IsConcurrencyToken();
         e.Ignore(w => w.IsOpen);
 

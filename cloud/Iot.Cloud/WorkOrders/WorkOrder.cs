@@ -33,6 +33,23 @@ public enum WorkOrderSource
     Resident,
 }
 
+/// <summary>Who confirmed that a repair held: never the party that made it.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<Verification>))]
+public enum Verification
+{
+    /// <summary>The telemetry: the fault's alerts cleared and stayed so (and, for a lamp, it draws current at night).</summary>
+    Telemetry,
+
+    /// <summary>The residents' committee of the courtyard's community.</summary>
+    Community,
+
+    /// <summary>The street office.</summary>
+    StreetOffice,
+
+    /// <summary>The resident who reported it, on the tracking page.</summary>
+    Resident,
+}
+
 /// <summary>
 /// A piece of maintenance work for the party responsible for a courtyard, with due times from its service level.
 /// At most one is open per fault (fault + subject), enforced by a unique index; a fault that comes back within
@@ -88,6 +105,15 @@ public sealed class WorkOrder
 
     public string? VerifiedBy { get; set; }
 
+    /// <summary>How the repair was confirmed; a person's name is in <see cref="VerifiedBy"/>.</summary>
+    public Verification? VerifiedVia { get; set; }
+
+    /// <summary>
+    /// When the fault was confirmed gone (the time to fix ends here): the alerts' last clear for the telemetry, the
+    /// fix a person confirmed for the community, the street office or the resident. Not the moment staff clicked "fixed".
+    /// </summary>
+    public DateTimeOffset? RecoveredAt { get; set; }
+
     public DateTimeOffset? ClosedAt { get; set; }
 
     public DateTimeOffset? CancelledAt { get; set; }
@@ -119,6 +145,9 @@ public sealed class WorkOrder
     public int Version { get; set; }
 
     public bool IsOpen => Status is not (WorkOrderStatus.Closed or WorkOrderStatus.Cancelled);
+
+    /// <summary>When this life of the order began: its reopening, else its creation (supervision measures from here).</summary>
+    public DateTimeOffset StartedAt => ReopenedAt ?? CreatedAt;
 }
 
 /// <summary>A comment on a work order.</summary>

@@ -88,7 +88,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
 
         foreach (var order in open.Where(w => w.Status == WorkOrderStatus.Fixed && w.Source == WorkOrderSource.Alert))
         {
-            if (await VerifyAsync(db, order, now, evidence, cancellationToken) is { } verified)
+            if (await VerifyByTelemetryAsync(db, order, now, evidence, cancellationToken) is { } verified)
             {
                 result.AddRange(verified);
             }
@@ -274,6 +274,8 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             recent.FixedAt = null;
             recent.VerifiedAt = null;
             recent.VerifiedBy = null;
+            recent.VerifiedVia = null;
+            recent.RecoveredAt = null;
             recent.AcknowledgedAt = null;
             recent.ReopenCount++;
             recent.ReopenedAt = now;
@@ -296,9 +298,35 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         return new WorkOrderChange(order, WorkOrderChangeKind.Created, Notify: true);
     }
 
+    /// <summary>
+    /// A person confirms that a fixed order's repair held (<see cref="WorkOrderRoles"/> says who may), which closes it.
+    /// Refused while one of its alerts is still active: then the fault is still there, whatever anyone says.
+    /// </summary>
+    public async Task<(List<WorkOrderChange>? Changes, FormattableString? Refusal)> ConfirmAsync(CloudDb db, WorkOrder order, string by, Verification via, string? note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Status == WorkOrderStatus.Fixed && await db.Set<Alert>().Where(a => a.WorkOrderId == order.Id && a.ClosedAt == null && a.Status != AlertStatus.Cleared)
+                .Select(a => new { a.Id, a.Title }).FirstOrDefaultAsync(cancellationToken) is { } active)
+        {
+            return (null, $"alert {active.Id} ({active.Title}) is still active: the repair is confirmed once it clears");
+        }
+
+        var (verified, refusal) = Transition(db, order, WorkOrderStatus.Verified, by, note);
+        if (verified is null)
+        {
+            return (null, refusal);
+        }
+
+        order.VerifiedVia = via;
+        order.RecoveredAt = order.FixedAt;
+        var (closed, _) = Transition(db, order, WorkOrderStatus.Closed, by, null);
+        return ([verified, closed!], null);
+    }
+
     // After a repair: the fault's alerts are all cleared and have stayed so; where telemetry can prove the repair
-    // (a lamp drawing current again at night), it must.
-    private async Task<List<WorkOrderChange>?> VerifyAsync(CloudDb db, WorkOrder order, DateTimeOffset now, Func<WorkOrder, Task<bool>> evidence, CancellationToken cancellationToken)
+    // (a lamp drawing current again at night), it must. Recovered when the last alert cleared (not before this life began).
+    private async Task<List<WorkOrderChange>?> VerifyByTelemetryAsync(CloudDb db, WorkOrder order, DateTimeOffset now, Func<WorkOrder, Task<bool>> evidence, CancellationToken cancellationToken)
     {
         var alerts = await db.Set<Alert>().Where(a => a.WorkOrderId == order.Id && a.ClosedAt == null).ToListAsync(cancellationToken);
         if (alerts.Any(a => a.Status != AlertStatus.Cleared && a.LastRaisedAt > order.FixedAt))
@@ -314,6 +342,8 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         }
 
         var (verified, _) = Transition(db, order, WorkOrderStatus.Verified, "system", "verified by telemetry");
+        order.VerifiedVia = Verification.Telemetry;
+        order.RecoveredAt = Max(alerts.Count == 0 ? order.FixedAt!.Value : lastClear, order.StartedAt);
         var (closed, _) = Transition(db, order, WorkOrderStatus.Closed, "system", null);
         foreach (var alert in alerts)
         {

@@ -23,7 +23,7 @@ public static class WorkOrdersApi
         api.MapGet("/", List);
         api.MapGet("/{id:long}", Get).ForWorkOrder();
         api.MapPost("/", Create).RequireAuthorization(Policies.Work).ForCourtyardIn<CreateWorkOrderRequest>(w => w.Courtyard);
-        api.MapPost("/{id:long}/status", ChangeStatus).RequireAuthorization(Policies.Work).ForWorkOrder();
+        api.MapPost("/{id:long}/status", ChangeStatus).ForWorkOrder(); // who may move it where: WorkOrderRoles
         api.MapPost("/{id:long}/comments", AddComment).ForWorkOrder();
         api.MapPost("/{id:long}/photos", AddPhoto).TakesOnePhoto().DisableAntiforgery().RequireAuthorization(Policies.Work).ForWorkOrder();
         api.MapGet("/{id:long}/photos/{photo:long}", GetPhoto).ForWorkOrder();
@@ -63,7 +63,7 @@ public static class WorkOrdersApi
             await db.WorkOrderComments.AsNoTracking().Where(c => c.WorkOrderId == id).OrderBy(c => c.Id).Select(c => new CommentView(c.Id, c.At, c.By, c.Text)).ToListAsync(ct),
             await db.WorkOrderAttachments.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).Select(a => new PhotoView(a.Id, a.At, a.By, a.ContentType, a.FileName, a.Content.Length)).ToListAsync(ct),
             await db.AuditLog.AsNoTracking().Where(a => a.Entity == "workOrder" && a.EntityId == key).OrderBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(ct),
-            WorkOrderTransitions.From(order.Status),
+            [.. WorkOrderTransitions.From(order.Status).Where(to => WorkOrderRoles.Refusal(scope, order, to) is null)],
             phone));
     }
 
@@ -108,7 +108,7 @@ public static class WorkOrdersApi
         return TypedResults.Created($"/api/work-orders/{change.Order.Id}", WorkOrderView.Of(change.Order, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Ok<WorkOrderView>, NotFound, ProblemHttpResult>> ChangeStatus(long id, StatusRequest body, HttpContext http, Work work, WorkOrderService orders, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<WorkOrderView>, NotFound, ProblemHttpResult>> ChangeStatus(long id, StatusRequest body, HttpContext http, Work work, AccessScope scope, WorkOrderService orders, TimeProvider time, CancellationToken ct)
     {
         var db = work.Db;
         var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == id, ct);
@@ -122,17 +122,37 @@ public static class WorkOrdersApi
             return Problems.Bad("note", $"a note is at most 2000 characters");
         }
 
-        var (change, refusal) = orders.Transition(db, order, body.Status, Actor.Of(http), body.Note, body.Assignee);
-        if (change is null)
+        if (WorkOrderRoles.Refusal(scope, order, body.Status) is { } notYours)
         {
-            return Problems.Conflict(refusal!);
+            return Problems.Forbidden(notYours);
         }
 
-        // A person verifying closes the order, as the telemetry does.
-        var changes = new List<WorkOrderChange> { change };
-        if (body.Status == WorkOrderStatus.Verified && orders.Transition(db, order, WorkOrderStatus.Closed, Actor.Of(http), null).Change is { } closed)
+        List<WorkOrderChange> changes;
+        if (body.Status == WorkOrderStatus.Verified)
         {
-            changes.Add(closed);
+            // A person confirming closes the order, as the telemetry does.
+            var (confirmed, refusal) = await orders.ConfirmAsync(db, order, Actor.Of(http), WorkOrderRoles.VerificationBy(scope)!.Value, body.Note, ct);
+            if (confirmed is null)
+            {
+                return Problems.Conflict(refusal!);
+            }
+
+            changes = confirmed;
+        }
+        else
+        {
+            if (order.Status == WorkOrderStatus.Fixed && body.Status == WorkOrderStatus.InProgress && !scope.IsPartyRole && string.IsNullOrWhiteSpace(body.Note))
+            {
+                return Problems.Bad("note", $"sending a repair back needs a note: what is still wrong");
+            }
+
+            var (change, refusal) = orders.Transition(db, order, body.Status, Actor.Of(http), body.Note, body.Assignee);
+            if (change is null)
+            {
+                return Problems.Conflict(refusal!);
+            }
+
+            changes = [change];
         }
 
         await work.RaiseAsync(new OrdersChanged(changes), ct);

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
 using Iot.Cloud.Sites;
@@ -6,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Tests.Data;
 
-/// <summary>The schema comes from migrations (not EnsureCreated), on SQLite and on a real PostgreSQL, and matches the model.</summary>
+/// <summary>The schema comes from migrations (not EnsureCreated), on SQLite and on a real PostgreSQL, matches the model, and keeps the audit log append-only.</summary>
 public sealed class MigrationTests
 {
     private static async Task AssertMigratesAndWorks(CloudDb db)
@@ -22,6 +24,14 @@ public sealed class MigrationTests
         var letter = await db.DeadLetters.SingleAsync(d => d.ReceivedAt >= now.AddHours(-1));
         Assert.Equal([1, 2, 3], letter.Payload);
         Assert.Equal("昆明馨宇物业服务有限公司", (await db.Parties.SingleAsync()).Name);
+
+        // The audit log is append-only in the database itself: an update or a delete is refused, the entry stays.
+        db.AuditLog.Add(AuditEntry.Of(now, "xinyu-li", "workOrder", "1", "status:fixed", "inProgress → fixed"));
+        await db.SaveChangesAsync();
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => db.AuditLog.ExecuteUpdateAsync(s => s.SetProperty(a => a.Actor, "someone-else")));
+        Assert.Contains("the audit log is append-only", update.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<DbException>(() => db.AuditLog.ExecuteDeleteAsync());
+        Assert.Equal("xinyu-li", (await db.AuditLog.AsNoTracking().SingleAsync()).Actor);
     }
 
     [Fact]

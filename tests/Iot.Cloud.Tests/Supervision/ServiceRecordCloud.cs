@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Ratings;
@@ -68,24 +69,27 @@ public sealed class ServiceRecordCloud : IAsyncLifetime
         await _broker.DisposeAsync();
     }
 
-    // Minutes after creation: acknowledged, fixed; times reopened; the ratings' scores.
-    //   10, 90 (1.5 h)  rated 5 and 4 | 20, 150 (2.5 h) rated 3 | 45 (late), 330 (5.5 h, late), reopened once
-    //   5, not fixed (past its fix time by the end) | not acknowledged
+    // Minutes after creation: acknowledged, fixed (and confirmed by); times reopened; the ratings' scores.
+    //   10, 90 (1.5 h, the community) rated 5 and 4 | 20, 150 (2.5 h, the sensors) rated 3
+    //   45 (late), 330 (5.5 h, late, the reporting resident), reopened once | 5, not fixed (past its fix time by the end)
+    //   not acknowledged. A 6-hour maintenance window in yikang-1 (Xinyu's).
     // Acknowledged 4: sorted 5, 10, 20, 45, median (2nd) 10 min, 90 % (4th) 45 min. Fixed 3: sorted 90, 150, 330,
     // median 2.5 h, 90 % 5.5 h. Overdue 3 of 5 = 60 %; reopened 1 of 5 = 20 %; ratings 3, average (5 + 4 + 3) / 3 = 4.0.
     private async Task SeedAsync()
     {
-        (int? Ack, int? Fix, int Reopen, int[] Scores)[] xinyu = [(10, 90, 0, [5, 4]), (20, 150, 0, [3]), (45, 330, 1, []), (5, null, 0, []), (null, null, 0, [])];
+        (int? Ack, int? Fix, Verification? Via, int Reopen, int[] Scores)[] xinyu =
+            [(10, 90, Verification.Community, 0, [5, 4]), (20, 150, Verification.Telemetry, 0, [3]), (45, 330, Verification.Resident, 1, []), (5, null, null, 0, []), (null, null, null, 0, [])];
         await using var scope = Cloud.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
         var orders = new List<(WorkOrder Order, int[] Scores)>();
         var i = 0;
-        foreach (var (ack, fix, reopen, scores) in xinyu)
+        foreach (var (ack, fix, via, reopen, scores) in xinyu)
         {
-            orders.Add((Order("yikang-1", "xinyu-property", From.AddHours(12 + (i++ * 20)), ack, fix, reopen), scores));
+            orders.Add((Order("yikang-1", "xinyu-property", From.AddHours(12 + (i++ * 20)), ack, fix, via, reopen), scores));
         }
 
-        orders.Add((Order("yikang-6", "cable-works", From.AddDays(2), null, null, 0), []));
+        orders.Add((Order("yikang-6", "cable-works", From.AddDays(2), null, null, null, 0), []));
+        db.MaintenanceWindows.Add(new MaintenanceWindow { CourtyardId = CourtyardId.Parse("yikang-1"), From = From.AddHours(30), Until = From.AddHours(36), Reason = "更换大门", CreatedBy = "xinyu-wang", CreatedAt = From.AddHours(30) });
         db.WorkOrders.AddRange(orders.Select(o => o.Order));
         await db.SaveChangesAsync();
 
@@ -101,13 +105,14 @@ public sealed class ServiceRecordCloud : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    private static WorkOrder Order(string courtyard, string party, DateTimeOffset created, int? ack, int? fix, int reopen) => new()
+    private static WorkOrder Order(string courtyard, string party, DateTimeOffset created, int? ack, int? fix, Verification? via, int reopen) => new()
     {
         Number = $"WO-seed-{courtyard}-{created:MMddHHmm}", Source = WorkOrderSource.Staff, Status = fix is null ? WorkOrderStatus.InProgress : WorkOrderStatus.Closed,
         CourtyardId = CourtyardId.Parse(courtyard), PartyId = party, Fault = "seed", Subject = $"{courtyard}/seed-{created:MMddHHmm}", Target = "gate",
         Severity = Severity.Critical, Title = "院门锁坏了", CreatedAt = created, CreatedBy = "test", AckDueAt = created.AddMinutes(30), FixDueAt = created.AddMinutes(240),
         AcknowledgedAt = ack is { } a ? created.AddMinutes(a) : null, FixedAt = fix is { } f ? created.AddMinutes(f) : null,
         ClosedAt = fix is { } c ? created.AddMinutes(c + 10) : null, ReopenCount = reopen,
+        VerifiedVia = via, RecoveredAt = fix is { } r ? created.AddMinutes(r) : null,
     };
 }
 

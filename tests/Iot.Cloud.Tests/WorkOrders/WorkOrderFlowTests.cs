@@ -140,9 +140,16 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         Assert.Equal(WorkOrderStatus.Fixed, (await H.OrdersAsync()).Single().Status);
 
         var (_, verified) = await H.SweepAsync(evidence: _ => true);
-        Assert.Equal(WorkOrderStatus.Closed, (await H.OrdersAsync()).Single().Status);
+        var closed = (await H.OrdersAsync()).Single();
+        Assert.Equal(WorkOrderStatus.Closed, closed.Status);
         Assert.Contains(verified, c => c.Order.Status == WorkOrderStatus.Closed);
-        Assert.Equal(AlertStatus.Closed, (await H.AlertsAsync()).Single().Status);
+        var alert = (await H.AlertsAsync()).Single();
+        Assert.Equal(AlertStatus.Closed, alert.Status);
+
+        // The order says the sensors confirmed it, and recovery is when the alert cleared, not the sweep that noticed.
+        Assert.Equal((Verification.Telemetry, "system"), (closed.VerifiedVia!.Value, closed.VerifiedBy));
+        Assert.Equal(alert.ClearedAt, closed.RecoveredAt);
+        Assert.True(closed.RecoveredAt < closed.VerifiedAt);
 
         // Two days later the lamp fails again: the same order reopens.
         H.Clock.Advance(TimeSpan.FromDays(2));
@@ -152,6 +159,8 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
         var order = Assert.Single(await H.OrdersAsync());
         Assert.Equal(1, order.ReopenCount);
         Assert.Equal(WorkOrderStatus.Assigned, order.Status);
+        Assert.Equal((null, null), (order.VerifiedVia, order.RecoveredAt)); // its second life is measured afresh
+        Assert.True(order.StartedAt > order.CreatedAt);
         Assert.Equal("李师傅", order.AssignedTo);
         Assert.Contains(again.Concat(swept.Orders), c => c.Kind == WorkOrderChangeKind.Reopened);
     }
@@ -202,7 +211,7 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_alert_in_a_maintenance_window_is_silenced_and_makes_no_order_until_the_window_ends()
+    public async Task An_alert_in_a_maintenance_window_is_silenced_and_makes_no_order_until_the_window_ends_but_a_critical_one_never_is()
     {
         await using (var db = H.Db())
         {
@@ -210,15 +219,20 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var (alerts, orders) = await H.ApplyAsync(H.Transition("drain-float-switch", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised));
+        var (alerts, orders) = await H.ApplyAsync(H.Transition("drain-high-water", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised, 18));
         Assert.True(Assert.Single(alerts).Alert.Silenced);
         Assert.False(alerts[0].Notify);
         Assert.Empty(orders);
 
+        // The float switch is a critical rule: the window does not silence it, and its order is made at once.
+        var (critical, criticalOrders) = await H.ApplyAsync(H.Transition("drain-float-switch", "yikang-1", "yikang-1-a/drain-01", TransitionKind.Raised));
+        Assert.False(Assert.Single(critical).Alert.Silenced);
+        Assert.Single(criticalOrders, c => c.Kind == WorkOrderChangeKind.Created);
+
         H.Clock.Advance(TimeSpan.FromHours(2));
         var (after, made) = await H.SweepAsync();
         Assert.Contains(after, c => c.Kind == AlertChangeKind.Unsilenced);
-        Assert.Single(made, c => c.Kind == WorkOrderChangeKind.Created);
+        Assert.Contains(made, c => c.Kind is WorkOrderChangeKind.Created or WorkOrderChangeKind.Attached);
     }
 
     [Fact]
@@ -324,25 +338,33 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Supervision_figures_on_a_seeded_history_match_a_hand_count()
+    public async Task Supervision_figures_on_a_seeded_history_with_reopenings_and_verification_sources_match_a_hand_count()
     {
-        // Five orders for xinyu-property (critical: ack 30 min, fix 240 min), times in minutes after creation:
-        //   ack 10, fix 100 | ack 20, fix 200 | ack 40 (late), fix 300 (late) | ack 5, not fixed | not acknowledged.
-        // One of them reopened once. Cancelled orders do not count.
-        (int? Ack, int? Fix, int Reopen)[] history = [(10, 100, 0), (20, 200, 1), (40, 300, 0), (5, null, 0), (null, null, 0)];
+        // Five orders for xinyu-property (critical: ack 30 min, fix 240 min), minutes from the start of each order's
+        // present life (its creation, or its reopening):
+        //   1. ack 10, "fixed" clicked at 100, the sensors saw it recover at 90: fix time 90, by telemetry;
+        //   2. reopened 600 min after creation: ack 20, fixed 200 after the reopening, confirmed by the community: 200;
+        //   3. ack 40 (late), fixed 300 (late), confirmed by the reporting resident: 300;
+        //   4. ack 5, "fixed" at 100 and not confirmed yet: not counted as fixed, and not overdue;
+        //   5. never acknowledged: overdue.
+        // A cancelled order does not count.
+        (int? Ack, int? Fix, int? Recovered, Verification? Via, int? ReopenedAfter)[] history =
+            [(10, 100, 90, Verification.Telemetry, null), (20, 200, 200, Verification.Community, 600), (40, 300, 300, Verification.Resident, null), (5, 100, null, null, null), (null, null, null, null, null)];
         await using (var db = H.Db())
         {
             var i = 0;
-            foreach (var (ack, fix, reopen) in history)
+            foreach (var (ack, fix, recovered, via, reopenedAfter) in history)
             {
                 var created = Start.AddHours(i++);
+                var life = reopenedAfter is { } r ? created.AddMinutes(r) : created;
                 db.WorkOrders.Add(new WorkOrder
                 {
-                    Number = $"WO-seed-{i}", Source = WorkOrderSource.Staff, Status = fix is null ? WorkOrderStatus.InProgress : WorkOrderStatus.Closed,
+                    Number = $"WO-seed-{i}", Source = WorkOrderSource.Staff, Status = via is not null ? WorkOrderStatus.Closed : fix is not null ? WorkOrderStatus.Fixed : WorkOrderStatus.InProgress,
                     CourtyardId = CourtyardId.Parse("yikang-1"), PartyId = "xinyu-property", Fault = $"seed-{i}", Subject = $"yikang-1/seed-{i}", Target = "gate",
-                    Severity = Severity.Critical, Title = "seed", CreatedAt = created, CreatedBy = "test", AckDueAt = created.AddMinutes(30), FixDueAt = created.AddMinutes(240),
-                    AcknowledgedAt = ack is { } a ? created.AddMinutes(a) : null, FixedAt = fix is { } f ? created.AddMinutes(f) : null,
-                    ClosedAt = fix is { } c ? created.AddMinutes(c + 10) : null, ReopenCount = reopen,
+                    Severity = Severity.Critical, Title = "seed", CreatedAt = created, CreatedBy = "test", AckDueAt = life.AddMinutes(30), FixDueAt = life.AddMinutes(240),
+                    AcknowledgedAt = ack is { } a ? life.AddMinutes(a) : null, FixedAt = fix is { } f ? life.AddMinutes(f) : null,
+                    RecoveredAt = recovered is { } rec ? life.AddMinutes(rec) : null, VerifiedVia = via, ClosedAt = via is not null ? life.AddMinutes(fix!.Value + 10) : null,
+                    ReopenCount = reopenedAfter is null ? 0 : 1, ReopenedAt = reopenedAfter is null ? null : life,
                 });
             }
 
@@ -361,15 +383,16 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
 
         Assert.Equal(5, row.Raised);
         Assert.Equal(4, row.Acknowledged);
-        Assert.Equal(3, row.Fixed);
+        Assert.Equal(3, row.Fixed);                // confirmed repairs only
         Assert.Equal(10, row.MedianAckMinutes);   // sorted 5, 10, 20, 40: nearest rank ceil(0.5 × 4) = 2nd
         Assert.Equal(40, row.P90AckMinutes);      // ceil(0.9 × 4) = 4th
-        Assert.Equal(200, row.MedianFixMinutes);  // sorted 100, 200, 300: 2nd
+        Assert.Equal(200, row.MedianFixMinutes);  // sorted 90, 200, 300: 2nd (the reopened order from its reopening, not 800)
         Assert.Equal(300, row.P90FixMinutes);     // 3rd
-        Assert.Equal(3, row.Overdue);             // late ack+fix; never fixed (past 240 min by the period end); never acknowledged
-        Assert.Equal(0.6, row.OverdueShare);
+        Assert.Equal(2, row.Overdue);             // late ack and fix; never acknowledged
+        Assert.Equal(0.4, row.OverdueShare);
         Assert.Equal(1, row.Reopened);
         Assert.Equal(0.2, row.ReopenRate);
+        Assert.Equal((1, 1, 1), (row.ByTelemetry, row.ByCommunity, row.ByResident));
     }
 }
 

@@ -244,6 +244,87 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Commands.CommandRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Checklist")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CommandId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)");
+
+                    b.Property<string>("CourtyardId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ForMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("NotSentReason")
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("On")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Outlet")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("ResultAuditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("WorkOrderId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommandId")
+                        .IsUnique();
+
+                    b.HasIndex("ResultAuditedAt");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("CourtyardId", "IssuedAt");
+
+                    b.ToTable("commands", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.Data.Account", b =>
                 {
                     b.Property<string>("Id")
@@ -335,185 +416,6 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("accounts", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Commands.CommandRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AgentId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Checklist")
-                        .HasColumnType("text");
-
-                    b.Property<string>("CommandId")
-                        .IsRequired()
-                        .HasMaxLength(48)
-                        .HasColumnType("character varying(48)");
-
-                    b.Property<string>("CourtyardId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("DeviceId")
-                        .HasColumnType("text");
-
-                    b.Property<int?>("ForMinutes")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("IssuedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("IssuedBy")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("NotSentReason")
-                        .HasColumnType("text");
-
-                    b.Property<bool?>("On")
-                        .HasColumnType("boolean");
-
-                    b.Property<int?>("Outlet")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Person")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<DateTimeOffset?>("ResultAuditedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("WorkOrderId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommandId")
-                        .IsUnique();
-
-                    b.HasIndex("ResultAuditedAt");
-
-                    b.HasIndex("WorkOrderId");
-
-                    b.HasIndex("CourtyardId", "IssuedAt");
-
-                    b.ToTable("commands", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Agent", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<string>("AppliedHash")
-                        .HasColumnType("text");
-
-                    b.Property<string>("CourtyardId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("DesiredHash")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ManifestJson")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("PublishedHash")
-                        .HasColumnType("text");
-
-                    b.Property<string>("RejectedHash")
-                        .HasColumnType("text");
-
-                    b.Property<string>("RejectedReasons")
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CourtyardId");
-
-                    b.ToTable("agents", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.AgentPresence", b =>
-                {
-                    b.Property<string>("AgentId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("AgentVersion")
-                        .HasColumnType("text");
-
-                    b.Property<string>("BootId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<bool>("ClockSynced")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("HealthJson")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("LastSeen")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Reason")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("Since")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<long>("StatusSeq")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("AgentId");
-
-                    b.ToTable("agent_presence", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Block", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<string>("CommunityId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("PropertyCompanyId")
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommunityId");
-
-                    b.ToTable("blocks", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.Ingest.BootAnchor", b =>
                 {
                     b.Property<string>("AgentId")
@@ -571,60 +473,6 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("command_results", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Sites.Community", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ResidentsCommitteeId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("communities", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Courtyard", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<string>("BlockId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("CommunityId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<int?>("Households")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("PlanJson")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ResponsiblePartyId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommunityId");
-
-                    b.HasIndex("ResponsiblePartyId");
-
-                    b.ToTable("courtyards", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.Ingest.DeadLetter", b =>
                 {
                     b.Property<long>("Id")
@@ -661,33 +509,6 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("dead_letters", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Device", b =>
-                {
-                    b.Property<string>("AgentId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<double?>("X")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("Y")
-                        .HasColumnType("double precision");
-
-                    b.HasKey("AgentId", "Id");
-
-                    b.ToTable("devices", (string)null);
                 });
 
             modelBuilder.Entity("Iot.Cloud.Ingest.DeviceEventRecord", b =>
@@ -754,27 +575,6 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("device_events", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Sites.Party", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Phone")
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("parties", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.Ingest.SequenceState", b =>
                 {
                     b.Property<string>("AgentId")
@@ -811,37 +611,6 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.HasKey("AgentId", "BootId");
 
                     b.ToTable("sequence_states", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.SiteEntry", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<double>("Latitude")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("Longitude")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("ManifestHash")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("SyncedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("sites", (string)null);
                 });
 
             modelBuilder.Entity("Iot.Cloud.Ingest.UnplacedReading", b =>
@@ -1056,6 +825,237 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("rule_states", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Sites.Agent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AppliedHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CourtyardId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DesiredHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ManifestJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublishedHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RejectedHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RejectedReasons")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourtyardId");
+
+                    b.ToTable("agents", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.AgentPresence", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AgentVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BootId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("ClockSynced")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("HealthJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("StatusSeq")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("agent_presence", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Block", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CommunityId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PropertyCompanyId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId");
+
+                    b.ToTable("blocks", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Community", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResidentsCommitteeId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("communities", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Courtyard", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BlockId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CommunityId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Households")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PlanJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponsiblePartyId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("ResponsiblePartyId");
+
+                    b.ToTable("courtyards", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Device", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("X")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Y")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("AgentId", "Id");
+
+                    b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Party", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("parties", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.SiteEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ManifestHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("SyncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("sites", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<long>("Id")
@@ -1120,6 +1120,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("RecoveredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("ReopenCount")
                         .HasColumnType("integer");
 
@@ -1164,6 +1167,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("VerifiedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VerifiedVia")
                         .HasColumnType("text");
 
                     b.Property<int>("Version")

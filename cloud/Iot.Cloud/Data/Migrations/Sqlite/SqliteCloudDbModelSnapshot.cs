@@ -230,6 +230,85 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Commands.CommandRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Checklist")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommandId")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CourtyardId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ForMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotSentReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("On")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Outlet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResultAuditedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommandId")
+                        .IsUnique();
+
+                    b.HasIndex("ResultAuditedAt");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("CourtyardId", "IssuedAt");
+
+                    b.ToTable("commands", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.Data.Account", b =>
                 {
                     b.Property<string>("Id")
@@ -321,183 +400,6 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("accounts", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Commands.CommandRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AgentId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Checklist")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CommandId")
-                        .IsRequired()
-                        .HasMaxLength(48)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CourtyardId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DeviceId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("ForMinutes")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("IssuedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("IssuedBy")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NotSentReason")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool?>("On")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("Outlet")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Person")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ResultAuditedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("WorkOrderId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommandId")
-                        .IsUnique();
-
-                    b.HasIndex("ResultAuditedAt");
-
-                    b.HasIndex("WorkOrderId");
-
-                    b.HasIndex("CourtyardId", "IssuedAt");
-
-                    b.ToTable("commands", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Agent", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AppliedHash")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CourtyardId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DesiredHash")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ManifestJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PublishedHash")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RejectedHash")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RejectedReasons")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CourtyardId");
-
-                    b.ToTable("agents", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.AgentPresence", b =>
-                {
-                    b.Property<string>("AgentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AgentVersion")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BootId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("ClockSynced")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("HealthJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("LastSeen")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reason")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Since")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("StatusSeq")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("AgentId");
-
-                    b.ToTable("agent_presence", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Block", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CommunityId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PropertyCompanyId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommunityId");
-
-                    b.ToTable("blocks", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.Ingest.BootAnchor", b =>
                 {
                     b.Property<string>("AgentId")
@@ -553,60 +455,6 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("command_results", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Sites.Community", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResidentsCommitteeId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("communities", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Courtyard", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BlockId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CommunityId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Households")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PlanJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResponsiblePartyId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommunityId");
-
-                    b.HasIndex("ResponsiblePartyId");
-
-                    b.ToTable("courtyards", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.Ingest.DeadLetter", b =>
                 {
                     b.Property<long>("Id")
@@ -641,33 +489,6 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("dead_letters", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.Device", b =>
-                {
-                    b.Property<string>("AgentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("X")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("Y")
-                        .HasColumnType("REAL");
-
-                    b.HasKey("AgentId", "Id");
-
-                    b.ToTable("devices", (string)null);
                 });
 
             modelBuilder.Entity("Iot.Cloud.Ingest.DeviceEventRecord", b =>
@@ -732,27 +553,6 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("device_events", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Sites.Party", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Phone")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("parties", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.Ingest.SequenceState", b =>
                 {
                     b.Property<string>("AgentId")
@@ -789,37 +589,6 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.HasKey("AgentId", "BootId");
 
                     b.ToTable("sequence_states", (string)null);
-                });
-
-            modelBuilder.Entity("Iot.Cloud.Sites.SiteEntry", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("Latitude")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("Longitude")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("ManifestHash")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("SyncedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("sites", (string)null);
                 });
 
             modelBuilder.Entity("Iot.Cloud.Ingest.UnplacedReading", b =>
@@ -1026,6 +795,237 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("rule_states", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Sites.Agent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppliedHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CourtyardId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DesiredHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectedHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectedReasons")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourtyardId");
+
+                    b.ToTable("agents", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.AgentPresence", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BootId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ClockSynced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HealthJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StatusSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("agent_presence", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Block", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommunityId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PropertyCompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId");
+
+                    b.ToTable("blocks", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Community", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResidentsCommitteeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("communities", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Courtyard", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommunityId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Households")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponsiblePartyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("ResponsiblePartyId");
+
+                    b.ToTable("courtyards", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Device", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("X")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Y")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("AgentId", "Id");
+
+                    b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.Party", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("parties", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Sites.SiteEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ManifestHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("sites", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<long>("Id")
@@ -1088,6 +1088,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RecoveredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ReopenCount")
                         .HasColumnType("INTEGER");
 
@@ -1132,6 +1135,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("VerifiedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerifiedVia")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")

@@ -15,7 +15,7 @@ namespace Iot.Cloud.Web.Pages;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(ReportLimits.Policy)]
-public sealed class ReportTrackModel(CloudDb db, Work work, TimeProvider time) : PageModel
+public sealed class ReportTrackModel(CloudDb db, Work work, WorkOrderService orders, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<(int Step, string Label)> Steps =
     [
@@ -31,6 +31,9 @@ public sealed class ReportTrackModel(CloudDb db, Work work, TimeProvider time) :
     /// <summary>What came of the resident's last "not fixed yet", shown once after it.</summary>
     public NotFixedOutcome? Word { get; private set; }
 
+    /// <summary>What came of the resident's last "it is fixed", shown once after it.</summary>
+    public ConfirmOutcome? Confirmation { get; private set; }
+
     public bool IsOverdue => Status?.ExpectedBy is { } due && due < time.GetUtcNow();
 
     public string CategoryLabel => Status?.Title switch
@@ -42,12 +45,13 @@ public sealed class ReportTrackModel(CloudDb db, Work work, TimeProvider time) :
         _ => "Something else",
     };
 
-    public async Task OnGetAsync(string? code, bool? @new, NotFixedOutcome? word, CancellationToken ct)
+    public async Task OnGetAsync(string? code, bool? @new, NotFixedOutcome? word, ConfirmOutcome? confirmed, CancellationToken ct)
     {
         Code = code?.Trim().ToUpperInvariant();
         Code = string.IsNullOrEmpty(Code) ? null : Code;
         IsNew = @new == true;
         Word = word;
+        Confirmation = confirmed;
         if (Code is { Length: <= 16 } && await ReportsApi.Track(Code, db, ct) is { Result: Ok<ReportStatus> { Value: { } status } })
         {
             Status = status;
@@ -67,8 +71,21 @@ public sealed class ReportTrackModel(CloudDb db, Work work, TimeProvider time) :
             return NotFound();
         }
 
-        var outcome = await NotFixedWord.RecordAsync(normal, work, time, ct);
+        var outcome = await NotFixedWord.RecordAsync(normal, work, orders, time, ct);
         return outcome == NotFixedOutcome.NotFound ? NotFound() : Redirect($"/r/track/{normal}?word={outcome}");
+    }
+
+    /// <summary>"修好了": the resident who reported it confirms the repair, then back to this page.</summary>
+    public async Task<IActionResult> OnPostConfirmAsync(string? code, CancellationToken ct)
+    {
+        var normal = code?.Trim().ToUpperInvariant();
+        if (normal is not { Length: > 0 and <= 16 })
+        {
+            return NotFound();
+        }
+
+        var outcome = await ResidentConfirmation.ConfirmAsync(normal, work, orders, ct);
+        return outcome == ConfirmOutcome.NotFound ? NotFound() : Redirect($"/r/track/{normal}?confirmed={outcome}");
     }
 
     /// <summary><c>done</c>, <c>current</c> or <c>todo</c> for a step of the progress list.</summary>
