@@ -68,6 +68,14 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
 
                 // The weekly report is the community's own.
                 await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(english ? "益康路社区: weekly safety report" : "益康路社区院坝安全周报");
+
+                // The audit log (issue 13) reads on a phone as on a desk, in one language.
+                await page.GotoAsync("/dashboard/audit");
+                await Assertions.Expect(page.Locator("#audit tbody tr").First).ToBeVisibleAsync();
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.DocScreens, $"community-audit-{width}-{(english ? "en" : "zh")}.png"), FullPage = true });
+                var audit = $"audit log at {width} px in {(english ? "English" : "Chinese")}";
+                problems.AddRange((await page.EvaluateAsync<string[]>(TablesScroll)).Select(p => $"{audit}: {p}"));
+                problems.AddRange(await PageScan.ScanAsync(page, audit, english, known));
             }
         }
 
@@ -174,6 +182,7 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
             Number = $"WO-pages-{made:MMddHHmmss}", Source = WorkOrderSource.Staff, Status = WorkOrderStatus.Closed, CourtyardId = CourtyardId.Parse("yikang-1"), PartyId = "xinyu-property",
             Fault = "pages", Subject = "yikang-1/pages", Target = "gate", Severity = Severity.Critical, Title = "院门锁坏了", CreatedAt = made, CreatedBy = "xinyu-wang",
             AckDueAt = made.AddMinutes(30), FixDueAt = made.AddHours(4), AcknowledgedAt = made.AddMinutes(12), FixedAt = made.AddHours(3), ClosedAt = made.AddHours(4),
+            VerifiedAt = made.AddHours(4), VerifiedBy = "yikang-zhang", VerifiedVia = Verification.Community, RecoveredAt = made.AddHours(3),
         };
         db.WorkOrders.Add(order);
         await db.SaveChangesAsync();

@@ -12,6 +12,9 @@ public static class Policies
     /// <summary>Open and end maintenance windows: the company's supervisor, the community, the street office (not the staff whose alerts they silence).</summary>
     public const string Maintenance = "maintenance";
 
+    /// <summary>Supervise the company: the audit log (the residents' committee and the street office).</summary>
+    public const string Supervise = "supervise";
+
     /// <summary>Rate a repair: the community supervising its property company, and the street office.</summary>
     public const string Rate = "rate";
 

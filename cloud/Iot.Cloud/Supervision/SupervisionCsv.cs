@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Iot.Cloud.Api;
 
 namespace Iot.Cloud.Supervision;
 
@@ -46,16 +47,13 @@ public static class SupervisionCsv
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(say);
-        var csv = new StringBuilder();
-
-        // CRLF, as RFC 4180 has it and Excel on Windows expects.
-        csv.Append(string.Join(',', Headers(group).Select(h => Field(say(h))))).Append("\r\n");
+        var csv = new StringBuilder().Row(Headers(group).Select(h => CsvText.Field(say(h))));
         foreach (var r in rows)
         {
-            csv.Append(string.Join(',', [Field(r.Key), Field(name(r.Key)), .. Figures.Select(f => f.Value(r) ?? string.Empty)])).Append("\r\n");
+            csv.Row([CsvText.Field(r.Key), CsvText.Field(name(r.Key)), .. Figures.Select(f => f.Value(r) ?? string.Empty)]);
         }
 
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+        return CsvText.Bytes(csv);
     }
 
     private static string GroupHeader(SupervisionGroup group) => group switch
@@ -67,11 +65,4 @@ public static class SupervisionCsv
     };
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    // Quote every text field; a leading = + - @ would be a formula to a spreadsheet, so it is neutralised.
-    private static string Field(string text)
-    {
-        var safe = text.Length > 0 && "=+-@".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
-        return $"\"{safe.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-    }
 }

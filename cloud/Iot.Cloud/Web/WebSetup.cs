@@ -39,6 +39,8 @@ public static class WebSetup
         builder.Services.AddScoped<Admin.RuleWords>();
         builder.Services.AddScoped<Dashboards.SafetyFigures>();
         builder.Services.AddScoped<Dashboards.ServiceRecord>();
+        builder.Services.AddScoped<Dashboards.MaintenanceNotices>();
+        builder.Services.AddScoped<Dashboards.AuditTrail>();
         builder.Services.AddScoped<Courtyards.CourtyardState>();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {

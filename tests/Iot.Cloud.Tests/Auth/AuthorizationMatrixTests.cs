@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         Staff,
         Work,
         Maintenance,
+        Supervise,
         Rate,
         Admin,
     }
@@ -73,8 +74,8 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         new("xinyu-li", [Access.Staff, Access.Work], ["yikang-1"]),
         new("xinyu-wang", [Access.Staff, Access.Work, Access.Maintenance], ["yikang-1"]),
         new("cable-zhao", [Access.Staff, Access.Work], ["yikang-6"]),
-        new("yikang-zhang", [Access.Staff, Access.Maintenance, Access.Rate], ["yikang-1", "yikang-6"]),
-        new("street-chen", [Access.Staff, Access.Work, Access.Maintenance, Access.Rate, Access.Admin], ["yikang-1", "yikang-6", "yongxing-6"]),
+        new("yikang-zhang", [Access.Staff, Access.Maintenance, Access.Supervise, Access.Rate], ["yikang-1", "yikang-6"]),
+        new("street-chen", [Access.Staff, Access.Work, Access.Maintenance, Access.Supervise, Access.Rate, Access.Admin], ["yikang-1", "yikang-6", "yongxing-6"]),
     ];
 
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
@@ -184,6 +185,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /console/qr"] = new(Access.Staff, Subject.List, _ => Get("/console/qr"), Page: true),
         ["PAGE /dashboard"] = new(Access.Staff, Subject.List, _ => Get("/dashboard"), Page: true),
         ["PAGE /dashboard/weekly"] = new(Access.Staff, Subject.List, _ => Get("/dashboard/weekly"), Page: true),
+        ["PAGE /dashboard/audit"] = new(Access.Supervise, Subject.List, _ => Get("/dashboard/audit"), Page: true),
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
         ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
     };

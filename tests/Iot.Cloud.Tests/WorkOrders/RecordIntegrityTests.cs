@@ -138,6 +138,15 @@ public sealed partial class RecordIntegrityTests(BrokerFixture broker) : IClassF
         Assert.Equal(HttpStatusCode.BadRequest, (await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", until = now.AddDays(2), reason = " " })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", until = now.AddDays(7), reason = "更换大门" })).StatusCode);
 
+        // The community sees it on its dashboard with who opened it; the public page says which company, not who.
+        using var community = await cloud.ClientAsync("yikang-zhang");
+        var dashboard = await community.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.Contains("维护中", dashboard, StringComparison.Ordinal);
+        Assert.Contains("更换大门 <small>王经理（昆明馨宇物业服务有限公司）开启", dashboard, StringComparison.Ordinal);
+        var publicPage = await cloud.Anonymous().GetStringAsync(new Uri("/safety", UriKind.Relative));
+        Assert.Contains("更换大门 <small>昆明馨宇物业服务有限公司开启", publicPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("王经理", publicPage, StringComparison.Ordinal);
+
         // A forced gate during the window is still an alert with its order: a critical rule is never silenced.
         await agent.EventAsync(1, EventKind.GateForced, "gate-01", DateTimeOffset.UtcNow);
         var alert = await WaitForAsync(cloud, a => a.RuleKey == "gate-forced" && a.WorkOrderId is not null);

@@ -36,6 +36,12 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
 
     public string Time(DateTimeOffset? at) => at is { } t ? Local(t).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>The first instant of <paramref name="day"/> in the site's time zone.</summary>
+    public DateTimeOffset StartOf(DateOnly day) => new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), Zone), TimeSpan.Zero);
+
+    /// <summary>The site's calendar day of <paramref name="at"/>.</summary>
+    public DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(Local(at).DateTime);
+
     public string Date(DateTimeOffset at) => Local(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>A span in words: "2 h 5 min" / "2小时5分".</summary>

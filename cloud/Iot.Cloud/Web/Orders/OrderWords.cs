@@ -78,8 +78,14 @@ public sealed partial class OrderWords(
     /// <summary>One line of the history in words: what happened (short) and its detail.</summary>
     public (string What, string? Detail) History(AuditView entry, WorkOrderView order)
     {
-        ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(order);
+        return History(entry, order.Party, order.Courtyard);
+    }
+
+    /// <summary>One line of an order's history in words, knowing only whose the order is (the audit page).</summary>
+    public (string What, string? Detail) History(AuditView entry, string party, CourtyardId courtyard)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
         var detail = entry.Detail ?? string.Empty;
         var kind = entry.Action.Split(':');
         switch (kind[0])
@@ -98,7 +104,7 @@ public sealed partial class OrderWords(
                 return ($"{from} → {to}{who}", note);
             case "escalated":
                 var level = kind.Length > 1 && int.TryParse(kind[1], out var l) ? l : 1;
-                var whom = EscalatedTo(order.Party, order.Courtyard, level);
+                var whom = EscalatedTo(party, courtyard, level);
                 return (lang["Escalated"], level >= 2 ? lang.F("Long overdue: escalated to {0}", whom) : lang.F("Overdue: escalated to {0}", whom));
             case "alert-attached":
                 return (lang["Alert"], Attached().Match(detail) is { Success: true } a ? lang.F("Alert {0} attached: {1}", a.Groups["alert"].Value, a.Groups["title"].Value) : detail);

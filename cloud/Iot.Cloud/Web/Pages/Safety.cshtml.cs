@@ -10,17 +10,21 @@ namespace Iot.Cloud.Web.Pages;
 /// party's service figures, with no personal data (no names, phone numbers, report texts or photos). For phones.
 /// </summary>
 [AllowAnonymous]
-public sealed class SafetyModel(SafetyFigures safety, ServiceRecord record, TimeProvider time) : PageModel
+public sealed class SafetyModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, TimeProvider time) : PageModel
 {
     public SafetyPicture Safety { get; private set; } = null!;
 
     public ServiceRecordView Record { get; private set; } = null!;
+
+    /// <summary>The maintenance windows in force, without people's names.</summary>
+    public IReadOnlyList<WindowNotice> Maintenance { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         Safety = await safety.ComputeAsync(AccessScope.Everything, now, DashboardWeeks, ct);
         Record = await record.ComputeAsync(AccessScope.Everything, now, DashboardWeeks, ct);
+        Maintenance = await maintenance.CurrentAsync(AccessScope.Everything, forPublic: true, ct);
     }
 
     private const int DashboardWeeks = 8;

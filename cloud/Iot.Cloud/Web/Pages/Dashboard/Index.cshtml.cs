@@ -13,13 +13,16 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 /// export and the printable weekly report. Also the model of the weekly report page.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public class DashboardModel(SafetyFigures safety, ServiceRecord record, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
+public class DashboardModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
 {
     public const int Weeks = 8;
 
     public SafetyPicture Safety { get; private set; } = null!;
 
     public ServiceRecordView Record { get; private set; } = null!;
+
+    /// <summary>The maintenance windows in force in the scope.</summary>
+    public IReadOnlyList<WindowNotice> Maintenance { get; private set; } = [];
 
     public AccessScope Scope => scope;
 
@@ -55,5 +58,6 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, AccessSc
         var now = time.GetUtcNow();
         Safety = await safety.ComputeAsync(scope, now, Weeks, ct);
         Record = await record.ComputeAsync(scope, now, Weeks, ct);
+        Maintenance = await maintenance.CurrentAsync(scope, forPublic: false, ct);
     }
 }
