@@ -34,6 +34,7 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         ["/admin/rules"] = nameof(AdminPagesTests),
         ["/dashboard"] = nameof(CommunityPagesTests),
         ["/dashboard/weekly"] = nameof(CommunityPagesTests),
+        ["/dashboard/audit"] = nameof(CommunityPagesTests),
         ["/logout"] = "none: it only signs out (a post) and goes to the sign-in page",
     };
 

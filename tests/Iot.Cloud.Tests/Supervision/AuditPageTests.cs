@@ -30,12 +30,17 @@ public sealed class AuditPageTests(BrokerFixture broker) : IClassFixture<BrokerF
         (await staff.PostAsJsonAsync("/api/work-orders", new { courtyard = "yikang-1", fault = "broken-bench", title = "长椅损坏", target = "other" })).EnsureSuccessStatusCode();
         (await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", until = DateTimeOffset.UtcNow.AddHours(3), reason = "更换大门" })).EnsureSuccessStatusCode();
         (await cloud.Http.PostAsJsonAsync("/api/work-orders", new { courtyard = "yongxing-6", fault = "broken-light", title = "楼道灯坏", target = "other" })).EnsureSuccessStatusCode();
+        (await cloud.Http.PostAsJsonAsync("/api/agents/yikang-1-a/commands/request-status", new { })).EnsureSuccessStatusCode();
 
         var page = await committee.GetStringAsync(new Uri("/dashboard/audit", UriKind.Relative));
         Assert.Contains("审计记录", page, StringComparison.Ordinal);
         Assert.Contains("工作人员新建：长椅损坏", page, StringComparison.Ordinal);
         Assert.Contains("更换大门", page, StringComparison.Ordinal);
         Assert.DoesNotContain("楼道灯坏", page, StringComparison.Ordinal); // another community's
+
+        // Things by their names, never their ids: the command went to the courtyard's unit.
+        Assert.Contains("发出远程操作", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("yikang-1-a", page, StringComparison.Ordinal);
 
         var byPerson = await committee.GetStringAsync(new Uri("/dashboard/audit?person=xinyu-wang", UriKind.Relative));
         Assert.Contains("更换大门", byPerson, StringComparison.Ordinal);

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Iot.Cloud.Kernel;
 using Iot.Cloud.Web.Localization;
 using Iot.Cloud.Web.Orders;
 using Iot.Cloud.WorkOrders;
@@ -5,35 +7,39 @@ using Iot.Cloud.WorkOrders;
 namespace Iot.Cloud.Web.Dashboards;
 
 /// <summary>
-/// An audit entry in the page's words: who (by name), what kind of thing, what happened and its detail. Work orders'
-/// lines read as in the order's own history; the other kinds' known actions are put into words, an unknown one shown
-/// as stored.
+/// An audit entry in the page's words: who (by name), which thing (by its name: a courtyard, a device, a rule, a
+/// person), what happened and its detail. Work orders' lines read as in the order's own history; the other kinds' known
+/// actions and the system's own notes are put into words. A detail in another form is shown as recorded
+/// (<see cref="Verbatim"/>), never dropped: the record is what it is.
 /// </summary>
-public sealed class AuditWords(Lang lang, OrderWords orders)
+public sealed partial class AuditWords(Lang lang, OrderWords orders, Places places, IReadOnlyDictionary<string, string> ruleNames)
 {
+    /// <summary>A person by name; a unit answering a command by its place (it signs its answers with its id).</summary>
     public string Who(AuditLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        return orders.Person(line.Actor);
+        return line.Entity is "outlet" or "device" or "agent" && line.Action.StartsWith("result:", StringComparison.Ordinal) && line.Courtyard is { } c
+            ? places.Subject(c, line.Actor) is { Length: > 0 } unit ? unit : lang["Courtyard unit"]
+            : orders.Person(line.Actor);
     }
 
+    /// <summary>The kind of thing and, where it has one, its name (an order's or alert's number is its name).</summary>
     public string Thing(AuditLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
         return line.Entity switch
         {
             "workOrder" => lang["Work order"],
-            "alert" => lang["Alert"],
+            "alert" => $"{lang["Alert"]} #{line.EntityId}",
             "maintenance" => lang["Maintenance window"],
-            "rule" => lang["Rule"],
-            "account" => lang["Account"],
-            "outlet" => lang["Charger outlet"],
-            "device" => lang["Device"],
-            "agent" => lang["Courtyard unit"],
-            _ => line.Entity,
+            "rule" => $"{lang["Rule"]} {ruleNames.GetValueOrDefault(line.EntityId.Split('@')[0], string.Empty)}".TrimEnd(),
+            "account" => $"{lang["Account"]} {orders.Person(line.EntityId)}",
+            "outlet" or "device" or "agent" when line.Courtyard is { } c => places.Subject(c, line.EntityId) is { Length: > 0 } thing ? thing : lang["Courtyard unit"],
+            _ => lang["Other"],
         };
     }
 
+    /// <summary>What happened, and its detail in words; <see cref="Verbatim"/> says whether the detail is as recorded.</summary>
     public (string What, string? Detail) Action(AuditLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
@@ -59,6 +65,48 @@ public sealed class AuditWords(Lang lang, OrderWords orders)
             (_, "result") => lang["Refused by the unit"],
             _ => line.Action,
         };
-        return (what, line.Detail);
+        return (what, Detail(line));
     }
+
+    /// <summary>Whether the line's detail is shown as recorded (the service's own technical wording) rather than in words.</summary>
+    public bool Verbatim(AuditLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return line.Detail is not null && line.Entity is not ("workOrder" or "alert") && Worded(line) is null;
+    }
+
+    private string? Detail(AuditLine line) => line.Entity switch
+    {
+        "alert" => line.Detail is { } note ? SystemNote(note) : null,
+        _ => Worded(line) ?? line.Detail,
+    };
+
+    // The known forms of the other kinds' details.
+    private string? Worded(AuditLine line) => (line.Entity, line.Action, line.Detail) switch
+    {
+        (_, _, null) => null,
+        ("maintenance", "created", { } d) when WindowOpened().Match(d) is { Success: true } m && DateTimeOffset.TryParse(m.Groups["from"].Value, System.Globalization.CultureInfo.InvariantCulture, out var from)
+            && DateTimeOffset.TryParse(m.Groups["until"].Value, System.Globalization.CultureInfo.InvariantCulture, out var until) =>
+            lang.F("{0} – {1}: {2}", lang.Time(from), lang.Time(until), m.Groups["reason"].Value),
+        ("maintenance", "ended", { } d) when WindowEnded().Match(d) is { Success: true } m => lang.F("Window {0}", m.Groups["id"].Value),
+        _ => null,
+    };
+
+    // The system's own notes on an alert; a person's note is theirs and stays as written.
+    private string SystemNote(string note) =>
+        OrderClosed().Match(note) is { Success: true } m ? lang.F("Work order {0} closed", m.Groups["number"].Value)
+        : ClearedFor().Match(note) is { Success: true } c ? lang.F("Cleared for {0} h", c.Groups["hours"].Value)
+        : note;
+
+    [GeneratedRegex(@"^(?<subject>\S+( courtyard)?) (?<from>\S+) – (?<until>\S+): (?<reason>.*)$", RegexOptions.Singleline)]
+    private static partial Regex WindowOpened();
+
+    [GeneratedRegex(@"^window (?<id>\d+)$")]
+    private static partial Regex WindowEnded();
+
+    [GeneratedRegex(@"^work order (?<number>\S+) closed$")]
+    private static partial Regex OrderClosed();
+
+    [GeneratedRegex(@"^cleared for (?<hours>\d+) h$")]
+    private static partial Regex ClearedFor();
 }

@@ -137,6 +137,8 @@ public sealed partial class OrderWords(
         {
             "verified by telemetry" => lang["Verified by the readings"],
             "the fault is still present after the repair" => lang["The fault is still present after the repair"],
+            "the resident who reported it confirmed the repair" => lang["The resident who reported it confirmed the repair"],
+            "the resident who reported it says it is not fixed yet" => lang["The resident who reported it says it is not fixed yet"],
             _ => note,
         };
     }

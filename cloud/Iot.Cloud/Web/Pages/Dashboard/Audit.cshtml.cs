@@ -1,11 +1,13 @@
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Web.Dashboards;
 using Iot.Cloud.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Web.Pages.Dashboard;
 
@@ -79,7 +81,9 @@ public sealed class AuditModel(AuditTrail trail, CloudDb db, AccessScope scope, 
         Courtyards = [.. inScope.Select(c => (c.Courtyard.Id.Value, c.Courtyard.Name))];
         var partyIds = inScope.Select(c => c.Courtyard.Responsible?.Value).OfType<string>().ToHashSet(StringComparer.Ordinal);
         Parties = [.. (registry.Current?.Site.Manifest.Parties ?? []).Where(p => partyIds.Contains(p.Id.Value)).Select(p => (p.Id.Value, p.Name))];
-        Words = new AuditWords(lang, await Orders.OrderWords.LoadAsync(db, lang, registry, ct));
+        var ruleNames = (await db.Rules.AsNoTracking().Select(r => new { r.Key, r.Name, r.Version }).ToListAsync(ct))
+            .GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Version).First().Name, StringComparer.Ordinal);
+        Words = new AuditWords(lang, await Orders.OrderWords.LoadAsync(db, lang, registry, ct), Places, ruleNames);
         (Lines, Cut) = await trail.LoadAsync(scope, new AuditFilter(lang.StartOf(From), lang.StartOf(To.AddDays(1)), Party, Courtyard, Person), ct);
     }
 }
