@@ -244,6 +244,7 @@ public static class Texts
         ["Cleared for {0} h"] = "已消除 {0} 小时",
         ["The resident who reported it confirmed the repair"] = "报修居民确认已修好",
         ["The resident who reported it says it is not fixed yet"] = "报修居民说还没修好",
+        ["{0} – {1}: {2}"] = "{0} – {1}：{2}",
         ["Is it fixed?"] = "修好了吗？",
         ["The responsible party says it is repaired. You reported it, so you may confirm it."] = "责任单位说已经修好。这是您报的修，可以由您确认。",
         ["Yes, it is fixed"] = "修好了",
