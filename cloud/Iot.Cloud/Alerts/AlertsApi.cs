@@ -139,6 +139,11 @@ public static class AlertsApi
             return Problems.Bad("courtyard", $"unknown courtyard '{body.Courtyard}'");
         }
 
+        if (body.Subject is not null && !await IsUnitOrDeviceOfAsync(db, body.Subject, courtyard, ct))
+        {
+            return Problems.Bad("subject", $"'{body.Subject}' is not a unit or device of {body.Courtyard}: leave it out for the whole courtyard, or name {{agent}} or {{agent}}/{{device}}");
+        }
+
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
         {
             return Problems.Bad("reason", $"a maintenance window needs a reason (at most 500 characters)");
@@ -154,6 +159,17 @@ public static class AlertsApi
         db.AuditLog.Add(AuditEntry.Of(now, window.CreatedBy, "maintenance", body.Courtyard, "created", $"{body.Subject ?? "whole courtyard"} {from:O} – {body.Until:O}: {body.Reason}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/maintenance/{window.Id}", window);
+    }
+
+    // A window's subject silences what it names, so it must name something of that courtyard.
+    private static async Task<bool> IsUnitOrDeviceOfAsync(CloudDb db, string subject, CourtyardId courtyard, CancellationToken ct)
+    {
+        if (!Subject.TryParse(subject, out var about) || !await db.Agents.AnyAsync(a => a.Id == about.Value.Agent && a.CourtyardId == courtyard, ct))
+        {
+            return false;
+        }
+
+        return about.Value.Device is not { } device || await db.Devices.AnyAsync(d => d.AgentId == about.Value.Agent && d.Id == device, ct);
     }
 
     private static async Task<Results<Ok<MaintenanceWindow>, NotFound>> EndWindow(long id, HttpContext http, CloudDb db, TimeProvider time, CancellationToken ct)

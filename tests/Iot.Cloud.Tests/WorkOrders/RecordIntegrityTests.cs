@@ -136,6 +136,16 @@ public sealed partial class RecordIntegrityTests(BrokerFixture broker) : IClassF
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("at most 7 days", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", until = now.AddDays(2), reason = " " })).StatusCode);
+        // What a window silences must be of its courtyard: another courtyard's unit, or a device that is not there, is refused.
+        foreach (var subject in new[] { "yikang-6-a", "yikang-1-a/no-such-device", "not a subject" })
+        {
+            var wrong = await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", subject, until = now.AddHours(2), reason = "换灯" });
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Contains("is not a unit or device of yikang-1", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var lamp = await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", subject = "yikang-1-a/lamp-01", until = now.AddHours(2), reason = "换灯" });
+        Assert.Equal(HttpStatusCode.Created, lamp.StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await supervisor.PostAsJsonAsync("/api/maintenance", new { courtyard = "yikang-1", until = now.AddDays(7), reason = "更换大门" })).StatusCode);
 
         // The community sees it on its dashboard with who opened it; the public page says which company, not who.

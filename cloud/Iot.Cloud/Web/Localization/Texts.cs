@@ -540,6 +540,7 @@ public static class Texts
         ["sending a repair back needs a note: what is still wrong"] = "退回维修需要写明原因：还有什么问题。",
         ["an alert of a critical rule closes by itself once its condition has cleared, or by the street office"] = "严重告警在情况消除后自动关闭，或由街道关闭。",
         ["until must be after from, and at most 7 days later"] = "结束时间必须晚于开始时间，且最长 7 天。",
+        ["'{0}' is not a unit or device of {1}: leave it out for the whole courtyard, or name {{agent}} or {{agent}}/{{device}}"] = "“{0}”不是{1}的终端或设备：整个院坝请留空，或填写 {{agent}} 或 {{agent}}/{{device}}。",
         ["cancelling needs a reason"] = "取消工单需要填写原因。",
         ["assigning needs the person to assign to"] = "派单需要选择维修人员。",
         ["a title (at most 200 characters) is required; a description is at most 4000"] = "请填写标题（最多200个字），说明最多4000个字。",
