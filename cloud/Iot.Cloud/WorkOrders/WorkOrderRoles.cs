@@ -32,6 +32,13 @@ public static class WorkOrderRoles
         };
     }
 
+    /// <summary>Where <paramref name="who"/> may move <paramref name="order"/> next (the API's <c>nextStatuses</c>, the console's buttons).</summary>
+    public static IReadOnlyList<WorkOrderStatus> Next(AccessScope who, WorkOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return [.. WorkOrderTransitions.From(order.Status).Where(to => Refusal(who, order, to) is null)];
+    }
+
     /// <summary>How a person's confirmation is recorded, by their role (null: they may not confirm).</summary>
     public static Verification? VerificationBy(AccessScope who)
     {

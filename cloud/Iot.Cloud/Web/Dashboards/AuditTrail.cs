@@ -23,8 +23,9 @@ public sealed record AuditLine(long Id, DateTimeOffset At, string Actor, string 
 /// The audit log for the community and the street office: every change to orders, alerts, maintenance windows, rules,
 /// accounts and commands, newest first, filtered by party, courtyard, person and period, and as a CSV. An entry names
 /// its thing by kind and id; its courtyard is found from that thing (an order's, an alert's, a window's, a command's
-/// unit, a courtyard or block rule's), so the community sees its courtyards' entries and the site-wide rules, the
-/// street office everything.
+/// unit, a courtyard rule's), so the community sees its courtyards' entries and the site-wide rules, the street office
+/// everything (block rules included). The newest <see cref="MaxLines"/> entries of the period are read before the
+/// scope is applied, so in a very busy period a committee may see fewer than that of its own.
 /// </summary>
 public sealed class AuditTrail(CloudDb db, SiteRegistry registry)
 {

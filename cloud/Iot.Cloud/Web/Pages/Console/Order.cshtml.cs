@@ -105,7 +105,7 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
         Photos = await db.WorkOrderAttachments.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).Select(a => new PhotoView(a.Id, a.At, a.By, a.ContentType, a.FileName, a.Content.Length)).ToListAsync(ct);
         var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Audit = await db.AuditLog.AsNoTracking().Where(a => a.Entity == "workOrder" && a.EntityId == key).OrderBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(ct);
-        Next = [.. WorkOrderTransitions.From(order.Status).Where(to => WorkOrderRoles.Refusal(scope, order, to) is null)];
+        Next = WorkOrderRoles.Next(scope, order);
         SendsBack = order.Status == WorkOrderStatus.Fixed && !scope.IsPartyRole && Next.Contains(WorkOrderStatus.InProgress);
         Ratings = await db.Ratings.AsNoTracking().Where(r => r.WorkOrderId == id).OrderBy(r => r.Id).ToListAsync(ct);
         var accounts = await db.Users.AsNoTracking().Where(u => u.UserName != null).Select(u => new { u.UserName, u.DisplayName, u.PartyId, u.Role }).ToListAsync(ct);
