@@ -268,7 +268,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
             .OrderByDescending(w => w.ClosedAt).FirstOrDefaultAsync(cancellationToken);
         if (recent is not null)
         {
-            var level = ServiceLevelFor(recent.PartyId, alert.Severity);
+            var level = ServiceLevelFor(recent.PartyId, alert.Severity, Courtyard(recent.CourtyardId), recent.Target);
             recent.Status = recent.AssignedTo is null ? WorkOrderStatus.New : WorkOrderStatus.Assigned;
             recent.ClosedAt = null;
             recent.FixedAt = null;
@@ -365,7 +365,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
     private WorkOrder NewOrder(WorkOrderSource source, CourtyardManifest courtyard, string target, string subject, string fault, Severity severity, string title, string? description, string by, DateTimeOffset now)
     {
         var party = courtyard.Responsible?.Value ?? throw new InvalidOperationException($"courtyard {courtyard.Id} has no responsible party");
-        var level = ServiceLevelFor(party, severity);
+        var level = ServiceLevelFor(party, severity, courtyard, target);
         return new WorkOrder
         {
             Number = string.Empty, Source = source, Status = WorkOrderStatus.New, CourtyardId = courtyard.Id, PartyId = party, Fault = fault,
@@ -374,13 +374,21 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         };
     }
 
-    /// <summary>The party's contract level for a severity, else the default.</summary>
-    public ServiceLevel ServiceLevelFor(string partyId, Severity severity)
+    /// <summary>
+    /// The party's contract level for a severity, else the default; for a lamp or gate in a courtyard where elderly
+    /// people live alone, the street office's care level where it is shorter (each time on its own).
+    /// </summary>
+    public ServiceLevel ServiceLevelFor(string partyId, Severity severity, CourtyardManifest courtyard, string target)
     {
-        var party = registry.Current?.Site.Manifest.Parties.FirstOrDefault(p => p.Id.Value == partyId);
-        return party?.ServiceLevels?.TryGetValue(WireNames.Of(severity), out var level) == true && level is not null
-            ? level
+        ArgumentNullException.ThrowIfNull(courtyard);
+        var manifest = registry.Current?.Site.Manifest;
+        var party = manifest?.Parties.FirstOrDefault(p => p.Id.Value == partyId);
+        var level = party?.ServiceLevels?.TryGetValue(WireNames.Of(severity), out var own) == true && own is not null
+            ? own
             : options.Value.DefaultServiceLevels[severity];
+        return manifest?.CareServiceLevel is { } care && courtyard.ElderlyAlone > 0 && target is "streetlight" or "gate"
+            ? new ServiceLevel(Math.Min(level.AckMinutes, care.AckMinutes), Math.Min(level.FixMinutes, care.FixMinutes))
+            : level;
     }
 
     private CourtyardManifest Courtyard(CourtyardId id) =>

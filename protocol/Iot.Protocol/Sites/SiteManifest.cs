@@ -13,6 +13,11 @@ namespace Iot.Protocol.Sites;
 /// <param name="TimeZone">IANA time zone, e.g. <c>Asia/Shanghai</c>.</param>
 /// <param name="Location">Latitude and longitude of the site's centre.</param>
 /// <param name="Parties">Property companies, owning work units and residents' committees.</param>
+/// <param name="CareServiceLevel">
+/// The street office's shorter service level for lamp and gate faults in courtyards where elderly people live alone
+/// (<see cref="CourtyardManifest.ElderlyAlone"/>): a dark stairway or a broken gate matters more there. Applies where it is
+/// shorter than the party's own level. None when left out.
+/// </param>
 /// <param name="Schema">The JSON Schema reference editors use for completion; ignored otherwise.</param>
 public sealed record SiteManifest(
     SiteId Id,
@@ -20,6 +25,7 @@ public sealed record SiteManifest(
     string TimeZone,
     GeoPoint Location,
     IReadOnlyList<PartyManifest> Parties,
+    ServiceLevel? CareServiceLevel = null,
     [property: JsonPropertyName("$schema")] string? Schema = null);
 
 /// <summary>A point on the earth, degrees.</summary>
@@ -89,6 +95,10 @@ public sealed record BlockManifest(BlockId Id, string Name, PartyId? PropertyCom
 /// <param name="Responsible">The party id of whoever answers for it; every courtyard needs one (the validator says so).</param>
 /// <param name="Households">Number of households, where known.</param>
 /// <param name="Plan">A schematic site plan for the staff console.</param>
+/// <param name="ElderlyAlone">
+/// How many of its households have elderly residents living alone (a count, no personal data). Lamp and gate faults
+/// there are due by the site's <see cref="SiteManifest.CareServiceLevel"/>, and are shown first.
+/// </param>
 public sealed record CourtyardManifest(
     CourtyardId Id,
     string Name,
@@ -96,7 +106,8 @@ public sealed record CourtyardManifest(
     IReadOnlyList<AgentManifest> Agents,
     PartyId? Responsible = null,
     int? Households = null,
-    SitePlan? Plan = null);
+    SitePlan? Plan = null,
+    int? ElderlyAlone = null);
 
 /// <summary>A schematic plan of a courtyard in metres, origin top left.</summary>
 /// <param name="Width">Width of the yard, m.</param>

@@ -69,6 +69,11 @@ public static partial class SiteValidator
             }
         }
 
+        if (site.CareServiceLevel is { } care && (care.AckMinutes <= 0 || care.FixMinutes <= 0 || !double.IsFinite(care.AckMinutes) || !double.IsFinite(care.FixMinutes) || care.AckMinutes > care.FixMinutes))
+        {
+            Add(siteFile, "$.careServiceLevel", "ackMinutes and fixMinutes must be positive numbers of minutes, acknowledging due no later than fixing");
+        }
+
         if (site.Location.Lat is < -90 or > 90 || site.Location.Lon is < -180 or > 180)
         {
             Add(siteFile, "$.location", "latitude must be within ±90 and longitude within ±180 degrees");
@@ -130,6 +135,11 @@ public static partial class SiteValidator
                     && block?.PropertyCompany is { } contracted && contracted != company.Id)
                 {
                     Add(file, $"{path}.responsible", $"property company '{company.Id}' is not the company contracted for block '{block.Id}' ('{contracted}')");
+                }
+
+                if (courtyard.ElderlyAlone is < 0 || courtyard.ElderlyAlone > courtyard.Households)
+                {
+                    Add(file, $"{path}.elderlyAlone", $"elderlyAlone ({courtyard.ElderlyAlone}) counts households: at least 0 and at most the courtyard's {courtyard.Households} households");
                 }
 
                 CheckPlan(courtyard, file, path);

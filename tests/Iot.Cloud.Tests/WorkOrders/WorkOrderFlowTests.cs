@@ -77,6 +77,27 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lamp_and_gate_faults_where_elderly_people_live_alone_are_due_by_the_street_offices_shorter_care_level()
+    {
+        // yikang-71 records two households of elderly people living alone; the site's care level is 15 min / 240 min.
+        await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-71", "yikang-71-a/lamp-01", TransitionKind.Raised, 0));
+        await H.ApplyAsync(H.Transition("gate-forced", "yikang-71", "yikang-71-a/gate-01", TransitionKind.Raised));
+        await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-1", "yikang-1-a/lamp-01", TransitionKind.Raised, 0));
+        H.Clock.Advance(TimeSpan.FromMinutes(11));
+        await H.SweepAsync();
+
+        var orders = await H.OrdersAsync();
+        var careLamp = orders.Single(o => o.Subject == "yikang-71-a/lamp-01");
+        Assert.Equal(Start.AddMinutes(11 + 15), careLamp.AckDueAt); // the contract's major level: 120 min
+        Assert.Equal(Start.AddMinutes(11 + 240), careLamp.FixDueAt); // 1440 min
+        var careGate = orders.Single(o => o.Subject == "yikang-71-a/gate-01");
+        Assert.Equal(Start.AddMinutes(15), careGate.AckDueAt); // critical: 30 min by contract, 15 by care
+        Assert.Equal(Start.AddMinutes(240), careGate.FixDueAt); // the same in both
+        var lamp = orders.Single(o => o.Subject == "yikang-1-a/lamp-01");
+        Assert.Equal(Start.AddMinutes(11 + 120), lamp.AckDueAt);
+    }
+
+    [Fact]
     public async Task Two_rules_seeing_the_same_fault_share_one_work_order()
     {
         await H.ApplyAsync(H.Transition("lamp-burnt-out", "yikang-1", "yikang-1-a/lamp-01", TransitionKind.Raised, 0));

@@ -48,6 +48,18 @@ public class ManifestValidatorTests
     }
 
     [Fact]
+    public void More_households_of_elderly_people_alone_than_households_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![0]!["elderlyAlone"] = 37),
+            Yikang, "$.courtyards[0].elderlyAlone", "elderlyAlone (37) counts households: at least 0 and at most the courtyard's 36 households");
+
+    [Fact]
+    public void A_care_service_level_that_acknowledges_after_fixing_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditSite(s => s["careServiceLevel"] = new JsonObject { ["ackMinutes"] = 300, ["fixMinutes"] = 240 }),
+            "site.json", "$.careServiceLevel", "acknowledging due no later than fixing");
+
+    [Fact]
     public void Duplicate_courtyard_id_is_caught() =>
         AssertProblem(
             SiteTexts.Sample().EditCommunity(Yikang, c => c["courtyards"]![1]!["id"] = c["courtyards"]![0]!["id"]!.GetValue<string>()),

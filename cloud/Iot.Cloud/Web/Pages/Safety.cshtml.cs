@@ -10,7 +10,7 @@ namespace Iot.Cloud.Web.Pages;
 /// party's service figures, with no personal data (no names, phone numbers, report texts or photos). For phones.
 /// </summary>
 [AllowAnonymous]
-public sealed class SafetyModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, TimeProvider time) : PageModel
+public sealed class SafetyModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, OpenFaults faults, TimeProvider time) : PageModel
 {
     public SafetyPicture Safety { get; private set; } = null!;
 
@@ -19,13 +19,19 @@ public sealed class SafetyModel(SafetyFigures safety, ServiceRecord record, Main
     /// <summary>The maintenance windows in force, without people's names.</summary>
     public IReadOnlyList<WindowNotice> Maintenance { get; private set; } = [];
 
+    /// <summary>The faults still open, those in courtyards where elderly people live alone first.</summary>
+    public OpenFaultList Faults { get; private set; } = new([], 0);
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         Safety = await safety.ComputeAsync(AccessScope.Everything, now, DashboardWeeks, ct);
         Record = await record.ComputeAsync(AccessScope.Everything, now, DashboardWeeks, ct);
         Maintenance = await maintenance.CurrentAsync(AccessScope.Everything, forPublic: true, ct);
+        Faults = await faults.ListAsync(AccessScope.Everything, FaultsShown, ct);
     }
 
     private const int DashboardWeeks = 8;
+
+    private const int FaultsShown = 30;
 }

@@ -13,7 +13,7 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 /// export and the printable weekly report. Also the model of the weekly report page.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public class DashboardModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
+public class DashboardModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, OpenFaults faults, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
 {
     public const int Weeks = 8;
 
@@ -23,6 +23,9 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, Maintena
 
     /// <summary>The maintenance windows in force in the scope.</summary>
     public IReadOnlyList<WindowNotice> Maintenance { get; private set; } = [];
+
+    /// <summary>The faults still open in the scope, those in courtyards where elderly people live alone first.</summary>
+    public OpenFaultList Faults { get; private set; } = new([], 0);
 
     public AccessScope Scope => scope;
 
@@ -59,5 +62,6 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, Maintena
         Safety = await safety.ComputeAsync(scope, now, Weeks, ct);
         Record = await record.ComputeAsync(scope, now, Weeks, ct);
         Maintenance = await maintenance.CurrentAsync(scope, forPublic: false, ct);
+        Faults = await faults.ListAsync(scope, 30, ct);
     }
 }
