@@ -8,7 +8,8 @@ namespace Iot.Cloud.Auth;
 /// <summary>
 /// Which courtyards, agents and work orders the person making a request may see, from their role and the site
 /// registry: property staff, company supervisors and unit staff the courtyards their party answers for (and that
-/// party's work orders); a community supervisor everything in the community; the street office everything.
+/// party's work orders); a community supervisor and a volunteer the courtyards of the community, a building head
+/// those of its block; the street office everything.
 /// One rule everywhere: something outside the scope is answered as if it did not exist (404, or left out of a list).
 /// </summary>
 public sealed class AccessScope
@@ -48,6 +49,9 @@ public sealed class AccessScope
     /// <summary>The street office sees everything.</summary>
     public bool SeesEverything => Role == StaffRole.StreetAdmin;
 
+    /// <summary>Volunteers and building heads: residents who help, with no say over the company's work.</summary>
+    public bool IsHelper => Role is StaffRole.Volunteer or StaffRole.BuildingHead;
+
     /// <summary>Roles bound to one party's courtyards.</summary>
     public bool IsPartyRole => Role is StaffRole.PropertyStaff or StaffRole.CompanySupervisor or StaffRole.UnitStaff;
 
@@ -83,11 +87,13 @@ public sealed class AccessScope
 
         var party = user.FindFirstValue(StaffClaims.Party);
         var community = user.FindFirstValue(StaffClaims.Community);
+        var block = user.FindFirstValue(StaffClaims.Block);
         var courtyards = site?.Courtyards
             .Where(c => role switch
             {
                 StaffRole.StreetAdmin => true,
-                StaffRole.CommunitySupervisor => c.Community.Id.Value == community,
+                StaffRole.CommunitySupervisor or StaffRole.Volunteer => c.Community.Id.Value == community,
+                StaffRole.BuildingHead => c.Community.Id.Value == community && c.Courtyard.Block.Value == block,
                 _ => c.Courtyard.Responsible?.Value == party,
             })
             .ToList() ?? [];

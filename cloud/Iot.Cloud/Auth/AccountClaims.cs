@@ -24,6 +24,11 @@ public sealed class AccountClaims(UserManager<Account> users, IOptions<IdentityO
             identity.AddClaim(new Claim(StaffClaims.Community, community));
         }
 
+        if (user.BlockId is { } block)
+        {
+            identity.AddClaim(new Claim(StaffClaims.Block, block));
+        }
+
         return identity;
     }
 }

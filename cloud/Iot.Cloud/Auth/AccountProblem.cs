@@ -8,6 +8,8 @@ public enum AccountField
     Role,
     Party,
     Community,
+    Block,
+    Team,
     Password,
 }
 
@@ -20,6 +22,8 @@ public enum AccountProblemKind
     PartyNotCompany,
     PartyNotUnit,
     CommunityMissing,
+    BlockMissing,
+    TeamMissing,
     PasswordTooShort,
     PasswordTooSimple,
     NoSuchAccount,

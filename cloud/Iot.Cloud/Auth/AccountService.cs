@@ -1,6 +1,7 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
+using Iot.Cloud.Volunteers;
 using Iot.Protocol.Sites;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Iot.Cloud.Auth;
 
 /// <summary>A new account as the admin page, the command line or the demo asks for it.</summary>
-public sealed record AccountRequest(string UserName, string Password, StaffRole Role, string? Party, string? Community, string? DisplayName);
+/// <param name="UserName">The name to sign in with.</param>
+/// <param name="Password">The first password.</param>
+/// <param name="Role">What the person may do.</param>
+/// <param name="Party">The party, for party roles.</param>
+/// <param name="Community">The community, for the committee, volunteers and building heads.</param>
+/// <param name="DisplayName">The name shown to people.</param>
+/// <param name="Block">A building head's block.</param>
+/// <param name="Team">A volunteer's or building head's team (of their community), if any.</param>
+public sealed record AccountRequest(string UserName, string Password, StaffRole Role, string? Party, string? Community, string? DisplayName, string? Block = null, long? Team = null);
 
 /// <summary>Creates and manages accounts with the checks every way in shares: role and scope must fit the site.</summary>
 public sealed class AccountService(UserManager<Account> users, ICurrentSite currentSite, CloudDb db, TimeProvider time)
@@ -28,7 +37,12 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
             problems.Add(new(AccountField.DisplayName, AccountProblemKind.DisplayNameTooLong, "the display name is at most 64 characters", "64"));
         }
 
-        problems.AddRange(ScopeProblems(request.Role, request.Party, request.Community));
+        problems.AddRange(ScopeProblems(request.Role, request.Party, request.Community, request.Block));
+        if (request.Team is { } team && !await db.VolunteerTeams.AnyAsync(t => t.Id == team && t.CommunityId == request.Community))
+        {
+            problems.Add(new(AccountField.Team, AccountProblemKind.TeamMissing, $"team {team} is not a volunteer team of community '{request.Community}'", team.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         if (problems.Count > 0)
         {
             return (null, problems);
@@ -38,7 +52,9 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         {
             UserName = request.UserName, Role = request.Role, CreatedAt = time.GetUtcNow(), CreatedBy = by,
             PartyId = request.Role is StaffRole.PropertyStaff or StaffRole.CompanySupervisor or StaffRole.UnitStaff ? request.Party : null,
-            CommunityId = request.Role == StaffRole.CommunitySupervisor ? request.Community : null,
+            CommunityId = request.Role is StaffRole.CommunitySupervisor or StaffRole.Volunteer or StaffRole.BuildingHead ? request.Community : null,
+            BlockId = request.Role == StaffRole.BuildingHead ? request.Block : null,
+            TeamId = request.Role is StaffRole.Volunteer or StaffRole.BuildingHead ? request.Team : null,
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim(),
         };
         var result = await users.CreateAsync(account, request.Password);
@@ -47,7 +63,7 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
             return (null, result.Errors.Select(e => Of(e, request.UserName)).ToList());
         }
 
-        await AuditAsync(by, account.UserName!, "created", $"{request.Role} {account.PartyId ?? account.CommunityId}");
+        await AuditAsync(by, account.UserName!, "created", $"{request.Role} {account.PartyId ?? account.CommunityId}{(account.BlockId is { } block ? "/" + block : string.Empty)}");
         return (account, []);
     }
 
@@ -62,6 +78,42 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         await users.SetLockoutEndDateAsync(account, null);
         await users.ResetAccessFailedCountAsync(account);
         await AuditAsync(by, userName, "unlocked", null);
+        return true;
+    }
+
+    /// <summary>
+    /// Disables an account: it can no longer sign in, and its sessions end at their next request (the security stamp
+    /// changes). The account and everything it did stay on the record.
+    /// </summary>
+    public async Task<bool> DisableAsync(string userName, string by)
+    {
+        var account = await users.FindByNameAsync(userName);
+        if (account is null || account.DisabledAt is not null)
+        {
+            return account is not null;
+        }
+
+        account.DisabledAt = time.GetUtcNow();
+        account.DisabledBy = by;
+        await users.UpdateAsync(account);
+        await users.UpdateSecurityStampAsync(account);
+        await AuditAsync(by, userName, "disabled", null);
+        return true;
+    }
+
+    /// <summary>Lets a disabled account sign in again.</summary>
+    public async Task<bool> EnableAsync(string userName, string by)
+    {
+        var account = await users.FindByNameAsync(userName);
+        if (account is null || account.DisabledAt is null)
+        {
+            return account is not null;
+        }
+
+        account.DisabledAt = null;
+        account.DisabledBy = null;
+        await users.UpdateAsync(account);
+        await AuditAsync(by, userName, "enabled", null);
         return true;
     }
 
@@ -90,7 +142,7 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         db.Users.AsNoTracking().OrderBy(a => a.Role).ThenBy(a => a.UserName).ToListAsync(cancellationToken);
 
     /// <summary>What is wrong with a role and its party or community, against the site.</summary>
-    public List<AccountProblem> ScopeProblems(StaffRole role, string? party, string? community)
+    public List<AccountProblem> ScopeProblems(StaffRole role, string? party, string? community, string? block = null)
     {
         var site = currentSite.Site;
         var problems = new List<AccountProblem>();
@@ -109,8 +161,11 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
             case StaffRole.UnitStaff when kind is not (PartyKind.OwningUnit or PartyKind.ResidentsCommittee):
                 problems.Add(new(AccountField.Party, AccountProblemKind.PartyNotUnit, $"{role} needs an owning unit or residents' committee as party; '{party}' is not one", party));
                 break;
-            case StaffRole.CommunitySupervisor when !site.Communities.Any(c => c.Id.Value == community):
+            case StaffRole.CommunitySupervisor or StaffRole.Volunteer or StaffRole.BuildingHead when !site.Communities.Any(c => c.Id.Value == community):
                 problems.Add(new(AccountField.Community, AccountProblemKind.CommunityMissing, $"{role} needs a community; '{community}' is not one", community));
+                break;
+            case StaffRole.BuildingHead when !site.Communities.Any(c => c.Id.Value == community && c.Blocks.Any(b => b.Id.Value == block)):
+                problems.Add(new(AccountField.Block, AccountProblemKind.BlockMissing, $"{role} needs a block of community '{community}'; '{block}' is not one", block));
                 break;
         }
 

@@ -18,6 +18,9 @@ internal sealed class AccountMapping :
         e.Property(a => a.Role).HasConversion<string>().HasMaxLength(40);
         e.Property(a => a.PartyId).HasMaxLength(64);
         e.Property(a => a.CommunityId).HasMaxLength(64);
+        e.Property(a => a.BlockId).HasMaxLength(64);
+        e.Property(a => a.DisabledBy).HasMaxLength(256);
+        e.HasIndex(a => a.CommunityId);
         e.Property(a => a.DisplayName).HasMaxLength(64);
         e.Property(a => a.CreatedBy).HasMaxLength(256);
         e.HasIndex(a => a.PartyId);

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
+using Iot.Cloud.Volunteers;
+using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Auth;
 
@@ -20,7 +22,15 @@ public sealed partial class DemoAccounts(IServiceScopeFactory scopes, IOptions<D
         ("cable-zhao", StaffRole.UnitStaff, "cable-works", null, "赵科长"),
         ("yikang-zhang", StaffRole.CommunitySupervisor, null, "yikang-road", "张主任"),
         ("street-chen", StaffRole.StreetAdmin, null, null, "陈科员"),
+        ("yikang-hu", StaffRole.Volunteer, null, "yikang-road", "胡阿姨"),
+        ("yikang-ma", StaffRole.BuildingHead, null, "yikang-road", "马大爷"),
     ];
+
+    /// <summary>The demo volunteer team of 益康路 (its volunteer and building head are members) and 永兴帮帮团.</summary>
+    public static IReadOnlyList<(string Community, string Name)> Teams { get; } = [("yikang-road", "益康路志愿服务队"), ("yongxing-road", "永兴帮帮团")];
+
+    /// <summary>The demo building head's block.</summary>
+    public const string BuildingHeadBlock = "yikang-north";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +42,16 @@ public sealed partial class DemoAccounts(IServiceScopeFactory scopes, IOptions<D
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
+        foreach (var (community, team) in Teams)
+        {
+            if (!await db.VolunteerTeams.AnyAsync(t => t.CommunityId == community && t.Name == team, cancellationToken))
+            {
+                db.VolunteerTeams.Add(new VolunteerTeam { CommunityId = community, Name = team, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "demo" });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+
         foreach (var (name, role, party, community, display) in All)
         {
             if (await users.FindByNameAsync(name) is not null)
@@ -39,7 +59,10 @@ public sealed partial class DemoAccounts(IServiceScopeFactory scopes, IOptions<D
                 continue;
             }
 
-            var (_, problems) = await accounts.CreateAsync(new AccountRequest(name, options.Value.Password, role, party, community, display), "demo");
+            var helper = role is StaffRole.Volunteer or StaffRole.BuildingHead;
+            var teamId = helper ? await db.VolunteerTeams.Where(t => t.CommunityId == community).Select(t => (long?)t.Id).FirstOrDefaultAsync(cancellationToken) : null;
+            var (_, problems) = await accounts.CreateAsync(
+                new AccountRequest(name, options.Value.Password, role, party, community, display, role == StaffRole.BuildingHead ? BuildingHeadBlock : null, teamId), "demo");
             if (problems.Count > 0)
             {
                 throw new InvalidOperationException($"demo account {name}: {string.Join("; ", problems)}");

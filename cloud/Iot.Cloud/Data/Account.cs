@@ -14,8 +14,19 @@ public sealed class Account : IdentityUser
     /// <summary>For staff and company supervisors: the party whose courtyards they answer for.</summary>
     public string? PartyId { get; set; }
 
-    /// <summary>For community supervisors: their community.</summary>
+    /// <summary>For community supervisors, volunteers and building heads: their community.</summary>
     public string? CommunityId { get; set; }
+
+    /// <summary>For building heads: their block of the community.</summary>
+    public string? BlockId { get; set; }
+
+    /// <summary>For volunteers and building heads: the volunteer team they belong to, if any.</summary>
+    public long? TeamId { get; set; }
+
+    /// <summary>When the account was disabled (it cannot sign in, and its sessions end); null while it is in use.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    public string? DisabledBy { get; set; }
 
     /// <summary>The name shown on work orders and comments (e.g. 李师傅); the user name when empty.</summary>
     public string? DisplayName { get; set; }

@@ -23,4 +23,13 @@ public enum StaffRole
 
     /// <summary>The street office: everything, plus accounts, rules and ingest administration (街道管理员).</summary>
     StreetAdmin,
+
+    /// <summary>
+    /// A volunteer of a community (e.g. of 永兴帮帮团): patrols its courtyards, files findings, confirms repairs there and
+    /// sees their open orders; no phone numbers, no accounts, no other community (志愿者). Made and disabled by the committee.
+    /// </summary>
+    Volunteer,
+
+    /// <summary>A building head (楼栋长): a volunteer bound to one block of the community.</summary>
+    BuildingHead,
 }

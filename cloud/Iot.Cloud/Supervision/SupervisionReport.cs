@@ -34,7 +34,7 @@ public enum SupervisionGroup
 /// <param name="Ratings">Ratings the community and residents gave these orders' repairs (one per order and person).</param>
 /// <param name="AverageRating">Their average, 1 (poor) to 5 (excellent), one decimal; null without ratings.</param>
 /// <param name="ByTelemetry">Repairs confirmed by the telemetry.</param>
-/// <param name="ByCommunity">Repairs confirmed by the residents' committee or the street office.</param>
+/// <param name="ByCommunity">Repairs confirmed by the community: its residents' committee, volunteers and building heads, or the street office.</param>
 /// <param name="ByResident">Repairs confirmed by the resident who reported them.</param>
 /// <param name="MaintenanceHours">Hours of maintenance windows in the group's courtyards within the period (alerts silenced); null when the grouping has no courtyards (device kind).</param>
 public sealed record SupervisionRow(
@@ -69,7 +69,7 @@ public static class SupervisionReport
             return new SupervisionRow(
                 g.Key, list.Count, ack.Count, fix.Count, Percentile(ack, 50), Percentile(ack, 90), Percentile(fix, 50), Percentile(fix, 90),
                 overdue, Share(overdue, list.Count), reopened, Share(reopened, list.Count), rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(), 1, MidpointRounding.AwayFromZero),
-                list.Count(o => o.VerifiedVia == Verification.Telemetry), list.Count(o => o.VerifiedVia is Verification.Community or Verification.StreetOffice),
+                list.Count(o => o.VerifiedVia == Verification.Telemetry), list.Count(o => o.VerifiedVia is Verification.Community or Verification.StreetOffice or Verification.Volunteer),
                 list.Count(o => o.VerifiedVia == Verification.Resident), maintenanceHours is null ? null : Math.Round(maintenanceHours.GetValueOrDefault(g.Key), 1));
         }).ToList();
     }

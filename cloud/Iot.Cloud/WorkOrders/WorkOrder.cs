@@ -31,6 +31,9 @@ public enum WorkOrderSource
 
     /// <summary>Reported by a resident.</summary>
     Resident,
+
+    /// <summary>A finding of a block patrol round (巡查).</summary>
+    Patrol,
 }
 
 /// <summary>Who confirmed that a repair held: never the party that made it.</summary>
@@ -48,6 +51,9 @@ public enum Verification
 
     /// <summary>The resident who reported it, on the tracking page.</summary>
     Resident,
+
+    /// <summary>A volunteer or building head of the courtyard's community.</summary>
+    Volunteer,
 }
 
 /// <summary>

@@ -7,8 +7,9 @@ namespace Iot.Cloud.WorkOrders;
 /// Who may move a work order where, so that the record the community supervises the company with is not the company's
 /// to shape. The responsible party works its orders (takes, progresses, waits for parts, fixes); it never confirms its
 /// own repair, closes or cancels what it was given. A repair is confirmed by the telemetry where the fault has a
-/// signal, otherwise by the community (residents' committee), the street office, or the resident who reported it
-/// (on the tracking page, <see cref="WorkOrderService.ConfirmAsync"/>). The community may send a repair back.
+/// signal, otherwise by the community (residents' committee, or one of its volunteers and building heads), the street
+/// office, or the resident who reported it (on the tracking page, <see cref="WorkOrderService.ConfirmAsync"/>). The
+/// community may send a repair back. Volunteers confirm or send back; they never close or cancel by hand.
 /// </summary>
 public static class WorkOrderRoles
 {
@@ -20,7 +21,9 @@ public static class WorkOrderRoles
         var supervises = who.Role is StaffRole.CommunitySupervisor or StaffRole.StreetAdmin;
         return to switch
         {
-            WorkOrderStatus.Verified or WorkOrderStatus.Closed when !supervises =>
+            WorkOrderStatus.Verified when !supervises && !who.IsHelper =>
+                $"the party that answers for an order does not confirm its own repair: the telemetry, the community or the resident who reported it does",
+            WorkOrderStatus.Closed when !supervises =>
                 $"the party that answers for an order does not confirm its own repair: the telemetry, the community or the resident who reported it does",
             WorkOrderStatus.Cancelled when !supervises && order.Source != WorkOrderSource.Staff =>
                 $"an order from an alert or a resident's report is cancelled by the community or the street office, not by the party that answers for it",
@@ -47,6 +50,7 @@ public static class WorkOrderRoles
         {
             StaffRole.StreetAdmin => Verification.StreetOffice,
             StaffRole.CommunitySupervisor => Verification.Community,
+            StaffRole.Volunteer or StaffRole.BuildingHead => Verification.Volunteer,
             _ => null,
         };
     }

@@ -116,6 +116,8 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
         StaffRole.CompanySupervisor => "Company supervisor",
         StaffRole.UnitStaff => "Owning-unit staff",
         StaffRole.CommunitySupervisor => "Community supervisor",
+        StaffRole.Volunteer => "Volunteer",
+        StaffRole.BuildingHead => "Building head",
         _ => "Street office",
     }];
 

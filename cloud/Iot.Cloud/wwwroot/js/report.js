@@ -1,6 +1,6 @@
 // The resident's report form on a phone. The form works without this script; with it, nothing is lost on a poor
 // connection:
-// - a photo is made small on the phone before it is sent (a 6 MB camera photo becomes a few hundred KB);
+// - a photo is made small on the phone before it is sent (photo.js);
 // - the report is sent in the background; a refusal (a wrong phone number, say) comes back as the server's page, with
 //   the entries and the photo in it, and replaces the form in place;
 // - without signal the report waits on the phone (IndexedDB) and is sent by itself when the signal returns, or when
@@ -8,8 +8,6 @@
 "use strict";
 
 (function () {
-  const LONGEST_SIDE = 1600;
-  const QUALITY = 0.8;
   const DB_NAME = "iot-resident";
   const STORE = "outbox";
 
@@ -19,33 +17,7 @@
   let retryDelay = 3000;
   let flushing = false;
 
-  // ---- The photo: reduced on the phone --------------------------------------------------------------------------
-
-  async function reduce(file) {
-    const original = await createImageBitmap(file, { imageOrientation: "from-image" });
-    const scale = Math.min(1, LONGEST_SIDE / Math.max(original.width, original.height));
-    const width = Math.max(1, Math.round(original.width * scale));
-    const height = Math.max(1, Math.round(original.height * scale));
-    const small = await createImageBitmap(original, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" });
-    original.close();
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext("2d");
-    context.fillStyle = "#fff";
-    context.fillRect(0, 0, width, height);
-    context.drawImage(small, 0, 0);
-    small.close();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
-    if (!blob) {
-      throw new Error("the browser could not encode the photo");
-    }
-    return new File([blob], "photo.jpg", { type: "image/jpeg" });
-  }
-
-  function size(bytes) {
-    return bytes >= 1024 * 1024 ? (bytes / 1024 / 1024).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
-  }
+  // ---- The photo: reduced on the phone (photo.js) ----------------------------------------------------------------
 
   function showPreview(src) {
     const figure = document.getElementById("photo-preview");
@@ -64,7 +36,7 @@
       return;
     }
     status.textContent = form.dataset.reducing;
-    reduction = reduce(file).then((small) => {
+    reduction = IotPhoto.reduce(file).then((small) => {
       if (small.size < file.size) {
         const chosen = new DataTransfer();
         chosen.items.add(small);
@@ -76,7 +48,7 @@
         kept.remove();
       }
       showPreview(URL.createObjectURL(input.files[0]));
-      document.getElementById("photo-caption").textContent = form.dataset.reduced.replace("{0}", size(file.size)).replace("{1}", size(input.files[0].size));
+      document.getElementById("photo-caption").textContent = form.dataset.reduced.replace("{0}", IotPhoto.size(file.size)).replace("{1}", IotPhoto.size(input.files[0].size));
       status.textContent = "";
     }).catch(() => {
       // The server reduces what the phone could not; the file's name says it was chosen.

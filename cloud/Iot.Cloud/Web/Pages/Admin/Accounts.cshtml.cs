@@ -11,7 +11,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Iot.Cloud.Web.Pages.Admin;
 
 /// <summary>
-/// The street office's account page: list, create (role and scope checked against the site), unlock, reset a password.
+/// The street office's account page: list, create (role and scope checked against the site), unlock, reset a password,
+/// disable and enable.
 /// A refusal is the page again with what was typed (never the password) and each problem in the page's words, next to
 /// its field.
 /// </summary>
@@ -19,7 +20,7 @@ namespace Iot.Cloud.Web.Pages.Admin;
 public sealed class AccountsModel(AccountService accounts, SiteRegistry registry, Lang lang) : PageModel
 {
     /// <summary>What the new-account form holds: empty at first, what was sent after a refusal.</summary>
-    public sealed record AccountForm(string UserName = "", string DisplayName = "", StaffRole Role = StaffRole.PropertyStaff, string Party = "", string Community = "");
+    public sealed record AccountForm(string UserName = "", string DisplayName = "", StaffRole Role = StaffRole.PropertyStaff, string Party = "", string Community = "", string Block = "");
 
     /// <summary>A problem in the page's words, and the field it is about.</summary>
     public sealed record Problem(AccountField Field, string Words);
@@ -46,10 +47,10 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(string? userName, string? password, StaffRole role, string? party, string? community, string? displayName, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? userName, string? password, StaffRole role, string? party, string? community, string? block, string? displayName, CancellationToken ct)
     {
-        Form = new AccountForm(userName ?? string.Empty, displayName ?? string.Empty, role, party ?? string.Empty, community ?? string.Empty);
-        var (account, problems) = await accounts.CreateAsync(new AccountRequest(Form.UserName, password ?? string.Empty, role, party, community, displayName), User.Identity!.Name!);
+        Form = new AccountForm(userName ?? string.Empty, displayName ?? string.Empty, role, party ?? string.Empty, community ?? string.Empty, block ?? string.Empty);
+        var (account, problems) = await accounts.CreateAsync(new AccountRequest(Form.UserName, password ?? string.Empty, role, party, community, displayName, block), User.Identity!.Name!);
         if (account is not null)
         {
             Form = new AccountForm();
@@ -63,6 +64,20 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
             await accounts.UnlockAsync(userName, User.Identity!.Name!) ? [] : [new AccountProblem(AccountField.UserName, AccountProblemKind.NoSuchAccount, "no such account", userName)],
             lang.F("{0} was not unlocked:", userName),
             lang.F("Account {0} unlocked.", userName),
+            ct);
+
+    public async Task<IActionResult> OnPostDisableAsync(string userName, CancellationToken ct) =>
+        await AnswerAsync(
+            await accounts.DisableAsync(userName, User.Identity!.Name!) ? [] : [new AccountProblem(AccountField.UserName, AccountProblemKind.NoSuchAccount, "no such account", userName)],
+            lang.F("{0} was not disabled:", userName),
+            lang.F("Account {0} disabled: it cannot sign in, and its sessions have ended.", userName),
+            ct);
+
+    public async Task<IActionResult> OnPostEnableAsync(string userName, CancellationToken ct) =>
+        await AnswerAsync(
+            await accounts.EnableAsync(userName, User.Identity!.Name!) ? [] : [new AccountProblem(AccountField.UserName, AccountProblemKind.NoSuchAccount, "no such account", userName)],
+            lang.F("{0} was not enabled:", userName),
+            lang.F("Account {0} enabled.", userName),
             ct);
 
     public async Task<IActionResult> OnPostPasswordAsync(string userName, string? password, CancellationToken ct)
@@ -86,6 +101,8 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
             AccountProblemKind.PartyNotCompany => lang.F("Party: a {0} account belongs to a property company; choose the company.", roleName),
             AccountProblemKind.PartyNotUnit => lang.F("Party: an {0} account belongs to an owning unit or a residents' committee; choose it.", roleName),
             AccountProblemKind.CommunityMissing => lang.F("Community: a {0} account oversees one community; choose it.", roleName),
+            AccountProblemKind.BlockMissing => lang.F("Block: a {0} account helps in one block of its community; choose it.", roleName),
+            AccountProblemKind.TeamMissing => lang["Team: choose a volunteer team of the same community."],
             AccountProblemKind.PasswordTooShort => lang.F("Password: at least {0} characters.", problem.Value),
             AccountProblemKind.PasswordTooSimple => lang["Password: too simple; use at least 4 different characters."],
             AccountProblemKind.NoSuchAccount => lang.F("There is no account {0}.", problem.Value),
