@@ -1,7 +1,6 @@
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Volunteers;
 using Iot.Protocol.Sites;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

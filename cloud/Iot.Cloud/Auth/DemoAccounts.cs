@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
-using Iot.Cloud.Volunteers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Auth;

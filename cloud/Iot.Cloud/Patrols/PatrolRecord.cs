@@ -23,8 +23,8 @@ public sealed record PatrolFigures(string Key, int Due, int Done, int Missed, in
 /// </summary>
 public sealed class PatrolRecord(SiteRegistry registry)
 {
-    /// <summary>The figures of [<paramref name="from"/>, <paramref name="to"/>), grouped by <paramref name="byBlock"/> or party, for the courtyards <paramref name="inScope"/>.</summary>
-    public async Task<List<PatrolFigures>> ComputeAsync(CloudDb db, DateTimeOffset from, DateTimeOffset to, bool byBlock, Func<CourtyardId, bool> inScope, CancellationToken cancellationToken)
+    /// <summary>The figures of [<paramref name="from"/>, <paramref name="to"/>), grouped by block (<paramref name="byBlock"/>) or party, for the courtyards <paramref name="inScope"/> (and, given a <paramref name="party"/>, that it answers for).</summary>
+    public async Task<List<PatrolFigures>> ComputeAsync(CloudDb db, DateTimeOffset from, DateTimeOffset to, bool byBlock, Func<CourtyardId, bool> inScope, string? party, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(inScope);
@@ -35,7 +35,7 @@ public sealed class PatrolRecord(SiteRegistry registry)
         }
 
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(site.Manifest.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        var places = site.Courtyards.Where(c => inScope(c.Courtyard.Id)).ToDictionary(c => c.Courtyard.Id, c => byBlock ? c.Courtyard.Block.Value : c.Courtyard.Responsible!.Value.Value);
+        var places = site.Courtyards.Where(c => inScope(c.Courtyard.Id) && (party is null || c.Courtyard.Responsible?.Value == party)).ToDictionary(c => c.Courtyard.Id, c => byBlock ? c.Courtyard.Block.Value : c.Courtyard.Responsible!.Value.Value);
         var ids = places.Keys.ToList();
         var plans = await db.PatrolPlans.AsNoTracking().ToListAsync(cancellationToken);
         var rounds = await db.PatrolRounds.AsNoTracking().Where(r => ids.Contains(r.CourtyardId) && r.WalkedAt >= from && r.WalkedAt < to)

@@ -139,7 +139,10 @@ public sealed class PatrolService(WorkOrderService orders, SiteRegistry registry
         return (new RoundReceipt(round.Id, courtyardId.Value, round.WalkedAt, [.. findings.Select(f => new FindingReceipt(f.Check.Item, f.Order.Id, f.Order.Number, f.New))]), true, changes, null);
     }
 
-    /// <summary>Makes or replaces a block's plan (the committee of its community, or the street office).</summary>
+    /// <summary>
+    /// Makes or replaces a block's plan (the committee of its community, or the street office). Neither plan nor
+    /// refusal: there is no such block in the caller's scope.
+    /// </summary>
     public async Task<(PatrolPlan? Plan, (string Field, FormattableString Problem)? Refusal)> SavePlanAsync(CloudDb db, AccessScope scope, string blockId, PlanRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -149,7 +152,7 @@ public sealed class PatrolService(WorkOrderService orders, SiteRegistry registry
         var inBlock = community?.Courtyards.Where(c => c.Block.Value == blockId && scope.Courtyard(c.Id)).Select(c => c.Id.Value).ToList() ?? [];
         if (community is null || inBlock.Count == 0)
         {
-            return (null, ("block", (FormattableString)$"unknown block '{blockId}'"));
+            return (null, null);
         }
 
         if (body.Frequency is not { } frequency || !Enum.IsDefined(frequency))

@@ -47,10 +47,15 @@ public static class PatrolsApi
         return TypedResults.Ok(plans.Where(p => p.Courtyards.Any(c => scope.Courtyard(c))).Select(p => PlanView.Of(p, scope)).ToList());
     }
 
-    private static async Task<Results<Ok<PlanView>, ProblemHttpResult>> SavePlan(string block, PlanRequest body, CloudDb db, AccessScope scope, PatrolService patrols, CancellationToken ct)
+    private static async Task<Results<Ok<PlanView>, NotFound, ProblemHttpResult>> SavePlan(string block, PlanRequest body, CloudDb db, AccessScope scope, PatrolService patrols, CancellationToken ct)
     {
         var (plan, refusal) = await patrols.SavePlanAsync(db, scope, block, body, ct);
-        return plan is null ? Problems.Bad(refusal!.Value.Field, refusal.Value.Problem) : TypedResults.Ok(PlanView.Of(plan, scope));
+        return (plan, refusal) switch
+        {
+            ({ } saved, _) => TypedResults.Ok(PlanView.Of(saved, scope)),
+            (_, { } problem) => Problems.Bad(problem.Field, problem.Problem),
+            _ => TypedResults.NotFound(), // no such block, or another community's
+        };
     }
 
     private static async Task<Results<Ok<List<RoundView>>, ProblemHttpResult>> Rounds(CloudDb db, AccessScope scope, CourtyardId? courtyard, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
@@ -156,7 +161,7 @@ public static class PatrolsApi
             return Problems.Bad("from", $"the period runs forwards and is at most 400 days");
         }
 
-        return TypedResults.Ok(await record.ComputeAsync(db, start, end, groupBy == "block", c => scope.Courtyard(c), ct));
+        return TypedResults.Ok(await record.ComputeAsync(db, start, end, groupBy == "block", c => scope.Courtyard(c), null, ct));
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);

@@ -2,6 +2,7 @@ using Iot.Cloud.Alerts;
 using Iot.Cloud.Api;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Patrols;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
@@ -21,9 +22,9 @@ public static class SupervisionApi
     {
         // Each sees the record of the orders in their scope: a company its own, a community its companies, the street all.
         var api = app.MapGroup("/api/supervision").WithTags("Supervision").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
-        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
+        api.MapGet("/", async Task<Results<Ok<SupervisionView>, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, PatrolRecord patrols, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
-            if (await LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
+            if (await LoadAsync(db, scope, time, patrols, from, to, groupBy, party, ct) is not { } result)
             {
                 return Problems.Bad("from/to/groupBy", Problems.Text(Rules));
             }
@@ -37,8 +38,10 @@ public static class SupervisionApi
     public const string Rules = "from and to are times between 2000 and 2200, from before to, at most 3 years apart; groupBy is party, block, courtyard or kind";
 
     /// <summary>The record of the orders in <paramref name="scope"/> for a period, or null when the period or grouping is not valid.</summary>
-    public static async Task<SupervisionPeriod?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
+    public static async Task<SupervisionPeriod?> LoadAsync(CloudDb db, AccessScope scope, TimeProvider time, PatrolRecord patrols, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(patrols);
         if (!Dates.Plausible(from) || !Dates.Plausible(to))
         {
             return null;
@@ -80,7 +83,26 @@ public static class SupervisionApi
             _ => null,
         };
         var hours = windowKey is null ? null : await MaintenanceHoursAsync(db, scope, start, end, courtyards, windowKey, party, ct);
-        return new SupervisionPeriod(start, end, group, SupervisionReport.Compute(orders, key, end, scores, hours), k => names.GetValueOrDefault(k, k));
+        var rows = SupervisionReport.Compute(orders, key, end, scores, hours);
+        if (group is SupervisionGroup.Party or SupervisionGroup.Block)
+        {
+            rows = WithPatrols(rows, await patrols.ComputeAsync(db, start, end, group == SupervisionGroup.Block, c => scope.Courtyard(c), party, ct));
+        }
+
+        return new SupervisionPeriod(start, end, group, rows, k => names.GetValueOrDefault(k, k));
+    }
+
+    // Patrol rounds due and missed beside the orders' figures, by the same key; a group with rounds due and no order gets a row too.
+    private static List<SupervisionRow> WithPatrols(List<SupervisionRow> rows, List<PatrolFigures> patrols)
+    {
+        var byKey = patrols.ToDictionary(p => p.Key, StringComparer.Ordinal);
+        return [.. rows.Select(r => r.Key)
+            .Union(patrols.Where(p => p.Due > 0).Select(p => p.Key), StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(k => (rows.FirstOrDefault(r => r.Key == k) ?? SupervisionRow.Empty(k)) with
+            {
+                RoundsDue = byKey.TryGetValue(k, out var p) ? p.Due : 0,
+                RoundsMissed = byKey.TryGetValue(k, out var q) ? q.Missed : 0,
+            })];
     }
 
     // Hours of maintenance windows within the period, by group: time when the group's alerts could be silenced.

@@ -32,6 +32,8 @@ public static class SupervisionCsv
         ("Confirmed by the community", r => N(r.ByCommunity)),
         ("Confirmed by the reporting resident", r => N(r.ByResident)),
         ("Maintenance windows (hours)", r => r.MaintenanceHours?.ToString("0.#", CultureInfo.InvariantCulture)),
+        ("Patrol rounds due", r => r.RoundsDue?.ToString(CultureInfo.InvariantCulture)),
+        ("Patrol rounds missed", r => r.RoundsMissed?.ToString(CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>The English headers, in order, for a group (translate each for the reader).</summary>

@@ -37,10 +37,16 @@ public enum SupervisionGroup
 /// <param name="ByCommunity">Repairs confirmed by the community: its residents' committee, volunteers and building heads, or the street office.</param>
 /// <param name="ByResident">Repairs confirmed by the resident who reported them.</param>
 /// <param name="MaintenanceHours">Hours of maintenance windows in the group's courtyards within the period (alerts silenced); null when the grouping has no courtyards (device kind).</param>
+/// <param name="RoundsDue">Block patrol rounds due in the group's courtyards in the period (<see cref="Patrols.PatrolRecord"/>); null for groupings without them (courtyard, device kind).</param>
+/// <param name="RoundsMissed">Of those, not walked.</param>
 public sealed record SupervisionRow(
     string Key, int Raised, int Acknowledged, int Fixed, double? MedianAckMinutes, double? P90AckMinutes, double? MedianFixMinutes, double? P90FixMinutes,
     int Overdue, double OverdueShare, int Reopened, double ReopenRate, int Ratings = 0, double? AverageRating = null,
-    int ByTelemetry = 0, int ByCommunity = 0, int ByResident = 0, double? MaintenanceHours = null);
+    int ByTelemetry = 0, int ByCommunity = 0, int ByResident = 0, double? MaintenanceHours = null, int? RoundsDue = null, int? RoundsMissed = null)
+{
+    /// <summary>A group with patrol rounds due and no work order in the period.</summary>
+    public static SupervisionRow Empty(string key) => new(key, 0, 0, 0, null, null, null, null, 0, 0, 0, 0);
+}
 
 /// <summary>
 /// The supervision record: the evidence the residents' committee uses to rate the property company. Computed from

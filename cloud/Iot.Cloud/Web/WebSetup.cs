@@ -42,6 +42,8 @@ public static class WebSetup
         builder.Services.AddScoped<Dashboards.MaintenanceNotices>();
         builder.Services.AddScoped<Dashboards.AuditTrail>();
         builder.Services.AddScoped<Dashboards.OpenFaults>();
+        builder.Services.AddScoped<Volunteers.VolunteerRecord>();
+        builder.Services.AddScoped<Dashboards.DashboardPatrols>();
         builder.Services.AddScoped<Courtyards.CourtyardState>();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {

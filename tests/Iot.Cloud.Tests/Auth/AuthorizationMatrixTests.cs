@@ -76,7 +76,24 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         new("cable-zhao", [Access.Staff, Access.Work], ["yikang-6"]),
         new("yikang-zhang", [Access.Staff, Access.Maintenance, Access.Supervise, Access.Rate], ["yikang-1", "yikang-6"]),
         new("street-chen", [Access.Staff, Access.Work, Access.Maintenance, Access.Supervise, Access.Rate, Access.Admin], ["yikang-1", "yikang-6", "yongxing-6"]),
+
+        // Volunteers and building heads of 益康路 (both matrix courtyards are in its north block): they read, walk and
+        // confirm there; they work no order, silence nothing, rate nothing and see no other community.
+        new("yikang-hu", [Access.Staff], ["yikang-1", "yikang-6"]),
+        new("yikang-ma", [Access.Staff], ["yikang-1", "yikang-6"]),
     ];
+
+    private static readonly Dictionary<string, string> BlockOf = new() { ["yikang-1"] = "yikang-north", ["yikang-6"] = "yikang-north", ["yongxing-6"] = "yongxing-east" };
+
+    private static HttpRequestMessage Round(string courtyard)
+    {
+        var key = Iot.Cloud.Reports.ReportKeys.New();
+        var round = new { key, courtyard, checks = Iot.Cloud.Patrols.PatrolItems.Default.Select(i => new { item = i, ok = true }) };
+        return new HttpRequestMessage(HttpMethod.Post, "/api/patrols/rounds")
+        {
+            Content = new MultipartFormDataContent { { new StringContent(JsonSerializer.Serialize(round, Json.Options)), "round" } },
+        };
+    }
 
     private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
 
@@ -157,6 +174,14 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["GET /api/work-orders/{id:long}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/commands")),
         ["GET /api/courtyards/{id}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}/commands")),
 
+        // Block patrols: everyone walks the courtyards in their scope; the committee and the street office keep the plans
+        // (another community's block is none of the committee's: 404, like any other out-of-scope thing).
+        ["GET /api/patrols/plans"] = new(Access.Staff, Subject.List, _ => Get("/api/patrols/plans")),
+        ["PUT /api/patrols/plans/{block}"] = new(Access.Supervise, Subject.Community, t => new HttpRequestMessage(HttpMethod.Put, $"/api/patrols/plans/{BlockOf[t.Courtyard]}") { Content = JsonContent.Create(new { frequency = "weekly", courtyards = new[] { t.Courtyard }, items = Iot.Cloud.Patrols.PatrolItems.Default }) }),
+        ["GET /api/patrols/rounds"] = new(Access.Staff, Subject.List, _ => Get("/api/patrols/rounds")),
+        ["POST /api/patrols/rounds"] = new(Access.Staff, Subject.Body, t => Round(t.Courtyard)),
+        ["GET /api/patrols/record"] = new(Access.Staff, Subject.List, _ => Get("/api/patrols/record?groupBy=block")),
+
         // Resident reports: open to everyone, limited per client and courtyard.
         ["POST /api/reports/"] = new(Access.Public, Subject.None, t => Post("/api/reports", new { courtyard = t.Courtyard, category = "lamp" })),
         ["GET /api/reports/{code}"] = new(Access.Public, Subject.None, t => Get($"/api/reports/{t.TrackingCode}")),
@@ -186,6 +211,10 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /dashboard"] = new(Access.Staff, Subject.List, _ => Get("/dashboard"), Page: true),
         ["PAGE /dashboard/weekly"] = new(Access.Staff, Subject.List, _ => Get("/dashboard/weekly"), Page: true),
         ["PAGE /dashboard/audit"] = new(Access.Supervise, Subject.List, _ => Get("/dashboard/audit"), Page: true),
+        ["PAGE /dashboard/volunteers"] = new(Access.Supervise, Subject.List, _ => Get("/dashboard/volunteers"), Page: true),
+        ["PAGE /dashboard/patrols"] = new(Access.Supervise, Subject.List, _ => Get("/dashboard/patrols"), Page: true),
+        ["PAGE /patrol"] = new(Access.Staff, Subject.List, _ => Get("/patrol"), Page: true),
+        ["PAGE /patrol/{courtyard}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/patrol/{t.Courtyard}"), Page: true),
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
         ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
     };

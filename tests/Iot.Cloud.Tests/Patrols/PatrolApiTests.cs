@@ -174,7 +174,7 @@ public sealed class PatrolApiTests(PatrolCloud fixture) : IClassFixture<PatrolCl
         var wrong = await committee.PutAsJsonAsync("/api/patrols/plans/yikang-south", plan with { courtyards = new[] { "yikang-1" } });
         Assert.Contains("'yikang-1' is not a courtyard of block 'yikang-south'", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var foreign = await committee.PutAsJsonAsync("/api/patrols/plans/yongxing-east", plan);
-        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode); // another community's block is none of the committee's
         (await committee.PutAsJsonAsync("/api/patrols/plans/yikang-south", plan)).EnsureSuccessStatusCode();
 
         // Made on Monday 10:00: due from Tuesday. Tuesday both walked, Wednesday only yikang-100, Thursday neither.

@@ -16,14 +16,14 @@ public sealed class ServiceRecordCsvTests(ServiceRecordCloud fixture)
     [
         "编号", "责任单位", "工单数", "已响应工单数", "已修复工单数", "响应时间中位数（分钟）", "90%工单响应时间不超过（分钟）",
         "修复时间中位数（小时）", "90%工单修复时间不超过（小时）", "超时工单数", "超时比例", "返修工单数", "返修率", "评价数", "平均评分（满分5分）",
-        "传感器确认修复", "社区确认修复", "报修居民确认修复", "维护时段（小时）",
+        "传感器确认修复", "社区确认修复", "报修居民确认修复", "维护时段（小时）", "应巡查次数", "漏巡次数",
     ];
 
     private static readonly string[] EnglishHeaders =
     [
         "ID", "Responsible party", "Orders raised", "Orders acknowledged", "Orders fixed", "Median time to acknowledge (minutes)", "90% acknowledged within (minutes)",
         "Median time to fix (hours)", "90% fixed within (hours)", "Overdue orders", "Overdue share", "Reopened orders", "Reopen rate", "Ratings", "Average rating (out of 5)",
-        "Confirmed by telemetry", "Confirmed by the community", "Confirmed by the reporting resident", "Maintenance windows (hours)",
+        "Confirmed by telemetry", "Confirmed by the community", "Confirmed by the reporting resident", "Maintenance windows (hours)", "Patrol rounds due", "Patrol rounds missed",
     ];
 
     [Fact]
@@ -38,9 +38,10 @@ public sealed class ServiceRecordCsvTests(ServiceRecordCloud fixture)
 
         // 5 raised, 4 acknowledged, 3 fixed; 10 and 45 minutes to acknowledge; 2.5 and 5.5 hours to fix; 3 overdue (60%);
         // 1 reopened (20%); 3 ratings averaging 4.0; one repair confirmed each by the sensors, the community and the
-        // reporting resident; 6 hours of maintenance window (see ServiceRecordCloud for the hand count).
+        // reporting resident; 6 hours of maintenance window (see ServiceRecordCloud for the hand count); no patrol plan, so
+        // no round was due or missed (PatrolApiTests counts those).
         var xinyu = rows.Single(r => r[0] == "xinyu-property");
-        Assert.Equal(["xinyu-property", "昆明馨宇物业服务有限公司", "5", "4", "3", "10", "45", "2.5", "5.5", "3", "60%", "1", "20%", "3", "4.0", "1", "1", "1", "6"], xinyu);
+        Assert.Equal(["xinyu-property", "昆明馨宇物业服务有限公司", "5", "4", "3", "10", "45", "2.5", "5.5", "3", "60%", "1", "20%", "3", "4.0", "1", "1", "1", "6", "0", "0"], xinyu);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class ServiceRecordCsvTests(ServiceRecordCloud fixture)
         var rows = Parse(await committee.GetByteArrayAsync(new Uri(ServiceRecordCloud.CsvUrl("party"), UriKind.Relative)));
 
         Assert.Equal(EnglishHeaders, rows[0]);
-        Assert.Equal(["xinyu-property", "昆明馨宇物业服务有限公司", "5", "4", "3", "10", "45", "2.5", "5.5", "3", "60%", "1", "20%", "3", "4.0", "1", "1", "1", "6"], rows.Single(r => r[0] == "xinyu-property"));
+        Assert.Equal(["xinyu-property", "昆明馨宇物业服务有限公司", "5", "4", "3", "10", "45", "2.5", "5.5", "3", "60%", "1", "20%", "3", "4.0", "1", "1", "1", "6", "0", "0"], rows.Single(r => r[0] == "xinyu-property"));
 
         // Grouped by device kind, the kind is named in the reader's language too.
         var byKind = Parse(await committee.GetByteArrayAsync(new Uri(ServiceRecordCloud.CsvUrl("kind"), UriKind.Relative)));
@@ -66,7 +67,7 @@ public sealed class ServiceRecordCsvTests(ServiceRecordCloud fixture)
 
         // 昆明电缆厂宿舍管理科's one order was never acknowledged: no times, no rating, but late (100%).
         var cable = rows.Single(r => r[0] == "cable-works");
-        Assert.Equal(["cable-works", "昆明电缆厂宿舍管理科", "1", "0", "0", "", "", "", "", "1", "100%", "0", "0%", "0", "", "0", "0", "0", "0"], cable);
+        Assert.Equal(["cable-works", "昆明电缆厂宿舍管理科", "1", "0", "0", "", "", "", "", "1", "100%", "0", "0%", "0", "", "0", "0", "0", "0", "0", "0"], cable);
         Assert.All(rows, r => Assert.Equal(ChineseHeaders.Length, r.Length));
         Assert.Equal(3, rows.Count);
     }

@@ -12,9 +12,9 @@ public static class SupervisionCsvEndpoint
 {
     public static IEndpointRouteBuilder MapSupervisionCsv(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/supervision/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, Lang lang, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
+        app.MapGet("/api/supervision/csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (CloudDb db, AccessScope scope, TimeProvider time, Patrols.PatrolRecord patrols, Lang lang, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, string? party, CancellationToken ct) =>
         {
-            if (await SupervisionApi.LoadAsync(db, scope, time, from, to, groupBy, party, ct) is not { } result)
+            if (await SupervisionApi.LoadAsync(db, scope, time, patrols, from, to, groupBy, party, ct) is not { } result)
             {
                 return Problems.Bad("from/to/groupBy", Problems.Text(SupervisionApi.Rules));
             }

@@ -29,6 +29,13 @@ public sealed class Lang(SiteRegistry registry, TimeProvider time)
     /// <summary>A text with placeholders filled in.</summary>
     public string F(string english, params object?[] args) => string.Format(CultureInfo.CurrentCulture, this[english], args);
 
+    /// <summary>A service's refusal (an English template) in the page's language.</summary>
+    public string Say(FormattableString text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return IsEnglish ? FormattableString.Invariant(text) : string.Format(CultureInfo.InvariantCulture, this[text.Format], text.GetArguments());
+    }
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>The site's local time.</summary>

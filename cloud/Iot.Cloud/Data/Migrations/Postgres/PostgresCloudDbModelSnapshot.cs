@@ -1227,7 +1227,7 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("sites", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Volunteers.VolunteerTeam", b =>
+            modelBuilder.Entity("Iot.Cloud.Auth.VolunteerTeam", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

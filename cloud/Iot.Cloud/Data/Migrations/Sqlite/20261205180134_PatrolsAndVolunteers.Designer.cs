@@ -1194,7 +1194,7 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("sites", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Volunteers.VolunteerTeam", b =>
+            modelBuilder.Entity("Iot.Cloud.Auth.VolunteerTeam", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

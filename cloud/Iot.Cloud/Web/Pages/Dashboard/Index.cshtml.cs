@@ -13,7 +13,7 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 /// export and the printable weekly report. Also the model of the weekly report page.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public class DashboardModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, OpenFaults faults, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
+public class DashboardModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, OpenFaults faults, DashboardPatrols patrols, AccessScope scope, SiteRegistry registry, TimeProvider time) : PageModel
 {
     public const int Weeks = 8;
 
@@ -26,6 +26,12 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, Maintena
 
     /// <summary>The faults still open in the scope, those in courtyards where elderly people live alone first.</summary>
     public OpenFaultList Faults { get; private set; } = new([], 0);
+
+    /// <summary>Block patrols in the scope over the same 7 days, per party and per block.</summary>
+    public PatrolWeek Patrols { get; private set; } = null!;
+
+    /// <summary>The community's volunteers this month (null for a company or unit: not theirs to see).</summary>
+    public Iot.Cloud.Volunteers.VolunteerMonth? Volunteers { get; private set; }
 
     public AccessScope Scope => scope;
 
@@ -63,5 +69,7 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, Maintena
         Record = await record.ComputeAsync(scope, now, Weeks, ct);
         Maintenance = await maintenance.CurrentAsync(scope, forPublic: false, ct);
         Faults = await faults.ListAsync(scope, 30, ct);
+        Patrols = await patrols.WeekAsync(scope, Safety.From, Safety.To, ct);
+        Volunteers = scope.IsPartyRole ? null : await patrols.VolunteersAsync(scope, ct);
     }
 }

@@ -7,5 +7,5 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 
 /// <summary>The weekly report: the dashboard's figures laid out for printing (the browser's print or save as PDF).</summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class WeeklyModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, OpenFaults faults, AccessScope scope, SiteRegistry registry, TimeProvider time)
-    : DashboardModel(safety, record, maintenance, faults, scope, registry, time);
+public sealed class WeeklyModel(SafetyFigures safety, ServiceRecord record, MaintenanceNotices maintenance, OpenFaults faults, DashboardPatrols patrols, AccessScope scope, SiteRegistry registry, TimeProvider time)
+    : DashboardModel(safety, record, maintenance, faults, patrols, scope, registry, time);

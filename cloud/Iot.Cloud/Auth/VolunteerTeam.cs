@@ -2,7 +2,7 @@ using Iot.Cloud.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Iot.Cloud.Volunteers;
+namespace Iot.Cloud.Auth;
 
 /// <summary>
 /// A volunteer team of a community (e.g. 永兴帮帮团): its members are volunteer and building-head accounts
