@@ -134,8 +134,8 @@ public sealed class PatrolService(WorkOrderService orders, SiteRegistry registry
             check.WorkOrderId = order.Id;
         }
 
-        db.AuditLog.Add(AuditEntry.Of(now, by, "patrolRound", round.Id.ToString(CultureInfo.InvariantCulture), "walked",
-            $"{courtyardId}: {round.Checks.Count} items, {round.Failed} failed{(walkedAt < now - TimeSpan.FromMinutes(5) ? $", walked {walkedAt:O}" : string.Empty)}"));
+        db.AuditLog.Add(AuditEntry.Of(now, by, "patrolRound", courtyardId.Value, "walked",
+            $"round {round.Id.ToString(CultureInfo.InvariantCulture)}: {round.Checks.Count} items, {round.Failed} failed{(walkedAt < now - TimeSpan.FromMinutes(5) ? $", walked {walkedAt:O}" : string.Empty)}"));
         return (new RoundReceipt(round.Id, courtyardId.Value, round.WalkedAt, [.. findings.Select(f => new FindingReceipt(f.Check.Item, f.Order.Id, f.Order.Number, f.New))]), true, changes, null);
     }
 

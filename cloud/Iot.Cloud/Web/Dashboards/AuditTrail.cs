@@ -86,7 +86,7 @@ public sealed class AuditTrail(CloudDb db, SiteRegistry registry)
             {
                 "workOrder" when orders.TryGetValue(Number(e.EntityId), out var o) => o.CourtyardId,
                 "alert" when alerts.TryGetValue(Number(e.EntityId), out var a) => a.CourtyardId,
-                "maintenance" when CourtyardId.TryParse(e.EntityId, out var m, out _) => m,
+                "maintenance" or "patrolRound" when CourtyardId.TryParse(e.EntityId, out var m, out _) => m,
                 "outlet" or "device" or "agent" when AgentId.TryParse(e.EntityId.Split('/')[0], out var agent, out _) && site?.Agents.TryGetValue(agent, out var unit) == true => unit.Courtyard.Id,
                 "rule" when e.EntityId.Split("@courtyard:") is [_, var id] && CourtyardId.TryParse(id, out var r, out _) => r,
                 _ => null,

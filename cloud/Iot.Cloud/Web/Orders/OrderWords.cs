@@ -94,6 +94,7 @@ public sealed partial class OrderWords(
                 return (lang["Opened"], Created().Match(detail) is { Success: true } c
                     ? c.Groups["alert"].Success ? lang.F("From alert {0}: {1}", c.Groups["alert"].Value, c.Groups["title"].Value)
                     : c.Groups["source"].Value == "resident" ? lang.F("Reported by a resident: {0}", c.Groups["title"].Value)
+                    : c.Groups["source"].Value == "patrol" ? lang.F("Found on a patrol round: {0}", c.Groups["title"].Value)
                     : lang.F("Opened by staff: {0}", c.Groups["title"].Value)
                     : detail);
             case "status" when Moved().Match(detail) is { Success: true } m:
@@ -146,7 +147,7 @@ public sealed partial class OrderWords(
     [GeneratedRegex(@"^not fixed yet \((?<n>\d+)\)$")]
     private static partial Regex NotFixed();
 
-    [GeneratedRegex(@"^(?:from alert (?<alert>\d+)|(?<source>staff|resident)): (?<title>.*)$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^(?:from alert (?<alert>\d+)|(?<source>staff|resident|patrol)): (?<title>.*)$", RegexOptions.Singleline)]
     private static partial Regex Created();
 
     [GeneratedRegex(@"^(?<from>\w+) → (?<to>\w+)(?: \((?<who>[^()]*)\))?(?:: (?<note>.*))?$", RegexOptions.Singleline)]

@@ -170,8 +170,16 @@
     });
   }
 
+  // A fresh key for each round, made on the phone: the page may come from the service worker's copy, whose key an
+  // earlier round used already.
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
   const form = document.getElementById("patrol-form");
   if (form) {
+    form.dataset.key = newKey();
     wire(form);
   }
   window.addEventListener("online", () => {

@@ -1,7 +1,6 @@
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Patrols;
-using Iot.Cloud.Reports;
 using Iot.Cloud.Sites;
 using Iot.Protocol.Identifiers;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +12,8 @@ namespace Iot.Cloud.Web.Pages.Patrol;
 
 /// <summary>
 /// One courtyard's checklist, in large type for a phone: each item fine or a problem; a problem takes a note and a
-/// photo. The page's script sends the round to <c>/api/patrols/rounds</c>, or keeps it on the phone until there is signal.
+/// photo. The page's script gives the round its key (sending it twice, a tap and the phone's queue, makes one round) and
+/// sends it to <c>/api/patrols/rounds</c>, or keeps it on the phone until there is signal.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
 public sealed class PatrolCourtyardModel(CloudDb db, AccessScope scope, SiteRegistry registry) : PageModel
@@ -24,9 +24,6 @@ public sealed class PatrolCourtyardModel(CloudDb db, AccessScope scope, SiteRegi
 
     /// <summary>The checklist: the block plan's, else every item.</summary>
     public IReadOnlyList<PatrolItem> Items { get; private set; } = [];
-
-    /// <summary>The round's key: sending it twice (a tap and the phone's queue) makes one round.</summary>
-    public string Key { get; } = ReportKeys.New();
 
     public async Task<IActionResult> OnGetAsync(string courtyard, CancellationToken ct)
     {
