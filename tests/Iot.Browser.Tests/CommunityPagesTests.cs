@@ -77,6 +77,17 @@ public sealed class CommunityPagesTests(BrowserFixture fixture)
                 var audit = $"audit log at {width} px in {(english ? "English" : "Chinese")}";
                 problems.AddRange((await page.EvaluateAsync<string[]>(TablesScroll)).Select(p => $"{audit}: {p}"));
                 problems.AddRange(await PageScan.ScanAsync(page, audit, english, known));
+
+                // The committee's patrol plans and its volunteers (issue 13).
+                foreach (var (name, url, ready) in new[] { ("patrols", "/dashboard/patrols", "form.plan-form"), ("volunteers", "/dashboard/volunteers", "#helpers tbody tr") })
+                {
+                    await page.GotoAsync(url);
+                    await page.Locator(ready).First.WaitForAsync();
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.DocScreens, $"community-{name}-{width}-{(english ? "en" : "zh")}.png"), FullPage = true });
+                    var where = $"{name} at {width} px in {(english ? "English" : "Chinese")}";
+                    problems.AddRange((await page.EvaluateAsync<string[]>(TablesScroll)).Select(p => $"{where}: {p}"));
+                    problems.AddRange(await PageScan.ScanAsync(page, where, english, known));
+                }
             }
         }
 

@@ -35,6 +35,10 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         ["/dashboard"] = nameof(CommunityPagesTests),
         ["/dashboard/weekly"] = nameof(CommunityPagesTests),
         ["/dashboard/audit"] = nameof(CommunityPagesTests),
+        ["/dashboard/patrols"] = nameof(CommunityPagesTests),
+        ["/dashboard/volunteers"] = nameof(CommunityPagesTests),
+        ["/patrol"] = nameof(PatrolTests),
+        ["/patrol/{courtyard}"] = nameof(PatrolTests),
         ["/logout"] = "none: it only signs out (a post) and goes to the sign-in page",
     };
 

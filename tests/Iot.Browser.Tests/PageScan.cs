@@ -165,6 +165,7 @@ internal static partial class PageScan
         }
 
         data.AddRange(DemoAccounts.All.Select(a => a.DisplayName));
+        data.AddRange(DemoAccounts.Teams.Select(t => t.Name)); // volunteer teams are named by their people
 
         // Chart labels are names cut to six characters: data as well.
         data.AddRange([.. data.Where(d => d.Length > 6).Select(d => d[..6])]);

@@ -79,4 +79,39 @@ public sealed class PatrolTests(BrowserFixture fixture)
         await staff.ReloadAsync();
         await Assertions.Expect(staff.Locator("#order-status")).ToHaveTextAsync("已关闭");
     });
+
+    [Fact]
+    public Task The_patrol_pages_fit_a_phone_and_a_wide_screen_and_speak_one_language() => fixture.RunAsync(async () =>
+    {
+        using var admin = await fixture.ApiAsync("street-chen");
+        var known = await PageScan.KnownAsync(admin);
+        var problems = new List<string>();
+        foreach (var english in new[] { false, true })
+        {
+            foreach (var width in new[] { 390, 1400 })
+            {
+                var page = await fixture.NewPageAsync(width);
+                await BrowserFixture.SignInAsync(page, "yikang-ma");
+                if (english)
+                {
+                    await page.GotoAsync("/lang/en?back=/patrol");
+                }
+
+                foreach (var (name, url) in new[] { ("patrol", "/patrol"), ("patrol-courtyard", "/patrol/yikang-31") })
+                {
+                    await page.GotoAsync(url);
+                    await page.Locator("footer.bottom").WaitForAsync();
+                    var where = $"{name} at {width} px in {(english ? "English" : "Chinese")}";
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, $"{name}-{width}-{(english ? "en" : "zh")}.png"), FullPage = true });
+                    problems.AddRange(await PageScan.ScanAsync(page, where, english, known));
+                }
+
+                // The building head walks the north block only.
+                await page.GotoAsync("/patrol");
+                Assert.Equal(0, await page.Locator("a.stop", new() { HasText = "益康路100号院" }).CountAsync());
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    });
 }

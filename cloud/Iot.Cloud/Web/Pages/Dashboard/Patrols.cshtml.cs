@@ -37,6 +37,11 @@ public sealed class PatrolsModel(PatrolService patrols, PatrolRecord record, Clo
 
     public string? Done { get; private set; }
 
+    /// <summary>The people who last changed the plans, by account name.</summary>
+    public IReadOnlyDictionary<string, string> People { get; private set; } = new Dictionary<string, string>();
+
+    public string Person(string user) => People.GetValueOrDefault(user, user);
+
     public string PartyName(string id) => registry.Current?.Site.Manifest.Parties.FirstOrDefault(p => p.Id.Value == id)?.Name ?? id;
 
     public string BlockName(string id) => Blocks.FirstOrDefault(b => b.Block.Id.Value == id)?.Block.Name ?? id;
@@ -75,6 +80,8 @@ public sealed class PatrolsModel(PatrolService patrols, PatrolRecord record, Clo
         Blocks = [.. (site?.Communities ?? []).SelectMany(c => c.Blocks.Select(b => new BlockPlan(
                 b, c.Name, [.. c.Courtyards.Where(y => y.Block == b.Id && scope.Courtyard(y.Id))], plans.FirstOrDefault(p => p.BlockId == b.Id.Value))))
             .Where(b => b.Courtyards.Count > 0)];
+        var editors = plans.Select(p => p.UpdatedBy).Distinct().ToList();
+        People = await db.Users.AsNoTracking().Where(u => editors.Contains(u.UserName!)).ToDictionaryAsync(u => u.UserName!, u => u.DisplayName ?? u.UserName!, ct);
         To = time.GetUtcNow();
         From = To.AddDays(-30);
         ByBlock = await record.ComputeAsync(db, From, To, byBlock: true, c => scope.Courtyard(c), null, ct);
