@@ -1,7 +1,9 @@
 using System.Net;
+using Iot.Cloud.Audit;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Patrols;
 using Iot.Cloud.Tests.Support;
@@ -44,7 +46,7 @@ public sealed class PatrolCloud : IAsyncLifetime
 /// Issue 13, block patrols and volunteers, through HTTP with the demo accounts: yikang-hu (a volunteer of 益康路社区),
 /// yikang-ma (the building head of its north block), xinyu-li (the company's staff), yikang-zhang (the committee).
 /// </summary>
-public sealed class PatrolApiTests(PatrolCloud fixture) : IClassFixture<PatrolCloud>
+public sealed partial class PatrolApiTests(PatrolCloud fixture) : IClassFixture<PatrolCloud>
 {
     private CloudHost Cloud => fixture.Cloud;
 
@@ -219,4 +221,45 @@ public sealed class PatrolApiTests(PatrolCloud fixture) : IClassFixture<PatrolCl
         using var again = Cloud.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await again.PostAsJsonAsync("/api/session", new { userName = "yikang-leaver", password = CloudHost.Password })).StatusCode);
     }
+
+    [Fact]
+    public async Task The_committee_makes_and_disables_its_own_volunteers_and_no_other_account()
+    {
+        // As a browser does: the page's form with its antiforgery token, the cookies kept.
+        using var committee = Cloud.Anonymous();
+        (await committee.PostAsJsonAsync("/api/session", new { userName = "yikang-zhang", password = CloudHost.Password })).EnsureSuccessStatusCode();
+        async Task<(HttpStatusCode Status, string Body)> PostAsync(string handler, Dictionary<string, string> fields)
+        {
+            var page = await committee.GetStringAsync(new Uri("/dashboard/volunteers", UriKind.Relative));
+            fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(TokenInput().Match(page).Groups[1].Value);
+            using var answer = await committee.PostAsync(new Uri($"/dashboard/volunteers?handler={handler}", UriKind.Relative), new FormUrlEncodedContent(fields));
+            return (answer.StatusCode, await answer.Content.ReadAsStringAsync());
+        }
+
+        var made = await PostAsync("Create", new() { ["userName"] = "yikang-song", ["displayName"] = "宋阿姨", ["role"] = "Volunteer", ["community"] = "yikang-road", ["password"] = CloudHost.Password });
+        Assert.Contains("账号 yikang-song 已创建", made.Body, StringComparison.Ordinal);
+        using (var volunteer = await Cloud.ClientAsync("yikang-song"))
+        {
+            var session = await volunteer.GetFromJsonAsync<JsonElement>("/api/session");
+            Assert.Equal(("volunteer", "yikang-road"), (session.GetProperty("role").GetString(), session.GetProperty("community").GetString()));
+        }
+
+        // Another community's volunteer, or any other kind of account, is none of the committee's.
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("Create", new() { ["userName"] = "yongxing-li", ["role"] = "Volunteer", ["community"] = "yongxing-road", ["password"] = CloudHost.Password })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("Create", new() { ["userName"] = "yikang-boss", ["role"] = "StreetAdmin", ["community"] = "yikang-road", ["password"] = CloudHost.Password })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync("Disable", new() { ["userName"] = "xinyu-li" })).Status);
+
+        var disabled = await PostAsync("Disable", new() { ["userName"] = "yikang-song" });
+        Assert.Equal(HttpStatusCode.OK, disabled.Status);
+        using var again = Cloud.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await again.PostAsJsonAsync("/api/session", new { userName = "yikang-song", password = CloudHost.Password })).StatusCode);
+        using var scope = Cloud.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Iot.Cloud.Data.CloudDb>();
+        Assert.Equal(
+            ["created", "disabled"],
+            db.AuditLog.Where(a => a.Entity == "account" && a.EntityId == "yikang-song" && a.Actor == "yikang-zhang").OrderBy(a => a.Id).Select(a => a.Action).ToList());
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenInput();
 }
