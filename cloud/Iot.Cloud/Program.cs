@@ -1,5 +1,6 @@
 using Iot.Cloud;
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Assessment;
 using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Broker;
@@ -38,6 +39,7 @@ builder.AddSites();
 builder.AddNotifications();
 builder.AddAlerts();
 builder.AddWorkOrders();
+builder.AddAssessment();
 builder.AddRules();
 builder.AddSigning();
 builder.AddBroker();
@@ -64,6 +66,7 @@ app.MapRulesApi();
 app.MapSupervisionApi();
 app.MapLiveApi();
 app.MapRatingsApi();
+app.MapAssessmentApi();
 app.MapCommandsApi();
 app.MapWeb();
 
