@@ -38,7 +38,9 @@ public sealed class AssessmentService(TimeProvider time, SiteRegistry registry, 
             return null;
         }
 
-        var sheet = await db.AssessmentSheets.SingleOrDefaultAsync(s => s.PartyId == partyId && s.Month == month, ct);
+        // One request may compute, score and sign: the sheet it added is not in the database yet.
+        var sheet = db.AssessmentSheets.Local.FirstOrDefault(s => s.PartyId == partyId && s.Month == month)
+            ?? await db.AssessmentSheets.SingleOrDefaultAsync(s => s.PartyId == partyId && s.Month == month, ct);
         if (sheet is { IsSigned: true })
         {
             return sheet;
