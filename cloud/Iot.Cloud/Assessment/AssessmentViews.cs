@@ -57,8 +57,8 @@ public sealed record ThresholdsView(double Excellent, double Satisfactory, doubl
 
 public sealed record ScoreRequest(int CommitteeScore, string? Remarks = null);
 
-public sealed record AnswerRequest(long Item, string? Note);
+public sealed record AnswerRequest(long Item, string? Note = null);
 
-public sealed record NoteRequest(string? Note);
+public sealed record NoteRequest(string? Note = null);
 
-public sealed record DecideRequest(ExitDecision? Decision, string? Note);
+public sealed record DecideRequest(ExitDecision? Decision = null, string? Note = null);
