@@ -35,6 +35,8 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         ["/dashboard"] = nameof(CommunityPagesTests),
         ["/dashboard/weekly"] = nameof(CommunityPagesTests),
         ["/dashboard/audit"] = nameof(CommunityPagesTests),
+        ["/dashboard/assessment"] = nameof(AssessmentPagesTests),
+        ["/dashboard/assessment/report"] = nameof(AssessmentPagesTests),
         ["/logout"] = "none: it only signs out (a post) and goes to the sign-in page",
     };
 

@@ -2,6 +2,8 @@ using Iot.Cloud.Assessment;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
+using Iot.Cloud.Web.Localization;
+using Iot.Cloud.Web.Orders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Web.Dashboards;
@@ -10,7 +12,7 @@ namespace Iot.Cloud.Web.Dashboards;
 /// What the assessment pages show, within the reader's scope: sheets by party and month (the trend), open notices,
 /// exit reviews; and, for the public page, the signed grades of every assessed party (never the remarks).
 /// </summary>
-public sealed class AssessmentBoard(CloudDb db, AccessScope scope, SiteRegistry registry, AssessmentService assessment)
+public sealed class AssessmentBoard(CloudDb db, AccessScope scope, SiteRegistry registry, AssessmentService assessment, Lang lang)
 {
     /// <summary>The last month that has ended in the site's calendar: the one the committee assesses now.</summary>
     public DateOnly LastMonth => assessment.ThisMonth.AddMonths(-1);
@@ -46,6 +48,9 @@ public sealed class AssessmentBoard(CloudDb db, AccessScope scope, SiteRegistry 
         var reviews = await db.ExitReviews.AsNoTracking().OrderByDescending(r => r.Id).Take(100).ToListAsync(ct);
         return [.. reviews.Select(r => (r, names.GetValueOrDefault(r.PartyId, r.PartyId)))];
     }
+
+    /// <summary>People by name (who signed, answered, decided), never by account id.</summary>
+    public Task<OrderWords> WordsAsync(CancellationToken ct) => OrderWords.LoadAsync(db, lang, registry, ct);
 
     public Task<GradeThresholds> ThresholdsAsync(CancellationToken ct) => AssessmentService.ThresholdsAsync(db, ct);
 

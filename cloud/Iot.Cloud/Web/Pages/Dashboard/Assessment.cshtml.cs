@@ -221,6 +221,8 @@ public sealed class AssessmentModel(AssessmentBoard board, AssessmentService ass
         return notice is not null && scope.SeesParty(notice.PartyId, registry.Site) ? notice : null;
     }
 
+    public Task<Orders.OrderWords> WordsAsync(CancellationToken ct) => board.WordsAsync(ct);
+
     /// <summary>A figure with nothing to measure is "—".</summary>
     public static string Of(int? part, int? whole) => part is null || whole is null ? "—" : string.Create(CultureInfo.InvariantCulture, $"{part} / {whole}");
 }
