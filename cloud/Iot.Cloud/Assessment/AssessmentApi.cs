@@ -47,14 +47,14 @@ public static class AssessmentApi
     private static async Task<Ok<PartyAssessment>> Party(string party, CloudDb db, SiteRegistry registry, AssessmentService assessment, CancellationToken ct)
     {
         var since = assessment.ThisMonth.AddMonths(-12);
-        var name = registry.Site?.Manifest.Parties.FirstOrDefault(p => p.Id.Value == party)?.Name ?? party;
+        var name = NameOf(registry, party);
         var sheets = await db.AssessmentSheets.AsNoTracking().Where(s => s.PartyId == party && s.Month >= since).OrderBy(s => s.Month).ToListAsync(ct);
         var notices = await db.RectificationNotices.AsNoTracking().Include(n => n.Items).Where(n => n.PartyId == party).OrderByDescending(n => n.Id).ToListAsync(ct);
         return TypedResults.Ok(new PartyAssessment(party, name, sheets.Select(s => SheetView.Of(s, name)).ToList(), notices.Select(NoticeView.Of).ToList()));
     }
 
     private static async Task<Results<Ok<SheetView>, NotFound, ProblemHttpResult>> Score(
-        string party, string month, ScoreRequest body, HttpContext http, CloudDb db, AssessmentService assessment, CancellationToken ct)
+        string party, string month, ScoreRequest body, HttpContext http, CloudDb db, SiteRegistry registry, AssessmentService assessment, CancellationToken ct)
     {
         if (!AssessmentRules.TryParseMonth(month, out var when))
         {
@@ -83,10 +83,10 @@ public static class AssessmentApi
         }
 
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(SheetView.Of(sheet, party));
+        return TypedResults.Ok(SheetView.Of(sheet, NameOf(registry, party)));
     }
 
-    private static async Task<Results<Ok<SignOffView>, ProblemHttpResult>> Sign(string party, string month, HttpContext http, CloudDb db, AssessmentService assessment, CancellationToken ct)
+    private static async Task<Results<Ok<SignOffView>, ProblemHttpResult>> Sign(string party, string month, HttpContext http, CloudDb db, SiteRegistry registry, AssessmentService assessment, CancellationToken ct)
     {
         if (!AssessmentRules.TryParseMonth(month, out var when))
         {
@@ -100,7 +100,7 @@ public static class AssessmentApi
         }
 
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new SignOffView(SheetView.Of(signed.Sheet!, party), signed.Notice is null ? null : NoticeView.Of(signed.Notice), signed.Review is null ? null : ExitReviewView.Of(signed.Review)));
+        return TypedResults.Ok(new SignOffView(SheetView.Of(signed.Sheet!, NameOf(registry, party)), signed.Notice is null ? null : NoticeView.Of(signed.Notice), signed.Review is null ? null : ExitReviewView.Of(signed.Review)));
     }
 
     private static async Task<Ok<List<NoticeView>>> Notices(bool? open, CloudDb db, AccessScope scope, SiteRegistry registry, CancellationToken ct)
@@ -194,6 +194,8 @@ public static class AssessmentApi
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ExitReviewView.Of(review));
     }
+
+    private static string NameOf(SiteRegistry registry, string party) => registry.Site?.Manifest.Parties.FirstOrDefault(p => p.Id.Value == party)?.Name ?? party;
 
     // The party in the route must be one the caller may see; anything else is answered as if it did not exist.
     private static RouteHandlerBuilder ForParty(this RouteHandlerBuilder builder) =>

@@ -123,8 +123,8 @@ public sealed class AssessmentService(TimeProvider time, SiteRegistry registry, 
     }
 
     /// <summary>
-    /// The sweep: once a month has ended in the site's zone, the last month's sheets of every assessed party are
-    /// computed (those not yet signed are refreshed), and every notice past its deadline and still open gets its exit review.
+    /// The sweep: once a month has ended in the site's zone, every assessed party without a sheet for it gets one
+    /// (the committee's score refreshes it later), and every notice past its deadline and still open gets its exit review.
     /// </summary>
     public async Task<SweepResult> SweepAsync(CloudDb db, CancellationToken ct)
     {

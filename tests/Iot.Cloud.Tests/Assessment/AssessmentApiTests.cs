@@ -105,4 +105,17 @@ public sealed class AssessmentApiTests(AssessmentCloud fixture)
         (await committee.PostAsJsonAsync($"/api/assessment/notices/{notice.Id}/close", new { note = "复查合格" })).EnsureSuccessStatusCode();
         Assert.DoesNotContain((await unit.GetFromJsonAsync<List<NoticeView>>("/api/assessment/notices?open=true", Json.Options))!, n => n.Id == notice.Id);
     }
+
+    [Fact]
+    public async Task The_hosted_sweep_gives_every_assessed_party_its_sheet_for_the_month_that_ended()
+    {
+        await fixture.Cloud.Get<AssessmentSweep>().SweepOnceAsync(CancellationToken.None);
+
+        // At 10:00 on 1 December in Kunming: November, for the property companies and owning units only, without patrol figures here.
+        var sheets = await fixture.Cloud.GetAsync<List<SheetView>>("/api/assessment/sheets?month=2026-11");
+        var assessed = (await fixture.Cloud.GetAsync<List<JsonElement>>("/api/parties"))
+            .Where(p => p.GetProperty("kind").GetString() is "propertyCompany" or "owningUnit").Select(p => p.GetProperty("id").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(assessed, sheets.Select(s => s.Party).Order(StringComparer.Ordinal));
+        Assert.All(sheets, s => Assert.Null(s.RoundsDue));
+    }
 }
