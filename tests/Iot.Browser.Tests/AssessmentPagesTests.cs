@@ -17,13 +17,13 @@ public sealed class AssessmentPagesTests(BrowserFixture fixture)
         // A month that has ended (this fixture runs on the real clock): one sheet scored, one signed off 不合格 with its notice.
         var month = DateTime.UtcNow.AddMonths(-2).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         using var committee = await fixture.ApiAsync("yikang-zhang");
-        (await committee.PostAsJsonAsync($"/api/assessment/parties/xinyu-property/{month}/score", new { committeeScore = 85, remarks = "响应及时" })).EnsureSuccessStatusCode();
+        (await committee.PostAsJsonAsync($"/api/assessment/parties/xinyu-property/months/{month}/score", new { committeeScore = 85, remarks = "响应及时" })).EnsureSuccessStatusCode();
         using var street = await fixture.ApiAsync("street-chen");
         (await street.PutAsJsonAsync("/api/assessment/thresholds", new { excellent = 99, satisfactory = 98, needsRectification = 97, noticeDays = 30 })).EnsureSuccessStatusCode();
         try
         {
-            (await committee.PostAsJsonAsync($"/api/assessment/parties/cable-works/{month}/score", new { committeeScore = 10, remarks = "门禁长期损坏" })).EnsureSuccessStatusCode();
-            using var signed = await committee.PostAsJsonAsync($"/api/assessment/parties/cable-works/{month}/sign", new { });
+            (await committee.PostAsJsonAsync($"/api/assessment/parties/cable-works/months/{month}/score", new { committeeScore = 10, remarks = "门禁长期损坏" })).EnsureSuccessStatusCode();
+            using var signed = await committee.PostAsJsonAsync($"/api/assessment/parties/cable-works/months/{month}/sign", new { });
             Assert.True(signed.IsSuccessStatusCode || signed.StatusCode == System.Net.HttpStatusCode.Conflict, $"sign-off: {(int)signed.StatusCode}");
         }
         finally

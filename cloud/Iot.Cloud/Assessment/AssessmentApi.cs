@@ -18,8 +18,8 @@ public static class AssessmentApi
         var api = app.MapGroup("/api/assessment").WithTags("Assessment").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/sheets", Sheets);
         api.MapGet("/parties/{party}", Party).ForParty();
-        api.MapPost("/parties/{party}/{month}/score", Score).RequireAuthorization(Policies.Supervise).ForParty();
-        api.MapPost("/parties/{party}/{month}/sign", Sign).RequireAuthorization(Policies.Supervise).ForParty();
+        api.MapPost("/parties/{party}/months/{month}/score", Score).RequireAuthorization(Policies.Supervise).ForParty();
+        api.MapPost("/parties/{party}/months/{month}/sign", Sign).RequireAuthorization(Policies.Supervise).ForParty();
         api.MapGet("/notices", Notices);
         api.MapPost("/notices/{id:long}/answer", Answer).RequireAuthorization(Policies.Work).ForNotice(); // the party answers (and the street office)
         api.MapPost("/notices/{id:long}/close", Close).RequireAuthorization(Policies.Supervise).ForNotice();

@@ -7,9 +7,6 @@ public static class AssessmentSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<AssessmentService>();
-
-        // The pages' view of it (dashboard, report, public grades, the notices on the community dashboard).
-        builder.Services.AddScoped<Web.Dashboards.AssessmentBoard>();
         builder.Services.AddSingleton<AssessmentSweep>();
         builder.Services.AddHostedService(s => s.GetRequiredService<AssessmentSweep>());
         return builder;

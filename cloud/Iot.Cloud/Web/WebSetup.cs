@@ -41,6 +41,7 @@ public static class WebSetup
         builder.Services.AddScoped<Dashboards.ServiceRecord>();
         builder.Services.AddScoped<Dashboards.MaintenanceNotices>();
         builder.Services.AddScoped<Dashboards.AuditTrail>();
+        builder.Services.AddScoped<Dashboards.AssessmentBoard>();
         builder.Services.AddScoped<Courtyards.CourtyardState>();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -16,8 +16,8 @@ public sealed class AssessmentApiTests(AssessmentCloud fixture)
     public async Task A_company_sees_its_own_sheets_and_another_partys_are_not_there()
     {
         using var committee = await fixture.SignedInAsync("yikang-zhang");
-        (await committee.PostAsJsonAsync("/api/assessment/parties/xinyu-property/2026-09/score", new { committeeScore = 90 })).EnsureSuccessStatusCode();
-        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/2026-09/score", new { committeeScore = 90 })).EnsureSuccessStatusCode();
+        (await committee.PostAsJsonAsync("/api/assessment/parties/xinyu-property/months/2026-09/score", new { committeeScore = 90 })).EnsureSuccessStatusCode();
+        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/months/2026-09/score", new { committeeScore = 90 })).EnsureSuccessStatusCode();
 
         using var company = await fixture.SignedInAsync("xinyu-wang");
         var own = await company.GetFromJsonAsync<PartyAssessment>("/api/assessment/parties/xinyu-property", Json.Options);
@@ -29,10 +29,10 @@ public sealed class AssessmentApiTests(AssessmentCloud fixture)
         // The committee sees the parties of its community's courtyards, not another community's company.
         Assert.Equal(["cable-works", "xinyu-property"], (await committee.GetFromJsonAsync<List<SheetView>>("/api/assessment/sheets?month=2026-09", Json.Options))!.Select(s => s.Party));
         Assert.Equal(HttpStatusCode.NotFound, (await committee.GetAsync(new Uri("/api/assessment/parties/anju-property", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await committee.PostAsJsonAsync("/api/assessment/parties/anju-property/2026-09/score", new { committeeScore = 10 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await committee.PostAsJsonAsync("/api/assessment/parties/anju-property/months/2026-09/score", new { committeeScore = 10 })).StatusCode);
 
         // The company does not score itself.
-        Assert.Equal(HttpStatusCode.Forbidden, (await company.PostAsJsonAsync("/api/assessment/parties/xinyu-property/2026-09/score", new { committeeScore = 100 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await company.PostAsJsonAsync("/api/assessment/parties/xinyu-property/months/2026-09/score", new { committeeScore = 100 })).StatusCode);
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class AssessmentApiTests(AssessmentCloud fixture)
     }
 
     [Theory]
-    [InlineData("/api/assessment/parties/xinyu-property/2026-13/score", """{"committeeScore": 50}""", "Invalid month")]
-    [InlineData("/api/assessment/parties/xinyu-property/2026-08/score", """{"committeeScore": 101}""", "Invalid committeeScore")]
+    [InlineData("/api/assessment/parties/xinyu-property/months/2026-13/score", """{"committeeScore": 50}""", "Invalid month")]
+    [InlineData("/api/assessment/parties/xinyu-property/months/2026-08/score", """{"committeeScore": 101}""", "Invalid committeeScore")]
     [InlineData("/api/assessment/exit-reviews/1/decide", """{"note": "x"}""", "Invalid decision")]
     public async Task Bad_input_is_refused_naming_the_field(string url, string json, string title)
     {
@@ -82,14 +82,14 @@ public sealed class AssessmentApiTests(AssessmentCloud fixture)
     public async Task An_unsatisfactory_month_opens_a_notice_the_party_answers_and_the_committee_closes()
     {
         using var committee = await fixture.SignedInAsync("yikang-zhang");
-        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/2026-11/score", new { committeeScore = 0, remarks = "门禁维修无人响应" })).EnsureSuccessStatusCode();
-        using var signing = await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/2026-11/sign", new { });
+        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/months/2026-11/score", new { committeeScore = 0, remarks = "门禁维修无人响应" })).EnsureSuccessStatusCode();
+        using var signing = await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/months/2026-11/sign", new { });
         signing.EnsureSuccessStatusCode();
         var signed = (await signing.Content.ReadFromJsonAsync<SignOffView>(Json.Options))!;
         Assert.Equal((45.0, 45.0, Grade.Unsatisfactory), (signed.Sheet.RecordScore, signed.Sheet.Score, signed.Sheet.Grade));
         var notice = signed.Notice!;
         Assert.Equal([NoticeItemKind.Overdue, NoticeItemKind.Remarks], notice.Items.Select(i => i.Kind));
-        Assert.Equal(HttpStatusCode.Conflict, (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/2026-11/sign", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/months/2026-11/sign", new { })).StatusCode);
 
         // Another company does not see it; the unit answers an item; only the committee closes it.
         using var xinyu = await fixture.SignedInAsync("xinyu-wang");

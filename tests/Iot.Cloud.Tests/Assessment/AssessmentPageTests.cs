@@ -19,8 +19,8 @@ public sealed class AssessmentPageTests(AssessmentCloud fixture)
             return;
         }
 
-        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/2026-10/score", new { committeeScore = 0, remarks = Remark })).EnsureSuccessStatusCode();
-        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/2026-10/sign", new { })).EnsureSuccessStatusCode();
+        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/months/2026-10/score", new { committeeScore = 0, remarks = Remark })).EnsureSuccessStatusCode();
+        (await committee.PostAsJsonAsync("/api/assessment/parties/cable-works/months/2026-10/sign", new { })).EnsureSuccessStatusCode();
     }
 
     [Theory]
@@ -30,7 +30,7 @@ public sealed class AssessmentPageTests(AssessmentCloud fixture)
     {
         await SignedOctoberAsync();
         using var committee = await fixture.SignedInAsync("yikang-zhang", english);
-        (await committee.PostAsJsonAsync("/api/assessment/parties/xinyu-property/2026-10/score", new { committeeScore = 80 })).EnsureSuccessStatusCode();
+        (await committee.PostAsJsonAsync("/api/assessment/parties/xinyu-property/months/2026-10/score", new { committeeScore = 80 })).EnsureSuccessStatusCode();
         var page = await committee.GetStringAsync(new Uri("/dashboard/assessment?month=2026-10", UriKind.Relative));
 
         Assert.Contains($"<h1>{title}</h1>", page, StringComparison.Ordinal);

@@ -174,8 +174,8 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         // the committee scores, signs and closes, the party answers its notice, the street office sets thresholds and decides exit reviews.
         ["GET /api/assessment/sheets"] = new(Access.Staff, Subject.List, _ => Get($"/api/assessment/sheets?month={AssessedMonth}")),
         ["GET /api/assessment/parties/{party}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/assessment/parties/{t.Party}")),
-        ["POST /api/assessment/parties/{party}/{month}/score"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/parties/{t.Party}/{AssessedMonth}/score", new { committeeScore = 80 })),
-        ["POST /api/assessment/parties/{party}/{month}/sign"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/parties/{t.Party}/{AssessedMonth}/sign", new { })),
+        ["POST /api/assessment/parties/{party}/months/{month}/score"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/parties/{t.Party}/months/{AssessedMonth}/score", new { committeeScore = 80 })),
+        ["POST /api/assessment/parties/{party}/months/{month}/sign"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/parties/{t.Party}/months/{AssessedMonth}/sign", new { })),
         ["GET /api/assessment/notices"] = new(Access.Staff, Subject.List, _ => Get("/api/assessment/notices")),
         ["POST /api/assessment/notices/{id:long}/answer"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/assessment/notices/{t.Notice}/answer", new { item = t.NoticeItem, note = "已整改" })),
         ["POST /api/assessment/notices/{id:long}/close"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/notices/{t.Notice}/close", new { note = "复查合格" })),
