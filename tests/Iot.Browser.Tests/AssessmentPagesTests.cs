@@ -67,4 +67,47 @@ public sealed class AssessmentPagesTests(BrowserFixture fixture)
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     });
+
+    [Fact]
+    public Task The_committee_scores_and_signs_off_on_the_page_and_the_street_office_sets_the_thresholds() => fixture.RunAsync(async () =>
+    {
+        var month = DateTime.UtcNow.AddMonths(-3).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using var committee = await fixture.ApiAsync("yikang-zhang");
+        (await committee.PostAsJsonAsync($"/api/assessment/parties/machine-tool/months/{month}/score", new { committeeScore = 50 })).EnsureSuccessStatusCode();
+
+        var page = await fixture.NewPageAsync(1400);
+        await BrowserFixture.SignInAsync(page, "yikang-zhang");
+        await page.GotoAsync($"/dashboard/assessment?month={month}");
+        var form = page.Locator("form.committee-form[data-party='machine-tool']");
+        await form.GetByLabel("居委会评分（0到100分）").FillAsync("88");
+        await form.GetByLabel("评语").FillAsync("巡查认真");
+        await form.GetByRole(AriaRole.Button, new() { Name = "保存评分" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#assessment-done")).ToHaveTextAsync("居委会评分已保存。");
+        await page.Locator("form.committee-form[data-party='machine-tool']").GetByRole(AriaRole.Button, new() { Name = "签字确认" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#assessment-done")).ToHaveTextAsync("考核表已签字确认，等级不再改变。");
+        await Assertions.Expect(page.Locator("form.committee-form[data-party='machine-tool']")).ToHaveCountAsync(0);
+        var sheet = (await committee.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/assessment/parties/machine-tool")).GetProperty("sheets").EnumerateArray().Single(s => s.GetProperty("month").GetString() == month);
+        Assert.Equal((88, "yikang-zhang"), (sheet.GetProperty("committeeScore").GetInt32(), sheet.GetProperty("signedBy").GetString()));
+
+        // The street office's thresholds form refuses thresholds out of order, and saves good ones.
+        var street = await fixture.NewPageAsync(1400);
+        await BrowserFixture.SignInAsync(street, "street-chen");
+        await street.GotoAsync("/dashboard/assessment");
+        var thresholds = street.Locator("#assessment-thresholds");
+        await thresholds.GetByLabel("合格分数线").FillAsync("95");
+        await thresholds.GetByRole(AriaRole.Button, new() { Name = "保存分数线" }).ClickAsync();
+        await Assertions.Expect(street.Locator("#assessment-refused")).ToContainTextAsync("依次递减");
+        await street.Locator("#assessment-thresholds").GetByLabel("整改期限（天）").FillAsync("45");
+        await street.Locator("#assessment-thresholds").GetByRole(AriaRole.Button, new() { Name = "保存分数线" }).ClickAsync();
+        await Assertions.Expect(street.Locator("#assessment-done")).ToHaveTextAsync("分数线已保存。");
+        using var admin = await fixture.ApiAsync("street-chen");
+        try
+        {
+            Assert.Equal(45, (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/assessment/thresholds")).GetProperty("noticeDays").GetInt32());
+        }
+        finally
+        {
+            (await admin.PutAsJsonAsync("/api/assessment/thresholds", new { excellent = 90, satisfactory = 75, needsRectification = 60, noticeDays = 30 })).EnsureSuccessStatusCode();
+        }
+    });
 }
