@@ -110,4 +110,46 @@ public sealed class AssessmentPagesTests(BrowserFixture fixture)
             (await admin.PutAsJsonAsync("/api/assessment/thresholds", new { excellent = 90, satisfactory = 75, needsRectification = 60, noticeDays = 30 })).EnsureSuccessStatusCode();
         }
     });
+
+    [Fact]
+    public Task The_party_answers_its_notice_on_the_page_and_the_committee_closes_it() => fixture.RunAsync(async () =>
+    {
+        // 昆明电缆厂宿舍管理科 signed off 不合格 (thresholds raised for the sign-off only), so a notice with the committee's remarks opens.
+        var month = DateTime.UtcNow.AddMonths(-4).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using var committee = await fixture.ApiAsync("yikang-zhang");
+        using var admin = await fixture.ApiAsync("street-chen");
+        (await admin.PutAsJsonAsync("/api/assessment/thresholds", new { excellent = 99, satisfactory = 98, needsRectification = 97, noticeDays = 30 })).EnsureSuccessStatusCode();
+        long notice;
+        try
+        {
+            (await committee.PostAsJsonAsync($"/api/assessment/parties/cable-works/months/{month}/score", new { committeeScore = 0, remarks = "车棚灯长期不亮" })).EnsureSuccessStatusCode();
+            using var signed = await committee.PostAsJsonAsync($"/api/assessment/parties/cable-works/months/{month}/sign", new { });
+            signed.EnsureSuccessStatusCode();
+            notice = (await signed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("notice").GetProperty("id").GetInt64();
+        }
+        finally
+        {
+            (await admin.PutAsJsonAsync("/api/assessment/thresholds", new { excellent = 90, satisfactory = 75, needsRectification = 60, noticeDays = 30 })).EnsureSuccessStatusCode();
+        }
+
+        var unit = await fixture.NewPageAsync(390);
+        await BrowserFixture.SignInAsync(unit, "cable-zhao");
+        await unit.GotoAsync("/dashboard/assessment");
+        var card = unit.Locator($"[data-notice='{notice}']");
+        await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "关闭整改通知" })).ToHaveCountAsync(0); // the party does not close its own notice
+        await card.GetByLabel("维修内容").FillAsync("已更换车棚灯具");
+        await card.GetByRole(AriaRole.Button, new() { Name = "标记为已整改" }).ClickAsync();
+        await Assertions.Expect(unit.Locator("#assessment-done")).ToHaveTextAsync("整改情况已记录。");
+        await Assertions.Expect(unit.Locator($"[data-notice='{notice}']")).ToContainTextAsync("已更换车棚灯具");
+
+        var page = await fixture.NewPageAsync(1400);
+        await BrowserFixture.SignInAsync(page, "yikang-zhang");
+        await page.GotoAsync("/dashboard/assessment");
+        var open = page.Locator($"[data-notice='{notice}']");
+        await Assertions.Expect(open.GetByRole(AriaRole.Button, new() { Name = "标记为已整改" })).ToHaveCountAsync(0); // nor does the committee answer for it
+        await open.GetByLabel("居委会复查情况").FillAsync("复查：灯已亮");
+        await open.GetByRole(AriaRole.Button, new() { Name = "关闭整改通知" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#assessment-done")).ToHaveTextAsync("整改通知已关闭。");
+        await Assertions.Expect(page.Locator($"[data-notice='{notice}']")).ToHaveCountAsync(0);
+    });
 }
