@@ -1,5 +1,6 @@
 using Iot.Cloud;
 using Iot.Cloud.Alerts;
+using Iot.Cloud.Assessment;
 using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Broker;
@@ -40,6 +41,7 @@ builder.AddNotifications();
 builder.AddAlerts();
 builder.AddWorkOrders();
 builder.AddPatrols();
+builder.AddAssessment();
 builder.AddRules();
 builder.AddSigning();
 builder.AddBroker();
@@ -67,6 +69,7 @@ app.MapRulesApi();
 app.MapSupervisionApi();
 app.MapLiveApi();
 app.MapRatingsApi();
+app.MapAssessmentApi();
 app.MapCommandsApi();
 app.MapWeb();
 

@@ -39,6 +39,8 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         ["/dashboard/volunteers"] = nameof(CommunityPagesTests),
         ["/patrol"] = nameof(PatrolTests),
         ["/patrol/{courtyard}"] = nameof(PatrolTests),
+        ["/dashboard/assessment"] = nameof(AssessmentPagesTests),
+        ["/dashboard/assessment/report"] = nameof(AssessmentPagesTests),
         ["/logout"] = "none: it only signs out (a post) and goes to the sign-in page",
     };
 

@@ -13,7 +13,7 @@ namespace Iot.Cloud.Patrols;
 /// <param name="Missed">Due and not walked.</param>
 /// <param name="Rounds">Rounds walked in the period, planned or not.</param>
 /// <param name="Findings">Failed items of those rounds.</param>
-/// <param name="FindingsFixed">Of the findings' work orders raised in the period, those confirmed repaired.</param>
+/// <param name="FindingsFixed">Of those, the ones whose work order has been confirmed repaired.</param>
 public sealed record PatrolFigures(string Key, int Due, int Done, int Missed, int Rounds, int Findings, int FindingsFixed);
 
 /// <summary>
@@ -39,9 +39,10 @@ public sealed class PatrolRecord(SiteRegistry registry)
         var ids = places.Keys.ToList();
         var plans = await db.PatrolPlans.AsNoTracking().ToListAsync(cancellationToken);
         var rounds = await db.PatrolRounds.AsNoTracking().Where(r => ids.Contains(r.CourtyardId) && r.WalkedAt >= from && r.WalkedAt < to)
-            .Select(r => new { r.CourtyardId, r.WalkedAt, r.Failed }).ToListAsync(cancellationToken);
-        var findings = await db.WorkOrders.AsNoTracking().Where(w => w.Source == WorkOrderSource.Patrol && ids.Contains(w.CourtyardId) && w.CreatedAt >= from && w.CreatedAt < to && w.Status != WorkOrderStatus.Cancelled)
-            .Select(w => new { w.CourtyardId, w.RecoveredAt }).ToListAsync(cancellationToken);
+            .Select(r => new { r.CourtyardId, r.WalkedAt, r.Failed, Orders = r.Checks.Where(c => !c.Ok && c.WorkOrderId != null).Select(c => c.WorkOrderId!.Value).ToList() })
+            .ToListAsync(cancellationToken);
+        var findingOrders = rounds.SelectMany(r => r.Orders).Distinct().ToList();
+        var repaired = (await db.WorkOrders.AsNoTracking().Where(w => findingOrders.Contains(w.Id) && w.RecoveredAt != null).Select(w => w.Id).ToListAsync(cancellationToken)).ToHashSet();
 
         var due = new Dictionary<string, (int Due, int Done)>(StringComparer.Ordinal);
         foreach (var plan in plans)
@@ -61,8 +62,7 @@ public sealed class PatrolRecord(SiteRegistry registry)
         {
             var (d, done) = due.GetValueOrDefault(key);
             var mine = rounds.Where(r => places[r.CourtyardId] == key).ToList();
-            var found = findings.Where(f => places[f.CourtyardId] == key).ToList();
-            return new PatrolFigures(key, d, done, d - done, mine.Count, mine.Sum(r => r.Failed), found.Count(f => f.RecoveredAt is not null));
+            return new PatrolFigures(key, d, done, d - done, mine.Count, mine.Sum(r => r.Failed), mine.Sum(r => r.Orders.Count(repaired.Contains)));
         }).Where(f => f.Due > 0 || f.Rounds > 0)];
     }
 

@@ -154,6 +154,11 @@ public static class PatrolsApi
             return Problems.Bad("groupBy", $"groupBy is party or block");
         }
 
+        if (!Dates.Plausible(from) || !Dates.Plausible(to))
+        {
+            return Problems.Bad("from", $"from and to are times between 2000 and 2200");
+        }
+
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);
         if (start >= end || end - start > TimeSpan.FromDays(400))

@@ -44,6 +44,7 @@ public static class WebSetup
         builder.Services.AddScoped<Dashboards.OpenFaults>();
         builder.Services.AddScoped<Volunteers.VolunteerRecord>();
         builder.Services.AddScoped<Dashboards.DashboardPatrols>();
+        builder.Services.AddScoped<Dashboards.AssessmentBoard>();
         builder.Services.AddScoped<Courtyards.CourtyardState>();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {

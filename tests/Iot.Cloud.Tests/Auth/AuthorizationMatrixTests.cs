@@ -65,7 +65,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     private sealed record Probe(Access Access, Subject Subject, Func<Target, HttpRequestMessage> Request, bool Page = false, bool Stream = false, bool Refusal = false, Access? Gate = null);
 
     /// <summary>One courtyard's data, made by the test.</summary>
-    private sealed record Target(string Courtyard, string Community, string Agent, string Party, long Alert, long Order, long Photo, long Window, string TrackingCode, long Command);
+    private sealed record Target(string Courtyard, string Community, string Agent, string Party, long Alert, long Order, long Photo, long Window, string TrackingCode, long Command, long Notice = 0, long NoticeItem = 0, long Review = 0);
 
     private sealed record Role(string User, Access[] May, string[] Courtyards);
 
@@ -107,6 +107,9 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         form.Add(file, "photo", "p.png");
         return new HttpRequestMessage(HttpMethod.Post, url) { Content = form };
     }
+
+    /// <summary>A month that has ended (the matrix's cloud runs on the real clock), for the assessment's endpoints.</summary>
+    private static readonly string AssessedMonth = DateTime.UtcNow.AddMonths(-2).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Every endpoint, by method and route pattern. An endpoint missing here fails the test.</summary>
     private static readonly Dictionary<string, Probe> Probes = new()
@@ -191,6 +194,22 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["GET /api/supervision/"] = new(Access.Staff, Subject.List, _ => Get("/api/supervision?groupBy=courtyard")),
         ["GET /api/supervision/csv"] = new(Access.Staff, Subject.List, _ => Get("/api/supervision/csv?groupBy=courtyard")),
         ["GET /api/live"] = new(Access.Staff, Subject.None, _ => Get("/api/live"), Stream: true),
+
+        // Monthly assessment: a party's sheets, notices and sign-off follow the courtyards it answers for (another's is 404);
+        // the committee scores, signs and closes, the party answers its notice, the street office sets thresholds and decides exit reviews.
+        ["GET /api/assessment/sheets"] = new(Access.Staff, Subject.List, _ => Get($"/api/assessment/sheets?month={AssessedMonth}")),
+        ["GET /api/assessment/parties/{party}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/assessment/parties/{t.Party}")),
+        ["POST /api/assessment/parties/{party}/months/{month}/score"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/parties/{t.Party}/months/{AssessedMonth}/score", new { committeeScore = 80 })),
+        ["POST /api/assessment/parties/{party}/months/{month}/sign"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/parties/{t.Party}/months/{AssessedMonth}/sign", new { })),
+        ["GET /api/assessment/notices"] = new(Access.Staff, Subject.List, _ => Get("/api/assessment/notices")),
+        ["POST /api/assessment/notices/{id:long}/answer"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/assessment/notices/{t.Notice}/answer", new { item = t.NoticeItem, note = "已整改" })),
+        ["POST /api/assessment/notices/{id:long}/close"] = new(Access.Supervise, Subject.Courtyard, t => Post($"/api/assessment/notices/{t.Notice}/close", new { note = "复查合格" })),
+        ["GET /api/assessment/thresholds"] = new(Access.Staff, Subject.None, _ => Get("/api/assessment/thresholds")),
+        ["PUT /api/assessment/thresholds"] = new(Access.Admin, Subject.None, _ => new HttpRequestMessage(HttpMethod.Put, "/api/assessment/thresholds") { Content = JsonContent.Create(new { excellent = 90, satisfactory = 75, needsRectification = 60, noticeDays = 30 }) }),
+        ["GET /api/assessment/exit-reviews"] = new(Access.Admin, Subject.None, _ => Get("/api/assessment/exit-reviews")),
+        ["POST /api/assessment/exit-reviews/{id:long}/decide"] = new(Access.Admin, Subject.None, t => Post($"/api/assessment/exit-reviews/{t.Review}/decide", new { decision = "stay", note = "限期整改" })),
+        ["PAGE /dashboard/assessment"] = new(Access.Staff, Subject.List, _ => Get($"/dashboard/assessment?month={AssessedMonth}"), Page: true),
+        ["PAGE /dashboard/assessment/report"] = new(Access.Staff, Subject.List, _ => Get($"/dashboard/assessment/report?month={AssessedMonth}"), Page: true),
 
         // Pages.
         ["PAGE /"] = new(Access.Public, Subject.None, _ => Get("/"), Page: true),
@@ -514,7 +533,31 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
             targets.Add(new Target(courtyard, community, agentId, party, alert.Id, alert.WorkOrderId!.Value, photo.GetProperty("id").GetInt64(), window.GetProperty("id").GetInt64(), report.GetProperty("trackingCode").GetString()!, command.GetProperty("id").GetInt64()));
         }
 
-        return targets;
+        return await WithAssessmentAsync(cloud, targets);
+    }
+
+    // Each target's party gets a signed 不合格 sheet with its notice (one item) and an exit review.
+    private static async Task<List<Target>> WithAssessmentAsync(CloudHost cloud, List<Target> targets)
+    {
+        await using var scope = cloud.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Iot.Cloud.Data.CloudDb>();
+        var month = new DateOnly(2020, 1, 1);
+        var made = new List<Target>();
+        foreach (var t in targets)
+        {
+            var sheet = new Iot.Cloud.Assessment.AssessmentSheet { PartyId = t.Party, Month = month, Grade = Iot.Cloud.Assessment.Grade.Unsatisfactory, SignedAt = DateTimeOffset.UtcNow, SignedBy = "matrix" };
+            var notice = new Iot.Cloud.Assessment.RectificationNotice
+            {
+                PartyId = t.Party, Sheet = sheet, Month = month, Reason = Iot.Cloud.Assessment.NoticeReason.Unsatisfactory, OpenedAt = DateTimeOffset.UtcNow,
+                Deadline = DateTimeOffset.UtcNow.AddDays(30), Items = [new() { Kind = Iot.Cloud.Assessment.NoticeItemKind.Remarks, Text = "矩阵" }],
+            };
+            var review = new Iot.Cloud.Assessment.ExitReview { PartyId = t.Party, Reason = Iot.Cloud.Assessment.ExitReason.ThreeUnsatisfactory, Month = month, OpenedAt = DateTimeOffset.UtcNow };
+            db.AddRange(sheet, notice, review);
+            await db.SaveChangesAsync();
+            made.Add(t with { Notice = notice.Id, NoticeItem = notice.Items[0].Id, Review = review.Id });
+        }
+
+        return made;
     }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> find)

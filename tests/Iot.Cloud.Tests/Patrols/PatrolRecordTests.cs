@@ -42,6 +42,7 @@ public abstract class PatrolRecordTests : IAsyncLifetime
         await using var db = H.Db();
         var checks = new[] { "flying-wire", "drain-grate" }.Select(i => new CheckRequest(i, !failed.Contains(i), failed.Contains(i) ? $"{i} at {courtyard}" : null)).ToList();
         var (receipt, _, _, refusal) = await Patrols.SubmitAsync(db, Walker, null, new RoundRequest(key ?? Iot.Cloud.Reports.ReportKeys.New(), courtyard, at, checks), new Dictionary<string, ReducedPhoto>(), CancellationToken.None);
+        await db.SaveChangesAsync(); // the caller saves, as the API's unit of work does
         Assert.True(receipt is not null, refusal is { } r ? FormattableString.Invariant(r.Problem) : null);
         return receipt;
     }
@@ -87,7 +88,7 @@ public abstract class PatrolRecordTests : IAsyncLifetime
         var byBlock = Assert.Single(await record.ComputeAsync(read, Monday, H.Clock.GetUtcNow(), byBlock: true, _ => true, null, CancellationToken.None));
         // 2 courtyards × 3 whole days = 6 due; walked: Tuesday both, Wednesday both (yikang-110's sent twice, one round) → 4.
         Assert.Equal(("yikang-south", 6, 4, 2), (byBlock.Key, byBlock.Due, byBlock.Done, byBlock.Missed));
-        Assert.Equal((4, 3, 1), (byBlock.Rounds, byBlock.Findings, byBlock.FindingsFixed)); // findings: drain, drain, wire; two orders, one fixed
+        Assert.Equal((4, 3, 2), (byBlock.Rounds, byBlock.Findings, byBlock.FindingsFixed)); // findings: drain twice (its order repaired), wire once
 
         var byParty = await record.ComputeAsync(read, Monday, H.Clock.GetUtcNow(), byBlock: false, _ => true, null, CancellationToken.None);
         Assert.Equal((3, 2, 1), byParty.Where(f => f.Key == "xinyu-property").Select(f => (f.Due, f.Done, f.Missed)).Single());

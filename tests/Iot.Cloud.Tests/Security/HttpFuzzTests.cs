@@ -196,6 +196,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
         var command = await (await cloud.Http.PostAsync(new Uri("/api/agents/yikang-1-a/commands/request-status", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, (await cloud.Http.PutAsJsonAsync("/api/rules/fuzz-rule", new { name = "fuzz", kind = "edgeEvent", target = "gate", fault = "fuzz-check", severity = "minor", parameters = Plausible["parameters"] })).StatusCode);
 
+        var (notice, review) = await AssessmentSeedAsync(cloud);
         return new Dictionary<string, string>
         {
             ["alerts/{id}"] = alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -211,6 +212,31 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
             ["sensors/{sensor}"] = "lamp-01.current",
             ["devices/{device}"] = "lamp-01",
             ["commands/{id}"] = command.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+            // The monthly assessment: a party, a month that has ended, and a notice and an exit review made below.
+            ["plans/{block}"] = "yikang-north",
+            ["parties/{party}"] = "cable-works",
+            ["months/{month}"] = "2026-10",
+            ["notices/{id}"] = notice.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["exit-reviews/{id}"] = review.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+    }
+
+    // A signed 不合格 sheet of the cable works with its notice (one item) and an exit review.
+    private static async Task<(long Notice, long Review)> AssessmentSeedAsync(CloudHost cloud)
+    {
+        await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(cloud.Services);
+        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Iot.Cloud.Data.CloudDb>(scope.ServiceProvider);
+        var month = new DateOnly(2020, 1, 1);
+        var sheet = new Iot.Cloud.Assessment.AssessmentSheet { PartyId = "cable-works", Month = month, Grade = Iot.Cloud.Assessment.Grade.Unsatisfactory, SignedAt = DateTimeOffset.UtcNow, SignedBy = "fuzz" };
+        var notice = new Iot.Cloud.Assessment.RectificationNotice
+        {
+            PartyId = "cable-works", Sheet = sheet, Month = month, Reason = Iot.Cloud.Assessment.NoticeReason.Unsatisfactory, OpenedAt = DateTimeOffset.UtcNow,
+            Deadline = DateTimeOffset.UtcNow.AddDays(30), Items = [new() { Kind = Iot.Cloud.Assessment.NoticeItemKind.Remarks, Text = "fuzz" }],
+        };
+        var review = new Iot.Cloud.Assessment.ExitReview { PartyId = "cable-works", Reason = Iot.Cloud.Assessment.ExitReason.ThreeUnsatisfactory, Month = month, OpenedAt = DateTimeOffset.UtcNow };
+        db.AddRange(sheet, notice, review);
+        await db.SaveChangesAsync();
+        return (notice.Id, review.Id);
     }
 }

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Iot.Cloud.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCloudDb))]
-    [Migration("20261205180140_PatrolsAndVolunteers")]
-    partial class PatrolsAndVolunteers
+    [Migration("20261205184550_SupervisionModel")]
+    partial class SupervisionModel
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -208,6 +208,298 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("maintenance_windows", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Assessment.AssessmentSheet", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Acknowledged")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("AverageRating")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("CommitteeScore")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Complaints")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("FindingsFixed")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FindingsRaised")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Fixed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Grade")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double?>("MedianAckMinutes")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MedianFixMinutes")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Overdue")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("OverdueShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("PartyId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Raised")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ratings")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("RecordScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Remarks")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<double>("ReopenRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResidentReports")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RoundsDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RoundsDue")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RoundsMissed")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SignedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Month");
+
+                    b.HasIndex("PartyId", "Month")
+                        .IsUnique();
+
+                    b.ToTable("assessment_sheets", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.ExitReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateOnly?>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("NoticeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PartyId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticeId")
+                        .IsUnique();
+
+                    b.HasIndex("PartyId", "Month")
+                        .IsUnique();
+
+                    b.ToTable("exit_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.GradeThresholds", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Excellent")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("NeedsRectification")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("NoticeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Satisfactory")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("grade_thresholds", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.NoticeItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DoneBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticeId");
+
+                    b.ToTable("notice_items", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.RectificationNotice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CloseNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PartyId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("SheetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SheetId")
+                        .IsUnique();
+
+                    b.HasIndex("PartyId", "ClosedAt");
+
+                    b.ToTable("rectification_notices", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -245,6 +537,40 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.HasIndex("Entity", "EntityId");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Auth.VolunteerTeam", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CommunityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("volunteer_teams", (string)null);
                 });
 
             modelBuilder.Entity("Iot.Cloud.Commands.CommandRecord", b =>
@@ -1230,40 +1556,6 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("sites", (string)null);
                 });
 
-            modelBuilder.Entity("Iot.Cloud.Auth.VolunteerTeam", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("CommunityId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CommunityId", "Name")
-                        .IsUnique();
-
-                    b.ToTable("volunteer_teams", (string)null);
-                });
-
             modelBuilder.Entity("Iot.Cloud.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<long>("Id")
@@ -1548,6 +1840,34 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Navigation("Alert");
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Assessment.ExitReview", b =>
+                {
+                    b.HasOne("Iot.Cloud.Assessment.RectificationNotice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.NoticeItem", b =>
+                {
+                    b.HasOne("Iot.Cloud.Assessment.RectificationNotice", null)
+                        .WithMany("Items")
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.RectificationNotice", b =>
+                {
+                    b.HasOne("Iot.Cloud.Assessment.AssessmentSheet", "Sheet")
+                        .WithMany()
+                        .HasForeignKey("SheetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Sheet");
+                });
+
             modelBuilder.Entity("Iot.Cloud.Patrols.PatrolCheck", b =>
                 {
                     b.HasOne("Iot.Cloud.Patrols.PatrolRound", null)
@@ -1582,6 +1902,11 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Assessment.RectificationNotice", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("Iot.Cloud.Patrols.PatrolRound", b =>
