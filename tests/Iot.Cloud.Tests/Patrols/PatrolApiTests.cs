@@ -260,6 +260,27 @@ public sealed partial class PatrolApiTests(PatrolCloud fixture) : IClassFixture<
             db.AuditLog.Where(a => a.Entity == "account" && a.EntityId == "yikang-song" && a.Actor == "yikang-zhang").OrderBy(a => a.Id).Select(a => a.Action).ToList());
     }
 
+    [Fact]
+    public async Task Open_faults_where_elderly_people_live_alone_come_first_on_the_dashboard_and_the_public_page()
+    {
+        using var staff = await Cloud.ClientAsync("xinyu-li");
+        foreach (var (courtyard, severity, title) in new[] { ("yikang-26", "critical", "消防通道堵塞-测试"), ("yikang-71", "minor", "楼道灯闪-测试") })
+        {
+            (await staff.PostAsJsonAsync("/api/work-orders", new { courtyard, fault = "care-order", title, target = "streetlight", severity })).EnsureSuccessStatusCode();
+        }
+
+        // yikang-71 has two households of elderly people living alone: its minor fault is above another's critical one.
+        using var anyone = Cloud.Anonymous();
+        var page = await anyone.GetStringAsync(new Uri("/safety", UriKind.Relative));
+        var care = page.IndexOf("楼道灯闪-测试", StringComparison.Ordinal);
+        var other = page.IndexOf("消防通道堵塞-测试", StringComparison.Ordinal);
+        Assert.True(care > 0 && other > care, "the care courtyard's fault should be listed first on the public page");
+        Assert.Contains("独居老人 2 户", page, StringComparison.Ordinal);
+        using var committee = await Cloud.ClientAsync("yikang-zhang");
+        var dashboard = await committee.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.True(dashboard.IndexOf("楼道灯闪-测试", StringComparison.Ordinal) < dashboard.IndexOf("消防通道堵塞-测试", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenInput();
 }
