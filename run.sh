@@ -51,7 +51,7 @@ trap stop EXIT
     TimeSeries__SqlitePath="$data/timeseries.db" \
     Signing__KeyFile="$data/keys/cloud-signing.pem" \
     Sites__Folder="$site" \
-    Demo__SeedAccounts=true Demo__Password="$demo_password" \
+    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" \
     dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
 cloud_pid=$!
 
@@ -95,6 +95,7 @@ cat <<EOT
   Staff console        http://127.0.0.1:$web_port/console
   Safety dashboard     http://127.0.0.1:$web_port/dashboard      public view: /safety
   Resident report      http://127.0.0.1:$web_port/r/yikang-1      (QR codes: /console/qr)
+  Patrol round (phone) http://127.0.0.1:$web_port/patrol         (as yikang-hu or yikang-ma)
 
   Demo accounts (password: $demo_password)
     xinyu-li       property staff, 昆明馨宇物业 (Yikang Road blocks)    李师傅
@@ -103,6 +104,8 @@ cat <<EOT
     cable-zhao     owning-unit staff, 昆明电缆厂宿舍管理科               赵科长
     yikang-zhang   community supervisor, 益康路社区                      张主任
     street-chen    street office administrator (everything, accounts)   陈科员
+    yikang-hu      volunteer, 益康路志愿服务队 (patrols, confirms repairs) 胡阿姨
+    yikang-ma      building head, 益康路北街区                           马大爷
 
   API and live data    http://127.0.0.1:$web_port/api/site   (sign in first: POST /api/session)
                        http://127.0.0.1:$web_port/api/courtyards/yikang-1/latest

@@ -34,6 +34,9 @@ public sealed class DemoOptions
     /// <summary>Create one account per role at start (./run.sh and the tests turn this on).</summary>
     public bool SeedAccounts { get; set; }
 
+    /// <summary>Give every block of the sample site a weekly patrol plan at start, where it has none (./run.sh).</summary>
+    public bool SeedPatrolPlans { get; set; }
+
     /// <summary>The demo accounts' password.</summary>
     public string Password { get; set; } = "yongchang-demo";
 }

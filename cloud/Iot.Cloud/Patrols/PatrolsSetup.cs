@@ -8,6 +8,7 @@ public static class PatrolsSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<PatrolService>();
         builder.Services.AddSingleton<PatrolRecord>();
+        builder.Services.AddHostedService<DemoPlans>();
         return builder;
     }
 }

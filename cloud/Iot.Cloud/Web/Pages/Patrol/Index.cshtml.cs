@@ -43,7 +43,7 @@ public sealed class PatrolIndexModel(CloudDb db, AccessScope scope, SiteRegistry
                 var walked = last.FirstOrDefault(l => l.Courtyard == c.Courtyard.Id)?.At;
                 var periodStart = plan?.Frequency == PatrolFrequency.Weekly ? monday : today;
                 return new Stop(c.Courtyard.Id, c.Courtyard.Name, planned ? plan!.Frequency : null, walked, walked >= periodStart);
-            }).OrderBy(s => s.Frequency is null).ThenBy(s => plan?.Courtyards.IndexOf(s.Id) ?? 0).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+            }).OrderBy(s => s.Frequency is null).ThenBy(s => plan?.Courtyards.IndexOf(s.Id) ?? 0).ToList(); // then the manifest's order
             return (blockName, (IReadOnlyList<Stop>)stops);
         })];
     }
