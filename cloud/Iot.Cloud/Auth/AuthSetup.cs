@@ -37,6 +37,21 @@ public static class AuthSetup
             cookie.LogoutPath = "/logout";
             cookie.AccessDeniedPath = "/denied";
 
+            // The stamp is checked against the database on every request (below). While the database is away the request
+            // goes on as anonymous, and the cookie stays for when it is back: /readyz still says what is down, and a
+            // blip signs nobody out.
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                try
+                {
+                    await SecurityStampValidator.ValidatePrincipalAsync(context);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                {
+                    context.RejectPrincipal();
+                }
+            };
+
             // The API answers with status codes; only pages redirect to the sign-in page.
             cookie.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);

@@ -6,7 +6,6 @@ using Iot.Cloud.Patrols;
 using Iot.Cloud.Ratings;
 using Iot.Cloud.Reports;
 using Iot.Cloud.Tests.Support;
-using Iot.Cloud.Tests.WorkOrders;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
@@ -276,13 +275,9 @@ public abstract class AssessmentTests : IAsyncLifetime
 
 public sealed class SqliteAssessmentTests : AssessmentTests
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"iot-assess-{Guid.NewGuid():N}.db");
+    private readonly string _file = TestDatabases.NewSqliteFile("assess");
 
-    protected override Task<Func<CloudDb>> DatabaseAsync()
-    {
-        var options = new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={_file};Pooling=false").Options;
-        return Task.FromResult<Func<CloudDb>>(() => new SqliteCloudDb(options));
-    }
+    protected override Task<Func<CloudDb>> DatabaseAsync() => Task.FromResult(TestDatabases.Sqlite(_file));
 
     public override async Task DisposeAsync()
     {
@@ -293,10 +288,5 @@ public sealed class SqliteAssessmentTests : AssessmentTests
 
 public sealed class PostgresAssessmentTests(PostgresFixture postgres) : AssessmentTests, IClassFixture<PostgresFixture>
 {
-    protected override async Task<Func<CloudDb>> DatabaseAsync()
-    {
-        var connection = await postgres.Server.CreateDatabaseAsync($"assess_{Guid.NewGuid():N}");
-        var options = new DbContextOptionsBuilder<PostgresCloudDb>().UseNpgsql(connection).Options;
-        return () => new PostgresCloudDb(options);
-    }
+    protected override Task<Func<CloudDb>> DatabaseAsync() => TestDatabases.PostgresAsync(postgres.Server, "assess");
 }

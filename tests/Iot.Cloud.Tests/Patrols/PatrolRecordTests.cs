@@ -2,6 +2,7 @@ using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Patrols;
+using Iot.Cloud.Tests.Support;
 using Iot.Cloud.Tests.WorkOrders;
 using Iot.Cloud.Volunteers;
 using Iot.Cloud.WorkOrders;
@@ -114,13 +115,9 @@ public abstract class PatrolRecordTests : IAsyncLifetime
 
 public sealed class SqlitePatrolRecordTests : PatrolRecordTests
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"iot-patrol-{Guid.NewGuid():N}.db");
+    private readonly string _file = TestDatabases.NewSqliteFile("patrol");
 
-    protected override Task<Func<CloudDb>> DatabaseAsync()
-    {
-        var options = new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={_file};Pooling=false").Options;
-        return Task.FromResult<Func<CloudDb>>(() => new SqliteCloudDb(options));
-    }
+    protected override Task<Func<CloudDb>> DatabaseAsync() => Task.FromResult(TestDatabases.Sqlite(_file));
 
     public override async Task DisposeAsync()
     {
@@ -131,10 +128,5 @@ public sealed class SqlitePatrolRecordTests : PatrolRecordTests
 
 public sealed class PostgresPatrolRecordTests(PostgresFixture postgres) : PatrolRecordTests, IClassFixture<PostgresFixture>
 {
-    protected override async Task<Func<CloudDb>> DatabaseAsync()
-    {
-        var connection = await postgres.Server.CreateDatabaseAsync($"patrol_{Guid.NewGuid():N}");
-        var options = new DbContextOptionsBuilder<PostgresCloudDb>().UseNpgsql(connection).Options;
-        return () => new PostgresCloudDb(options);
-    }
+    protected override Task<Func<CloudDb>> DatabaseAsync() => TestDatabases.PostgresAsync(postgres.Server, "patrol");
 }

@@ -4,9 +4,9 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Supervision;
+using Iot.Cloud.Tests.Support;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Identifiers;
-using Iot.Testing.Services;
 using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Tests.WorkOrders;
@@ -419,13 +419,9 @@ public abstract class WorkOrderFlowTests : IAsyncLifetime
 
 public sealed class SqliteWorkOrderFlowTests : WorkOrderFlowTests
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"iot-work-{Guid.NewGuid():N}.db");
+    private readonly string _file = TestDatabases.NewSqliteFile("work");
 
-    protected override Task<Func<CloudDb>> DatabaseAsync()
-    {
-        var options = new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={_file};Pooling=false").Options;
-        return Task.FromResult<Func<CloudDb>>(() => new SqliteCloudDb(options));
-    }
+    protected override Task<Func<CloudDb>> DatabaseAsync() => Task.FromResult(TestDatabases.Sqlite(_file));
 
     public override async Task DisposeAsync()
     {
@@ -436,20 +432,5 @@ public sealed class SqliteWorkOrderFlowTests : WorkOrderFlowTests
 
 public sealed class PostgresWorkOrderFlowTests(PostgresFixture postgres) : WorkOrderFlowTests, IClassFixture<PostgresFixture>
 {
-    protected override async Task<Func<CloudDb>> DatabaseAsync()
-    {
-        var connection = await postgres.Server.CreateDatabaseAsync($"work_{Guid.NewGuid():N}");
-        var options = new DbContextOptionsBuilder<PostgresCloudDb>().UseNpgsql(connection).Options;
-        return () => new PostgresCloudDb(options);
-    }
-}
-
-/// <summary>One private PostgreSQL cluster for a test class.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    public PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    protected override Task<Func<CloudDb>> DatabaseAsync() => TestDatabases.PostgresAsync(postgres.Server, "work");
 }

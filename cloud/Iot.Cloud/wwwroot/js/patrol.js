@@ -6,8 +6,7 @@
 "use strict";
 
 (function () {
-  const DB_NAME = "iot-patrol";
-  const STORE = "outbox";
+  const outbox = IotOutbox("iot-patrol"); // outbox.js
   let retryTimer = null;
   let retryDelay = 3000;
   let flushing = false;
@@ -27,35 +26,14 @@
     }
   }
 
-  function words(name, fallback) {
+  // The page's words: the round form's, or on the courtyard list the outbox note's own.
+  function words(name) {
     const form = document.getElementById("patrol-form");
-    return (form && form.dataset[name]) || document.body.dataset[name] || fallback;
+    return (form && form.dataset[name]) || document.getElementById("patrol-outbox").dataset[name] || "";
   }
 
   // ---- The outbox ------------------------------------------------------------------------------------------------
 
-  function database() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  async function store(mode, act) {
-    const db = await database();
-    try {
-      return await new Promise((resolve, reject) => {
-        const transaction = db.transaction(STORE, mode);
-        const request = act(transaction.objectStore(STORE));
-        transaction.oncomplete = () => resolve(request ? request.result : undefined);
-        transaction.onerror = () => reject(transaction.error);
-      });
-    } finally {
-      db.close();
-    }
-  }
 
   // One round: "sent" (201 or 200 for a resend), "refused" (400: the server says why; kept out of the outbox),
   // or a thrown error (no signal, a server away): it stays in the outbox.
@@ -88,14 +66,14 @@
     }
     flushing = true;
     try {
-      const waiting = await store("readonly", (s) => s.getAll());
+      const waiting = await outbox.all();
       for (const item of waiting) {
         const answer = await send(item);
-        await store("readwrite", (s) => s.delete(item.key));
+        await outbox.remove(item.key);
         done(item, answer);
       }
     } catch (e) {
-      outboxNote(words("queued", "Saved on this phone: it will be sent when the signal returns."));
+      outboxNote(words("queued"));
       retryLater();
     } finally {
       flushing = false;
@@ -107,16 +85,16 @@
     const here = form && form.dataset.key === item.key;
     if (answer.outcome === "sent") {
       const numbers = answer.receipt.findings.map((f) => f.number).join(", ");
-      outboxNote(words("sent", "Round sent.") + (numbers ? " " + words("findings", "Work orders: {0}").replace("{0}", numbers) : ""));
-      if (here) {
-        form.querySelector("button[type=submit]").disabled = true;
-      }
+      outboxNote(words("sent") + (numbers ? " " + words("findings").replace("{0}", numbers) : ""));
       const stop = document.querySelector(`a.stop[data-courtyard="${item.round.courtyard}"]`);
       if (stop) {
         stop.classList.add("walked");
       }
     } else {
-      outboxNote(words("refused", "The round was not accepted:") + " " + answer.detail);
+      outboxNote(words("refused") + " " + answer.detail);
+      if (here) {
+        form.querySelector("button[type=submit]").disabled = false; // correct it and send again
+      }
     }
   }
 
@@ -146,8 +124,7 @@
 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const button = form.querySelector("button[type=submit]");
-      button.disabled = true;
+      form.querySelector("button[type=submit]").disabled = true; // sent, waiting, or back to be corrected
       const checks = [];
       const photos = [];
       for (const fieldset of form.querySelectorAll("fieldset.check")) {
@@ -160,13 +137,10 @@
         }
       }
       const item = { key: form.dataset.key, round: { key: form.dataset.key, courtyard: form.dataset.courtyard, walkedAt: new Date().toISOString(), checks }, photos };
-      await store("readwrite", (s) => s.put(item));
-      outboxNote(words("sending", "Sending…"));
+      await outbox.put(item);
+      outboxNote(words("sending"));
       retryDelay = 3000;
       await flush();
-      if (document.getElementById("patrol-outbox").textContent.startsWith(words("refused", "\u0000"))) {
-        button.disabled = false;
-      }
     });
   }
 

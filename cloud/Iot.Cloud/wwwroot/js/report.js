@@ -8,8 +8,7 @@
 "use strict";
 
 (function () {
-  const DB_NAME = "iot-resident";
-  const STORE = "outbox";
+  const outbox = IotOutbox("iot-resident"); // outbox.js
 
   let form = null;
   let reduction = Promise.resolve();
@@ -116,28 +115,6 @@
 
   // ---- The outbox: reports waiting for a signal ------------------------------------------------------------------
 
-  function database() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  async function store(mode, act) {
-    const db = await database();
-    try {
-      return await new Promise((resolve, reject) => {
-        const transaction = db.transaction(STORE, mode);
-        const request = act(transaction.objectStore(STORE));
-        transaction.oncomplete = () => resolve(request ? request.result : undefined);
-        transaction.onerror = () => reject(transaction.error);
-      });
-    } finally {
-      db.close();
-    }
-  }
 
   // Kept by the form's key: pressing Send again while waiting replaces the waiting report, it does not add one.
   async function queue(data) {
@@ -148,7 +125,7 @@
       }
       fields.push({ name, value, fileName: value instanceof File ? value.name : null });
     }
-    await store("readwrite", (s) => s.put({ key: data.get("key"), url: location.pathname, fields, at: Date.now() }));
+    await outbox.put({ key: data.get("key"), url: location.pathname, fields, at: Date.now() });
     note(form.dataset.queued);
     retryLater();
   }
@@ -176,7 +153,7 @@
     }
     flushing = true;
     try {
-      const waiting = (await store("readonly", (s) => s.getAll())).filter((item) => item.url === location.pathname);
+      const waiting = (await outbox.all()).filter((item) => item.url === location.pathname);
       if (waiting.length === 0) {
         return;
       }
@@ -192,7 +169,7 @@
         }
         data.append("__RequestVerificationToken", await freshToken(item.url));
         const outcome = await send(item.url, data);
-        await store("readwrite", (s) => s.delete(item.key));
+        await outbox.remove(item.key);
         if (outcome === "sent") {
           return;
         }
