@@ -28,13 +28,18 @@ public sealed record VolunteerMonth(DateTimeOffset From, DateTimeOffset To, IRea
 
 /// <summary>
 /// Counts the volunteers' and building heads' rounds, findings and confirmed repairs per month, per person and per team,
-/// in the communities of the caller's scope (the street office: all).
+/// in the caller's community (the street office: all; a company or unit: none, the community's recognition is not theirs).
 /// </summary>
 public sealed class VolunteerRecord(CloudDb db)
 {
     public async Task<VolunteerMonth> MonthAsync(AccessScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        if (!scope.SeesEverything && scope.Community is null)
+        {
+            return new VolunteerMonth(from, to, [], []);
+        }
+
         var community = scope.SeesEverything ? null : scope.Community;
         var helpers = await db.Users.AsNoTracking()
             .Where(u => (u.Role == StaffRole.Volunteer || u.Role == StaffRole.BuildingHead) && (community == null || u.CommunityId == community))

@@ -99,6 +99,12 @@ public abstract class PatrolRecordTests : IAsyncLifetime
         var month = await new VolunteerRecord(read).MonthAsync(AccessScope.Everything, Monday.AddDays(-6), Monday.AddDays(25), CancellationToken.None);
         var hu = Assert.Single(month.Helpers);
         Assert.Equal(("yikang-hu", 0, 1), (hu.UserName, hu.Rounds, hu.Confirmations));
+
+        // A company's people have no community: the volunteers' record is none of theirs.
+        var staff = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.Name, "xinyu-li"), new(System.Security.Claims.ClaimTypes.Role, nameof(StaffRole.PropertyStaff)), new(StaffClaims.Party, "xinyu-property")], "test"));
+        var theirs = await new VolunteerRecord(read).MonthAsync(AccessScope.Of(staff, H.Registry.Site), Monday.AddDays(-6), Monday.AddDays(25), CancellationToken.None);
+        Assert.Empty(theirs.Helpers);
     }
 
     [Fact]

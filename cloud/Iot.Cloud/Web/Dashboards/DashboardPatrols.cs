@@ -16,12 +16,10 @@ public sealed class DashboardPatrols(CloudDb db, PatrolRecord record, VolunteerR
     public async Task<PatrolWeek> WeekAsync(AccessScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var site = registry.Current?.Site;
-        string Party(string id) => site?.Manifest.Parties.FirstOrDefault(p => p.Id.Value == id)?.Name ?? id;
-        string Block(string id) => site?.Communities.SelectMany(c => c.Blocks).FirstOrDefault(b => b.Id.Value == id)?.Name ?? id;
+        var places = new Places(registry, lang);
         var byParty = await record.ComputeAsync(db, from, to, byBlock: false, c => scope.Courtyard(c), null, cancellationToken);
         var byBlock = await record.ComputeAsync(db, from, to, byBlock: true, c => scope.Courtyard(c), null, cancellationToken);
-        return new PatrolWeek([.. byParty.Select(f => (Party(f.Key), f))], [.. byBlock.Select(f => (Block(f.Key), f))]);
+        return new PatrolWeek([.. byParty.Select(f => (places.Party(f.Key), f))], [.. byBlock.Select(f => (places.Block(f.Key), f))]);
     }
 
     /// <summary>This calendar month (site time) of the volunteers in the scope's communities.</summary>

@@ -12,6 +12,12 @@ public sealed class Places(SiteRegistry registry, Lang lang)
 {
     public string Courtyard(CourtyardId id) => Find(id)?.Name ?? id.Value;
 
+    /// <summary>A block's name (e.g. 益康路北街区).</summary>
+    public string Block(string id) => registry.Current?.Site.Communities.SelectMany(c => c.Blocks).FirstOrDefault(b => b.Id.Value == id)?.Name ?? id;
+
+    /// <summary>A party's name (a company, an owning unit, a residents' committee).</summary>
+    public string Party(string id) => registry.Current?.Site.Manifest.Parties.FirstOrDefault(p => p.Id.Value == id)?.Name ?? id;
+
     /// <summary>
     /// A work order's or alert's subject within its courtyard: <c>{agent}</c> is the courtyard unit, <c>{agent}/{device}</c>
     /// the device's name, <c>{agent}/{device}/o{n}</c> with its outlet; a report's own subject (<c>{courtyard}/resident-…</c>)

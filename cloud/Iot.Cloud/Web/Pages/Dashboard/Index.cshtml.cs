@@ -70,6 +70,6 @@ public class DashboardModel(SafetyFigures safety, ServiceRecord record, Maintena
         Maintenance = await maintenance.CurrentAsync(scope, forPublic: false, ct);
         Faults = await faults.ListAsync(scope, 30, ct);
         Patrols = await patrols.WeekAsync(scope, Safety.From, Safety.To, ct);
-        Volunteers = scope.IsPartyRole ? null : await patrols.VolunteersAsync(scope, ct);
+        Volunteers = scope.IsPartyRole ? null : await patrols.VolunteersAsync(scope, ct); // a company's page has no such section
     }
 }

@@ -42,9 +42,8 @@ public sealed class PatrolsModel(PatrolService patrols, PatrolRecord record, Clo
 
     public string Person(string user) => People.GetValueOrDefault(user, user);
 
-    public string PartyName(string id) => registry.Current?.Site.Manifest.Parties.FirstOrDefault(p => p.Id.Value == id)?.Name ?? id;
-
-    public string BlockName(string id) => Blocks.FirstOrDefault(b => b.Block.Id.Value == id)?.Block.Name ?? id;
+    /// <summary>Parties and blocks by name.</summary>
+    public Places Places { get; } = new(registry, lang);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -64,14 +63,12 @@ public sealed class PatrolsModel(PatrolService patrols, PatrolRecord record, Clo
         }
         else
         {
-            Done = lang.F("The plan of {0} is saved.", BlockNameOf(block));
+            Done = lang.F("The plan of {0} is saved.", Places.Block(block));
         }
 
         await LoadAsync(ct);
         return Page();
     }
-
-    private string BlockNameOf(string id) => registry.Current?.Site.Communities.SelectMany(c => c.Blocks).FirstOrDefault(b => b.Id.Value == id)?.Name ?? id;
 
     private async Task LoadAsync(CancellationToken ct)
     {

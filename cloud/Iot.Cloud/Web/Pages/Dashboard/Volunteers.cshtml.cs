@@ -4,6 +4,7 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.Volunteers;
+using Iot.Cloud.Web.Dashboards;
 using Iot.Cloud.Web.Localization;
 using Iot.Protocol.Sites;
 using Microsoft.AspNetCore.Authorization;
@@ -19,7 +20,7 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 /// the committee creates and disables. The street office sees every community's.
 /// </summary>
 [Authorize(Policy = Policies.Supervise)]
-public sealed class VolunteersModel(VolunteerRecord record, AccountService accounts, CloudDb db, AccessScope scope, SiteRegistry registry, Lang lang, TimeProvider time) : PageModel
+public sealed class VolunteersModel(DashboardPatrols patrols, AccountService accounts, CloudDb db, AccessScope scope, SiteRegistry registry, Lang lang, TimeProvider time) : PageModel
 {
     /// <summary>What the new-volunteer form holds after a refusal.</summary>
     public sealed record HelperForm(string UserName = "", string DisplayName = "", StaffRole Role = StaffRole.Volunteer, string Community = "", string Block = "", long? Team = null);
@@ -37,7 +38,7 @@ public sealed class VolunteersModel(VolunteerRecord record, AccountService accou
 
     public string CommunityName(string id) => Communities.FirstOrDefault(c => c.Id.Value == id)?.Name ?? id;
 
-    public string? BlockName(string? id) => id is null ? null : Communities.SelectMany(c => c.Blocks).FirstOrDefault(b => b.Id.Value == id)?.Name ?? id;
+    public string? BlockName(string? id) => id is null ? null : new Places(registry, lang).Block(id);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -111,8 +112,6 @@ public sealed class VolunteersModel(VolunteerRecord record, AccountService accou
     {
         var all = registry.Current?.Site.Communities ?? [];
         Communities = [.. all.Where(c => scope.SeesEverything || c.Id.Value == scope.Community)];
-        var today = lang.Local(time.GetUtcNow());
-        var first = new DateOnly(today.Year, today.Month, 1);
-        Month = await record.MonthAsync(scope, lang.StartOf(first), lang.StartOf(first.AddMonths(1)), ct);
+        Month = await patrols.VolunteersAsync(scope, ct);
     }
 }
