@@ -36,6 +36,7 @@ builder.AddOperations();
 builder.AddDatabase();
 builder.AddAudit();
 builder.AddTimeSeries();
+builder.AddReadings();
 builder.AddSites();
 builder.AddNotifications();
 builder.AddAlerts();

@@ -13,17 +13,25 @@ namespace Iot.Cloud.Readings;
 /// <summary>The latest state of every device, and series for a sensor, a device or a courtyard over a period.</summary>
 public static class ReadingsApi
 {
-    /// <summary>The longest period one request may ask for.</summary>
-    private static readonly TimeSpan MaxSpan = TimeSpan.FromDays(800);
+    /// <summary>The longest period the gaps of a sensor may be asked for (only the gaps travel back).</summary>
+    private static readonly TimeSpan MaxGapsSpan = TimeSpan.FromDays(800);
+
+    /// <summary>The per-account limit of concurrent series queries.</summary>
+    public static IHostApplicationBuilder AddReadings(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<HeavyQueries>();
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Readings").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/courtyards/{id}/latest", Latest).ForCourtyard();
-        api.MapGet("/agents/{agent}/sensors/{sensor}/series", SensorSeries).ForAgent();
-        api.MapGet("/agents/{agent}/sensors/{sensor}/gaps", SensorGaps).ForAgent();
-        api.MapGet("/agents/{agent}/devices/{device}/series", DeviceSeries).ForAgent();
-        api.MapGet("/courtyards/{id}/series", CourtyardSeries).ForCourtyard();
+        api.MapGet("/agents/{agent}/sensors/{sensor}/series", SensorSeries).ForAgent().HeavyQuery();
+        api.MapGet("/agents/{agent}/sensors/{sensor}/gaps", SensorGaps).ForAgent().HeavyQuery();
+        api.MapGet("/agents/{agent}/devices/{device}/series", DeviceSeries).ForAgent().HeavyQuery();
+        api.MapGet("/courtyards/{id}/series", CourtyardSeries).ForCourtyard().HeavyQuery();
         return app;
     }
 
@@ -66,13 +74,16 @@ public static class ReadingsApi
             return Bad("sensor", problem!);
         }
 
-        if (Period.Parse(from, to, resolution, time.GetUtcNow(), MaxSpan) is not { } period)
+        var (period, refused) = Period.Parse(from, to, resolution, time.GetUtcNow());
+        if (period is null)
         {
-            return Bad("from/to/resolution", Period.Rules);
+            return Problems.Bad("from/to/resolution", refused!);
         }
 
         var points = await store.RangeAsync(agentId, sensorId, period.From, period.To, period.Resolution, ct);
-        return TypedResults.Ok(new SeriesView(agent, sensor, period.From, period.To, WireNames.Of(period.Resolution), points));
+        return points.Count > SeriesLimit.MaxPoints
+            ? TooMany()
+            : TypedResults.Ok(new SeriesView(agent, sensor, period.From, period.To, WireNames.Of(period.Resolution), points));
     }
 
     private static async Task<Results<Ok<List<SeriesGap>>, ProblemHttpResult>> SensorGaps(string agent, string sensor, DateTimeOffset? from, DateTimeOffset? to, double? maxIntervalSeconds, ITimeSeriesStore store, TimeProvider time, CancellationToken ct)
@@ -82,9 +93,9 @@ public static class ReadingsApi
             return Bad("agent/sensor", problem!);
         }
 
-        if (Period.Parse(from, to, "raw", time.GetUtcNow(), MaxSpan) is not { } period || maxIntervalSeconds is not (null or (> 0 and <= 86_400 * 30)))
+        if (Period.Range(from, to, time.GetUtcNow(), MaxGapsSpan) is not { } period || maxIntervalSeconds is not (null or (> 0 and <= 86_400 * 30)))
         {
-            return Bad("from/to/maxIntervalSeconds", Period.Rules + " maxIntervalSeconds is between 0 and 30 days.");
+            return Bad("from/to/maxIntervalSeconds", Period.Rules + " They are at most 800 days apart, and maxIntervalSeconds is between 0 and 30 days.");
         }
 
         return TypedResults.Ok((await store.GapsAsync(agentId, sensorId, period.From, period.To, TimeSpan.FromSeconds(maxIntervalSeconds ?? 60), ct)).ToList());
@@ -103,13 +114,14 @@ public static class ReadingsApi
             return TypedResults.NotFound();
         }
 
-        if (Period.Parse(from, to, resolution, time.GetUtcNow(), MaxSpan) is not { } period)
+        var (period, refused) = Period.Parse(from, to, resolution, time.GetUtcNow());
+        if (period is null)
         {
-            return Bad("from/to/resolution", Period.Rules);
+            return Problems.Bad("from/to/resolution", refused!);
         }
 
         var sensors = (await store.LatestAsync(row.CourtyardId, agentId, ct)).Where(l => l.Sensor.Device == deviceId);
-        return TypedResults.Ok(await SeriesOf(store, sensors, period, ct));
+        return await SeriesOf(store, sensors, period, ct) is { } series ? TypedResults.Ok(series) : TooMany();
     }
 
     private static async Task<Results<Ok<List<SeriesView>>, NotFound, ProblemHttpResult>> CourtyardSeries(string id, DateTimeOffset? from, DateTimeOffset? to, string? resolution, string? quantity, CloudDb db, ITimeSeriesStore store, TimeProvider time, CancellationToken ct)
@@ -124,9 +136,10 @@ public static class ReadingsApi
             return TypedResults.NotFound();
         }
 
-        if (Period.Parse(from, to, resolution, time.GetUtcNow(), MaxSpan) is not { } period)
+        var (period, refused) = Period.Parse(from, to, resolution, time.GetUtcNow());
+        if (period is null)
         {
-            return Bad("from/to/resolution", Period.Rules);
+            return Problems.Bad("from/to/resolution", refused!);
         }
 
         Quantity? wanted = null;
@@ -141,30 +154,92 @@ public static class ReadingsApi
         }
 
         var sensors = (await store.LatestAsync(courtyard, null, ct)).Where(l => wanted is null || l.Quantity == wanted);
-        return TypedResults.Ok(await SeriesOf(store, sensors, period, ct));
+        return await SeriesOf(store, sensors, period, ct) is { } series ? TypedResults.Ok(series) : TooMany();
     }
 
-    private static async Task<List<SeriesView>> SeriesOf(ITimeSeriesStore store, IEnumerable<LatestReading> sensors, Period period, CancellationToken ct)
+    /// <summary>The series of several sensors, or null as soon as they hold more than <see cref="SeriesLimit.MaxPoints"/> points together.</summary>
+    private static async Task<List<SeriesView>?> SeriesOf(ITimeSeriesStore store, IEnumerable<LatestReading> sensors, Period period, CancellationToken ct)
     {
         var result = new List<SeriesView>();
+        var total = 0;
         foreach (var s in sensors)
         {
             var points = await store.RangeAsync(s.Agent, s.Sensor, period.From, period.To, period.Resolution, ct);
+            total += points.Count;
+            if (total > SeriesLimit.MaxPoints)
+            {
+                return null;
+            }
+
             result.Add(new SeriesView(s.Agent.Value, s.Sensor.Value, period.From, period.To, WireNames.Of(period.Resolution), points));
         }
 
         return result;
     }
 
+    private static ProblemHttpResult TooMany() =>
+        Problems.Bad("from/to/resolution", $"the answer would hold more than {SeriesLimit.MaxPoints} points; ask for a coarser resolution (minute, then hour), a shorter period or, for a courtyard, one quantity");
+
     private static ProblemHttpResult Bad(string parameter, string detail) => Problems.Bad(parameter, Problems.Text(detail));
 }
 
-/// <summary>A validated query period. Defaults: the last 24 hours; resolution <c>auto</c> picks raw up to 6 h, minutes up to 7 days, else hours.</summary>
+/// <summary>
+/// A validated query period. Defaults: the last 24 hours; resolution <c>auto</c> picks raw up to 6 h, minutes up to
+/// <see cref="MinuteSpan"/>, else hours. Each resolution has its longest period, so no answer passes
+/// <see cref="SeriesLimit.MaxPoints"/> points a sensor (raw: 2 days, and the point count is checked after the query).
+/// </summary>
 internal sealed record Period(DateTimeOffset From, DateTimeOffset To, Resolution Resolution)
 {
-    public const string Rules = "from and to are ISO 8601 times between 2000 and 2200 with from before to, at most 800 days apart; resolution is raw, minute, hour or auto.";
+    public const string Rules = "from and to are ISO 8601 times between 2000 and 2200 with from before to; resolution is raw, minute, hour or auto.";
 
-    public static Period? Parse(DateTimeOffset? from, DateTimeOffset? to, string? resolution, DateTimeOffset now, TimeSpan maxSpan)
+    /// <summary>The longest raw period.</summary>
+    public static readonly TimeSpan RawSpan = TimeSpan.FromDays(2);
+
+    /// <summary>The longest period in minutes: one point a minute, at most <see cref="SeriesLimit.MaxPoints"/>.</summary>
+    public static readonly TimeSpan MinuteSpan = TimeSpan.FromMinutes(SeriesLimit.MaxPoints);
+
+    /// <summary>The longest period in hours (about 416 days).</summary>
+    public static readonly TimeSpan HourSpan = TimeSpan.FromHours(SeriesLimit.MaxPoints);
+
+    // In whole tenths of a day, rounded down, so the figure the message gives is itself allowed.
+    private static readonly double RawDays = RawSpan.TotalDays;
+    private static readonly double MinuteDays = Math.Floor(MinuteSpan.TotalDays * 10) / 10;
+    private static readonly double HourDays = Math.Floor(HourSpan.TotalDays);
+
+    /// <summary>The period, or why it is refused (naming the limit and the resolution to ask for instead).</summary>
+    public static (Period? Period, FormattableString? Problem) Parse(DateTimeOffset? from, DateTimeOffset? to, string? resolution, DateTimeOffset now)
+    {
+        if (Range(from, to, now, TimeSpan.MaxValue) is not { } range)
+        {
+            return (null, Problems.Text(Rules));
+        }
+
+        var span = range.To - range.From;
+        Resolution r;
+        switch (resolution ?? "auto")
+        {
+            case "auto":
+                r = span <= TimeSpan.FromHours(6) ? Resolution.Raw : span <= MinuteSpan ? Resolution.Minute : Resolution.Hour;
+                break;
+            case var text when WireNames.TryParse<Resolution>(text, out var parsed):
+                r = parsed;
+                break;
+            default:
+                return (null, Problems.Text(Rules));
+        }
+
+        FormattableString? tooLong = r switch
+        {
+            Resolution.Raw when span > RawSpan => $"resolution=raw is limited to {RawDays} days; ask for resolution=minute for up to {MinuteDays} days, or resolution=hour for up to {HourDays} days",
+            Resolution.Minute when span > MinuteSpan => $"resolution=minute is limited to {MinuteDays} days ({SeriesLimit.MaxPoints} points); ask for resolution=hour for up to {HourDays} days",
+            Resolution.Hour when span > HourSpan => $"a series is limited to {HourDays} days ({SeriesLimit.MaxPoints} hourly points); ask for a shorter period",
+            _ => null,
+        };
+        return tooLong is null ? (range with { Resolution = r }, null) : (null, tooLong);
+    }
+
+    /// <summary>from and to, defaulted (the last 24 hours) and checked, at most <paramref name="maxSpan"/> apart; the resolution is raw.</summary>
+    public static Period? Range(DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset now, TimeSpan maxSpan)
     {
         if (!Dates.Plausible(from) || !Dates.Plausible(to))
         {
@@ -173,25 +248,7 @@ internal sealed record Period(DateTimeOffset From, DateTimeOffset To, Resolution
 
         var end = (to ?? now).ToUniversalTime();
         var start = (from ?? end.AddDays(-1)).ToUniversalTime();
-        if (start >= end || end - start > maxSpan)
-        {
-            return null;
-        }
-
-        Resolution r;
-        switch (resolution ?? "auto")
-        {
-            case "auto":
-                r = end - start <= TimeSpan.FromHours(6) ? Resolution.Raw : end - start <= TimeSpan.FromDays(7) ? Resolution.Minute : Resolution.Hour;
-                break;
-            case var text when WireNames.TryParse<Resolution>(text, out var parsed):
-                r = parsed;
-                break;
-            default:
-                return null;
-        }
-
-        return new Period(start, end, r);
+        return start >= end || end - start > maxSpan ? null : new Period(start, end, Resolution.Raw);
     }
 }
 

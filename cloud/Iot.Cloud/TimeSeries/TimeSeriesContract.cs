@@ -55,7 +55,11 @@ public interface ITimeSeriesStore
     /// <summary>The newest reading of every sensor of a courtyard (or of one agent, when given).</summary>
     Task<IReadOnlyList<LatestReading>> LatestAsync(CourtyardId courtyard, AgentId? agent, CancellationToken cancellationToken);
 
-    /// <summary>Readings of one sensor in [<paramref name="from"/>, <paramref name="to"/>), oldest first, at a resolution.</summary>
+    /// <summary>
+    /// Readings of one sensor in [<paramref name="from"/>, <paramref name="to"/>), oldest first, at a resolution: at most
+    /// <see cref="SeriesLimit.StoreRows"/> points, the oldest ones (more than <see cref="SeriesLimit.MaxPoints"/> means the
+    /// range held more than that).
+    /// </summary>
     Task<IReadOnlyList<SeriesPoint>> RangeAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, Resolution resolution, CancellationToken cancellationToken);
 
     /// <summary>

@@ -21,6 +21,9 @@ internal static class InfluxQl
     /// <summary>A GROUP BY time() interval for a window.</summary>
     public static string Interval(long windowMs) => windowMs == TimeAlignment.HourMs ? "1h" : "1m";
 
+    /// <summary>A LIMIT clause: at most <paramref name="rows"/> points per series.</summary>
+    public static string Limit(int rows) => string.Create(CultureInfo.InvariantCulture, $"LIMIT {rows}");
+
     /// <summary>The WHERE condition for one sensor in [fromMs, toMs).</summary>
     public static string SeriesRange(string agent, string sensor, long fromMs, long toMs) =>
         $"{Ident("agent")} = {Literal(agent)} AND {Ident("sensor")} = {Literal(sensor)} AND time >= {Time(fromMs)} AND time < {Time(toMs)}";

@@ -140,8 +140,8 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
         var toMs = TimeAlignment.ToMs(to);
         if (resolution == Resolution.Raw)
         {
-            var raw = await QueryOneAsync($"SELECT \"value\" FROM {InfluxQl.Ident(LineProtocol.Measurement)} WHERE {InfluxQl.SeriesRange(agent.Value, sensor.Value, fromMs, toMs)}", cancellationToken);
-            return [.. raw.SelectMany(s => s.Rows.Select(r => { var v = s.Number(r, 1); return new SeriesPoint(TimeAlignment.FromMs(InfluxSeries.Time(r)), v, v, v, 1); }))];
+            var raw = await QueryOneAsync($"SELECT \"value\" FROM {InfluxQl.Ident(LineProtocol.Measurement)} WHERE {InfluxQl.SeriesRange(agent.Value, sensor.Value, fromMs, toMs)} {InfluxQl.Limit(SeriesLimit.StoreRows)}", cancellationToken);
+            return [.. raw.SelectMany(s => s.Rows.Select(r => { var v = s.Number(r, 1); return new SeriesPoint(TimeAlignment.FromMs(InfluxSeries.Time(r)), v, v, v, 1); })).Take(SeriesLimit.StoreRows)];
         }
 
         // A window is returned when its start is in [from, to), and it always covers all of its readings.
@@ -163,7 +163,8 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
             points.AddRange(await WindowsAsync(InfluxQl.Ident(LineProtocol.Measurement), "sum(\"value\"), min(\"value\"), max(\"value\"), count(\"value\")", agent, sensor, Math.Max(first, boundary), end, window, cancellationToken));
         }
 
-        return points;
+        // Two queries of up to StoreRows each: the oldest StoreRows of them, as the SQLite store answers.
+        return points.Count > SeriesLimit.StoreRows ? points.GetRange(0, SeriesLimit.StoreRows) : points;
     }
 
     /// <inheritdoc />
@@ -241,7 +242,7 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
     private async Task<IEnumerable<SeriesPoint>> WindowsAsync(string source, string aggregates, AgentId agent, SensorId sensor, long fromMs, long toMs, long window, CancellationToken cancellationToken)
     {
         var series = await QueryOneAsync(
-            $"SELECT {aggregates} FROM {source} WHERE {InfluxQl.SeriesRange(agent.Value, sensor.Value, fromMs, toMs)} GROUP BY time({InfluxQl.Interval(window)}) fill(none)",
+            $"SELECT {aggregates} FROM {source} WHERE {InfluxQl.SeriesRange(agent.Value, sensor.Value, fromMs, toMs)} GROUP BY time({InfluxQl.Interval(window)}) fill(none) {InfluxQl.Limit(SeriesLimit.StoreRows)}",
             cancellationToken);
         return series.SelectMany(s => s.Rows.Select(r =>
         {

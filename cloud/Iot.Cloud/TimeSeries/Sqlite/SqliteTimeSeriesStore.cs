@@ -113,9 +113,10 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
 
         // Windows come from the aggregate tables, so they outlive raw retention; a window is returned when its start is in range.
         command.CommandText = resolution == Resolution.Raw
-            ? "SELECT at, value, value, value, 1 FROM raw WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND at >= $from AND at < $to ORDER BY at"
-            : $"SELECT start, sum / count, min, max, count FROM {SqliteSchema.AggregateTable(resolution)} WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND start >= $from AND start < $to ORDER BY start";
+            ? "SELECT at, value, value, value, 1 FROM raw WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND at >= $from AND at < $to ORDER BY at LIMIT $limit"
+            : $"SELECT start, sum / count, min, max, count FROM {SqliteSchema.AggregateTable(resolution)} WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND start >= $from AND start < $to ORDER BY start LIMIT $limit";
         AddRange(command, agent, sensor, from, to);
+        command.Parameters.AddWithValue("$limit", SeriesLimit.StoreRows);
         var points = new List<SeriesPoint>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
