@@ -44,7 +44,10 @@ trap 'stop; exit 143' TERM
 trap stop EXIT
 
 # Each service runs under `exec` in a subshell, so $! is the program's own pid.
+# Development: a demo on this machine's loopback over plain HTTP. Production asks for more (HTTPS-only cookies,
+# Web:PublicBaseUrl, Operations:MetricsToken; docker/README.md, "Production settings").
 ( exec env \
+    ASPNETCORE_ENVIRONMENT=Development \
     Urls="http://127.0.0.1:$web_port" \
     Broker__Mode=Embedded Broker__Host=127.0.0.1 Broker__Port="$broker_port" \
     Database__ConnectionString="Data Source=$data/cloud.db" \
@@ -71,10 +74,13 @@ done
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
 
-# The API needs an account: sign in as the street office's demo account (the cookie stays in the data folder).
+# The API needs an account: sign in as the street office's demo account (the cookie stays in the data folder, readable
+# by this user only: it is the street office's session. A jar left by an older run is replaced, not reused with its mode).
 jar="$data/demo-session.cookies"
-curl -sf -c "$jar" -H 'Content-Type: application/json' \
-  -d "{\"userName\":\"street-chen\",\"password\":\"$demo_password\"}" "http://127.0.0.1:$web_port/api/session" >/dev/null \
+rm -f "$jar"
+( umask 077
+  curl -sf -c "$jar" -H 'Content-Type: application/json' \
+    -d "{\"userName\":\"street-chen\",\"password\":\"$demo_password\"}" "http://127.0.0.1:$web_port/api/session" >/dev/null ) \
   || { echo "Could not sign in with the demo account:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
 total=$(curl -sf -b "$jar" "http://127.0.0.1:$web_port/api/agents" | grep -o '"id"' | wc -l)
 online=0

@@ -42,6 +42,7 @@ public sealed class CloudProcess : IAsyncDisposable
         var port = ServiceProcess.FreePort();
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         psi.ArgumentList.Add(dll);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // loopback and plain HTTP, as run.sh
         psi.Environment["Urls"] = $"http://127.0.0.1:{port}";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "cloud.db")}";

@@ -22,7 +22,7 @@ public sealed class AuthOptions
     /// <summary>Sign-in attempts per client address per minute, whatever the account.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 20;
 
-    /// <summary>Send the sign-in cookie over HTTPS only. Off for the loopback demo; on behind TLS.</summary>
+    /// <summary>Send the sign-in cookie over HTTPS only. Off for the loopback demo; on in Production (appsettings.Production.json).</summary>
     public bool SecureCookies { get; set; }
 }
 

@@ -12,6 +12,7 @@ public static class OperationsSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddClocks();
+        builder.AddProductionDefaults();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Explain);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
 
@@ -41,12 +42,25 @@ public static class OperationsSetup
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Open to anyone who can reach the port (loopback by default): probes and scrapers carry no account, and these
-        // say nothing about residents or work orders. Expose them beyond the host only to the monitoring network.
+        app.UseMetricsToken();
+
+        // Probes and scrapers carry no account: the health checks are open, /readyz names what is down only to the
+        // street office and to the server itself (HealthReport), /metrics asks for its token once one is set.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReport.WriteAsync }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+
+        // The API's map, for signed-in staff (and anyone while developing): it lists every endpoint an attacker could try.
+        var openApi = app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.Environment.IsDevelopment())
+        {
+            openApi.AllowAnonymous();
+        }
+        else
+        {
+            openApi.RequireAuthorization(Auth.Policies.Staff);
+        }
+
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,15 +9,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Sites;
 
-/// <summary>Browse the site: street → community → block → courtyard → agent → device, with who answers for each courtyard.</summary>
+/// <summary>
+/// Browse the site: street → community → block → courtyard → agent → device, with who answers for each courtyard.
+/// Scoped like everything else: a company's or unit's people see their own party and the communities, blocks and
+/// residents' committees of the courtyards they serve; a community's people their community and the parties that
+/// serve it; the street office everything. A party's office phone goes with the party, to whoever may see the party
+/// (residents see it on their report's tracking page too).
+/// </summary>
 public static class SitesApi
 {
     public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Sites").ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(Policies.Staff);
         api.MapGet("/site", GetSite);
-        api.MapGet("/parties", async (CloudDb db, CancellationToken ct) =>
-            await db.Parties.AsNoTracking().OrderBy(p => p.Id).Select(p => new PartyView(p.Id, p.Name, p.Kind, p.Phone)).ToListAsync(ct));
+        api.MapGet("/parties", ListParties);
         api.MapGet("/communities/{id}", GetCommunity);
         api.MapGet("/courtyards", ListCourtyards);
         api.MapGet("/courtyards/{id}", GetCourtyard).ForCourtyard();
@@ -25,18 +31,59 @@ public static class SitesApi
         return app;
     }
 
-    private static async Task<Ok<SiteView>> GetSite(CloudDb db, SiteRegistry registry, CancellationToken ct)
+    private static async Task<Ok<SiteView>> GetSite(CloudDb db, SiteRegistry registry, AccessScope scope, CancellationToken ct)
     {
         var site = await db.Sites.AsNoTracking().SingleAsync(ct);
+        var courtyards = await db.Courtyards.AsNoTracking().Where(scope.Courtyards).Select(c => new { c.CommunityId, c.BlockId }).ToListAsync(ct);
+        var counts = courtyards.GroupBy(c => c.BlockId).ToDictionary(g => g.Key, g => g.Count());
+        var communityIds = courtyards.Select(c => c.CommunityId).ToHashSet();
         var communities = await db.Communities.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
         var blocks = await db.Blocks.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct);
-        var counts = await db.Courtyards.AsNoTracking().GroupBy(c => c.BlockId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var parties = await VisiblePartiesAsync(db, scope, ct);
+
+        // A block is shown when it holds courtyards in scope (a whole community's people see all of its blocks).
+        bool Shown(Block b) => scope.SeesEverything || counts.ContainsKey(b.Id)
+            || (b.CommunityId == scope.Community && scope.Role is StaffRole.CommunitySupervisor or StaffRole.Volunteer);
         return TypedResults.Ok(new SiteView(
             site.Id, site.Name, site.TimeZone, site.Latitude, site.Longitude, site.SyncedAt, registry.LastChecked,
-            registry.Problems.Select(p => p.ToString()).ToList(),
-            communities.Select(c => new CommunitySummary(
+
+            // The manifests' problems name any courtyard or party: for the street office, which keeps the manifests.
+            scope.SeesEverything ? registry.Problems.Select(p => p.ToString()).ToList() : [],
+            communities.Where(c => scope.SeesEverything || communityIds.Contains(c.Id)).Select(c => new CommunitySummary(
                 c.Id, c.Name, c.ResidentsCommitteeId,
-                blocks.Where(b => b.CommunityId == c.Id).Select(b => new BlockView(b.Id, b.Name, b.PropertyCompanyId, counts.GetValueOrDefault(b.Id))).ToList())).ToList()));
+                blocks.Where(b => b.CommunityId == c.Id && Shown(b))
+                    .Select(b => new BlockView(b.Id, b.Name, parties is null || parties.Contains(b.PropertyCompanyId ?? "") ? b.PropertyCompanyId : null, counts.GetValueOrDefault(b.Id)))
+                    .ToList())).ToList()));
+    }
+
+    private static async Task<Ok<List<PartyView>>> ListParties(CloudDb db, AccessScope scope, CancellationToken ct)
+    {
+        var visible = await VisiblePartiesAsync(db, scope, ct);
+        var parties = visible is null ? db.Parties.AsNoTracking() : db.Parties.AsNoTracking().Where(p => visible.Contains(p.Id));
+        return TypedResults.Ok(await parties.OrderBy(p => p.Id).Select(p => new PartyView(p.Id, p.Name, p.Kind, p.Phone)).ToListAsync(ct));
+    }
+
+    /// <summary>
+    /// The parties a person may see (null: all, for the street office): their own, those that answer for the
+    /// courtyards in their scope, and the residents' committees of those courtyards' communities.
+    /// </summary>
+    private static async Task<HashSet<string>?> VisiblePartiesAsync(CloudDb db, AccessScope scope, CancellationToken ct)
+    {
+        if (scope.SeesEverything)
+        {
+            return null;
+        }
+
+        var courtyards = await db.Courtyards.AsNoTracking().Where(scope.Courtyards).Select(c => new { c.CommunityId, c.ResponsiblePartyId }).ToListAsync(ct);
+        var communities = courtyards.Select(c => c.CommunityId).Append(scope.Community ?? "").Distinct().ToList();
+        var committees = await db.Communities.AsNoTracking().Where(c => communities.Contains(c.Id)).Select(c => c.ResidentsCommitteeId).ToListAsync(ct);
+        var visible = courtyards.Select(c => c.ResponsiblePartyId).Concat(committees).ToHashSet();
+        if (scope.Party is { } own)
+        {
+            visible.Add(own);
+        }
+
+        return visible;
     }
 
     private static async Task<Results<Ok<CommunityView>, NotFound>> GetCommunity(string id, CloudDb db, AccessScope scope, CancellationToken ct)

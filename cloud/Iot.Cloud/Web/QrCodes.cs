@@ -19,7 +19,9 @@ public static class QrCodes
                 return Results.NotFound();
             }
 
-            http.Response.Headers.CacheControl = "public, max-age=3600";
+            // Private: the code carries an address that may come from the request (no Web:PublicBaseUrl), and a shared
+            // cache must never hand one request's address to the next.
+            http.Response.Headers.CacheControl = "private, max-age=3600";
             return Results.Text(Svg(ReportUrl(http.Request, options.Value, courtyard)), "image/svg+xml; charset=utf-8");
         }).AllowAnonymous().ExcludeFromDescription();
         return app;

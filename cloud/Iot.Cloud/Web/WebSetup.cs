@@ -23,6 +23,10 @@ public static class WebSetup
         builder.Services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Web/Pages");
 
+        // Production only (UseWeb): a browser that has seen the site over HTTPS uses nothing else for a year. Not for
+        // subdomains (the street's domain may hold other services) and not preloaded: both are the operator's choice.
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+
         // Chinese goes out as itself (3 bytes in UTF-8), not as &#x9662; (8 bytes): pages are mostly Chinese and many
         // residents are on poor mobile connections. Markup characters (< > & " ') are still encoded.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -59,6 +63,11 @@ public static class WebSetup
     public static WebApplication UseWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Environment.IsProduction())
+        {
+            app.UseHsts();
+        }
+
         app.UseMiddleware<SecurityHeaders>();
 
         // Pages answer errors with a page in the person's language; the API keeps its problem details.

@@ -50,6 +50,11 @@ public sealed partial class ComposeFileTests : IDisposable
         Assert.Equal("cloud-1", environment.GetProperty("Broker__Username").GetString());
         Assert.Matches("^[A-Za-z0-9_-]{24}$", environment.GetProperty("Broker__Password").GetString());
         Assert.All(new[] { "mosquitto-data", "influxdb-data", "postgres-data", "cloud-keys", "cloud-signing" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
+
+        // Production's requirements filled in, and the web published on the host's loopback only (the TLS proxy is the way in).
+        Assert.Equal("https://estate.example.cn", environment.GetProperty("Web__PublicBaseUrl").GetString());
+        Assert.True(environment.GetProperty("Operations__MetricsToken").GetString()!.Length >= 32);
+        Assert.Equal(["127.0.0.1:8080:8080/tcp"], cloud.GetProperty("ports").EnumerateArray().Select(p => p.GetString()));
     }
 
     [Fact]

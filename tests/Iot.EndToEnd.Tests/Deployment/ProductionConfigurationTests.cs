@@ -62,6 +62,13 @@ public sealed class ProductionConfigurationTests : IDisposable
             ["Sites__Folder"] = RepoPaths.SampleSite,
             ["Signing__KeyFile"] = Path.Combine(_folder, "cloud-signing", "cloud-signing.pem"),
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // Production, with the settings it requires; this test talks plain HTTP to loopback where compose has the
+            // TLS proxy in front, so the cookie may travel without HTTPS here.
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Web__PublicBaseUrl"] = $"http://127.0.0.1:{web}",
+            ["Operations__MetricsToken"] = new string('m', 40),
+            ["Auth__SecureCookies"] = "false",
         };
         await using var cloud = ProgramProcess.Start(ProgramProcess.Cloud, [], cloudEnvironment, Path.Combine(_folder, "cloud.log"));
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() })

@@ -64,6 +64,9 @@ public sealed class ProgramProcess : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
 
+        // Development unless a test names the environment (as run.sh): Production asks for the settings of a public
+        // deployment (Web:PublicBaseUrl, Operations:MetricsToken), which the Production tests give.
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in environment)
         {
             psi.Environment[key] = value;
@@ -95,6 +98,7 @@ public sealed class ProgramProcess : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
 
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in environment)
         {
             psi.Environment[key] = value;
