@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Operations;
@@ -21,12 +22,17 @@ public static class ProductionDefaults
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OperationsOptions>, ProductionSettingsValidator>();
-        if (builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])
-            && Uri.TryCreate(builder.Configuration["Web:PublicBaseUrl"]?.Trim(), UriKind.Absolute, out var url))
-        {
-            builder.Configuration.AddInMemoryCollection([new("AllowedHosts", $"{url.IdnHost};localhost;127.0.0.1;[::1]")]);
-        }
 
+        // Read when the options are first built, after every configuration source (tests add theirs late), and
+        // after ASP.NET Core's own default ("*" when AllowedHosts is not set), which this replaces.
+        builder.Services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration, IHostEnvironment>((hosts, configuration, environment) =>
+        {
+            if (environment.IsProduction() && string.IsNullOrWhiteSpace(configuration["AllowedHosts"])
+                && Uri.TryCreate(configuration["Web:PublicBaseUrl"]?.Trim(), UriKind.Absolute, out var url))
+            {
+                hosts.AllowedHosts = [url.IdnHost, "localhost", "127.0.0.1", "[::1]"];
+            }
+        });
         return builder;
     }
 
@@ -34,22 +40,15 @@ public static class ProductionDefaults
     public static WebApplication UseMetricsToken(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // From the configuration, not IOptions: the options are validated when the host starts (a bad token stops it
-        // there with exit code 2), and reading them here would throw before that.
-        var token = app.Configuration[$"{OperationsOptions.Section}:{nameof(OperationsOptions.MetricsToken)}"];
-        if (string.IsNullOrEmpty(token))
-        {
-            return app;
-        }
-
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/metrics"), metrics => metrics.Use(async (http, next) =>
         {
+            var token = http.RequestServices.GetRequiredService<IOptions<OperationsOptions>>().Value.MetricsToken;
             var sent = http.Request.Headers.Authorization.ToString();
             var given = sent.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? sent["Bearer ".Length..].Trim() : string.Empty;
 
             // Hashes of equal length, compared in constant time: the answer's timing tells nothing about the token.
-            if (CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), expected))
+            if (string.IsNullOrEmpty(token)
+                || CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(token))))
             {
                 await next(http);
                 return;

@@ -126,8 +126,8 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["DELETE /api/session/"] = new(Access.Staff, Subject.None, _ => new HttpRequestMessage(HttpMethod.Delete, "/api/session")),
 
         // Sites and readings.
-        ["GET /api/site"] = new(Access.Staff, Subject.None, _ => Get("/api/site")),
-        ["GET /api/parties"] = new(Access.Staff, Subject.None, _ => Get("/api/parties")),
+        ["GET /api/site"] = new(Access.Staff, Subject.List, _ => Get("/api/site")),
+        ["GET /api/parties"] = new(Access.Staff, Subject.List, _ => Get("/api/parties")),
         ["GET /api/communities/{id}"] = new(Access.Staff, Subject.Community, t => Get($"/api/communities/{t.Community}")),
         ["GET /api/courtyards"] = new(Access.Staff, Subject.List, _ => Get("/api/courtyards")),
         ["GET /api/courtyards/{id}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}")),
@@ -354,6 +354,63 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {checks} checks failed:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Site_and_parties_show_each_role_its_own_party_and_communities_and_no_other_companys_phone()
+    {
+        await using var cloud = await CloudHost.StartAsync(broker.Port, _data);
+        await cloud.WaitReadyAsync();
+        string[] yikangParties = ["cable-works", "geology-team", "grain-bureau", "machine-tool", "second-construction", "supply-coop", "xinyu-property", "yikang-rc"];
+        var expected = new Dictionary<string, (string[] Parties, string[] Communities)>
+        {
+            // A company's and a unit's people: their own party and the committee of the community they serve.
+            ["xinyu-li"] = (["xinyu-property", "yikang-rc"], ["yikang-road"]),
+            ["xinyu-wang"] = (["xinyu-property", "yikang-rc"], ["yikang-road"]),
+            ["cable-zhao"] = (["cable-works", "yikang-rc"], ["yikang-road"]),
+
+            // A community's people: their committee and the parties that answer for its courtyards.
+            ["yikang-zhang"] = (yikangParties, ["yikang-road"]),
+            ["yikang-hu"] = (yikangParties, ["yikang-road"]),
+        };
+        var all = await cloud.GetAsync<List<Iot.Cloud.Sites.PartyView>>("/api/parties");
+        Assert.Equal(16, all.Count);
+        Assert.Equal(3, (await cloud.GetAsync<Iot.Cloud.Sites.SiteView>("/api/site")).Communities.Count);
+
+        var failures = new List<string>();
+        foreach (var (user, (parties, communities)) in expected)
+        {
+            var client = cloud.Client(user);
+            var body = await client.GetStringAsync(new Uri("/api/parties", UriKind.Relative));
+            var seen = JsonSerializer.Deserialize<List<Iot.Cloud.Sites.PartyView>>(body, Json.Options)!;
+            if (!seen.Select(p => p.Id).SequenceEqual(parties))
+            {
+                failures.Add($"{user} /api/parties: {string.Join(", ", seen.Select(p => p.Id))}");
+            }
+
+            // No phone number of a party outside the scope, anywhere in the answers.
+            var site = await client.GetStringAsync(new Uri("/api/site", UriKind.Relative));
+            foreach (var other in all.Where(p => p.Phone is not null && !parties.Contains(p.Id)))
+            {
+                if (body.Contains(other.Phone!, StringComparison.Ordinal) || site.Contains(other.Phone!, StringComparison.Ordinal))
+                {
+                    failures.Add($"{user} sees {other.Id}'s phone");
+                }
+            }
+
+            var view = JsonSerializer.Deserialize<Iot.Cloud.Sites.SiteView>(site, Json.Options)!;
+            if (!view.Communities.Select(c => c.Id).SequenceEqual(communities) || view.ManifestProblems.Count != 0
+                || view.Communities.SelectMany(c => c.Blocks).Any(b => b.PropertyCompany is { } company && !parties.Contains(company)))
+            {
+                failures.Add($"{user} /api/site: {site}");
+            }
+        }
+
+        // A building head: the parties of the block's courtyards and the committee, within the community's.
+        var head = await (await cloud.ClientAsync("yikang-ma")).GetFromJsonAsync<List<Iot.Cloud.Sites.PartyView>>("/api/parties", Json.Options);
+        Assert.Contains(head!, p => p.Id == "yikang-rc");
+        Assert.All(head!, p => Assert.Contains(p.Id, yikangParties));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]

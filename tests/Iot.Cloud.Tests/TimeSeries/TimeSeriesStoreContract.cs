@@ -208,6 +208,21 @@ public abstract class TimeSeriesStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task A_range_stops_one_past_the_point_limit_with_the_oldest_points()
+    {
+        // The query itself is bounded (SQL LIMIT, InfluxQL LIMIT): a long series is never read whole into memory.
+        var store = await NewStoreAsync();
+        var readings = Enumerable.Range(0, SeriesLimit.StoreRows + 499).Select(i => new StoredReading(Yikang12, A, Lamp, Quantity.Current, i, Data.T.AddSeconds(i))).ToList();
+        await store.WriteAsync(readings, Within(TimeSpan.FromSeconds(120)));
+
+        var raw = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(4), Resolution.Raw, Step);
+
+        Assert.Equal(SeriesLimit.StoreRows, raw.Count);
+        Assert.Equal(Data.T, raw[0].At);
+        Assert.Equal(Data.T.AddSeconds(SeriesLimit.MaxPoints), raw[^1].At);
+    }
+
+    [Fact]
     public async Task Courtyards_and_agents_do_not_mix_even_with_the_same_sensor_id()
     {
         var store = await StoreWithDataAsync();

@@ -59,6 +59,20 @@ public sealed class WrongSettingsTests : IDisposable
         Assert.Contains("unknown driver 'ina999'", output[output.IndexOf("iot-cloud did not start.", StringComparison.Ordinal)..], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Production_without_its_required_settings_stops_naming_each()
+    {
+        var environment = Settings();
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Cloud, [], environment);
+
+        Assert.True(exit == 2, $"exit {exit}: {output}");
+        var explanation = output[output.IndexOf("iot-cloud did not start.", StringComparison.Ordinal)..];
+        Assert.Contains("Web:PublicBaseUrl is required in Production", explanation, StringComparison.Ordinal);
+        Assert.Contains("Operations:MetricsToken is required in Production", explanation, StringComparison.Ordinal);
+    }
+
     /// <summary>Settings that start: an embedded broker and the web on free loopback ports, SQLite in the test's folder.</summary>
     private Dictionary<string, string> Settings() => new()
     {
