@@ -11,6 +11,7 @@ namespace Iot.EndToEnd.Tests.Demo;
 /// The newcomer's command: ./run.sh brings every sample courtyard online with live readings, prints a demo account
 /// per role, and Ctrl-C stops everything.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // run.sh is bash; file modes are Unix
 public sealed class RunScriptTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("iot-demo-").FullName;
@@ -37,6 +38,11 @@ public sealed class RunScriptTests : IDisposable
         psi.Environment["IOT_CONFIGURATION"] = "Debug";   // test.sh has built Debug already
         psi.Environment["IOT_SKIP_BUILD"] = "1";
         psi.Environment["IOT_READY_WAIT"] = ((int)Patience.Seconds(180).TotalSeconds).ToString(CultureInfo.InvariantCulture);
+
+        // A session jar an older run left readable by everyone is replaced, not reused with its mode.
+        var jar = Path.Combine(_data, "demo-session.cookies");
+        File.WriteAllText(jar, "");
+        File.SetUnixFileMode(jar, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         using var run = Process.Start(psi)!;
         try
@@ -66,6 +72,9 @@ public sealed class RunScriptTests : IDisposable
             () => string.Join('\n', output));
         var banner = output.First(l => l.Contains("courtyard agents online", StringComparison.Ordinal));
         Assert.Contains("115 of 115 courtyard agents online", banner, StringComparison.Ordinal);
+
+        // The street office's session cookie, which run.sh keeps in the data folder, is readable by this user only.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, "demo-session.cookies")));
 
         // The banner names one demo account per role; the street office's signs in to the API.
         foreach (var account in new[] { "xinyu-li", "xinyu-wang", "cable-zhao", "yikang-zhang", "street-chen" })
