@@ -22,8 +22,6 @@ public sealed class PasswordModel(AccountService accounts, UserManager<Account> 
 
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
-    public string? Done { get; private set; }
-
     public void OnGet()
     {
     }
@@ -48,7 +46,6 @@ public sealed class PasswordModel(AccountService accounts, UserManager<Account> 
 
         // The change renewed the stamp (ending every other session); this one gets a cookie with the new stamp and role.
         await signIn.RefreshSignInAsync(account);
-        Done = lang["Your password is changed. Your other sessions have ended."];
         return account.Role == StaffRole.CommunitySupervisor ? LocalRedirect("/dashboard") : LocalRedirect("/console");
     }
 
