@@ -7,7 +7,6 @@ using Iot.Cloud.Kernel;
 using Iot.Cloud.Tests.Support;
 using Iot.Testing;
 using Iot.Testing.Services;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Iot.Cloud.Tests.Auth;
@@ -63,7 +62,8 @@ public abstract partial class RevocationCloud : IAsyncLifetime
     /// <summary>A client with its own cookie jar (redirects not followed), signed in with the given password.</summary>
     public async Task<HttpClient> SignInAsync(string user, string password)
     {
-        var client = Cloud.Anonymous(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        // A plain client on the Kestrel port, as a browser without script: its own cookies, redirects seen.
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = Cloud.Http.BaseAddress };
         using var response = await client.PostAsJsonAsync("/api/session", new { userName = user, password });
         Assert.True(response.IsSuccessStatusCode, $"signing in as {user}: {(int)response.StatusCode}");
         return client;
@@ -91,7 +91,7 @@ public abstract partial class RevocationCloud : IAsyncLifetime
 
 public sealed class SqliteRevocationCloud : RevocationCloud
 {
-    protected override Task<Dictionary<string, string?>> DatabaseAsync() => Task.FromResult(new Dictionary<string, string?>());
+    protected override Task<Dictionary<string, string?>> DatabaseAsync() => Task.FromResult(new Dictionary<string, string?> { ["Auth:SignInAttemptsPerMinute"] = "10000" });
 }
 
 public sealed class PostgresRevocationCloud : RevocationCloud
@@ -106,6 +106,7 @@ public sealed class PostgresRevocationCloud : RevocationCloud
             ["Database:Provider"] = "Postgres",
             ["Database:ConnectionString"] = await _server.CreateDatabaseAsync("revocation"),
             ["Broker:ClientId"] = "iot-cloud-test-revocation-pg",
+            ["Auth:SignInAttemptsPerMinute"] = "10000",
         };
     }
 
