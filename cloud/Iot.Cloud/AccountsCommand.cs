@@ -106,7 +106,7 @@ public static class AccountsCommand
             return await FailAsync(output, [$"--role is one of {string.Join(", ", Enum.GetNames<StaffRole>())}"]);
         }
 
-        return await FailAsync(output, [.. (await accounts.ChangeAsync(user, new AccountScope(role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--block")), "command-line")).Select(p => p.Text)]);
+        return await FailAsync(output, [.. (await accounts.ChangeAsync(user, new AccountScope(role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--block")), "command-line", keepTeam: true)).Select(p => p.Text)]);
     }
 
     private static async Task<int> ListAsync(AccountService accounts, TextWriter output)

@@ -149,7 +149,11 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
     /// Gives the account a new role and scope (checked against the site, as at creation). Its sessions end: the next
     /// sign-in carries the new scope. Audited with the old and the new value.
     /// </summary>
-    public async Task<IReadOnlyList<AccountProblem>> ChangeAsync(string userName, AccountScope scope, string by)
+    /// <param name="userName">The account.</param>
+    /// <param name="scope">The new role and scope.</param>
+    /// <param name="by">Who changes it.</param>
+    /// <param name="keepTeam">For forms without a team field (the admin page, the command line): a helper staying in its community keeps its team.</param>
+    public async Task<IReadOnlyList<AccountProblem>> ChangeAsync(string userName, AccountScope scope, string by, bool keepTeam = false)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (await users.FindByNameAsync(userName) is not { } account)
@@ -163,6 +167,11 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         }
 
         var now = scope.Normal();
+        if (keepTeam && now.Community is not null && now.Community == account.CommunityId && now.Role is StaffRole.Volunteer or StaffRole.BuildingHead)
+        {
+            now = now with { Team = account.TeamId };
+        }
+
         var problems = ScopeProblems(now.Role, now.Party, now.Community, now.Block);
         if (now.Team is { } team && !await db.VolunteerTeams.AnyAsync(t => t.Id == team && t.CommunityId == now.Community))
         {

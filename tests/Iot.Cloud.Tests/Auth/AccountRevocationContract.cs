@@ -189,12 +189,7 @@ public abstract class AccountRevocationContract(RevocationCloud fixture)
     [Fact]
     public async Task The_committee_resets_and_moves_its_own_volunteers_and_nobody_else()
     {
-        long team;
-        await using (var scope = Cloud.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
-            team = await db.VolunteerTeams.Where(t => t.CommunityId == "yikang-road").Select(t => t.Id).FirstAsync();
-        }
+        var team = await TeamAsync("yikang-road");
 
         var (volunteer, password) = await fixture.NewAccountAsync(StaffRole.Volunteer, community: "yikang-road");
         var (elsewhere, _) = await fixture.NewAccountAsync(StaffRole.Volunteer, community: "yongxing-road");
@@ -233,6 +228,22 @@ public abstract class AccountRevocationContract(RevocationCloud fixture)
         }
     }
 
+    [Fact]
+    public async Task The_street_office_making_a_volunteer_a_building_head_keeps_its_team()
+    {
+        var team = await TeamAsync("yikang-road");
+        var (name, _) = await fixture.NewAccountAsync(StaffRole.Volunteer, community: "yikang-road", team: team);
+        using var admin = await fixture.SignInAsync(CloudHost.StreetAdmin, CloudHost.Password);
+
+        using var changed = await RevocationCloud.PostFormAsync(admin, "/admin/accounts", "Change", new() { ["userName"] = name, ["role"] = "BuildingHead", ["community"] = "yikang-road", ["block"] = "yikang-north" });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        await using var scope = Cloud.Services.CreateAsyncScope();
+        var account = await scope.ServiceProvider.GetRequiredService<CloudDb>().Users.AsNoTracking().SingleAsync(u => u.UserName == name);
+        Assert.Equal((StaffRole.BuildingHead, "yikang-north", (long?)team), (account.Role, account.BlockId, account.TeamId));
+        Assert.Contains(await AuditAsync(name), a => a is { Action: "changed", Detail: "role Volunteer → BuildingHead; block — → yikang-north" });
+    }
+
     [Theory]
     [InlineData("woaini1314", "密码：这是最常见的密码之一")]
     [InlineData("5201314520", "密码：这是最常见的密码之一")]
@@ -254,6 +265,12 @@ public abstract class AccountRevocationContract(RevocationCloud fixture)
         var page = await refused.Content.ReadAsStringAsync();
         Assert.Contains(message, page, StringComparison.Ordinal);
         Assert.Matches("id=\"account-password\"[^>]*aria-invalid=\"true\"", page);
+    }
+
+    private async Task<long> TeamAsync(string community)
+    {
+        await using var scope = Cloud.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CloudDb>().VolunteerTeams.Where(t => t.CommunityId == community).Select(t => t.Id).FirstAsync();
     }
 
     private async Task<List<AuditEntry>> AuditAsync(string userName)

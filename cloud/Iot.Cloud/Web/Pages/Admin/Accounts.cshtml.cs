@@ -86,7 +86,7 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
     public async Task<IActionResult> OnPostChangeAsync(string userName, StaffRole role, string? party, string? community, string? block, CancellationToken ct)
     {
         Form = Form with { Role = role };
-        var problems = await accounts.ChangeAsync(userName, new AccountScope(role, party, community, block), User.Identity!.Name!);
+        var problems = await accounts.ChangeAsync(userName, new AccountScope(role, party, community, block), User.Identity!.Name!, keepTeam: true);
         ChangeFor = problems.Count > 0 ? userName : null;
         return await AnswerAsync(problems, lang.F("{0} was not changed:", userName), lang.F("Account {0} changed: its sessions have ended, and it signs in again with the new role.", userName), ct);
     }
