@@ -11,12 +11,17 @@ namespace Iot.Cloud;
 /// <code>
 /// echo 'a long passphrase' | iot-cloud accounts add chen --role streetAdmin --name 陈科员
 /// echo 'a long passphrase' | iot-cloud accounts add li --role propertyStaff --party xinyu-property
-/// iot-cloud accounts list | unlock NAME | password NAME
+/// iot-cloud accounts list | unlock NAME | password NAME | reset NAME | disable NAME | enable NAME
+/// iot-cloud accounts change li --role companySupervisor --party xinyu-property
 /// </code>
+/// A change made here ends the account's sessions at their next request, and its live streams at their next
+/// heartbeat (this process cannot reach the service's open streams directly).
 /// </summary>
 public static class AccountsCommand
 {
-    private static readonly string[] Options = ["--role", "--party", "--community", "--name"];
+    private static readonly string[] Options = ["--role", "--party", "--community", "--block", "--name"];
+
+    private static readonly string[] Verbs = ["add", "list", "unlock", "password", "reset", "disable", "enable", "change"];
 
     public static bool Matches(string[] args) => args is ["accounts", ..];
 
@@ -26,9 +31,9 @@ public static class AccountsCommand
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         var (verb, user, named, settings) = Parse(args.Skip(1).ToList());
-        if (verb is not ("add" or "list" or "unlock" or "password") || (verb != "list" && user is null))
+        if (!Verbs.Contains(verb) || (verb != "list" && user is null))
         {
-            await output.WriteLineAsync("usage: iot-cloud accounts add NAME --role ROLE [--party PARTY] [--community COMMUNITY] [--name DISPLAY] | list | unlock NAME | password NAME\n" +
+            await output.WriteLineAsync("usage: iot-cloud accounts add NAME --role ROLE [--party PARTY] [--community COMMUNITY] [--block BLOCK] [--name DISPLAY] | change NAME --role ROLE [--party ..] [--community ..] [--block ..] | list | unlock NAME | password NAME | reset NAME | disable NAME | enable NAME\n" +
                 $"roles: {string.Join(", ", Enum.GetNames<StaffRole>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}; passwords are read from standard input");
             return 2;
         }
@@ -51,6 +56,10 @@ public static class AccountsCommand
                 "list" => await ListAsync(accounts, output),
                 "unlock" => await accounts.UnlockAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
                 "password" => await FailAsync(output, [.. (await accounts.SetPasswordAsync(user!, await input.ReadLineAsync() ?? string.Empty, "command-line")).Select(p => p.Text)]),
+                "reset" => await ResetAsync(accounts, user!, output),
+                "disable" => await accounts.DisableAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
+                "enable" => await accounts.EnableAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
+                "change" => await ChangeAsync(accounts, user!, named, output),
                 _ => await AddAsync(accounts, user!, named, await input.ReadLineAsync() ?? string.Empty, output),
             };
         }
@@ -68,7 +77,7 @@ public static class AccountsCommand
         }
 
         var (account, problems) = await accounts.CreateAsync(
-            new AccountRequest(user, password, role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--name")), "command-line");
+            new AccountRequest(user, password, role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--name"), named.GetValueOrDefault("--block")), "command-line");
         if (account is null)
         {
             return await FailAsync(output, [.. problems.Select(p => p.Text)]);
@@ -76,6 +85,28 @@ public static class AccountsCommand
 
         await output.WriteLineAsync($"created {account.UserName} ({account.Role} {account.PartyId ?? account.CommunityId})");
         return 0;
+    }
+
+    private static async Task<int> ResetAsync(AccountService accounts, string user, TextWriter output)
+    {
+        var (temporary, problems) = await accounts.ResetPasswordAsync(user, "command-line");
+        if (temporary is null)
+        {
+            return await FailAsync(output, [.. problems.Select(p => p.Text)]);
+        }
+
+        await output.WriteLineAsync($"temporary password for {user} (shown once; they must choose their own at sign-in): {temporary}");
+        return 0;
+    }
+
+    private static async Task<int> ChangeAsync(AccountService accounts, string user, Dictionary<string, string> named, TextWriter output)
+    {
+        if (!Enum.TryParse<StaffRole>(named.GetValueOrDefault("--role"), ignoreCase: true, out var role))
+        {
+            return await FailAsync(output, [$"--role is one of {string.Join(", ", Enum.GetNames<StaffRole>())}"]);
+        }
+
+        return await FailAsync(output, [.. (await accounts.ChangeAsync(user, new AccountScope(role, named.GetValueOrDefault("--party"), named.GetValueOrDefault("--community"), named.GetValueOrDefault("--block")), "command-line", keepTeam: true)).Select(p => p.Text)]);
     }
 
     private static async Task<int> ListAsync(AccountService accounts, TextWriter output)

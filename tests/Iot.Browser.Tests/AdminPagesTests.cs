@@ -127,5 +127,5 @@ public sealed partial class AdminPagesTests(BrowserFixture fixture)
     });
 
     // The admin forms' controls are targets too.
-    private const string AdminTargets = ".admin-form input:not([type=hidden]):not([type=checkbox]), .admin-form select, .admin-form label.check, #new-override select, .password-form input";
+    private const string AdminTargets = ".admin-form input:not([type=hidden]):not([type=checkbox]), .admin-form select, .admin-form label.check, #new-override select, .change-form select";
 }

@@ -22,6 +22,7 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         ["/login"] = nameof(EveryPageTests),
         ["/safety"] = nameof(EveryPageTests),
         ["/denied"] = nameof(EveryPageTests),
+        ["/account/password"] = nameof(EveryPageTests),
         ["/status/{code:int}"] = nameof(EveryPageTests),
         ["/report"] = nameof(EveryPageTests),
         ["/r/{courtyard}"] = $"{nameof(EveryPageTests)}, {nameof(ResidentTests)}",
@@ -77,6 +78,7 @@ public sealed class EveryPageTests(BrowserFixture fixture)
             ("report-track", $"/r/track/{code}", null),
             ("not-found", "/status/404", null),
             ("denied", "/denied", "yikang-zhang"),
+            ("password", "/account/password", "yikang-zhang"),
         };
         var problems = new List<string>();
         foreach (var english in new[] { false, true })

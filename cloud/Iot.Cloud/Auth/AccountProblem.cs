@@ -26,7 +26,12 @@ public enum AccountProblemKind
     TeamMissing,
     PasswordTooShort,
     PasswordTooSimple,
+    PasswordCommon,
+    PasswordHasUserName,
+    PasswordWrong,
+    PasswordSame,
     NoSuchAccount,
+    OwnAccount,
     SiteNotLoaded,
     Other,
 }

@@ -18,9 +18,16 @@ namespace Iot.Cloud.Auth;
 /// <param name="Team">A volunteer's or building head's team (of their community), if any.</param>
 public sealed record AccountRequest(string UserName, string Password, StaffRole Role, string? Party, string? Community, string? DisplayName, string? Block = null, long? Team = null);
 
-/// <summary>Creates and manages accounts with the checks every way in shares: role and scope must fit the site.</summary>
-public sealed class AccountService(UserManager<Account> users, ICurrentSite currentSite, CloudDb db, TimeProvider time)
+/// <summary>
+/// Creates and manages accounts with the checks every way in shares: role and scope must fit the site. Every change
+/// that takes something away (disable, new role or scope, password reset) renews the security stamp, so the account's
+/// open sessions are refused at their next request, and ends its open live streams at once.
+/// </summary>
+public sealed class AccountService(UserManager<Account> users, ICurrentSite currentSite, CloudDb db, TimeProvider time, AccountSessions sessions)
 {
+    /// <summary>Letters and digits a person reads off a screen without confusing them (no 0/O, 1/l/I).</summary>
+    private const string TemporaryAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
     /// <summary>Creates an account, or says every reason it cannot (each naming its field).</summary>
     public async Task<(Account? Account, IReadOnlyList<AccountProblem> Problems)> CreateAsync(AccountRequest request, string by)
     {
@@ -96,6 +103,7 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         account.DisabledBy = by;
         await users.UpdateAsync(account);
         await users.UpdateSecurityStampAsync(account);
+        sessions.Revoke(userName);
         await AuditAsync(by, userName, "disabled", null);
         return true;
     }
@@ -132,7 +140,105 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         }
 
         await users.UpdateSecurityStampAsync(account);
+        sessions.Revoke(userName);
         await AuditAsync(by, userName, "password", null);
+        return [];
+    }
+
+    /// <summary>
+    /// Gives the account a new role and scope (checked against the site, as at creation). Its sessions end: the next
+    /// sign-in carries the new scope. Audited with the old and the new value.
+    /// </summary>
+    /// <param name="userName">The account.</param>
+    /// <param name="scope">The new role and scope.</param>
+    /// <param name="by">Who changes it.</param>
+    /// <param name="keepTeam">For forms without a team field (the admin page, the command line): a helper staying in its community keeps its team.</param>
+    public async Task<IReadOnlyList<AccountProblem>> ChangeAsync(string userName, AccountScope scope, string by, bool keepTeam = false)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (await users.FindByNameAsync(userName) is not { } account)
+        {
+            return [new(AccountField.UserName, AccountProblemKind.NoSuchAccount, $"there is no account '{userName}'", userName)];
+        }
+
+        if (string.Equals(userName, by, StringComparison.Ordinal))
+        {
+            return [new(AccountField.Role, AccountProblemKind.OwnAccount, "an account cannot change its own role or scope; ask another street office account", userName)];
+        }
+
+        var now = scope.Normal();
+        if (keepTeam && now.Community is not null && now.Community == account.CommunityId && now.Role is StaffRole.Volunteer or StaffRole.BuildingHead)
+        {
+            now = now with { Team = account.TeamId };
+        }
+
+        var problems = ScopeProblems(now.Role, now.Party, now.Community, now.Block);
+        if (now.Team is { } team && !await db.VolunteerTeams.AnyAsync(t => t.Id == team && t.CommunityId == now.Community))
+        {
+            problems.Add(new(AccountField.Team, AccountProblemKind.TeamMissing, $"team {team} is not a volunteer team of community '{now.Community}'", team.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var old = AccountScope.Of(account);
+        if (problems.Count > 0 || old == now)
+        {
+            return problems;
+        }
+
+        (account.Role, account.PartyId, account.CommunityId, account.BlockId, account.TeamId) = (now.Role, now.Party, now.Community, now.Block, now.Team);
+        await users.UpdateAsync(account);
+        await users.UpdateSecurityStampAsync(account);
+        sessions.Revoke(userName);
+        await AuditAsync(by, userName, "changed", AccountScope.Difference(old, now));
+        return [];
+    }
+
+    /// <summary>
+    /// Replaces the password with a temporary one, returned once for the admin to hand over (it is stored only hashed).
+    /// The account's sessions end, and at its next sign-in it must choose its own password before anything else.
+    /// </summary>
+    public async Task<(string? Temporary, IReadOnlyList<AccountProblem> Problems)> ResetPasswordAsync(string userName, string by)
+    {
+        if (await users.FindByNameAsync(userName) is not { } account)
+        {
+            return (null, [new(AccountField.UserName, AccountProblemKind.NoSuchAccount, $"there is no account '{userName}'", userName)]);
+        }
+
+        var temporary = System.Security.Cryptography.RandomNumberGenerator.GetString(TemporaryAlphabet, Math.Max(12, users.Options.Password.RequiredLength));
+        var token = await users.GeneratePasswordResetTokenAsync(account);
+        var result = await users.ResetPasswordAsync(account, token, temporary);
+        if (!result.Succeeded)
+        {
+            return (null, result.Errors.Select(e => Of(e, userName)).ToList());
+        }
+
+        account.MustChangePassword = true;
+        await users.UpdateAsync(account);
+        await users.UpdateSecurityStampAsync(account);
+        sessions.Revoke(userName);
+        await AuditAsync(by, userName, "passwordReset", "temporary password; must choose a new one at next sign-in");
+        return (temporary, []);
+    }
+
+    /// <summary>The person's own change of password (the old one is needed); ends a temporary password's restriction.</summary>
+    public async Task<IReadOnlyList<AccountProblem>> ChangeOwnPasswordAsync(Account account, string current, string password)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var userName = account.UserName ?? string.Empty;
+        if (string.Equals(current, password, StringComparison.Ordinal))
+        {
+            return [new(AccountField.Password, AccountProblemKind.PasswordSame, "the new password must differ from the current one")];
+        }
+
+        var result = await users.ChangePasswordAsync(account, current, password);
+        if (!result.Succeeded)
+        {
+            return result.Errors.Select(e => Of(e, userName)).ToList();
+        }
+
+        account.MustChangePassword = false;
+        await users.UpdateAsync(account);
+        sessions.Revoke(userName);
+        await AuditAsync(userName, userName, "passwordChanged", null);
         return [];
     }
 
@@ -178,6 +284,9 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         nameof(IdentityErrorDescriber.InvalidUserName) => new(AccountField.UserName, AccountProblemKind.UserNameFormat, error.Description, userName),
         nameof(IdentityErrorDescriber.PasswordTooShort) => new(AccountField.Password, AccountProblemKind.PasswordTooShort, error.Description, users.Options.Password.RequiredLength.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => new(AccountField.Password, AccountProblemKind.PasswordTooSimple, error.Description),
+        nameof(IdentityErrorDescriber.PasswordMismatch) => new(AccountField.Password, AccountProblemKind.PasswordWrong, "the current password is wrong"),
+        CommonPasswordValidator.CommonCode => new(AccountField.Password, AccountProblemKind.PasswordCommon, error.Description),
+        CommonPasswordValidator.UserNameCode => new(AccountField.Password, AccountProblemKind.PasswordHasUserName, error.Description, userName),
         _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => new(AccountField.Password, AccountProblemKind.PasswordTooSimple, error.Description),
         _ => new(AccountField.UserName, AccountProblemKind.Other, error.Description),
     };

@@ -110,8 +110,10 @@ public static class AuthSetup
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AccountClaims>()
             .AddUserConfirmation<EnabledAccounts>()
+            .AddPasswordValidator<CommonPasswordValidator>()
             .AddDefaultTokenProviders();
         services.AddScoped<AccountService>();
+        services.AddSingleton<AccountSessions>();
     }
 
     /// <summary>Sign-in, the same-origin check, roles and rate limits, in that order (after static files and language).</summary>

@@ -14,4 +14,10 @@ public static class StaffClaims
 
     /// <summary>The name shown to people (e.g. 李师傅).</summary>
     public const string DisplayName = "iot:display";
+
+    /// <summary>
+    /// The account signed in with a temporary password (after a reset) and must choose its own first: such a cookie
+    /// carries no role, so every page and API but the password page refuses it.
+    /// </summary>
+    public const string MustChangePassword = "iot:must-change-password";
 }

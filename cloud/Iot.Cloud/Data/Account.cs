@@ -28,6 +28,12 @@ public sealed class Account : IdentityUser
 
     public string? DisabledBy { get; set; }
 
+    /// <summary>
+    /// Set by a password reset: the account signed in with a temporary password and must choose its own before it may
+    /// do anything else (no role claim until then, see <c>AccountClaims</c>).
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
     /// <summary>The name shown on work orders and comments (e.g. 李师傅); the user name when empty.</summary>
     public string? DisplayName { get; set; }
 

@@ -12,8 +12,14 @@ public static class LiveApi
 
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, TimeProvider time, CourtyardId? courtyard, string? party, CancellationToken ct) =>
+        app.MapGet("/api/live", async (HttpContext http, LiveFeed feed, AccessScope scope, AccountSessions sessions, IServiceScopeFactory scopes, TimeProvider time, CourtyardId? courtyard, string? party, CancellationToken aborted) =>
         {
+            // The scope is taken once, when the stream opens: a change to the account (disabled, new role or party,
+            // password reset) ends the stream at once, and the console reconnects with what the account may see now.
+            using var connection = sessions.Open(scope.Name!);
+            using var ends = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Revoked);
+            var ct = ends.Token;
+
             // Subscribe before writing anything: a client that has seen ": connected" misses no change made after it.
             using var subscription = feed.Subscribe();
             http.Response.ContentType = "text/event-stream; charset=utf-8";
@@ -34,6 +40,12 @@ public static class LiveApi
                     }
                     catch (TimeoutException)
                     {
+                        // A change made by another process (the command line, a second instance) is seen here.
+                        if (!await StampHoldsAsync(scopes, http.User))
+                        {
+                            return;
+                        }
+
                         // Quiet for a while: a comment line keeps proxies and the browser from calling the stream dead.
                         await http.Response.WriteAsync(": heartbeat\n\n", ct);
                         await http.Response.Body.FlushAsync(ct);
@@ -53,9 +65,25 @@ public static class LiveApi
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // The console went away.
+                // The console went away, or the account changed.
             }
         }).WithTags("Live").ExcludeFromDescription().RequireAuthorization(Policies.Staff);
         return app;
+    }
+
+    // The same check every request gets when it starts: the cookie's security stamp against the account's.
+    private static async Task<bool> StampHoldsAsync(IServiceScopeFactory scopes, System.Security.Claims.ClaimsPrincipal user)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var signIn = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.SignInManager<Iot.Cloud.Data.Account>>();
+            return await signIn.ValidateSecurityStampAsync(user) is not null;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The database is away: end the stream; the console's reconnect is checked like any request.
+            return false;
+        }
     }
 }

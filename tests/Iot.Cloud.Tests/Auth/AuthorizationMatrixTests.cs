@@ -235,6 +235,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /patrol"] = new(Access.Staff, Subject.List, _ => Get("/patrol"), Page: true),
         ["PAGE /patrol/{courtyard}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/patrol/{t.Courtyard}"), Page: true),
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
+        ["PAGE /account/password"] = new(Access.Staff, Subject.None, _ => Get("/account/password"), Page: true),
         ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
     };
 

@@ -1,4 +1,6 @@
+using Iot.Cloud.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Iot.Cloud.Web.Pages;
@@ -7,5 +9,15 @@ namespace Iot.Cloud.Web.Pages;
 [AllowAnonymous]
 public sealed class DeniedModel : PageModel
 {
-    public void OnGet() => Response.StatusCode = StatusCodes.Status403Forbidden;
+    public IActionResult OnGet()
+    {
+        // Signed in with a temporary password: every page is refused until the person chooses their own.
+        if (User.HasClaim(c => c.Type == StaffClaims.MustChangePassword))
+        {
+            return LocalRedirect("/account/password");
+        }
+
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Page();
+    }
 }

@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Iot.Cloud.Web.Pages.Admin;
 
 /// <summary>
-/// The street office's account page: list, create (role and scope checked against the site), unlock, reset a password,
-/// disable and enable.
+/// The street office's account page: list, create (role and scope checked against the site), unlock, change role and
+/// scope, reset a password (a temporary one, shown once), disable and enable. Each change ends the account's sessions.
 /// A refusal is the page again with what was typed (never the password) and each problem in the page's words, next to
 /// its field.
 /// </summary>
@@ -38,10 +38,13 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
     /// <summary>What the refusal was about: the new account, or a new password for this account.</summary>
     public string? Refused { get; private set; }
 
-    /// <summary>The account whose new password was refused, so its row opens with the field marked.</summary>
-    public string? PasswordFor { get; private set; }
-
     public string? Done { get; private set; }
+
+    /// <summary>After a reset: the account and its temporary password, shown this once and never stored in clear.</summary>
+    public (string UserName, string Password)? Temporary { get; private set; }
+
+    /// <summary>The account whose change of role or scope was refused, so its row opens with the problems.</summary>
+    public string? ChangeFor { get; private set; }
 
     public string? ProblemOf(AccountField field) => Problems.FirstOrDefault(p => p.Field == field)?.Words;
 
@@ -80,11 +83,22 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
             lang.F("Account {0} enabled.", userName),
             ct);
 
-    public async Task<IActionResult> OnPostPasswordAsync(string userName, string? password, CancellationToken ct)
+    public async Task<IActionResult> OnPostChangeAsync(string userName, StaffRole role, string? party, string? community, string? block, CancellationToken ct)
     {
-        var problems = await accounts.SetPasswordAsync(userName, password ?? string.Empty, User.Identity!.Name!);
-        PasswordFor = problems.Count > 0 ? userName : null;
-        return await AnswerAsync(problems, lang.F("The new password for {0} was not set:", userName), lang.F("New password set for {0}.", userName), ct);
+        Form = Form with { Role = role };
+        var problems = await accounts.ChangeAsync(userName, new AccountScope(role, party, community, block), User.Identity!.Name!, keepTeam: true);
+        ChangeFor = problems.Count > 0 ? userName : null;
+        return await AnswerAsync(problems, lang.F("{0} was not changed:", userName), lang.F("Account {0} changed: its sessions have ended, and it signs in again with the new role.", userName), ct);
+    }
+
+    public async Task<IActionResult> OnPostResetAsync(string userName, CancellationToken ct)
+    {
+        var (temporary, problems) = await accounts.ResetPasswordAsync(userName, User.Identity!.Name!);
+        Temporary = temporary is null ? null : (userName, temporary);
+
+        // The temporary password is on this answer only: no cache, no copy kept by a proxy or the browser's history.
+        Response.Headers.CacheControl = "no-store";
+        return await AnswerAsync(problems, lang.F("The password of {0} was not reset:", userName), lang.F("Password of {0} reset: its sessions have ended.", userName), ct);
     }
 
     /// <summary>A problem as the page says it, naming the field.</summary>
@@ -105,6 +119,11 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
             AccountProblemKind.TeamMissing => lang["Team: choose a volunteer team of the same community."],
             AccountProblemKind.PasswordTooShort => lang.F("Password: at least {0} characters.", problem.Value),
             AccountProblemKind.PasswordTooSimple => lang["Password: too simple; use at least 4 different characters."],
+            AccountProblemKind.PasswordCommon => lang["Password: this is one of the most common passwords, the first an attacker tries; choose another."],
+            AccountProblemKind.PasswordHasUserName => lang["Password: it contains the user name; choose one without it."],
+            AccountProblemKind.PasswordWrong => lang["Current password: wrong; type it again."],
+            AccountProblemKind.PasswordSame => lang["Password: the new password must differ from the current one."],
+            AccountProblemKind.OwnAccount => lang["Your own role and scope are changed by another street office account."],
             AccountProblemKind.NoSuchAccount => lang.F("There is no account {0}.", problem.Value),
             AccountProblemKind.SiteNotLoaded => lang["The list of parties and communities is not loaded yet; try again in a minute."],
             _ => lang.F("Not saved: {0}", problem.Text),

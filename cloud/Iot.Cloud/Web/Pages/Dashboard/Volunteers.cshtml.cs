@@ -17,7 +17,8 @@ namespace Iot.Cloud.Web.Pages.Dashboard;
 /// <summary>
 /// The residents' committee's volunteers (志愿者与楼栋长): its teams, its volunteers and building heads with what each
 /// did this month (rounds, findings, confirmed repairs, for the community's recognition), and their accounts, which
-/// the committee creates and disables. The street office sees every community's.
+/// the committee creates, disables, moves to another team or block of its community, and whose passwords it resets.
+/// Any other account is not the committee's: a post about one is answered 404. The street office sees every community's.
 /// </summary>
 [Authorize(Policy = Policies.Supervise)]
 public sealed class VolunteersModel(DashboardPatrols patrols, AccountService accounts, CloudDb db, AccessScope scope, SiteRegistry registry, Lang lang, TimeProvider time) : PageModel
@@ -35,6 +36,9 @@ public sealed class VolunteersModel(DashboardPatrols patrols, AccountService acc
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
     public string? Done { get; private set; }
+
+    /// <summary>After a reset: the account and its temporary password, shown this once.</summary>
+    public (string UserName, string Password)? Temporary { get; private set; }
 
     public string CommunityName(string id) => Communities.FirstOrDefault(c => c.Id.Value == id)?.Name ?? id;
 
@@ -90,6 +94,39 @@ public sealed class VolunteersModel(DashboardPatrols patrols, AccountService acc
         await HelperOfMineAsync(userName, ct)
             ? await AnswerAsync([], await accounts.EnableAsync(userName, scope.Name!) ? lang.F("Account {0} enabled.", userName) : null, ct)
             : NotFound();
+
+    /// <summary>Moves a volunteer or building head to another team or block of the same community (or between the two roles).</summary>
+    public async Task<IActionResult> OnPostMoveAsync(string userName, StaffRole role, string? block, long? team, CancellationToken ct)
+    {
+        if (await HelperAsync(userName, ct) is not { } helper)
+        {
+            return NotFound();
+        }
+
+        if (role is not (StaffRole.Volunteer or StaffRole.BuildingHead))
+        {
+            return await AnswerAsync([lang["Choose volunteer or building head, and the community."]], null, ct);
+        }
+
+        var problems = await accounts.ChangeAsync(userName, new AccountScope(role, null, helper.CommunityId, block, team), scope.Name!);
+        return await AnswerAsync([.. problems.Select(p => Admin.AccountsModel.Words(lang, p, role))], lang.F("Account {0} changed: its sessions have ended, and it signs in again with the new role.", userName), ct);
+    }
+
+    public async Task<IActionResult> OnPostResetAsync(string userName, CancellationToken ct)
+    {
+        if (await HelperAsync(userName, ct) is null)
+        {
+            return NotFound();
+        }
+
+        var (temporary, problems) = await accounts.ResetPasswordAsync(userName, scope.Name!);
+        Temporary = temporary is null ? null : (userName, temporary);
+        Response.Headers.CacheControl = "no-store";
+        return await AnswerAsync([.. problems.Select(p => Admin.AccountsModel.Words(lang, p, StaffRole.Volunteer))], lang.F("Password of {0} reset: its sessions have ended.", userName), ct);
+    }
+
+    private Task<Account?> HelperAsync(string userName, CancellationToken ct) =>
+        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName && (u.Role == StaffRole.Volunteer || u.Role == StaffRole.BuildingHead) && (scope.SeesEverything || u.CommunityId == scope.Community), ct);
 
     // The committee keeps its own community's volunteers and building heads, no other account.
     private Task<bool> HelperOfMineAsync(string userName, CancellationToken ct) =>
