@@ -446,43 +446,6 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     }
 
     [Fact]
-    public async Task Repeated_wrong_passwords_lock_the_account_even_for_the_right_one_until_unlocked()
-    {
-        await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Auth:MaxFailedAttempts"] = "5" });
-        await cloud.WaitReadyAsync();
-        var http = cloud.Anonymous(new WebApplicationFactoryClientOptions { HandleCookies = false });
-
-        for (var i = 0; i < 5; i++)
-        {
-            using var wrong = await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-li", password = $"guess-number-{i}" });
-            Assert.Equal(i < 4 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, wrong.StatusCode);
-        }
-
-        using (var right = await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-li", password = CloudHost.Password }))
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
-            Assert.Contains("locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
-
-        // An unknown name fails the same way as a wrong password, and another account is not affected.
-        using (var unknown = await http.PostAsJsonAsync("/api/session", new { userName = "nobody-here", password = "whatever-it-is" }))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-            Assert.Contains("wrong user name or password", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
-
-        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-liu", password = CloudHost.Password })).StatusCode);
-
-        // The street office unlocks it (and the unlock is in the audit log).
-        await using (var scope = cloud.Services.CreateAsyncScope())
-        {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<Iot.Cloud.Auth.AccountService>().UnlockAsync("xinyu-li", "street-chen"));
-        }
-
-        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/session", new { userName = "xinyu-li", password = CloudHost.Password })).StatusCode);
-    }
-
-    [Fact]
     public async Task Sign_in_attempts_from_one_client_are_throttled_across_accounts()
     {
         await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Auth:SignInAttemptsPerMinute"] = "4" });

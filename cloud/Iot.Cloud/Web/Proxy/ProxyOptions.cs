@@ -39,7 +39,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         {
             var value = options.KnownNetworks[i];
             problems.Require(IPNetwork.TryParse(value?.Trim(), out _), Key(nameof(options.KnownNetworks), i),
-                $"'{value}' is not a network in CIDR form with its host bits zero, e.g. 172.18.0.0/16 or fd00::/64");
+                $"'{value}' is not a network in CIDR form, e.g. 172.18.0.0/16 or fd00::/64");
         }
 
         return problems.Result;
