@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Web.Pages;
 
@@ -143,20 +144,21 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             return Refuse(lang["You have sent many reports in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        if (!limits.TryTake(courtyard))
+        var saved = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), work, orders, limits, ct);
+        if (saved.Outcome == ReportOutcome.CourtyardBusy)
         {
             return Refuse(lang["Many reports have come from this courtyard in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        var (receipt, isNew) = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), work, orders, ct);
-        if (isNew && photo is not null)
+        // A report that joined an order brings its photo too, while the order has fewer than the residents' three.
+        if (saved.Outcome is ReportOutcome.New or ReportOutcome.Merged && photo is not null
+            && await db.WorkOrderAttachments.CountAsync(a => a.WorkOrderId == saved.OrderId && a.By == "resident", ct) < ReportsApi.MaxPhotos)
         {
-            var order = db.WorkOrders.Local.Single(w => w.TrackingCode == receipt.TrackingCode);
-            Photos.Attach(db, order.Id, photo, form.Files.GetFile("photo")?.FileName, "resident", time.GetUtcNow());
+            Photos.Attach(db, saved.OrderId, photo, form.Files.GetFile("photo")?.FileName, "resident", time.GetUtcNow());
             await db.SaveChangesAsync(ct);
         }
 
-        return Redirect($"/r/track/{receipt.TrackingCode}?new=true");
+        return Redirect($"/r/track/{saved.Receipt!.TrackingCode}?new=true");
     }
 
     private bool Find(string courtyard)
