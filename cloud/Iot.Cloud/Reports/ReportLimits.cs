@@ -27,6 +27,15 @@ public sealed class ReportLimitOptions
     /// not repaired yet, joins that order instead of opening another (so a flood of reports is one order with a count).
     /// </summary>
     public TimeSpan MergeWithin { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Reports one client address (IPv6: its /64) may send per hour without a solved challenge (<see cref="ReportChallenge"/>).</summary>
+    public int FreeReportsPerClient { get; set; } = 3;
+
+    /// <summary>Zero bits the challenge's hash must start with: 14 is about 16,000 hashes, under a second in a phone's browser.</summary>
+    public int ChallengeBits { get; set; } = 14;
+
+    /// <summary>How long a challenge stays good (a report form may stay open a while).</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromHours(2);
 }
 
 /// <summary>
@@ -40,6 +49,7 @@ public sealed class ReportLimits : IDisposable
 
     private readonly PartitionedRateLimiter<string> _courtyards;
     private readonly PartitionedRateLimiter<string> _clients;
+    private readonly PartitionedRateLimiter<string> _free;
 
     private readonly TimeProvider _time;
     private readonly TimeSpan _mergeWithin;
@@ -49,6 +59,7 @@ public sealed class ReportLimits : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _courtyards = Hourly(options.Value.PerCourtyardPerHour);
         _clients = Hourly(options.Value.PerClientPerHour);
+        _free = Hourly(options.Value.FreeReportsPerClient);
         _time = time;
         _mergeWithin = options.Value.MergeWithin;
     }
@@ -77,8 +88,16 @@ public sealed class ReportLimits : IDisposable
         return lease.IsAcquired;
     }
 
+    /// <summary>Takes one report from a client's hourly allowance of reports that need no challenge; false when it is used up.</summary>
+    public bool TryTakeFree(string client)
+    {
+        using var lease = _free.AttemptAcquire(client);
+        return lease.IsAcquired;
+    }
+
     public void Dispose()
     {
+        _free.Dispose();
         _courtyards.Dispose();
         _clients.Dispose();
     }
@@ -108,6 +127,7 @@ public static class ReportLimitsSetup
         builder.Services.AddOptions<ReportLimitOptions>().BindConfiguration(ReportLimitOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReportLimitOptions>, ReportLimitOptionsValidator>();
         builder.Services.AddSingleton<ReportLimits>();
+        builder.Services.AddSingleton<ReportChallenge>();
         var options = builder.Configuration.GetSection(ReportLimitOptions.Section).Get<ReportLimitOptions>() ?? new ReportLimitOptions();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(Policy, http =>
         {
@@ -138,6 +158,9 @@ public sealed class ReportLimitOptionsValidator : IValidateOptions<ReportLimitOp
             .Require(options.PerCourtyardPerHour >= 1, nameof(options.PerCourtyardPerHour), $"is {options.PerCourtyardPerHour}; it must be at least 1")
             .Require(options.LookupsPerClientPerMinute >= 1, nameof(options.LookupsPerClientPerMinute), $"is {options.LookupsPerClientPerMinute}; it must be at least 1")
             .Within(nameof(options.MergeWithin), options.MergeWithin, TimeSpan.Zero, TimeSpan.FromDays(7))
+            .Within(nameof(options.FreeReportsPerClient), options.FreeReportsPerClient, 1, 100_000)
+            .Within(nameof(options.ChallengeBits), options.ChallengeBits, 1, 24)
+            .Within(nameof(options.ChallengeLifetime), options.ChallengeLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1))
             .Result;
     }
 }

@@ -30,13 +30,14 @@ public static class ReportsApi
         var api = app.MapGroup("/api/reports").WithTags("Resident reports").ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous().RequireRateLimiting(ReportLimits.Policy);
         // Counted after the key is looked up, so that a resend of a report already made is answered, not refused.
         api.MapPost("/", Report).WithMetadata(new LimitsReportsItselfAttribute());
+        api.MapGet("/challenge", Challenge);
         api.MapGet("/{code}", Track);
         api.MapPost("/{code}/photo", AddPhoto).DisableAntiforgery()
             .TakesOnePhoto();
         return app;
     }
 
-    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, HttpContext http, CloudDb db, Work work, WorkOrderService orders, ReportLimits limits, CancellationToken ct)
+    internal static async Task<Results<Created<ReportReceipt>, Ok<ReportReceipt>, ProblemHttpResult>> Report(ReportRequest body, HttpContext http, CloudDb db, Work work, WorkOrderService orders, ReportLimits limits, ReportChallenge challenges, CancellationToken ct)
     {
         if (body.Category is null || !Categories.TryGetValue(body.Category, out var category))
         {
@@ -69,7 +70,13 @@ public static class ReportsApi
             return TypedResults.Ok(earlier);
         }
 
-        if (!limits.TryTakeClient(Auth.AuthSetup.ClientKey(http)))
+        var client = Auth.AuthSetup.ClientKey(http);
+        if (!limits.TryTakeFree(client) && !challenges.TryRedeem(client, body.Challenge, body.Solution))
+        {
+            return ReportLimits.TooMany($"this address has sent several reports in the last hour: send the next with a solved challenge (GET /api/reports/challenge; challenge and solution in the report)");
+        }
+
+        if (!limits.TryTakeClient(client))
         {
             return ReportLimits.TooMany($"this address has sent many reports in the last hour. Please try again later.");
         }
@@ -153,6 +160,16 @@ public static class ReportsApi
                 && (w.Status == WorkOrderStatus.New || w.Status == WorkOrderStatus.Assigned || w.Status == WorkOrderStatus.InProgress || w.Status == WorkOrderStatus.WaitingForParts))
             .OrderByDescending(w => w.Id)
             .FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// A challenge for this client's next report (needed beyond its first few an hour): find a decimal
+    /// <c>solution</c> such that SHA-256 of <c>challenge:solution</c> in UTF-8 starts with <c>bits</c> zero bits.
+    /// </summary>
+    internal static Ok<ChallengeView> Challenge(HttpContext http, ReportChallenge challenges)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new ChallengeView(challenges.Issue(Auth.AuthSetup.ClientKey(http)), challenges.Bits));
+    }
 
     /// <summary>Digits, spaces, + and - only, at most 20 characters.</summary>
     public static bool IsPhone(string phone) =>
@@ -238,8 +255,15 @@ public static class ReportsApi
     }
 }
 
-/// <summary>A resident's report. <c>Key</c> is optional, of the sender's choosing (16 to 64 letters, digits, - and _): the same key sent again answers with the first report's receipt.</summary>
-public sealed record ReportRequest(string? Courtyard, string? Category, string? Text = null, string? Phone = null, string? Key = null);
+/// <summary>
+/// A resident's report. <c>Key</c> is optional, of the sender's choosing (16 to 64 letters, digits, - and _): the same key
+/// sent again answers with the first report's receipt. <c>Challenge</c> and <c>Solution</c>: a solved
+/// <c>GET /api/reports/challenge</c>, needed beyond the first few reports an hour from one address.
+/// </summary>
+public sealed record ReportRequest(string? Courtyard, string? Category, string? Text = null, string? Phone = null, string? Key = null, string? Challenge = null, string? Solution = null);
+
+/// <summary>A challenge and the zero bits its solution's hash must start with.</summary>
+public sealed record ChallengeView(string Challenge, int Bits);
 
 /// <summary>A report's tracking code and its order; <c>Residents</c>: how many residents have reported the same fault (this one included).</summary>
 public sealed record ReportReceipt(string TrackingCode, string Number, int Residents = 1);

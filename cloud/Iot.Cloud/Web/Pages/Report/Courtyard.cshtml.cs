@@ -26,7 +26,7 @@ namespace Iot.Cloud.Web.Pages;
 [IgnoreAntiforgeryToken]
 [RequestSizeLimit(PhotoReducer.MaxUploadBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = PhotoReducer.MaxUploadBytes)]
-public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, Work work, ReportLimits limits, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
+public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, Work work, ReportLimits limits, ReportChallenge challenges, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
 {
     public static readonly IReadOnlyList<(string Value, string Label, string Icon)> Categories =
     [
@@ -53,12 +53,18 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
     /// <summary>This form's report key (<see cref="ReportKeys"/>).</summary>
     public string Key { get; private set; } = string.Empty;
 
+    /// <summary>This form's challenge, solved by the page's script in the background (<see cref="ReportChallenge"/>).</summary>
+    public string ChallengeToken { get; private set; } = string.Empty;
+
+    public int ChallengeBits => challenges.Bits;
+
     /// <summary>The photo chosen before a refusal, reduced, as base64: sent back with the form so it is not chosen again.</summary>
     public string? KeptPhoto { get; private set; }
 
     public IActionResult OnGet(string courtyard)
     {
         Key = ReportKeys.New();
+        ChallengeToken = challenges.Issue(AuthSetup.ClientKey(HttpContext));
         return Find(courtyard) ? Page() : NotFound();
     }
 
@@ -74,6 +80,8 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
         }
 
         Key = ReportKeys.New();
+        var client = AuthSetup.ClientKey(HttpContext);
+        ChallengeToken = challenges.Issue(client);
         IFormCollection form;
         try
         {
@@ -139,7 +147,13 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             return Refuse(lang["A phone number has digits only (spaces, + and - are fine), at most 20."], field: "phone");
         }
 
-        if (!limits.TryTakeClient(AuthSetup.ClientKey(HttpContext)))
+        // Beyond the first few reports an hour from here, only with the challenge solved (the script does it unseen).
+        if (!limits.TryTakeFree(client) && !challenges.TryRedeem(client, Field(form, "challenge"), Field(form, "solution")))
+        {
+            return Refuse(lang["Several reports have come from here in the last hour. To send another, open this page in a browser with JavaScript on, or try again later."], StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!limits.TryTakeClient(client))
         {
             return Refuse(lang["You have sent many reports in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
