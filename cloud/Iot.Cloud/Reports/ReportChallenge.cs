@@ -100,7 +100,7 @@ public sealed class ReportChallenge(IDataProtectionProvider protection, TimeProv
             (client, issued) = (parts[0], DateTimeOffset.FromUnixTimeSeconds(seconds));
             return true;
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or FormatException)
         {
             return false;
         }

@@ -188,6 +188,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         // Resident reports: open to everyone, limited per client and courtyard.
         ["POST /api/reports/"] = new(Access.Public, Subject.None, t => Post("/api/reports", new { courtyard = t.Courtyard, category = "lamp" })),
         ["GET /api/reports/{code}"] = new(Access.Public, Subject.None, t => Get($"/api/reports/{t.TrackingCode}")),
+        ["GET /api/reports/challenge"] = new(Access.Public, Subject.None, _ => Get("/api/reports/challenge")),
         ["POST /api/reports/{code}/photo"] = new(Access.Public, Subject.None, t => Photo($"/api/reports/{t.TrackingCode}/photo")),
 
         // Supervision (grouped by courtyard so a leak would show) and the live feed.
@@ -244,6 +245,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         await using var cloud = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?>
         {
             ["Reports:PerClientPerHour"] = "10000",
+            ["Reports:FreeReportsPerClient"] = "10000",
             ["Reports:PerCourtyardPerHour"] = "10000",
             ["Reports:LookupsPerClientPerMinute"] = "10000",
             ["Auth:SignInAttemptsPerMinute"] = "10000",
