@@ -51,7 +51,7 @@ public sealed partial class ReportChallengeTests(BrokerFixture broker) : IClassF
     public async Task A_form_sent_without_script_beyond_the_free_reports_is_refused_in_chinese_with_the_entries_kept()
     {
         await using var cloud = await StartAsync();
-        using var browser = cloud.Anonymous(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = cloud.Http.BaseAddress };
         foreach (var category in new[] { "lamp", "gate" })
         {
             using var free = await PostFormAsync(browser, category, solve: false);

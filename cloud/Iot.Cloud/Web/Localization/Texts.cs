@@ -633,6 +633,7 @@ public static class Texts
         ["a report key has 16 to 64 letters, digits, - and _"] = "报修编号格式不对，请刷新页面后再提交。",
         ["this address has sent many reports in the last hour. Please try again later."] = "您一小时内提交的报修太多了，请稍后再试。",
         ["too many failed attempts: wait {0} s before trying again"] = "密码错误次数太多，请等 {0} 秒后再试。",
+        ["wrong user name or password"] = "用户名或密码错误。",
         ["this courtyard has had many reports in the last hour. Please try again later."] = "这个院坝一小时内的报修太多了，请稍后再试。",
         ["at most three photos per report"] = "每个报修最多三张照片。",
         ["no photo in the upload (form field 'photo')"] = "没有收到照片，请重新选择。",
