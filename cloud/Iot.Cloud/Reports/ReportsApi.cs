@@ -125,6 +125,12 @@ public static class ReportsApi
         {
             if (await OpenReportedAsync(db, courtyard, category.Fault, limits.MergeSince(), ct) is { } open)
             {
+                // The same form arriving twice at once: the other request has just opened this very order with it.
+                if (body.Key is not null && open.ReportKey == body.Key)
+                {
+                    return new(new ReportReceipt(open.TrackingCode!, open.Number, open.ResidentReports), ReportOutcome.Resent, open.Id);
+                }
+
                 trackingCode = WorkOrderService.NewTrackingCode();
                 db.MergedReports.Add(new MergedReport { WorkOrderId = open.Id, At = limits.Now, TrackingCode = trackingCode, ReportKey = body.Key, Text = body.Text });
                 change = orders.MergeReport(db, open, trackingCode, body.Phone);
