@@ -20,6 +20,7 @@ using Iot.Cloud.Sites;
 using Iot.Cloud.Supervision;
 using Iot.Cloud.TimeSeries;
 using Iot.Cloud.Web;
+using Iot.Cloud.Web.Proxy;
 using Iot.Cloud.WorkOrders;
 
 // `iot-cloud accounts ...` manages accounts from the command line (the first street-office account, say).
@@ -52,9 +53,11 @@ builder.AddCommands();
 builder.AddAuth();
 builder.AddReportLimits();
 builder.AddWeb();
+builder.AddProxy();
 
 var app = builder.Build();
 
+app.UseProxy();
 app.MapOperations();
 app.UseWeb();
 app.UseAuth();

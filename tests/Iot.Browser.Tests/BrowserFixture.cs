@@ -69,6 +69,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
             // Every report comes from 127.0.0.1; the resident tests send many.
             ["Reports:PerClientPerHour"] = "1000",
+            ["Reports:FreeReportsPerClient"] = "1000",
             ["Reports:PerCourtyardPerHour"] = "1000",
         };
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

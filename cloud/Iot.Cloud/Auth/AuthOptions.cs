@@ -7,12 +7,6 @@ public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
-    /// <summary>Failed sign-ins in a row that lock an account.</summary>
-    public int MaxFailedAttempts { get; set; } = 5;
-
-    /// <summary>How long a locked account stays locked.</summary>
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
     /// <summary>Shortest password accepted (length is what makes a password strong; no composition rules).</summary>
     public int MinPasswordLength { get; set; } = 10;
 
@@ -48,16 +42,6 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        if (options.MaxFailedAttempts is < 1 or > 100)
-        {
-            problems.Add($"Auth:MaxFailedAttempts {options.MaxFailedAttempts} must be between 1 and 100");
-        }
-
-        if (options.LockoutDuration <= TimeSpan.Zero)
-        {
-            problems.Add("Auth:LockoutDuration must be positive");
-        }
-
         if (options.MinPasswordLength is < 8 or > 128)
         {
             problems.Add($"Auth:MinPasswordLength {options.MinPasswordLength} must be between 8 and 128");

@@ -9,7 +9,7 @@ namespace Iot.Cloud.Auth;
 
 /// <summary>
 /// Accounts (ASP.NET Core Identity on the cloud database), the sign-in cookie, roles as policies, the per-request
-/// <see cref="AccessScope"/>, and sign-in throttling. Every endpoint needs a signed-in account unless it says
+/// <see cref="AccessScope"/>, and sign-in throttling (per client, and progressive delays in <see cref="SignInDelays"/>). Every endpoint needs a signed-in account unless it says
 /// <c>AllowAnonymous</c> (the fallback policy), so a new endpoint is closed until someone decides otherwise.
 /// </summary>
 public static class AuthSetup
@@ -19,6 +19,9 @@ public static class AuthSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddOptions<SignInDelayOptions>().BindConfiguration(SignInDelayOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SignInDelayOptions>, SignInDelayOptionsValidator>();
+        builder.Services.AddSingleton<SignInDelays>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
@@ -100,9 +103,7 @@ public static class AuthSetup
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = auth.LockoutDuration;
+                o.Lockout.AllowedForNewUsers = false; // no lockout: failed sign-ins slow down instead (SignInDelays)
                 o.User.RequireUniqueEmail = false;
                 o.SignIn.RequireConfirmedAccount = true; // "confirmed" = not disabled (EnabledAccounts)
             })
@@ -128,11 +129,14 @@ public static class AuthSetup
         return app;
     }
 
-    /// <summary>The client's address, the partition key of per-client limits.</summary>
+    /// <summary>
+    /// The partition key of per-client limits: the client's address (the one a trusted proxy forwarded, see
+    /// <c>Web/Proxy</c>), IPv6 grouped by /64 (<see cref="ClientAddress"/>).
+    /// </summary>
     public static string ClientKey(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return ClientAddress.Key(http.Connection.RemoteIpAddress);
     }
 
     private static AuthorizationPolicy StaffPolicy() =>

@@ -9,7 +9,7 @@ namespace Iot.Cloud.Auth;
 
 /// <summary>
 /// Sign-in for API clients and scripts: <c>POST /api/session</c> sets the same cookie the sign-in page does,
-/// <c>GET</c> says who is signed in, <c>DELETE</c> signs out. Failed attempts count towards the lockout.
+/// <c>GET</c> says who is signed in, <c>DELETE</c> signs out. Failed attempts slow the next ones (<see cref="SignInDelays"/>).
 /// </summary>
 public static class SessionApi
 {
@@ -26,47 +26,59 @@ public static class SessionApi
         return app;
     }
 
-    private static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(SignInRequest body, SignInManager<Account> signIn)
+    private static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(SignInRequest body, HttpContext http, SignInManager<Account> signIn, SignInDelays delays)
     {
-        var (result, user) = await PasswordSignInAsync(signIn, body.UserName, body.Password);
-        if (result.IsLockedOut)
+        var attempt = await PasswordSignInAsync(http, signIn, delays, body.UserName, body.Password);
+        if (attempt.RetryAfter is { } wait)
         {
-            return Problems.Of(StatusCodes.Status429TooManyRequests, "Locked out", Problems.Text(Refusal(result)));
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many failed attempts", $"too many failed attempts: wait {Seconds(wait)} s before trying again");
         }
 
-        return result.Succeeded && user is not null
+        return attempt.User is { } user
             ? TypedResults.Ok(SessionView.Of(user))
-            : Problems.Of(StatusCodes.Status401Unauthorized, "Not signed in", Problems.Text(Refusal(result)));
+            : Problems.Of(StatusCodes.Status401Unauthorized, "Not signed in", $"wrong user name or password");
     }
 
-    /// <summary>Checks a password (counting failures towards the lockout) and sets the cookie; the sign-in page uses it too.</summary>
-    public static async Task<(SignInResult Result, ClaimsPrincipal? User)> PasswordSignInAsync(SignInManager<Account> signIn, string? userName, string? password)
+    /// <summary>
+    /// Checks a password and sets the cookie; the sign-in page uses it too. An attempt that comes before its wait is over
+    /// is not checked at all: it answers how long is left (and sets <c>Retry-After</c>), and does not count.
+    /// </summary>
+    public static async Task<SignInAttempt> PasswordSignInAsync(HttpContext http, SignInManager<Account> signIn, SignInDelays delays, string? userName, string? password)
     {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(signIn);
+        ArgumentNullException.ThrowIfNull(delays);
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password) || userName.Length > 256 || password.Length > 256)
         {
-            return (SignInResult.Failed, null);
+            return new(null, null);
         }
 
-        var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: true);
+        var client = AuthSetup.ClientKey(http);
+        if (delays.Wait(userName, client) is var wait && wait > TimeSpan.Zero)
+        {
+            http.Response.Headers.RetryAfter = Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new(null, wait);
+        }
+
+        // No lockout: Identity's would let anyone who knows a user name keep that account shut.
+        var result = await signIn.PasswordSignInAsync(userName, password, isPersistent: false, lockoutOnFailure: false);
         if (!result.Succeeded)
         {
-            return (result, null);
+            delays.Failed(userName, client);
+            return new(null, null);
         }
 
+        delays.Succeeded(userName, client);
         var account = await signIn.UserManager.FindByNameAsync(userName);
-        return (result, account is null ? null : await signIn.CreateUserPrincipalAsync(account));
+        return new(account is null ? null : await signIn.CreateUserPrincipalAsync(account), null);
     }
 
-    /// <summary>Why a sign-in failed, without saying whether the account exists.</summary>
-    public static string Refusal(SignInResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return result.IsLockedOut
-            ? "too many failed attempts: this account is locked for a while; try again later or ask the street office to unlock it"
-            : "wrong user name or password";
-    }
+    /// <summary>A wait in whole seconds, rounded up (what <c>Retry-After</c> carries).</summary>
+    public static int Seconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
 }
+
+/// <summary>What came of a sign-in: the person signed in, or how long to wait before the next attempt is heard, or neither (a wrong password).</summary>
+public sealed record SignInAttempt(ClaimsPrincipal? User, TimeSpan? RetryAfter);
 
 public sealed record SignInRequest(string? UserName, string? Password);
 

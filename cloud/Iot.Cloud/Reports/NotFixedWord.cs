@@ -40,7 +40,7 @@ public static class NotFixedWord
         ArgumentNullException.ThrowIfNull(orders);
         var db = work.Db;
         ArgumentNullException.ThrowIfNull(time);
-        var order = await db.WorkOrders.SingleOrDefaultAsync(w => w.TrackingCode == code, cancellationToken);
+        var order = await ReportsApi.OrderOfAsync(db.WorkOrders, db, code, cancellationToken);
         if (order is null)
         {
             return NotFixedOutcome.NotFound;

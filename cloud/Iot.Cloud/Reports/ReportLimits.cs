@@ -13,11 +13,29 @@ public sealed class ReportLimitOptions
     /// <summary>Reports (and photos) one client address may send per hour.</summary>
     public int PerClientPerHour { get; set; } = 10;
 
-    /// <summary>Reports one courtyard may receive per hour, from everyone (a QR code posted on a forum cannot flood a company).</summary>
+    /// <summary>
+    /// New orders residents may open in one courtyard per hour, from everyone (a QR code posted on a forum cannot flood a
+    /// company). Reports that join an open order (<see cref="MergeWithin"/>) do not count.
+    /// </summary>
     public int PerCourtyardPerHour { get; set; } = 30;
 
     /// <summary>Tracking-page look-ups per client address per minute (codes cannot be guessed by brute force).</summary>
     public int LookupsPerClientPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// A report of a fault that residents reported in the same courtyard and category this long ago or less, and that is
+    /// not repaired yet, joins that order instead of opening another (so a flood of reports is one order with a count).
+    /// </summary>
+    public TimeSpan MergeWithin { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Reports one client address (IPv6: its /64) may send per hour without a solved challenge (<see cref="ReportChallenge"/>).</summary>
+    public int FreeReportsPerClient { get; set; } = 3;
+
+    /// <summary>Zero bits the challenge's hash must start with: 14 is about 16,000 hashes, under a second in a phone's browser.</summary>
+    public int ChallengeBits { get; set; } = 14;
+
+    /// <summary>How long a challenge stays good (a report form may stay open a while).</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromHours(2);
 }
 
 /// <summary>
@@ -31,15 +49,28 @@ public sealed class ReportLimits : IDisposable
 
     private readonly PartitionedRateLimiter<string> _courtyards;
     private readonly PartitionedRateLimiter<string> _clients;
+    private readonly PartitionedRateLimiter<string> _free;
 
-    public ReportLimits(IOptions<ReportLimitOptions> options)
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _mergeWithin;
+
+    public ReportLimits(IOptions<ReportLimitOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _courtyards = Hourly(options.Value.PerCourtyardPerHour);
         _clients = Hourly(options.Value.PerClientPerHour);
+        _free = Hourly(options.Value.FreeReportsPerClient);
+        _time = time;
+        _mergeWithin = options.Value.MergeWithin;
     }
 
-    /// <summary>Takes one report from the courtyard's hourly allowance; false when it is used up.</summary>
+    /// <summary>Now, on the business clock.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Orders residents opened since then take further reports of their fault (<see cref="ReportLimitOptions.MergeWithin"/>).</summary>
+    public DateTimeOffset MergeSince() => Now - _mergeWithin;
+
+    /// <summary>Takes one new order from the courtyard's hourly allowance; false when it is used up.</summary>
     public bool TryTake(string courtyard)
     {
         using var lease = _courtyards.AttemptAcquire(courtyard);
@@ -57,8 +88,16 @@ public sealed class ReportLimits : IDisposable
         return lease.IsAcquired;
     }
 
+    /// <summary>Takes one report from a client's hourly allowance of reports that need no challenge; false when it is used up.</summary>
+    public bool TryTakeFree(string client)
+    {
+        using var lease = _free.AttemptAcquire(client);
+        return lease.IsAcquired;
+    }
+
     public void Dispose()
     {
+        _free.Dispose();
         _courtyards.Dispose();
         _clients.Dispose();
     }
@@ -88,6 +127,7 @@ public static class ReportLimitsSetup
         builder.Services.AddOptions<ReportLimitOptions>().BindConfiguration(ReportLimitOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReportLimitOptions>, ReportLimitOptionsValidator>();
         builder.Services.AddSingleton<ReportLimits>();
+        builder.Services.AddSingleton<ReportChallenge>();
         var options = builder.Configuration.GetSection(ReportLimitOptions.Section).Get<ReportLimitOptions>() ?? new ReportLimitOptions();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(Policy, http =>
         {
@@ -117,6 +157,10 @@ public sealed class ReportLimitOptionsValidator : IValidateOptions<ReportLimitOp
             .Require(options.PerClientPerHour >= 1, nameof(options.PerClientPerHour), $"is {options.PerClientPerHour}; it must be at least 1")
             .Require(options.PerCourtyardPerHour >= 1, nameof(options.PerCourtyardPerHour), $"is {options.PerCourtyardPerHour}; it must be at least 1")
             .Require(options.LookupsPerClientPerMinute >= 1, nameof(options.LookupsPerClientPerMinute), $"is {options.LookupsPerClientPerMinute}; it must be at least 1")
+            .Within(nameof(options.MergeWithin), options.MergeWithin, TimeSpan.Zero, TimeSpan.FromDays(7))
+            .Within(nameof(options.FreeReportsPerClient), options.FreeReportsPerClient, 1, 100_000)
+            .Within(nameof(options.ChallengeBits), options.ChallengeBits, 1, 24)
+            .Within(nameof(options.ChallengeLifetime), options.ChallengeLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1))
             .Result;
     }
 }

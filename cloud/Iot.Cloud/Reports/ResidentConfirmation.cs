@@ -29,7 +29,7 @@ public static class ResidentConfirmation
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(orders);
-        var order = await work.Db.WorkOrders.SingleOrDefaultAsync(w => w.TrackingCode == code, cancellationToken);
+        var order = await ReportsApi.OrderOfAsync(work.Db.WorkOrders, work.Db, code, cancellationToken);
         if (order is null)
         {
             return ConfirmOutcome.NotFound;

@@ -32,6 +32,7 @@ internal sealed class WorkOrderMapping : IEntityTypeConfiguration<WorkOrder>
         e.Ignore(w => w.StartedAt);
         e.Property(w => w.Version).IsConcurrencyToken();
         e.Ignore(w => w.IsOpen);
+        e.Ignore(w => w.ResidentReports);
 
         // At most one open work order per fault, whichever instance makes it.
         e.HasIndex(w => new { w.Fault, w.Subject }).IsUnique().HasFilter("\"ClosedAt\" IS NULL AND \"CancelledAt\" IS NULL");

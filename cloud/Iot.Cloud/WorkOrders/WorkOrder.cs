@@ -147,6 +147,15 @@ public sealed class WorkOrder
     /// </summary>
     public string? ReportKey { get; set; }
 
+    /// <summary>
+    /// For resident reports: how many later reports of the same fault joined this order (<c>Reports/MergedReport</c>);
+    /// the residents who reported it are one more than this.
+    /// </summary>
+    public int MergedReports { get; set; }
+
+    /// <summary>How many residents reported it: 0 for an order that did not come from a report.</summary>
+    public int ResidentReports => Source == WorkOrderSource.Resident ? 1 + MergedReports : 0;
+
     /// <summary>Concurrency token.</summary>
     public int Version { get; set; }
 

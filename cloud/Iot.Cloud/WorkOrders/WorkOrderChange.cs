@@ -39,6 +39,9 @@ public enum WorkOrderChangeKind
 
     /// <summary>The resident who reported it says it is not fixed yet.</summary>
     ResidentNotFixed,
+
+    /// <summary>Another resident reported the same fault, and the report joined this order.</summary>
+    ReportMerged,
 }
 
 /// <summary>The event of work orders having changed, for the notifications.</summary>

@@ -120,6 +120,21 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         return new WorkOrderChange(order, WorkOrderChangeKind.Created, Notify: true);
     }
 
+    /// <summary>
+    /// A resident's report joins <paramref name="order"/>, opened by an earlier report of the same fault: counted, and
+    /// its call-back number kept when the order has none yet.
+    /// </summary>
+    public WorkOrderChange MergeReport(CloudDb db, WorkOrder order, string trackingCode, string? reporterPhone)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        order.MergedReports++;
+        order.ReporterPhone ??= reporterPhone;
+        order.Version++;
+        Audit(db, order, "resident", time.GetUtcNow(), "report-merged", string.Create(CultureInfo.InvariantCulture, $"report {trackingCode} joined: {order.ResidentReports} residents reported this"));
+        return new WorkOrderChange(order, WorkOrderChangeKind.ReportMerged, Notify: false);
+    }
+
     /// <summary>Moves an order to <paramref name="to"/>, if allowed; returns a reason when it is not.</summary>
     public (WorkOrderChange? Change, FormattableString? Refusal) Transition(CloudDb db, WorkOrder order, WorkOrderStatus to, string by, string? note, string? assignee = null)
     {
@@ -405,6 +420,9 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         var value = alert.Value is { } v ? string.Create(CultureInfo.InvariantCulture, $"，读数 {v:0.###}") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture, $"{alert.Title}：{device}{outlet}{value}，{TimeZoneInfo.ConvertTime(alert.RaisedAt, zone):yyyy-MM-dd HH:mm} 报警");
     }
+
+    /// <summary>A new tracking code for a resident's report.</summary>
+    public static string NewTrackingCode() => Code(8);
 
     private static string Code(int length) => string.Create(length, 0, (span, _) =>
     {

@@ -20,7 +20,7 @@ public sealed class ApiInputCloud : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _broker.InitializeAsync();
-        Cloud = await CloudHost.StartAsync(_broker.Port, _broker.NewFolder("cloud"), new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000" });
+        Cloud = await CloudHost.StartAsync(_broker.Port, _broker.NewFolder("cloud"), new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000", ["Reports:FreeReportsPerClient"] = "1000" });
         await Cloud.WaitReadyAsync();
     }
 

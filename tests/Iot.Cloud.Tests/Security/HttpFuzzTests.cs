@@ -37,6 +37,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
         await using var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"), new Dictionary<string, string?>
         {
             ["Reports:PerClientPerHour"] = "100000",
+            ["Reports:FreeReportsPerClient"] = "100000",
             ["Reports:PerCourtyardPerHour"] = "100000",
             ["Reports:LookupsPerClientPerMinute"] = "100000",
             ["Auth:SignInAttemptsPerMinute"] = "100000",

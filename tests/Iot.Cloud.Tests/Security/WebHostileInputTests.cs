@@ -22,7 +22,7 @@ public sealed class WebCloud : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _broker.InitializeAsync();
-        Cloud = await CloudHost.StartAsync(_broker.Port, _broker.NewFolder("cloud"), new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000" }, kestrel: true);
+        Cloud = await CloudHost.StartAsync(_broker.Port, _broker.NewFolder("cloud"), new Dictionary<string, string?> { ["Reports:PerClientPerHour"] = "1000", ["Reports:FreeReportsPerClient"] = "1000" }, kestrel: true);
         await Cloud.WaitReadyAsync();
         var order = await (await Cloud.Http.PostAsJsonAsync("/api/work-orders", new { courtyard = "yikang-1", fault = "web-check", title = "网页检查" })).Content.ReadFromJsonAsync<WorkOrderView>(Json.Options);
         Order = order!.Id;

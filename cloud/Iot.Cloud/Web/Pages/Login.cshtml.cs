@@ -11,10 +11,10 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Iot.Cloud.Web.Pages;
 
-/// <summary>The sign-in form: failures count towards the lockout; success goes back where the person was going.</summary>
+/// <summary>The sign-in form: failures slow the next attempts (<see cref="SignInDelays"/>); success goes back where the person was going.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(Policies.SignInLimit)]
-public sealed class LoginModel(SignInManager<Account> signIn, Lang lang) : PageModel
+public sealed class LoginModel(SignInManager<Account> signIn, SignInDelays delays, Lang lang) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -26,13 +26,15 @@ public sealed class LoginModel(SignInManager<Account> signIn, Lang lang) : PageM
 
     public async Task<IActionResult> OnPostAsync(string? userName, string? password, string? returnUrl)
     {
-        var (result, user) = await SessionApi.PasswordSignInAsync(signIn, userName, password);
-        if (!result.Succeeded || user is null)
+        var attempt = await SessionApi.PasswordSignInAsync(HttpContext, signIn, delays, userName, password);
+        if (attempt.User is not { } user)
         {
             UserName = userName;
             ReturnUrl = returnUrl;
-            Error = lang[result.IsLockedOut ? "Too many failed attempts: this account is locked for a while. Try again later or ask the street office to unlock it." : "Wrong user name or password."];
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Error = attempt.RetryAfter is { } wait
+                ? lang.F("Too many failed attempts. Please wait {0} seconds, then sign in again.", SessionApi.Seconds(wait))
+                : lang["Wrong user name or password."];
+            Response.StatusCode = attempt.RetryAfter is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests;
             return Page();
         }
 

@@ -4,7 +4,9 @@
 // - the report is sent in the background; a refusal (a wrong phone number, say) comes back as the server's page, with
 //   the entries and the photo in it, and replaces the form in place;
 // - without signal the report waits on the phone (IndexedDB) and is sent by itself when the signal returns, or when
-//   the page is opened again. The form's key makes a resent report count once on the server.
+//   the page is opened again. The form's key makes a resent report count once on the server;
+// - the server's small challenge (asked beyond a few reports an hour from one address) is solved in the background
+//   while the form is filled in, so the resident never waits for it (Reports/ReportChallenge.cs).
 "use strict";
 
 (function () {
@@ -12,9 +14,51 @@
 
   let form = null;
   let reduction = Promise.resolve();
+  let solving = Promise.resolve();
   let retryTimer = null;
   let retryDelay = 3000;
   let flushing = false;
+
+  // ---- The challenge: a nonce whose SHA-256 with it starts with the asked zero bits -------------------------------
+
+  function zeroBits(hash) {
+    let bits = 0;
+    for (const byte of hash) {
+      if (byte === 0) {
+        bits += 8;
+        continue;
+      }
+      return bits + Math.clz32(byte) - 24;
+    }
+    return bits;
+  }
+
+  // Resolves with the solution, or "" where the browser has no SubtleCrypto (plain http off this machine): the first
+  // reports need none, and the server says so if one is needed.
+  async function solve(challenge, bits) {
+    if (!challenge || !(window.crypto && crypto.subtle)) {
+      return "";
+    }
+    const encoder = new TextEncoder();
+    for (let nonce = 0; nonce < 1 << 26; nonce++) {
+      const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + nonce)));
+      if (zeroBits(hash) >= bits) {
+        return String(nonce);
+      }
+    }
+    return "";
+  }
+
+  function startSolving() {
+    const challenge = form.querySelector("input[name=challenge]");
+    const solution = form.querySelector("input[name=solution]");
+    if (!challenge || !solution) {
+      return Promise.resolve();
+    }
+    return solve(challenge.value, Number(form.dataset.bits)).then((found) => {
+      solution.value = found;
+    }, () => {});
+  }
 
   // ---- The photo: reduced on the phone (photo.js) ----------------------------------------------------------------
 
@@ -97,6 +141,7 @@
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
     await reduction;
+    await solving;
     const data = new FormData(form);
     if (!navigator.onLine) {
       await queue(data);
@@ -136,15 +181,19 @@
     retryDelay = Math.min(retryDelay * 2, 60000);
   }
 
-  // A waiting report is sent with a fresh antiforgery token: the one it was queued with may have expired meanwhile.
-  async function freshToken(url) {
+  // A waiting report is sent with a fresh antiforgery token and a fresh challenge: the ones it was queued with may
+  // have expired meanwhile, and the phone may have another address now.
+  async function fresh(url) {
     const response = await fetch(url, { credentials: "same-origin" });
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const input = page.querySelector("form.report-form input[name=__RequestVerificationToken]");
     if (!input) {
       throw new Error("no form at " + url);
     }
-    return input.value;
+    const challenge = page.querySelector("form.report-form input[name=challenge]");
+    const bits = Number(page.querySelector("form.report-form").dataset.bits);
+    const solution = challenge ? await solve(challenge.value, bits) : "";
+    return { token: input.value, challenge: challenge ? challenge.value : "", solution };
   }
 
   async function flush() {
@@ -161,13 +210,19 @@
       for (const item of waiting) {
         const data = new FormData();
         for (const field of item.fields) {
+          if (field.name === "challenge" || field.name === "solution") {
+            continue;
+          }
           if (field.fileName !== null) {
             data.append(field.name, field.value, field.fileName);
           } else {
             data.append(field.name, field.value);
           }
         }
-        data.append("__RequestVerificationToken", await freshToken(item.url));
+        const { token, challenge, solution } = await fresh(item.url);
+        data.append("__RequestVerificationToken", token);
+        data.append("challenge", challenge);
+        data.append("solution", solution);
         const outcome = await send(item.url, data);
         await outbox.remove(item.key);
         if (outcome === "sent") {
@@ -191,6 +246,7 @@
       return;
     }
     form.addEventListener("submit", onSubmit);
+    solving = startSolving();
     const input = form.querySelector("input[type=file][name=photo]");
     input.addEventListener("change", () => onPhotoChosen(input));
     const kept = form.querySelector("input[name=keptPhoto]");

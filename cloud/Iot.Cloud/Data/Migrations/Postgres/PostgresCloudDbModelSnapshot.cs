@@ -1241,6 +1241,46 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("work_order_ratings", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Reports.MergedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReportKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("TrackingCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("WorkOrderId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
+
+                    b.HasIndex("TrackingCode")
+                        .IsUnique();
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.ToTable("merged_reports", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.Rules.Rule", b =>
                 {
                     b.Property<long>("Id")
@@ -1612,6 +1652,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FixedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("MergedReports")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1873,6 +1916,15 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.HasOne("Iot.Cloud.Patrols.PatrolRound", null)
                         .WithMany("Checks")
                         .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Reports.MergedReport", b =>
+                {
+                    b.HasOne("Iot.Cloud.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1198,6 +1198,44 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.ToTable("work_order_ratings", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Reports.MergedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrackingCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
+
+                    b.HasIndex("TrackingCode")
+                        .IsUnique();
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.ToTable("merged_reports", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.Rules.Rule", b =>
                 {
                     b.Property<long>("Id")
@@ -1565,6 +1603,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.Property<long?>("FixedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MergedReports")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1820,6 +1861,15 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.HasOne("Iot.Cloud.Patrols.PatrolRound", null)
                         .WithMany("Checks")
                         .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Reports.MergedReport", b =>
+                {
+                    b.HasOne("Iot.Cloud.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

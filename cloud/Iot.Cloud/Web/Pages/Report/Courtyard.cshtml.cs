@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 
 namespace Iot.Cloud.Web.Pages;
 
@@ -25,7 +26,7 @@ namespace Iot.Cloud.Web.Pages;
 [IgnoreAntiforgeryToken]
 [RequestSizeLimit(PhotoReducer.MaxUploadBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = PhotoReducer.MaxUploadBytes)]
-public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, Work work, ReportLimits limits, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
+public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, WorkOrderService orders, Work work, ReportLimits limits, ReportChallenge challenges, IAntiforgery antiforgery, TimeProvider time, Lang lang) : PageModel
 {
     public static readonly IReadOnlyList<(string Value, string Label, string Icon)> Categories =
     [
@@ -52,12 +53,18 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
     /// <summary>This form's report key (<see cref="ReportKeys"/>).</summary>
     public string Key { get; private set; } = string.Empty;
 
+    /// <summary>This form's challenge, solved by the page's script in the background (<see cref="ReportChallenge"/>).</summary>
+    public string ChallengeToken { get; private set; } = string.Empty;
+
+    public int ChallengeBits => challenges.Bits;
+
     /// <summary>The photo chosen before a refusal, reduced, as base64: sent back with the form so it is not chosen again.</summary>
     public string? KeptPhoto { get; private set; }
 
     public IActionResult OnGet(string courtyard)
     {
         Key = ReportKeys.New();
+        ChallengeToken = challenges.Issue(AuthSetup.ClientKey(HttpContext));
         return Find(courtyard) ? Page() : NotFound();
     }
 
@@ -73,6 +80,8 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
         }
 
         Key = ReportKeys.New();
+        var client = AuthSetup.ClientKey(HttpContext);
+        ChallengeToken = challenges.Issue(client);
         IFormCollection form;
         try
         {
@@ -138,25 +147,32 @@ public sealed class ReportCourtyardModel(SiteRegistry registry, CloudDb db, Work
             return Refuse(lang["A phone number has digits only (spaces, + and - are fine), at most 20."], field: "phone");
         }
 
-        if (!limits.TryTakeClient(AuthSetup.ClientKey(HttpContext)))
+        // Beyond the first few reports an hour from here, only with the challenge solved (the script does it unseen).
+        if (!limits.TryTakeFree(client) && !challenges.TryRedeem(client, Field(form, "challenge"), Field(form, "solution")))
+        {
+            return Refuse(lang["Several reports have come from here in the last hour. To send another, open this page in a browser with JavaScript on, or try again later."], StatusCodes.Status429TooManyRequests);
+        }
+
+        if (!limits.TryTakeClient(client))
         {
             return Refuse(lang["You have sent many reports in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        if (!limits.TryTake(courtyard))
+        var saved = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), work, orders, limits, ct);
+        if (saved.Outcome == ReportOutcome.CourtyardBusy)
         {
             return Refuse(lang["Many reports have come from this courtyard in the last hour. Please try again later."], StatusCodes.Status429TooManyRequests);
         }
 
-        var (receipt, isNew) = await ReportsApi.SaveAsync(new ReportRequest(courtyard, Category, Text, Phone, Key), work, orders, ct);
-        if (isNew && photo is not null)
+        // A report that joined an order brings its photo too, while the order has fewer than the residents' three.
+        if (saved.Outcome is ReportOutcome.New or ReportOutcome.Merged && photo is not null
+            && await db.WorkOrderAttachments.CountAsync(a => a.WorkOrderId == saved.OrderId && a.By == "resident", ct) < ReportsApi.MaxPhotos)
         {
-            var order = db.WorkOrders.Local.Single(w => w.TrackingCode == receipt.TrackingCode);
-            Photos.Attach(db, order.Id, photo, form.Files.GetFile("photo")?.FileName, "resident", time.GetUtcNow());
+            Photos.Attach(db, saved.OrderId, photo, form.Files.GetFile("photo")?.FileName, "resident", time.GetUtcNow());
             await db.SaveChangesAsync(ct);
         }
 
-        return Redirect($"/r/track/{receipt.TrackingCode}?new=true");
+        return Redirect($"/r/track/{saved.Receipt!.TrackingCode}?new=true");
     }
 
     private bool Find(string courtyard)
