@@ -11,7 +11,7 @@ namespace Iot.Cloud;
 /// <code>
 /// echo 'a long passphrase' | iot-cloud accounts add chen --role streetAdmin --name 陈科员
 /// echo 'a long passphrase' | iot-cloud accounts add li --role propertyStaff --party xinyu-property
-/// iot-cloud accounts list | unlock NAME | password NAME | reset NAME | disable NAME | enable NAME
+/// iot-cloud accounts list | password NAME | reset NAME | disable NAME | enable NAME
 /// iot-cloud accounts change li --role companySupervisor --party xinyu-property
 /// </code>
 /// A change made here ends the account's sessions at their next request, and its live streams at their next
@@ -21,7 +21,7 @@ public static class AccountsCommand
 {
     private static readonly string[] Options = ["--role", "--party", "--community", "--block", "--name"];
 
-    private static readonly string[] Verbs = ["add", "list", "unlock", "password", "reset", "disable", "enable", "change"];
+    private static readonly string[] Verbs = ["add", "list", "password", "reset", "disable", "enable", "change"];
 
     public static bool Matches(string[] args) => args is ["accounts", ..];
 
@@ -33,7 +33,7 @@ public static class AccountsCommand
         var (verb, user, named, settings) = Parse(args.Skip(1).ToList());
         if (!Verbs.Contains(verb) || (verb != "list" && user is null))
         {
-            await output.WriteLineAsync("usage: iot-cloud accounts add NAME --role ROLE [--party PARTY] [--community COMMUNITY] [--block BLOCK] [--name DISPLAY] | change NAME --role ROLE [--party ..] [--community ..] [--block ..] | list | unlock NAME | password NAME | reset NAME | disable NAME | enable NAME\n" +
+            await output.WriteLineAsync("usage: iot-cloud accounts add NAME --role ROLE [--party PARTY] [--community COMMUNITY] [--block BLOCK] [--name DISPLAY] | change NAME --role ROLE [--party ..] [--community ..] [--block ..] | list | password NAME | reset NAME | disable NAME | enable NAME\n" +
                 $"roles: {string.Join(", ", Enum.GetNames<StaffRole>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}; passwords are read from standard input");
             return 2;
         }
@@ -54,7 +54,6 @@ public static class AccountsCommand
             return verb switch
             {
                 "list" => await ListAsync(accounts, output),
-                "unlock" => await accounts.UnlockAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
                 "password" => await FailAsync(output, [.. (await accounts.SetPasswordAsync(user!, await input.ReadLineAsync() ?? string.Empty, "command-line")).Select(p => p.Text)]),
                 "reset" => await ResetAsync(accounts, user!, output),
                 "disable" => await accounts.DisableAsync(user!, "command-line") ? 0 : await FailAsync(output, [$"there is no account '{user}'"]),
@@ -113,8 +112,8 @@ public static class AccountsCommand
     {
         foreach (var a in await accounts.ListAsync(CancellationToken.None))
         {
-            var locked = a.LockoutEnd > DateTimeOffset.UtcNow ? " LOCKED" : string.Empty;
-            await output.WriteLineAsync($"{a.UserName}\t{a.Role}\t{a.PartyId ?? a.CommunityId ?? "-"}\t{a.DisplayName}{locked}");
+            var disabled = a.DisabledAt is null ? string.Empty : " DISABLED";
+            await output.WriteLineAsync($"{a.UserName}\t{a.Role}\t{a.PartyId ?? a.CommunityId ?? "-"}\t{a.DisplayName}{disabled}");
         }
 
         return 0;

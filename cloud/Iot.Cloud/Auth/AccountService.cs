@@ -73,20 +73,6 @@ public sealed class AccountService(UserManager<Account> users, ICurrentSite curr
         return (account, []);
     }
 
-    /// <summary>Ends a lockout and forgets failed attempts.</summary>
-    public async Task<bool> UnlockAsync(string userName, string by)
-    {
-        if (await users.FindByNameAsync(userName) is not { } account)
-        {
-            return false;
-        }
-
-        await users.SetLockoutEndDateAsync(account, null);
-        await users.ResetAccessFailedCountAsync(account);
-        await AuditAsync(by, userName, "unlocked", null);
-        return true;
-    }
-
     /// <summary>
     /// Disables an account: it can no longer sign in, and its sessions end at their next request (the security stamp
     /// changes). The account and everything it did stay on the record.

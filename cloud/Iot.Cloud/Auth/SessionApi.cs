@@ -82,8 +82,11 @@ public sealed record SignInAttempt(ClaimsPrincipal? User, TimeSpan? RetryAfter);
 
 public sealed record SignInRequest(string? UserName, string? Password);
 
-/// <summary>Who is signed in, with what role and scope.</summary>
-public sealed record SessionView(string Name, string DisplayName, StaffRole Role, string? Party, string? Community)
+/// <summary>
+/// Who is signed in, with what role and scope. An account on a temporary password has no role until it has chosen its
+/// own password (<c>/account/password</c>): <c>role</c> is null and <c>mustChangePassword</c> true.
+/// </summary>
+public sealed record SessionView(string Name, string DisplayName, StaffRole? Role, string? Party, string? Community, bool MustChangePassword)
 {
     public static SessionView Of(ClaimsPrincipal user)
     {
@@ -91,8 +94,9 @@ public sealed record SessionView(string Name, string DisplayName, StaffRole Role
         return new(
             user.Identity?.Name ?? string.Empty,
             user.FindFirstValue(StaffClaims.DisplayName) ?? string.Empty,
-            Enum.Parse<StaffRole>(user.FindFirstValue(ClaimTypes.Role) ?? nameof(StaffRole.PropertyStaff)),
+            user.FindFirstValue(ClaimTypes.Role) is { } role ? Enum.Parse<StaffRole>(role) : null,
             user.FindFirstValue(StaffClaims.Party),
-            user.FindFirstValue(StaffClaims.Community));
+            user.FindFirstValue(StaffClaims.Community),
+            user.HasClaim(StaffClaims.MustChangePassword, "true"));
     }
 }

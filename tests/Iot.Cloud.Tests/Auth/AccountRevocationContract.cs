@@ -127,7 +127,15 @@ public abstract class AccountRevocationContract(RevocationCloud fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
-        // Signed in with the temporary password, the account reaches nothing but the password page.
+        // Signed in with the temporary password, the account reaches nothing but the password page, and the API says so.
+        using (var probe = new HttpClient { BaseAddress = fixture.Cloud.Http.BaseAddress })
+        using (var answer = await probe.PostAsJsonAsync("/api/session", new { userName = name, password = temporary }))
+        {
+            var view = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(JsonValueKind.Null, view.GetProperty("role").ValueKind);
+            Assert.True(view.GetProperty("mustChangePassword").GetBoolean());
+        }
+
         using var person = await fixture.SignInAsync(name, temporary);
         Assert.Equal(HttpStatusCode.Forbidden, (await person.GetAsync(new Uri("/api/work-orders", UriKind.Relative))).StatusCode);
         using (var console = await person.GetAsync(new Uri("/console", UriKind.Relative)))

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Iot.Cloud.Web.Pages.Admin;
 
 /// <summary>
-/// The street office's account page: list, create (role and scope checked against the site), unlock, change role and
+/// The street office's account page: list, create (role and scope checked against the site), change role and
 /// scope, reset a password (a temporary one, shown once), disable and enable. Each change ends the account's sessions.
 /// A refusal is the page again with what was typed (never the password) and each problem in the page's words, next to
 /// its field.
@@ -61,13 +61,6 @@ public sealed class AccountsModel(AccountService accounts, SiteRegistry registry
 
         return await AnswerAsync(problems, account is null ? lang["The account was not created. Please correct:"] : null, account is null ? null : lang.F("Account {0} created.", account.UserName), ct);
     }
-
-    public async Task<IActionResult> OnPostUnlockAsync(string userName, CancellationToken ct) =>
-        await AnswerAsync(
-            await accounts.UnlockAsync(userName, User.Identity!.Name!) ? [] : [new AccountProblem(AccountField.UserName, AccountProblemKind.NoSuchAccount, "no such account", userName)],
-            lang.F("{0} was not unlocked:", userName),
-            lang.F("Account {0} unlocked.", userName),
-            ct);
 
     public async Task<IActionResult> OnPostDisableAsync(string userName, CancellationToken ct) =>
         await AnswerAsync(
