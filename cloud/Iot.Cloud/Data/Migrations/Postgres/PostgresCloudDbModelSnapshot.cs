@@ -777,6 +777,8 @@ namespace Iot.Cloud.Data.Migrations.Postgres
 
                     b.HasKey("AgentId", "BootId");
 
+                    b.HasIndex("UpdatedAt");
+
                     b.ToTable("boot_anchors", (string)null);
                 });
 
@@ -928,6 +930,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Property<long>("Accepted")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("Contiguous")
                         .HasColumnType("bigint");
 
@@ -951,6 +956,8 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("AgentId", "BootId");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("sequence_states", (string)null);
                 });
@@ -993,6 +1000,8 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("AgentId", "BootId");
 

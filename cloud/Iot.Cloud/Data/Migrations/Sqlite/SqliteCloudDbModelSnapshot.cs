@@ -752,6 +752,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
 
                     b.HasKey("AgentId", "BootId");
 
+                    b.HasIndex("UpdatedAt");
+
                     b.ToTable("boot_anchors", (string)null);
                 });
 
@@ -897,6 +899,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.Property<long>("Accepted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Contiguous")
                         .HasColumnType("INTEGER");
 
@@ -920,6 +925,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AgentId", "BootId");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("sequence_states", (string)null);
                 });
@@ -960,6 +967,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("AgentId", "BootId");
 
