@@ -20,6 +20,9 @@ public sealed record RetentionSwept(int DeadLetters, int Unplaced, int BootAncho
 /// </summary>
 public sealed partial class IngestRetention(IServiceScopeFactory scopes, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestRetention> logger) : BackgroundService
 {
+    // One sweep at a time (the background loop, or one asked for), so a stale boot is summed up once.
+    private readonly SemaphoreSlim _one = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -43,6 +46,25 @@ public sealed partial class IngestRetention(IServiceScopeFactory scopes, IOption
 
     /// <summary>Runs one sweep now.</summary>
     public async Task<RetentionSwept> SweepAsync(CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            return await SweepOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _one.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<RetentionSwept> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
