@@ -48,13 +48,14 @@ public static class HostileBenchmark
         });
 
         var phases = new List<Phase> { await PhaseAsync("warm-up", cloud, Fresh(Math.Max(1, messages / 5)), broker.Port, InFlight, null) };
+        var honest = flood ? perMessage : 0;
         var alone = new List<Phase>();
         var together = new List<Phase>();
         long sent = 0, deadLettered = 0, duringPhases = 0;
         for (var round = 1; round <= rounds && !cloud.HasExited; round++)
         {
             alone.Add(await PhaseAsync($"round {round} alone", cloud, Fresh(messages), broker.Port, InFlight, null));
-            var with = await PhaseAsync($"round {round} with corpus", cloud, Fresh(messages), broker.Port, InFlight, corpus, hostileClients);
+            var with = await PhaseAsync($"round {round} with corpus", cloud, Fresh(messages), broker.Port, InFlight, corpus, hostileClients, honest);
             together.Add(with);
             sent += with.HostileSent;
             duringPhases += with.Rejected;
@@ -106,7 +107,9 @@ public static class HostileBenchmark
         return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static async Task<Phase> PhaseAsync(string name, CloudProcess cloud, TelemetryLoad load, int port, int inFlight, List<HostileMessage>? corpus, int hostileClients = 0)
+    // floodPerMessage: the corpus is a flood of one-reading valid messages, some of them stored; honest messages carry more
+    // readings, so the honest ones stored follow from the counts: ΔReadings = n·H + F, ΔMessages = H + F + ΔRejected.
+    private static async Task<Phase> PhaseAsync(string name, CloudProcess cloud, TelemetryLoad load, int port, int inFlight, List<HostileMessage>? corpus, int hostileClients = 0, int floodPerMessage = 0)
     {
         var start = await cloud.StatsAsync();
         var hostile = corpus is null ? Task.FromResult((Sent: 0, Seconds: 0.0)) : SendTimedAsync(corpus, port, hostileClients, inFlight);
@@ -129,7 +132,7 @@ public static class HostileBenchmark
         while (!cloud.HasExited && DateTime.UtcNow < deadline)
         {
             stats = await cloud.StatsAsync();
-            if (stats.ReadingsSinceStart - before.ReadingsSinceStart >= load.Readings || stats.StoreFailing)
+            if (Honest(stats) >= load.Readings || stats.StoreFailing)
             {
                 break;
             }
@@ -138,9 +141,16 @@ public static class HostileBenchmark
         }
 
         var elapsed = clock.Elapsed;
+        long Honest(IngestStats s)
+        {
+            var readings = s.ReadingsSinceStart - before.ReadingsSinceStart;
+            return floodPerMessage <= 1 ? readings
+                : floodPerMessage * ((readings - (s.MessagesSinceStart - before.MessagesSinceStart) + (s.RejectedSinceStart - before.RejectedSinceStart)) / (floodPerMessage - 1));
+        }
+
         var cpu = (cloud.CpuTime - cpuBefore) / elapsed / Environment.ProcessorCount;
         var (sent, hostileSeconds) = await hostile;
-        var stored = stats.ReadingsSinceStart - before.ReadingsSinceStart;
+        var stored = Math.Min(Honest(stats), load.Readings);
         var duplicates = stats.DuplicatesSinceStart - before.DuplicatesSinceStart;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {stored:N0} of {load.Readings:N0} readings in {elapsed.TotalSeconds:0.00} s, {duplicates} duplicates, {stats.RejectedSinceStart - before.RejectedSinceStart} rejected so far, store error {stats.StoreError ?? "none"}"));
         return new Phase(stored / elapsed.TotalSeconds, cpu, load.Readings - stored, stored == load.Readings && duplicates == 0, sent, hostileSeconds, start.RejectedSinceStart, stats.RejectedSinceStart - before.RejectedSinceStart, start.MessagesSinceStart, load.Messages);

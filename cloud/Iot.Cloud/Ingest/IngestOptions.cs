@@ -34,11 +34,15 @@ public sealed class IngestOptions
     /// <summary>Live boots an agent may have; one more closes its least recently active boot (its missing messages count as lost, later ones are refused).</summary>
     public int MaxLiveBootsPerAgent { get; set; } = 8;
 
-    /// <summary>Each agent's message budget, messages per second (an honest agent sends about one batch a second).</summary>
-    public int AgentMessagesPerSecond { get; set; } = 200;
+    /// <summary>Each agent's message budget, messages per second (an honest agent sends about one batch every few seconds).</summary>
+    public int AgentMessagesPerSecond { get; set; } = 50;
 
-    /// <summary>Messages an agent may send at once above its rate (an outbox replay after an outage).</summary>
-    public int AgentBurst { get; set; } = 5_000;
+    /// <summary>
+    /// Messages an agent may send at once above its rate: an outbox replay after a day's outage is about 17,000 records,
+    /// sent as fast as the broker takes them. Over-budget messages are acknowledged and dead-lettered (lost to the
+    /// series), so this must cover the longest replay the street should survive.
+    /// </summary>
+    public int AgentBurst { get; set; } = 20_000;
 
     /// <summary>Over-budget messages kept as dead letters, each, per agent per minute; the rest are counted in one summary dead letter.</summary>
     public int FloodDeadLettersPerMinute { get; set; } = 10;
