@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Iot.Protocol.Identifiers;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ public sealed record AgentFlood(AgentId Agent, bool Flooding, long Refused, Date
 public sealed record FloodSummary(AgentId Agent, long Refused, DateTimeOffset From);
 
 /// <summary>
-/// Each agent's message budget: a token bucket (<see cref="TokenBucketRateLimiter"/>) of
+/// Each agent's message budget: a token bucket of
 /// <see cref="IngestOptions.AgentMessagesPerSecond"/> with a burst of <see cref="IngestOptions.AgentBurst"/>, replenished from
 /// the cloud's <see cref="TimeProvider"/> (so a fake clock drives it in tests). One agent's stolen password then costs
 /// the street at most its budget. Refusing a flood must itself be cheap: only the first
@@ -26,7 +25,7 @@ public sealed record FloodSummary(AgentId Agent, long Refused, DateTimeOffset Fr
 /// one summary. Only registered agents get a bucket, so the table is bounded by the manifests. Used by the single
 /// ingest processor only.
 /// </summary>
-public sealed class AgentBudget(IOptions<IngestOptions> options) : IDisposable
+public sealed class AgentBudget(IOptions<IngestOptions> options)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Dictionary<AgentId, Bucket> _buckets = [];
@@ -43,9 +42,7 @@ public sealed class AgentBudget(IOptions<IngestOptions> options) : IDisposable
             _buckets[agent] = bucket = new Bucket(options.Value, now);
         }
 
-        bucket.Replenish(now);
-        using var lease = bucket.Limiter.AttemptAcquire(1);
-        if (lease.IsAcquired)
+        if (bucket.TryTake(now))
         {
             keep = false;
             return true;
@@ -102,39 +99,14 @@ public sealed class AgentBudget(IOptions<IngestOptions> options) : IDisposable
         return changes;
     }
 
-    public void Dispose()
+    // A token bucket on the cloud's clock. System.Threading.RateLimiting's TokenBucketRateLimiter refills from
+    // Stopwatch time even when replenished by hand, so a fake clock could not drive it; this one is a few lines.
+    private sealed class Bucket(IngestOptions o, DateTimeOffset now)
     {
-        foreach (var bucket in _buckets.Values)
-        {
-            bucket.Limiter.Dispose();
-        }
+        private double _tokens = o.AgentBurst;
+        private DateTimeOffset _filled = now;
 
-        _buckets.Clear();
-    }
-
-    private sealed class Bucket
-    {
-        private readonly TimeSpan _period;
-        private readonly int _maxPeriods;
-        private DateTimeOffset _replenished;
-
-        public Bucket(IngestOptions o, DateTimeOffset now)
-        {
-            // Replenished by hand from the cloud's clock; a tenth of a second's worth at a time (at least one token).
-            var tokens = Math.Max(1, o.AgentMessagesPerSecond / 10);
-            _period = TimeSpan.FromSeconds((double)tokens / o.AgentMessagesPerSecond);
-            _maxPeriods = (o.AgentBurst / tokens) + 1;
-            _replenished = now;
-            WindowStart = now;
-            Limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = o.AgentBurst, TokensPerPeriod = tokens, ReplenishmentPeriod = _period, AutoReplenishment = false, QueueLimit = 0,
-            });
-        }
-
-        public TokenBucketRateLimiter Limiter { get; }
-
-        public DateTimeOffset WindowStart { get; set; }
+        public DateTimeOffset WindowStart { get; set; } = now;
 
         public long RefusedInWindow { get; set; }
 
@@ -142,20 +114,21 @@ public sealed class AgentBudget(IOptions<IngestOptions> options) : IDisposable
 
         public bool Flooding { get; set; }
 
-        public void Replenish(DateTimeOffset now)
+        public bool TryTake(DateTimeOffset at)
         {
-            var periods = (long)((now - _replenished) / _period);
-            if (periods <= 0)
+            if (at > _filled)
             {
-                return;
+                _tokens = Math.Min(o.AgentBurst, _tokens + ((at - _filled).TotalSeconds * o.AgentMessagesPerSecond));
+                _filled = at;
             }
 
-            for (var i = 0; i < Math.Min(periods, _maxPeriods); i++)
+            if (_tokens < 1)
             {
-                Limiter.TryReplenish();
+                return false;
             }
 
-            _replenished = periods > _maxPeriods ? now : _replenished + (_period * periods);
+            _tokens--;
+            return true;
         }
     }
 }
