@@ -31,8 +31,9 @@ static int Usage()
                  thousands of agents connected at once: cloud CPU and memory, broker connections, rejects
           scaleout [--seconds 60]
                  two cloud instances with a shared subscription: the split, and no duplicate alert or work order
-          hostile [--agents 50] [--messages-per-agent 80] [--readings-per-message 50] [--hostile 10000] [--rounds 3] [--hostile-clients 50]
-                 valid telemetry readings/s alone, then with the hostile corpus sent alongside: ratio, dead letters, crashes
+          hostile [--agents 50] [--messages-per-agent 80] [--readings-per-message 50] [--hostile 10000] [--rounds 3] [--hostile-clients 50] [--flood]
+                 valid telemetry readings/s alone, then with the hostile corpus sent alongside: ratio, dead letters, crashes;
+                 --flood: the corpus is one agent's valid flood, a new boot and a new sensor in every message
         """);
     return 2;
 }

@@ -31,12 +31,7 @@ public sealed class TelemetryLoad
     /// <param name="hoursAgo">Where the readings' times start; loads sent to one cloud in turn start at different hours so no reading repeats.</param>
     public static TelemetryLoad Build(int agents, int messagesPerAgent, int readingsPerMessage, int hoursAgo = 2)
     {
-        var dir = RepoPaths.SampleSite;
-        var site = SiteManifestReader.Read(
-            new ManifestText("site.json", File.ReadAllText(Path.Combine(dir, "site.json"))),
-            Directory.GetFiles(Path.Combine(dir, "communities"), "*.json").Order(StringComparer.Ordinal).Select(f => new ManifestText(f, File.ReadAllText(f)))).Site
-            ?? throw new InvalidOperationException("the sample site does not validate");
-
+        var site = SampleSite();
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-hoursAgo).ToUnixTimeSeconds());
         var streams = new List<AgentTraffic>();
         foreach (var (courtyard, agent) in site.Agents.Take(agents))
@@ -62,6 +57,16 @@ public sealed class TelemetryLoad
         }
 
         return new TelemetryLoad(streams, readingsPerMessage);
+    }
+
+    /// <summary>The sample site, as the cloud reads it.</summary>
+    public static Site SampleSite()
+    {
+        var dir = RepoPaths.SampleSite;
+        return SiteManifestReader.Read(
+            new ManifestText("site.json", File.ReadAllText(Path.Combine(dir, "site.json"))),
+            Directory.GetFiles(Path.Combine(dir, "communities"), "*.json").Order(StringComparer.Ordinal).Select(f => new ManifestText(f, File.ReadAllText(f)))).Site
+            ?? throw new InvalidOperationException("the sample site does not validate");
     }
 }
 

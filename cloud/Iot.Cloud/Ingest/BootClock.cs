@@ -2,6 +2,7 @@ using Iot.Cloud.Data;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Ingest;
 
@@ -11,35 +12,48 @@ namespace Iot.Cloud.Ingest;
 /// is synced, or approximately (arrival time − bootMs, from live, never retained, status messages, keeping the
 /// earliest since arrival is never before sending). An exact anchor always wins over an estimate.
 /// </summary>
-public sealed class BootClock : IBatchState
+public sealed class BootClock(IOptions<IngestOptions> options) : IBatchState
 {
-    private readonly Dictionary<(AgentId Agent, string Boot), Anchor> _anchors = [];
-    private readonly HashSet<(AgentId Agent, string Boot)> _known = [];
+    // Every boot looked up, with its anchor or none yet; least recently used first out past the cap.
+    private readonly Dictionary<(AgentId Agent, string Boot), Known> _known = [];
+    private readonly LinkedList<(AgentId Agent, string Boot)> _recency = [];
     private readonly HashSet<(AgentId Agent, string Boot)> _changed = [];
 
     /// <summary>Boots whose anchor appeared or moved since the last commit.</summary>
     public IReadOnlyCollection<(AgentId Agent, string Boot)> Changed => _changed;
 
-    /// <summary>Loads stored anchors for <paramref name="keys"/> not yet looked up.</summary>
+    /// <summary>Boots held in memory (bounded by <see cref="IngestOptions.MaxBootAnchors"/> plus one batch).</summary>
+    public int Count => _known.Count;
+
+    /// <summary>Loads stored anchors for <paramref name="keys"/> not yet looked up (only those pairs).</summary>
     public async Task EnsureLoadedAsync(CloudDb db, IEnumerable<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var missing = keys.Where(k => !_known.Contains(k)).Distinct().ToList();
+        var missing = new List<(AgentId Agent, string Boot)>();
+        foreach (var key in keys.Distinct())
+        {
+            if (_known.TryGetValue(key, out var known))
+            {
+                Touch(known);
+            }
+            else
+            {
+                missing.Add(key);
+            }
+        }
+
         if (missing.Count == 0)
         {
             return;
         }
 
         var agents = missing.Select(k => k.Agent).Distinct().ToList();
-        foreach (var row in await db.BootAnchors.AsNoTracking().Where(a => agents.Contains(a.AgentId)).ToListAsync(cancellationToken))
-        {
-            _anchors.TryAdd((row.AgentId, row.BootId), new Anchor(row.BootStart, row.Exact));
-            _known.Add((row.AgentId, row.BootId));
-        }
-
+        var boots = missing.Select(k => k.Boot).Distinct().ToList();
+        var rows = (await db.BootAnchors.AsNoTracking().Where(a => agents.Contains(a.AgentId) && boots.Contains(a.BootId)).ToListAsync(cancellationToken))
+            .ToDictionary(a => (a.AgentId, a.BootId));
         foreach (var key in missing)
         {
-            _known.Add(key);
+            Remember(key, rows.TryGetValue(key, out var row) ? new Anchor(row.BootStart, row.Exact) : null);
         }
     }
 
@@ -56,33 +70,44 @@ public sealed class BootClock : IBatchState
         }
 
         var key = (status.Agent, status.Boot.Value);
-        _known.Add(key);
-        if (_anchors.TryGetValue(key, out var current)
-            && (current.Exact || (!c.Exact && current.BootStart <= c.BootStart)))
+        if (!_known.TryGetValue(key, out var known))
+        {
+            known = Remember(key, null);
+        }
+
+        if (known.Anchor is { } current && (current.Exact || (!c.Exact && current.BootStart <= c.BootStart)))
         {
             return false;
         }
 
-        _anchors[key] = c;
+        known.Anchor = c;
         _changed.Add(key);
         return true;
     }
 
     /// <summary>The real time of <paramref name="bootMs"/> in a boot, or null when the boot has no anchor yet.</summary>
     public DateTimeOffset? Place(AgentId agent, string boot, long bootMs) =>
-        _anchors.TryGetValue((agent, boot), out var a) ? a.BootStart.AddMilliseconds(bootMs) : null;
+        _known.TryGetValue((agent, boot), out var k) && k.Anchor is { } a ? a.BootStart.AddMilliseconds(bootMs) : null;
 
     /// <summary>Writes changed anchors into <paramref name="db"/> (saved with the batch).</summary>
     public async Task StageAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        foreach (var (agent, boot) in _changed)
+        if (_changed.Count == 0)
         {
-            var anchor = _anchors[(agent, boot)];
-            var row = await db.BootAnchors.FindAsync([agent, boot], cancellationToken);
-            if (row is null)
+            return;
+        }
+
+        var agents = _changed.Select(k => k.Agent).Distinct().ToList();
+        var boots = _changed.Select(k => k.Boot).Distinct().ToList();
+        var rows = (await db.BootAnchors.Where(a => agents.Contains(a.AgentId) && boots.Contains(a.BootId)).ToListAsync(cancellationToken))
+            .ToDictionary(a => (a.AgentId, a.BootId));
+        foreach (var key in _changed)
+        {
+            var anchor = _known[key].Anchor!.Value;
+            if (!rows.TryGetValue(key, out var row))
             {
-                db.BootAnchors.Add(new BootAnchor { AgentId = agent, BootId = boot, BootStart = anchor.BootStart, Exact = anchor.Exact, UpdatedAt = now });
+                db.BootAnchors.Add(new BootAnchor { AgentId = key.Agent, BootId = key.Boot, BootStart = anchor.BootStart, Exact = anchor.Exact, UpdatedAt = now });
             }
             else
             {
@@ -93,16 +118,47 @@ public sealed class BootClock : IBatchState
         }
     }
 
-    /// <summary>The staged anchors are saved: nothing is changed any more.</summary>
-    public void Committed() => _changed.Clear();
+    /// <summary>The staged anchors are saved: nothing is changed any more, and the least recently used go down to the cap.</summary>
+    public void Committed()
+    {
+        _changed.Clear();
+        while (_known.Count > options.Value.MaxBootAnchors && _recency.Last is { } oldest)
+        {
+            _known.Remove(oldest.Value);
+            _recency.RemoveLast();
+        }
+    }
 
     /// <summary>Forgets everything in memory (after a failed save).</summary>
     public void RolledBack()
     {
-        _anchors.Clear();
         _known.Clear();
+        _recency.Clear();
         _changed.Clear();
     }
 
+    private Known Remember((AgentId, string) key, Anchor? anchor)
+    {
+        var known = new Known { Anchor = anchor, Node = _recency.AddFirst(key) };
+        _known[key] = known;
+        return known;
+    }
+
+    private void Touch(Known known)
+    {
+        if (known.Node != _recency.First)
+        {
+            _recency.Remove(known.Node);
+            _recency.AddFirst(known.Node);
+        }
+    }
+
     private readonly record struct Anchor(DateTimeOffset BootStart, bool Exact);
+
+    private sealed class Known
+    {
+        public Anchor? Anchor { get; set; }
+
+        public required LinkedListNode<(AgentId Agent, string Boot)> Node { get; init; }
+    }
 }

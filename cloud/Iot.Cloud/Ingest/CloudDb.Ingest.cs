@@ -37,12 +37,14 @@ internal sealed class IngestMapping :
     {
         e.ToTable("boot_anchors");
         e.HasKey(b => new { b.AgentId, b.BootId });
+        e.HasIndex(b => b.UpdatedAt);
     }
 
     public void Configure(EntityTypeBuilder<SequenceState> e)
     {
         e.ToTable("sequence_states");
         e.HasKey(s => new { s.AgentId, s.BootId });
+        e.HasIndex(s => s.UpdatedAt);
     }
 
     public void Configure(EntityTypeBuilder<DeadLetter> e)
@@ -64,6 +66,7 @@ internal sealed class IngestMapping :
     {
         e.ToTable("unplaced_readings");
         e.HasIndex(u => new { u.AgentId, u.BootId });
+        e.HasIndex(u => u.ReceivedAt);
     }
 
     public void Configure(EntityTypeBuilder<CommandResultRecord> e)

@@ -21,6 +21,7 @@ public sealed partial class IngestBatch(
     IStoredBatches stored,
     SequenceTracker sequences,
     BootClock clock,
+    AgentBudget budget,
     ITimeSeriesStore store,
     IngestMetrics metrics,
     IngestStats stats,
@@ -39,7 +40,13 @@ public sealed partial class IngestBatch(
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var work = new BatchContents();
-        var accepted = Accept(batch, work);
+        var accepted = Accept(batch, work, now);
+        foreach (var summary in budget.CloseWindows(now))
+        {
+            work.Summarize(summary, now, options.Value);
+        }
+
+        var floods = budget.TakeChanges();
 
         var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent, a.Message.Boot.Value));
         await sequences.EnsureLoadedAsync(db, dataKeys, cancellationToken);
@@ -94,18 +101,18 @@ public sealed partial class IngestBatch(
         }
 
         // The rules see what was stored; if they fall behind, this waits (bounded hand-over).
-        if (work.Readings.Count + work.Events.Count + work.Statuses.Count > 0)
+        if (work.Readings.Count + work.Events.Count + work.Statuses.Count + floods.Count > 0)
         {
-            await stored.StoredAsync(new StoredBatch(work.Readings, work.Events, work.Statuses), cancellationToken);
+            await stored.StoredAsync(new StoredBatch(work.Readings, work.Events, work.Statuses, floods), cancellationToken);
         }
         metrics.BatchSize.Record(batch.Count);
         metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         metrics.Readings.Add(work.Readings.Count);
-        stats.Record(batch.Count, work.Readings.Count, work.DeadLetters.Count, work.Duplicates, work.Unplaced.Count, now);
+        stats.Record(batch.Count, work.Readings.Count, work.Refused, work.Duplicates, work.Unplaced.Count, now);
     }
 
-    // Topic, payload and registry checks. Anything refused becomes a dead letter with its reason.
-    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, BatchContents work)
+    // Topic, budget, payload and registry checks. Anything refused becomes a dead letter with its reason (over budget: the first few a minute).
+    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, BatchContents work, DateTimeOffset now)
     {
         var snapshot = registry.Current;
         var accepted = new List<Accepted>(batch.Count);
@@ -118,6 +125,22 @@ public sealed partial class IngestBatch(
             }
 
             metrics.Messages.Add(1, new KeyValuePair<string, object?>("channel", WireNames.Of(topic.Channel)), new KeyValuePair<string, object?>("outcome", message.Check.Message is null ? "rejected" : "valid"));
+
+            // Every message on a registered agent's topics counts against that agent's budget, garbage included.
+            if (snapshot is not null && snapshot.Agents.ContainsKey(topic.Agent) && !budget.TryTake(topic.Agent, now, out var keep))
+            {
+                if (keep)
+                {
+                    work.DeadLetter(message, topic.Agent, OverBudget(topic.Agent), options.Value.DeadLetterPayloadBytes);
+                }
+                else
+                {
+                    work.Refused++;
+                }
+
+                continue;
+            }
+
             if (message.Check.Message is not { } uplink)
             {
                 work.DeadLetter(message, topic.Agent, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
@@ -136,11 +159,34 @@ public sealed partial class IngestBatch(
                 continue;
             }
 
+            if (uplink is DeviceEvent e && !HasDevice(agent, e.Device))
+            {
+                work.DeadLetter(message, topic.Agent, $"device '{e.Device}' is not in agent '{topic.Agent}''s manifest", options.Value.DeadLetterPayloadBytes);
+                continue;
+            }
+
             accepted.Add(new Accepted(message, uplink, agent));
         }
 
-        metrics.Rejected.Add(work.DeadLetters.Count);
+        metrics.Rejected.Add(work.Refused);
         return accepted;
+    }
+
+    private string OverBudget(AgentId agent) =>
+        $"agent '{agent}' is over its message budget ({options.Value.AgentMessagesPerSecond}/s, burst {options.Value.AgentBurst}): refused unread; " +
+        $"only the first {options.Value.FloodDeadLettersPerMinute} such messages a minute are kept, the rest are counted in one summary dead letter";
+
+    private static bool HasDevice(RegisteredAgent agent, DeviceId device)
+    {
+        foreach (var d in agent.Manifest.Devices)
+        {
+            if (d.Id == device)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Process(Accepted item, DateTimeOffset now, BatchContents work)
@@ -155,6 +201,12 @@ public sealed partial class IngestBatch(
 
         var agentId = uplink.Agent;
         var bootId = uplink.Boot.Value;
+        if (sequences.IsClosed(agentId, bootId))
+        {
+            work.DeadLetter(message, agentId, $"boot '{bootId}' of agent '{agentId}' is closed: the agent started more than {options.Value.MaxLiveBootsPerAgent} live boots since, and its missing messages were counted lost", options.Value.DeadLetterPayloadBytes);
+            return;
+        }
+
         var verdict = sequences.Observe(agentId, bootId, uplink.Seq, now, out var lost);
         if (lost > 0)
         {
@@ -172,8 +224,16 @@ public sealed partial class IngestBatch(
         switch (uplink)
         {
             case TelemetryBatch telemetry:
+                List<string>? unknown = null;
                 foreach (var reading in telemetry.Readings)
                 {
+                    // A sensor of a device the manifest does not list would open a series of its own: refused, named in one dead letter.
+                    if (!HasDevice(agent, reading.Sensor.Device))
+                    {
+                        (unknown ??= []).Add(reading.Sensor.Value);
+                        continue;
+                    }
+
                     var at = reading.At ?? clock.Place(agentId, bootId, reading.BootMs!.Value);
                     if (at is { } placed)
                     {
@@ -187,6 +247,12 @@ public sealed partial class IngestBatch(
                             Quantity = WireNames.Of(reading.Quantity), Value = reading.Value, BootMs = reading.BootMs!.Value, ReceivedAt = message.ReceivedAt,
                         });
                     }
+                }
+
+                if (unknown is not null)
+                {
+                    var names = string.Join(", ", unknown.Distinct().Take(10).Select(n => $"'{n}'"));
+                    work.DeadLetter(message, agentId, $"{unknown.Count} readings of sensors not in agent '{agentId}''s manifest refused ({names}); its other {telemetry.Readings.Count - unknown.Count} readings were stored", options.Value.DeadLetterPayloadBytes);
                 }
 
                 break;
@@ -344,7 +410,24 @@ public sealed partial class IngestBatch(
 
         public int Duplicates { get; set; }
 
-        public void DeadLetter(IncomingMessage message, AgentId? agent, string reason, int keepBytes) =>
+        /// <summary>Messages refused, whether kept as a dead letter or only counted (over budget).</summary>
+        public int Refused { get; set; }
+
+        public void Summarize(FloodSummary summary, DateTimeOffset now, IngestOptions o) =>
+            DeadLetters.Add(new DeadLetter
+            {
+                ReceivedAt = now,
+                Topic = $"(over budget: {summary.Agent})",
+                AgentId = summary.Agent,
+                Reason = $"agent '{summary.Agent}' was over its message budget ({o.AgentMessagesPerSecond}/s, burst {o.AgentBurst}): {summary.Refused} more messages " +
+                    $"refused between {summary.From:O} and {now:O} are counted here, not kept one by one (only the first {o.FloodDeadLettersPerMinute} a minute are)",
+                Payload = [],
+                PayloadBytes = 0,
+            });
+
+        public void DeadLetter(IncomingMessage message, AgentId? agent, string reason, int keepBytes)
+        {
+            Refused++;
             DeadLetters.Add(new DeadLetter
             {
                 ReceivedAt = message.ReceivedAt,
@@ -354,6 +437,7 @@ public sealed partial class IngestBatch(
                 Payload = message.Payload.AsSpan(0, Math.Min(keepBytes, message.Payload.Length)).ToArray(),
                 PayloadBytes = message.Payload.Length,
             });
+        }
     }
 }
 

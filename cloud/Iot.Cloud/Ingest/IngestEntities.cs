@@ -43,6 +43,9 @@ public sealed class SequenceState
 
     public long Accepted { get; set; }
 
+    /// <summary>Closed because the agent started more live boots than allowed: what was missing is counted lost, and later messages of it are refused.</summary>
+    public bool Closed { get; set; }
+
     public DateTimeOffset FirstSeen { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -27,6 +27,43 @@ public sealed class IngestOptions
 
     /// <summary>Dedupe windows (one per agent boot) kept in memory; older ones are reloaded from the database on demand.</summary>
     public int MaxSequenceWindows { get; set; } = 20_000;
+
+    /// <summary>Boot anchors (boots looked up, with or without an anchor) kept in memory; older ones are reloaded on demand.</summary>
+    public int MaxBootAnchors { get; set; } = 20_000;
+
+    /// <summary>Live boots an agent may have; one more closes its least recently active boot (its missing messages count as lost, later ones are refused).</summary>
+    public int MaxLiveBootsPerAgent { get; set; } = 8;
+
+    /// <summary>Each agent's message budget, messages per second (an honest agent sends about one batch every few seconds).</summary>
+    public int AgentMessagesPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// Messages an agent may send at once above its rate: an outbox replay after a day's outage is about 17,000 records,
+    /// sent as fast as the broker takes them. Over-budget messages are acknowledged and dead-lettered (lost to the
+    /// series), so this must cover the longest replay the street should survive.
+    /// </summary>
+    public int AgentBurst { get; set; } = 20_000;
+
+    /// <summary>Over-budget messages kept as dead letters, each, per agent per minute; the rest are counted in one summary dead letter.</summary>
+    public int FloodDeadLettersPerMinute { get; set; } = 10;
+
+    /// <summary>How long an agent must stay within its budget before its <c>agentFlooding</c> alert clears.</summary>
+    public TimeSpan FloodQuietPeriod { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long dead letters are kept.</summary>
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long boot-relative readings wait for their boot's anchor; then they are dead-lettered (one summary per boot).</summary>
+    public TimeSpan UnplacedRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a boot anchor is kept after it last changed.</summary>
+    public TimeSpan BootAnchorRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long a boot's dedupe window is kept after its last message.</summary>
+    public TimeSpan SequenceRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Checks ingest's settings (each problem names its key).</summary>
@@ -41,6 +78,17 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             .Within(nameof(options.MaxBatchDelay), options.MaxBatchDelay, TimeSpan.Zero, TimeSpan.FromSeconds(5))
             .Within(nameof(options.DeadLetterPayloadBytes), options.DeadLetterPayloadBytes, 0, 262_144)
             .Within(nameof(options.MaxSequenceWindows), options.MaxSequenceWindows, 10, 10_000_000)
+            .Within(nameof(options.MaxBootAnchors), options.MaxBootAnchors, 10, 10_000_000)
+            .Within(nameof(options.MaxLiveBootsPerAgent), options.MaxLiveBootsPerAgent, 1, 1_000)
+            .Within(nameof(options.AgentMessagesPerSecond), options.AgentMessagesPerSecond, 1, 1_000_000)
+            .Within(nameof(options.AgentBurst), options.AgentBurst, 1, 10_000_000)
+            .Within(nameof(options.FloodDeadLettersPerMinute), options.FloodDeadLettersPerMinute, 0, 100_000)
+            .Within(nameof(options.FloodQuietPeriod), options.FloodQuietPeriod, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Within(nameof(options.DeadLetterRetention), options.DeadLetterRetention, TimeSpan.FromHours(1), TimeSpan.FromDays(3650))
+            .Within(nameof(options.UnplacedRetention), options.UnplacedRetention, TimeSpan.FromHours(1), TimeSpan.FromDays(3650))
+            .Within(nameof(options.BootAnchorRetention), options.BootAnchorRetention, TimeSpan.FromDays(1), TimeSpan.FromDays(3650))
+            .Within(nameof(options.SequenceRetention), options.SequenceRetention, TimeSpan.FromDays(1), TimeSpan.FromDays(3650))
+            .Within(nameof(options.RetentionSweepInterval), options.RetentionSweepInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1))
             .Result;
     }
 }

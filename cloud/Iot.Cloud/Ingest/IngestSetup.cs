@@ -16,6 +16,9 @@ public static class IngestSetup
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<SequenceTracker>();
         builder.Services.AddSingleton<BootClock>();
+        builder.Services.AddSingleton<AgentBudget>();
+        builder.Services.AddSingleton<IngestRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestRetention>());
         builder.Services.AddSingleton<IngestBatch>();
         builder.Services.AddSingleton<IngestProcessor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestProcessor>());

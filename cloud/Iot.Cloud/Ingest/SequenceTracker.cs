@@ -8,36 +8,70 @@ namespace Iot.Cloud.Ingest;
 /// <summary>
 /// Drops duplicates by (agent, boot, seq) across every agent, in bounded memory: one <see cref="SequenceWindow"/>
 /// per boot, the least recently used evicted past a cap, each persisted with every batch that touches it
-/// (the watermark), so a restart reloads it and duplicates stay out. Used by the single ingest processor only.
+/// (the watermark), so a restart reloads it and duplicates stay out. An agent keeps at most
+/// <see cref="IngestOptions.MaxLiveBootsPerAgent"/> live boots: starting one more closes its least recently active
+/// boot, whose missing seqs are then counted lost and whose later messages are refused (a stolen password cannot
+/// grow the state without end by inventing boots). Only the (agent, boot) pairs of a batch are read from the database.
+/// Used by the single ingest processor only.
 /// </summary>
 public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
 {
     private readonly Dictionary<(AgentId Agent, string Boot), Entry> _windows = [];
     private readonly LinkedList<(AgentId Agent, string Boot)> _recency = [];
 
-    /// <summary>Loads the windows for <paramref name="keys"/> that are not in memory.</summary>
+    // Each agent's live boots, most recently active first; loaded when the agent starts a boot unknown to the database.
+    private readonly Dictionary<AgentId, LinkedList<string>> _live = [];
+
+    /// <summary>Windows held in memory (bounded by <see cref="IngestOptions.MaxSequenceWindows"/> plus one batch).</summary>
+    public int Count => _windows.Count;
+
+    /// <summary>Loads the windows for <paramref name="keys"/> that are not in memory, and the live boots of agents that start a new one.</summary>
     public async Task EnsureLoadedAsync(CloudDb db, IEnumerable<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var missing = keys.Where(k => !_windows.ContainsKey(k)).Distinct().ToList();
+        var wanted = keys.Distinct().ToList();
+        foreach (var key in wanted)
+        {
+            if (_windows.TryGetValue(key, out var present))
+            {
+                Touch(present);
+            }
+        }
+
+        var missing = wanted.Where(k => !_windows.ContainsKey(k)).ToList();
         if (missing.Count == 0)
         {
             return;
         }
 
-        var agents = missing.Select(k => k.Agent).Distinct().ToList();
-        var stored = await db.Sequences.AsNoTracking().Where(s => agents.Contains(s.AgentId)).ToListAsync(cancellationToken);
-        var byKey = stored.ToDictionary(s => (s.AgentId, s.BootId));
+        var byKey = await LoadAsync(db, missing, cancellationToken);
+        var starting = new HashSet<AgentId>();
         foreach (var key in missing)
         {
-            var entry = byKey.TryGetValue(key, out var s)
-                ? new Entry(SequenceWindow.Restore(s.Contiguous, s.MaxSeen, s.Lost, s.SeenAbove), s.Duplicates, s.Accepted, s.FirstSeen)
-                : new Entry(new SequenceWindow(), 0, 0, default);
-            Add(key, entry);
+            if (byKey.TryGetValue(key, out var s))
+            {
+                Add(key, Restored(s));
+            }
+            else
+            {
+                Add(key, new Entry(new SequenceWindow(), 0, 0, default, closed: false));
+                starting.Add(key.Agent);
+            }
+        }
+
+        foreach (var agent in starting)
+        {
+            await EnsureLiveAsync(db, agent, cancellationToken);
         }
     }
 
-    /// <summary>Records a seq; the window must have been loaded. <paramref name="lost"/> counts seqs given up on by this step.</summary>
+    /// <summary>True when the boot was closed (too many live boots); its messages are refused. The window must have been loaded.</summary>
+    public bool IsClosed(AgentId agent, string boot) => _windows[(agent, boot)].Closed;
+
+    /// <summary>
+    /// Records a seq; the window must have been loaded. <paramref name="lost"/> counts seqs given up on by this step,
+    /// including those of a boot this one closed.
+    /// </summary>
     public SeqVerdict Observe(AgentId agent, string boot, long seq, DateTimeOffset now, out long lost)
     {
         var key = (agent, boot);
@@ -45,7 +79,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         Touch(entry);
         var lostBefore = entry.Window.Lost;
         var verdict = entry.Window.Observe(seq);
-        lost = entry.Window.Lost - lostBefore;
+        lost = entry.Window.Lost - lostBefore + KeepLive(agent, boot);
         if (verdict == SeqVerdict.Duplicate)
         {
             entry.Duplicates++;
@@ -74,14 +108,16 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
             return;
         }
 
+        // Tracked, but only the rows about to change.
         var agents = dirty.Select(p => p.Key.Agent).Distinct().ToList();
-        var existing = (await db.Sequences.Where(s => agents.Contains(s.AgentId)).ToListAsync(cancellationToken))
+        var boots = dirty.Select(p => p.Key.Boot).Distinct().ToList();
+        var existing = (await db.Sequences.Where(s => agents.Contains(s.AgentId) && boots.Contains(s.BootId)).ToListAsync(cancellationToken))
             .ToDictionary(s => (s.AgentId, s.BootId));
         foreach (var ((agent, boot), entry) in dirty)
         {
             if (!existing.TryGetValue((agent, boot), out var row))
             {
-                row = new SequenceState { AgentId = agent, BootId = boot, FirstSeen = entry.FirstSeen };
+                row = new SequenceState { AgentId = agent, BootId = boot, FirstSeen = entry.FirstSeen == default ? now : entry.FirstSeen };
                 db.Sequences.Add(row);
             }
 
@@ -91,6 +127,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
             row.Lost = entry.Window.Lost;
             row.Duplicates = entry.Duplicates;
             row.Accepted = entry.Accepted;
+            row.Closed = entry.Closed;
             row.UpdatedAt = now;
         }
     }
@@ -102,6 +139,8 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         {
             entry.Dirty = false;
         }
+
+        Evict();
     }
 
     /// <summary>Forgets everything in memory (after a failed save): the next batch reloads what was committed.</summary>
@@ -109,13 +148,87 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     {
         _windows.Clear();
         _recency.Clear();
+        _live.Clear();
     }
+
+    // Only the pairs asked for: filtered by agents and boots in SQL, then exactly in memory.
+    private static async Task<Dictionary<(AgentId, string), SequenceState>> LoadAsync(CloudDb db, List<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
+    {
+        var agents = keys.Select(k => k.Agent).Distinct().ToList();
+        var boots = keys.Select(k => k.Boot).Distinct().ToList();
+        var wanted = keys.ToHashSet();
+        var rows = await db.Sequences.AsNoTracking().Where(s => agents.Contains(s.AgentId) && boots.Contains(s.BootId)).ToListAsync(cancellationToken);
+        return rows.Where(s => wanted.Contains((s.AgentId, s.BootId))).ToDictionary(s => (s.AgentId, s.BootId));
+    }
+
+    // The agent's live boots from the database (once), with their windows, so that closing one can count its gaps.
+    private async Task EnsureLiveAsync(CloudDb db, AgentId agent, CancellationToken cancellationToken)
+    {
+        if (!_live.TryGetValue(agent, out var live))
+        {
+            var rows = await db.Sequences.AsNoTracking().Where(s => s.AgentId == agent && !s.Closed).OrderByDescending(s => s.UpdatedAt).ToListAsync(cancellationToken);
+            live = new LinkedList<string>(rows.Select(r => r.BootId));
+            _live[agent] = live;
+            foreach (var row in rows.Where(r => !_windows.ContainsKey((agent, r.BootId))))
+            {
+                Add((agent, row.BootId), Restored(row));
+            }
+
+            return;
+        }
+
+        var evicted = live.Where(b => !_windows.ContainsKey((agent, b))).Select(b => (agent, b)).ToList();
+        if (evicted.Count > 0)
+        {
+            foreach (var (key, row) in await LoadAsync(db, evicted, cancellationToken))
+            {
+                Add(key, Restored(row));
+            }
+        }
+    }
+
+    // Puts the boot first among its agent's live boots and closes the least recently active past the cap; returns the seqs that closing gave up.
+    private long KeepLive(AgentId agent, string boot)
+    {
+        if (!_live.TryGetValue(agent, out var live))
+        {
+            return 0;
+        }
+
+        if (live.First?.Value != boot)
+        {
+            live.Remove(boot);
+            live.AddFirst(boot);
+        }
+
+        long lost = 0;
+        while (live.Count > options.Value.MaxLiveBootsPerAgent && live.Last is { } oldest)
+        {
+            live.RemoveLast();
+            if (_windows.TryGetValue((agent, oldest.Value), out var closing) && !closing.Closed)
+            {
+                lost += closing.Window.Close();
+                closing.Closed = true;
+                closing.Dirty = true;
+            }
+        }
+
+        return lost;
+    }
+
+    private static Entry Restored(SequenceState s) =>
+        new(SequenceWindow.Restore(s.Contiguous, s.MaxSeen, s.Lost, s.SeenAbove), s.Duplicates, s.Accepted, s.FirstSeen, s.Closed);
 
     private void Add((AgentId, string) key, Entry entry)
     {
         entry.Node = _recency.AddFirst(key);
         _windows[key] = entry;
-        while (_windows.Count > options.Value.MaxSequenceWindows && _recency.Last is { } oldest && !_windows[oldest.Value].Dirty)
+    }
+
+    // After a commit nothing is dirty, so the least recently used go down to the cap (they reload from the database on demand).
+    private void Evict()
+    {
+        while (_windows.Count > options.Value.MaxSequenceWindows && _recency.Last is { } oldest)
         {
             _windows.Remove(oldest.Value);
             _recency.RemoveLast();
@@ -131,7 +244,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         }
     }
 
-    private sealed class Entry(SequenceWindow window, long duplicates, long accepted, DateTimeOffset firstSeen)
+    private sealed class Entry(SequenceWindow window, long duplicates, long accepted, DateTimeOffset firstSeen, bool closed)
     {
         public SequenceWindow Window { get; } = window;
 
@@ -140,6 +253,8 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         public long Accepted { get; set; } = accepted;
 
         public DateTimeOffset FirstSeen { get; set; } = firstSeen;
+
+        public bool Closed { get; set; } = closed;
 
         public bool Dirty { get; set; }
 

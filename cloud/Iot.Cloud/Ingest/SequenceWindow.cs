@@ -68,6 +68,17 @@ public sealed class SequenceWindow
         return SeqVerdict.New;
     }
 
+    /// <summary>Gives up on every seq that has not arrived (the boot is closed): they count as lost. Returns how many.</summary>
+    public long Close()
+    {
+        var missing = Missing;
+        Lost += missing;
+        Contiguous = MaxSeen;
+        Array.Clear(_bits);
+        _head = 0;
+        return missing;
+    }
+
     /// <summary>The seqs above the watermark that have arrived, as a bitmap (bit i for Contiguous + 1 + i), for persisting.</summary>
     public byte[] SeenAboveBitmap()
     {

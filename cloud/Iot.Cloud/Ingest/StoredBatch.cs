@@ -7,7 +7,10 @@ namespace Iot.Cloud.Ingest;
 /// <param name="Readings">Readings as stored (times placed).</param>
 /// <param name="Events">Device events as stored (each marked unevaluated until the rules have seen it).</param>
 /// <param name="Statuses">Statuses with the moment they arrived.</param>
-public sealed record StoredBatch(IReadOnlyList<StoredReading> Readings, IReadOnlyList<DeviceEventRecord> Events, IReadOnlyList<(AgentStatus Status, DateTimeOffset ReceivedAt)> Statuses);
+/// <param name="Floods">Agents that went over their message budget, or came back within it.</param>
+public sealed record StoredBatch(
+    IReadOnlyList<StoredReading> Readings, IReadOnlyList<DeviceEventRecord> Events, IReadOnlyList<(AgentStatus Status, DateTimeOffset ReceivedAt)> Statuses,
+    IReadOnlyList<AgentFlood>? Floods = null);
 
 /// <summary>
 /// Where ingest hands each committed batch (the rules implement it). Handing over waits while the receiver is behind,

@@ -53,6 +53,8 @@ public static class DefaultRules
             new() { MissedSamples = 6, GraceSeconds = 120 }),
         new("agent-outbox-dropping", "设备缓存溢出丢数据", RuleKind.AgentHealth, "agent", "agent-outbox", Severity.Minor,
             new() { Health = "outboxDropping", ClearForSeconds = 1800 }),
+        new("agent-flooding", "设备消息过多（账号可能被盗用）", RuleKind.AgentHealth, "agent", "agent-flooding", Severity.Major,
+            new() { Health = "agentFlooding" }),
         new("agent-disk-low", "设备存储空间不足", RuleKind.AgentHealth, "agent", "agent-disk", Severity.Minor,
             new() { Health = "diskLow", Limit = 200_000_000 }),
         new("agent-clock-unsynced", "设备时钟长时间未同步", RuleKind.AgentHealth, "agent", "agent-clock", Severity.Warning,

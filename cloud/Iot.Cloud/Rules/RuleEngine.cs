@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Iot.Cloud.Ingest;
 using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Identifiers;
@@ -166,6 +167,27 @@ public sealed class RuleEngine(SunClock sun)
             {
                 Observe(transitions, rule, id.Value, id, null, null, courtyard, condition, receivedAt, value, raiseFor, clearFor);
             }
+        }
+
+        return transitions;
+    }
+
+    /// <summary>Ingest saw an agent go over its message budget, or come back within it (the <c>agentFlooding</c> health rules).</summary>
+    public List<RuleTransition> OnFlood(AgentFlood flood, RuleSet rules, RegistrySnapshot registry)
+    {
+        ArgumentNullException.ThrowIfNull(flood);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(registry);
+        var transitions = new List<RuleTransition>();
+        if (!registry.Agents.TryGetValue(flood.Agent, out var agent))
+        {
+            return transitions;
+        }
+
+        foreach (var rule in rules.For(agent.Courtyard.Id, "agent").Where(r => r.Kind == RuleKind.AgentHealth && r.Parameters.Health == "agentFlooding"))
+        {
+            // Ingest already waited for a quiet spell before saying the flood ended.
+            Observe(transitions, rule, flood.Agent.Value, flood.Agent, null, null, agent.Courtyard.Id, flood.Flooding ? Condition.Raise : Condition.Clear, flood.At, flood.Refused, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         return transitions;

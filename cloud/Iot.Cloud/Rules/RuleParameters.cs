@@ -57,7 +57,7 @@ public sealed record RuleParameters
     /// <summary>Stale rules: how many sample intervals without a reading make a device stale.</summary>
     public double? MissedSamples { get; init; }
 
-    /// <summary>Agent-health rules: <c>outboxDropping</c>, <c>diskLow</c> or <c>clockUnsynced</c>.</summary>
+    /// <summary>Agent-health rules: <c>outboxDropping</c>, <c>diskLow</c>, <c>clockUnsynced</c> or <c>agentFlooding</c> (raised by ingest's per-agent message budget).</summary>
     public string? Health { get; init; }
 
     /// <summary>Agent-health rules: free bytes (diskLow) or hours since boot (clockUnsynced).</summary>

@@ -147,6 +147,11 @@ public sealed partial class RuleRunner(
                 transitions.AddRange(_engine.OnStatus(status, receivedAt, _rules, site));
             }
 
+            foreach (var flood in input.Floods ?? [])
+            {
+                transitions.AddRange(_engine.OnFlood(flood, _rules, site));
+            }
+
             transitions.AddRange(_engine.OnReadings(input.Readings, _rules, site));
             foreach (var e in input.Events.OrderBy(e => e.At))
             {

@@ -104,8 +104,8 @@ public static class RuleValidator
                 Need(p.GraceSeconds is null or >= 0, "graceSeconds", "must be 0 or more");
                 break;
             case RuleKind.AgentHealth:
-                Need(p.Health is "outboxDropping" or "diskLow" or "clockUnsynced", "health", "must be outboxDropping, diskLow or clockUnsynced");
-                Need(p.Health is "outboxDropping" || p.Limit is > 0, "limit", "is required for diskLow (bytes) and clockUnsynced (hours)");
+                Need(p.Health is "outboxDropping" or "diskLow" or "clockUnsynced" or "agentFlooding", "health", "must be outboxDropping, diskLow, clockUnsynced or agentFlooding");
+                Need(p.Health is "outboxDropping" or "agentFlooding" || p.Limit is > 0, "limit", "is required for diskLow (bytes) and clockUnsynced (hours)");
                 break;
         }
 

@@ -18,6 +18,9 @@ public sealed class TimeSeriesOptions
     /// <summary>How long the 1-minute and 1-hour aggregates are kept.</summary>
     public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(730);
 
+    /// <summary>Series ids the SQLite writer keeps in memory; past this it starts again empty (ids are looked up on demand).</summary>
+    public int MaxCachedSeries { get; set; } = 100_000;
+
     /// <summary>InfluxDB settings, used when <see cref="Backend"/> is Influx.</summary>
     public InfluxOptions Influx { get; set; } = new();
 }

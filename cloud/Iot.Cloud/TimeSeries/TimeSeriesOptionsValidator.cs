@@ -30,6 +30,11 @@ public sealed class TimeSeriesOptionsValidator : IValidateOptions<TimeSeriesOpti
             failures.Add($"{Prefix}RawRetention is at most 3650 days and {Prefix}AggregateRetention at most 36500 days, not {options.RawRetention} and {options.AggregateRetention}.");
         }
 
+        if (options.MaxCachedSeries is < 100 or > 10_000_000)
+        {
+            failures.Add($"{Prefix}MaxCachedSeries must be between 100 and 10000000, not {options.MaxCachedSeries}.");
+        }
+
         if (options.AggregateRetention < options.RawRetention)
         {
             failures.Add($"{Prefix}AggregateRetention ({options.AggregateRetention}) must be at least {Prefix}RawRetention ({options.RawRetention}): windows outlive the readings they summarize.");

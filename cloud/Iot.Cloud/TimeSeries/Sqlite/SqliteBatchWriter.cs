@@ -22,8 +22,11 @@ internal sealed class SqliteBatchWriter : IDisposable
     private readonly Dictionary<int, SqliteCommand> _upsertHour = [];
     private readonly Dictionary<(string Agent, string Sensor), SeriesRow> _series = [];
 
-    public SqliteBatchWriter(string connectionString)
+    private readonly int _maxCachedSeries;
+
+    public SqliteBatchWriter(string connectionString, int maxCachedSeries)
     {
+        _maxCachedSeries = maxCachedSeries;
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         Execute("PRAGMA journal_mode = WAL;");
@@ -40,6 +43,9 @@ internal sealed class SqliteBatchWriter : IDisposable
             """,
             ["$agent", "$sensor", "$courtyard", "$quantity"]);
     }
+
+    /// <summary>Series ids held in memory.</summary>
+    public int CachedSeries => _series.Count;
 
     /// <summary>Stores a batch; returns how many readings were new.</summary>
     public int Write(IReadOnlyList<StoredReading> readings)
@@ -86,7 +92,13 @@ internal sealed class SqliteBatchWriter : IDisposable
             transaction.Commit();
         }
 
-        // Only after the commit: an id from a rolled-back insert must never be reused from the cache.
+        // Only after the commit: an id from a rolled-back insert must never be reused from the cache. Bounded: a flood of
+        // invented sensors must not grow it for ever; past the cap it starts again, and ids are looked up again on demand.
+        if (_series.Count + newSeries.Count > _maxCachedSeries)
+        {
+            _series.Clear();
+        }
+
         foreach (var (key, row) in newSeries)
         {
             _series[key] = row;

@@ -37,6 +37,9 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
         }.ToString();
     }
 
+    /// <summary>Series ids the writer holds in memory (bounded by <see cref="TimeSeriesOptions.MaxCachedSeries"/>).</summary>
+    public int CachedSeries => _writer?.CachedSeries ?? 0;
+
     /// <summary>The database file.</summary>
     public string Path { get; }
 
@@ -221,7 +224,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
         if (_writer is null)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            _writer = new SqliteBatchWriter(_connectionString);
+            _writer = new SqliteBatchWriter(_connectionString, _options.MaxCachedSeries);
             TimeSeriesLog.SqliteReady(_logger, Path);
         }
 

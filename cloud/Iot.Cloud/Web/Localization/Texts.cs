@@ -788,6 +788,8 @@ public static class Texts
         ["The courtyard unit is offline for {0}"] = "院坝终端离线超过{0}",
         ["A sensor sends no reading for {0} sample intervals (at least {1})"] = "传感器连续{0}个采样周期没有数据（至少{1}）",
         ["The courtyard unit's store starts dropping readings"] = "院坝终端的缓存开始丢弃数据",
+        ["The courtyard unit sends more messages than its budget allows"] = "院坝终端发送的消息超出限额（账号可能被盗用）",
+        ["It stays within its budget for a while (Ingest:FloodQuietPeriod)"] = "消息量回到限额以内一段时间后（Ingest:FloodQuietPeriod）",
         ["The courtyard unit has less than {0} MB of storage left"] = "院坝终端剩余存储空间少于{0} MB",
         ["The courtyard unit's clock is still not set {0} after it started"] = "院坝终端开机{0}后时钟仍未校准",
         ["{0}, or when {1} comes"] = "{0}；或到了{1}",

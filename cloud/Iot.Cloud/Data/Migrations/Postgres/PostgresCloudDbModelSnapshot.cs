@@ -780,6 +780,8 @@ namespace Iot.Cloud.Data.Migrations.Postgres
 
                     b.HasKey("AgentId", "BootId");
 
+                    b.HasIndex("UpdatedAt");
+
                     b.ToTable("boot_anchors", (string)null);
                 });
 
@@ -931,6 +933,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Property<long>("Accepted")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("Contiguous")
                         .HasColumnType("bigint");
 
@@ -954,6 +959,8 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("AgentId", "BootId");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("sequence_states", (string)null);
                 });
@@ -996,6 +1003,8 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("AgentId", "BootId");
 

@@ -755,6 +755,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
 
                     b.HasKey("AgentId", "BootId");
 
+                    b.HasIndex("UpdatedAt");
+
                     b.ToTable("boot_anchors", (string)null);
                 });
 
@@ -900,6 +902,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.Property<long>("Accepted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Contiguous")
                         .HasColumnType("INTEGER");
 
@@ -923,6 +928,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AgentId", "BootId");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("sequence_states", (string)null);
                 });
@@ -963,6 +970,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("AgentId", "BootId");
 

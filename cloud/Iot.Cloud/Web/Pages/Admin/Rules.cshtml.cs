@@ -175,6 +175,7 @@ public sealed class RulesModel(CloudDb db, RuleEditor editor, SiteRegistry regis
                 return p.Health switch
                 {
                     "outboxDropping" => [Field("clearForSeconds", lang["Clear after no drops for (seconds)"], p.ClearForSeconds)],
+                    "agentFlooding" => [],
                     "diskLow" => [Field("limit", lang["Alert under this much free storage (bytes)"], p.Limit)],
                     _ => [Field("limit", lang["Alert when the clock is unset this long after start (hours)"], p.Limit)],
                 };
