@@ -1,4 +1,5 @@
 using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Ingest;
@@ -37,17 +38,76 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
     /// <summary>Takes one message from the agent's budget. False when over it; <paramref name="keep"/> says whether to keep this refusal as its own dead letter.</summary>
     public bool TryTake(AgentId agent, DateTimeOffset now, out bool keep)
     {
+        var bucket = BucketOf(agent, now);
+        keep = false;
+        return bucket.Messages.TryTake(now) || Refuse(agent, bucket, now, out keep);
+    }
+
+    /// <summary>
+    /// Admits a message of <paramref name="boot"/>: a boot the agent used lately is free; a new one takes a token of
+    /// <see cref="IngestOptions.MaxLiveBootsPerAgent"/> that comes back one per <see cref="IngestOptions.NewBootInterval"/>.
+    /// A flood with a new boot in every message is refused here, before it costs a dedupe window, a boot closed and a
+    /// database row each. Call after <see cref="TryTake"/>.
+    /// </summary>
+    public bool TryBoot(AgentId agent, string boot, DateTimeOffset now, out bool keep)
+    {
+        var bucket = BucketOf(agent, now);
+        keep = false;
+        if (bucket.RecentBoots.Remove(boot))
+        {
+            bucket.RecentBoots.Insert(0, boot);
+            return true;
+        }
+
+        if (!bucket.Boots.TryTake(now))
+        {
+            return Refuse(agent, bucket, now, out keep);
+        }
+
+        bucket.RecentBoots.Insert(0, boot);
+        if (bucket.RecentBoots.Count > 2 * options.Value.MaxLiveBootsPerAgent)
+        {
+            bucket.RecentBoots.RemoveAt(bucket.RecentBoots.Count - 1);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Admits a message's sensors: an agent may use at most <see cref="IngestOptions.MaxSensorsPerDevice"/> distinct
+    /// sensors per device of its manifest, each a series of its own. Past that, a message with a sensor never seen is
+    /// refused whole (an honest agent never gets there; a stolen password would open a series per message).
+    /// </summary>
+    public bool TrySensors(AgentId agent, IReadOnlyList<Reading> readings, IReadOnlyCollection<DeviceId> devices, DateTimeOffset now, out bool keep)
+    {
+        var bucket = BucketOf(agent, now);
+        keep = false;
+        var cap = devices.Count * options.Value.MaxSensorsPerDevice;
+        foreach (var reading in readings)
+        {
+            // Sensors of devices the manifest does not list are refused one by one later, with their names.
+            if (!bucket.Sensors.Contains(reading.Sensor) && devices.Contains(reading.Sensor.Device) && (bucket.Sensors.Count >= cap || !bucket.Sensors.Add(reading.Sensor)))
+            {
+                return Refuse(agent, bucket, now, out keep);
+            }
+        }
+
+        return true;
+    }
+
+    private Bucket BucketOf(AgentId agent, DateTimeOffset now)
+    {
         if (!_buckets.TryGetValue(agent, out var bucket))
         {
             _buckets[agent] = bucket = new Bucket(options.Value, now);
         }
 
-        if (bucket.TryTake(now))
-        {
-            keep = false;
-            return true;
-        }
+        return bucket;
+    }
 
+    // A refusal: counted in the minute, kept one by one only for the first few, and the start of a flood noted.
+    private bool Refuse(AgentId agent, Bucket bucket, DateTimeOffset now, out bool keep)
+    {
         bucket.LastRefused = now;
         bucket.RefusedInWindow++;
         keep = bucket.RefusedInWindow <= options.Value.FloodDeadLettersPerMinute;
@@ -99,12 +159,17 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
         return changes;
     }
 
-    // A token bucket on the cloud's clock. System.Threading.RateLimiting's TokenBucketRateLimiter refills from
-    // Stopwatch time even when replenished by hand, so a fake clock could not drive it; this one is a few lines.
     private sealed class Bucket(IngestOptions o, DateTimeOffset now)
     {
-        private double _tokens = o.AgentBurst;
-        private DateTimeOffset _filled = now;
+        public TokenBucket Messages { get; } = new(o.AgentBurst, o.AgentMessagesPerSecond, now);
+
+        public TokenBucket Boots { get; } = new(o.MaxLiveBootsPerAgent, 1 / o.NewBootInterval.TotalSeconds, now);
+
+        /// <summary>Boots used lately, most recent first (twice the live cap, so a live boot is never charged again).</summary>
+        public List<string> RecentBoots { get; } = [];
+
+        /// <summary>Sensors seen (bounded by the agent's devices × <see cref="IngestOptions.MaxSensorsPerDevice"/>).</summary>
+        public HashSet<SensorId> Sensors { get; } = [];
 
         public DateTimeOffset WindowStart { get; set; } = now;
 
@@ -113,12 +178,21 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
         public DateTimeOffset LastRefused { get; set; }
 
         public bool Flooding { get; set; }
+    }
+
+    // A token bucket on the cloud's clock. System.Threading.RateLimiting's TokenBucketRateLimiter refills from
+    // Stopwatch time even when replenished by hand, so a fake clock could not drive it; this one is a few lines.
+    private sealed class TokenBucket(double capacity, double perSecond, DateTimeOffset now)
+    {
+        private readonly double _capacity = capacity;
+        private double _tokens = capacity;
+        private DateTimeOffset _filled = now;
 
         public bool TryTake(DateTimeOffset at)
         {
             if (at > _filled)
             {
-                _tokens = Math.Min(o.AgentBurst, _tokens + ((at - _filled).TotalSeconds * o.AgentMessagesPerSecond));
+                _tokens = Math.Min(_capacity, _tokens + ((at - _filled).TotalSeconds * perSecond));
                 _filled = at;
             }
 

@@ -159,9 +159,22 @@ public sealed partial class IngestBatch(
                 continue;
             }
 
-            if (uplink is DeviceEvent e && !HasDevice(agent, e.Device))
+            if (uplink is DeviceEvent e && !agent.DeviceIds.Contains(e.Device))
             {
                 work.DeadLetter(message, topic.Agent, $"device '{e.Device}' is not in agent '{topic.Agent}''s manifest", options.Value.DeadLetterPayloadBytes);
+                continue;
+            }
+
+            // A flood with a new boot or a new series in every message is refused here, each refusal cheap.
+            if (!budget.TryBoot(topic.Agent, uplink.Boot.Value, now, out var keepBoot))
+            {
+                Refuse(work, message, topic.Agent, keepBoot, $"agent '{topic.Agent}' starts new boots faster than allowed ({options.Value.MaxLiveBootsPerAgent} at once, then one per {options.Value.NewBootInterval}): boot '{uplink.Boot.Value}' refused unread");
+                continue;
+            }
+
+            if (uplink is TelemetryBatch telemetry && !budget.TrySensors(topic.Agent, telemetry.Readings, agent.DeviceIds, now, out var keepSensors))
+            {
+                Refuse(work, message, topic.Agent, keepSensors, $"agent '{topic.Agent}' uses more distinct sensors than its {agent.DeviceIds.Count} devices allow ({options.Value.MaxSensorsPerDevice} each): message refused");
                 continue;
             }
 
@@ -172,22 +185,22 @@ public sealed partial class IngestBatch(
         return accepted;
     }
 
+    // A flood refusal: the first few a minute are kept with their reason, the rest only counted (one summary a minute).
+    private void Refuse(BatchContents work, IncomingMessage message, AgentId agent, bool keep, string reason)
+    {
+        if (keep)
+        {
+            work.DeadLetter(message, agent, reason + $"; only the first {options.Value.FloodDeadLettersPerMinute} refusals a minute are kept, the rest are counted in one summary dead letter", options.Value.DeadLetterPayloadBytes);
+        }
+        else
+        {
+            work.Refused++;
+        }
+    }
+
     private string OverBudget(AgentId agent) =>
         $"agent '{agent}' is over its message budget ({options.Value.AgentMessagesPerSecond}/s, burst {options.Value.AgentBurst}): refused unread; " +
         $"only the first {options.Value.FloodDeadLettersPerMinute} such messages a minute are kept, the rest are counted in one summary dead letter";
-
-    private static bool HasDevice(RegisteredAgent agent, DeviceId device)
-    {
-        foreach (var d in agent.Manifest.Devices)
-        {
-            if (d.Id == device)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private void Process(Accepted item, DateTimeOffset now, BatchContents work)
     {
@@ -228,7 +241,7 @@ public sealed partial class IngestBatch(
                 foreach (var reading in telemetry.Readings)
                 {
                     // A sensor of a device the manifest does not list would open a series of its own: refused, named in one dead letter.
-                    if (!HasDevice(agent, reading.Sensor.Device))
+                    if (!agent.DeviceIds.Contains(reading.Sensor.Device))
                     {
                         (unknown ??= []).Add(reading.Sensor.Value);
                         continue;
@@ -419,7 +432,7 @@ public sealed partial class IngestBatch(
                 ReceivedAt = now,
                 Topic = $"(over budget: {summary.Agent})",
                 AgentId = summary.Agent,
-                Reason = $"agent '{summary.Agent}' was over its message budget ({o.AgentMessagesPerSecond}/s, burst {o.AgentBurst}): {summary.Refused} more messages " +
+                Reason = $"agent '{summary.Agent}' was flooding (over its message budget of {o.AgentMessagesPerSecond}/s, burst {o.AgentBurst}, or new boots or sensors beyond its limits): {summary.Refused} more messages " +
                     $"refused between {summary.From:O} and {now:O} are counted here, not kept one by one (only the first {o.FloodDeadLettersPerMinute} a minute are)",
                 Payload = [],
                 PayloadBytes = 0,

@@ -34,6 +34,15 @@ public sealed class IngestOptions
     /// <summary>Live boots an agent may have; one more closes its least recently active boot (its missing messages count as lost, later ones are refused).</summary>
     public int MaxLiveBootsPerAgent { get; set; } = 8;
 
+    /// <summary>
+    /// How often an agent gets back the right to start one more boot, beyond <see cref="MaxLiveBootsPerAgent"/> at once
+    /// (a Pi restarts a few times a day; a new boot in every message is a flood).
+    /// </summary>
+    public TimeSpan NewBootInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Distinct sensors (series) an agent may use per device of its manifest (a charger with 16 outlets uses about 50).</summary>
+    public int MaxSensorsPerDevice { get; set; } = 64;
+
     /// <summary>Each agent's message budget, messages per second (an honest agent sends about one batch every few seconds).</summary>
     public int AgentMessagesPerSecond { get; set; } = 50;
 
@@ -80,6 +89,8 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             .Within(nameof(options.MaxSequenceWindows), options.MaxSequenceWindows, 10, 10_000_000)
             .Within(nameof(options.MaxBootAnchors), options.MaxBootAnchors, 10, 10_000_000)
             .Within(nameof(options.MaxLiveBootsPerAgent), options.MaxLiveBootsPerAgent, 1, 1_000)
+            .Within(nameof(options.NewBootInterval), options.NewBootInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Within(nameof(options.MaxSensorsPerDevice), options.MaxSensorsPerDevice, 1, 10_000)
             .Within(nameof(options.AgentMessagesPerSecond), options.AgentMessagesPerSecond, 1, 1_000_000)
             .Within(nameof(options.AgentBurst), options.AgentBurst, 1, 10_000_000)
             .Within(nameof(options.FloodDeadLettersPerMinute), options.FloodDeadLettersPerMinute, 0, 100_000)

@@ -10,7 +10,11 @@ namespace Iot.Cloud.Sites;
 /// <param name="Courtyard">Its courtyard.</param>
 /// <param name="Manifest">Its manifest slice (devices, parts, thresholds).</param>
 /// <param name="DesiredHash">The hash of that configuration.</param>
-public sealed record RegisteredAgent(CourtyardManifest Courtyard, AgentManifest Manifest, string DesiredHash);
+public sealed record RegisteredAgent(CourtyardManifest Courtyard, AgentManifest Manifest, string DesiredHash)
+{
+    /// <summary>The devices of its manifest (ingest checks every reading and event against them).</summary>
+    public FrozenSet<DeviceId> DeviceIds { get; } = Manifest.Devices.Select(d => d.Id).ToFrozenSet();
+}
 
 /// <summary>An immutable view of the site, swapped whole when the manifests change.</summary>
 public sealed class RegistrySnapshot

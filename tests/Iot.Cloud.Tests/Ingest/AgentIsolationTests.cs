@@ -82,12 +82,14 @@ public sealed class AgentIsolationTests(BrokerFixture broker) : IClassFixture<Br
     [Fact]
     public async Task A_hundred_new_boots_from_one_agent_leave_at_most_eight_live_and_count_what_the_closed_ones_missed()
     {
-        await using var cloud = await StartAsync();
+        await using var cloud = await StartAsync(new() { ["Ingest:NewBootInterval"] = "00:00:01" });
 
-        // Each boot starts at seq 5: seqs 1 to 4 never came, and closing the boot counts them lost.
-        for (var i = 0; i < 100; i += 20)
+        // Each boot starts at seq 5: seqs 1 to 4 never came, and closing the boot counts them lost. A second between
+        // boots lets each new one through (one new boot a second here).
+        for (var b = 0; b < 100; b++)
         {
-            await HandleAsync(cloud, [.. Enumerable.Range(i, 20).Select(b => Telemetry(Boot(b + 1), 5, ("lamp-01.current", null)))]);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await HandleAsync(cloud, [Telemetry(Boot(b + 1), 5, ("lamp-01.current", null))]);
         }
 
         var rows = await QueryAsync(cloud, db => db.Sequences.AsNoTracking().Where(s => s.AgentId == Thief).ToListAsync());
@@ -111,19 +113,76 @@ public sealed class AgentIsolationTests(BrokerFixture broker) : IClassFixture<Br
             ["Ingest:MaxBootAnchors"] = "50",
             ["Ingest:MaxLiveBootsPerAgent"] = "4",
             ["TimeSeries:MaxCachedSeries"] = "100",
+            ["Ingest:NewBootInterval"] = "00:00:01",
+            ["Ingest:MaxSensorsPerDevice"] = "10000",
         });
         var store = Assert.IsType<SqliteTimeSeriesStore>(cloud.Get<ITimeSeriesStore>());
 
-        // 600 boots, each with a boot-relative reading of a sensor of its own on a real device (so it reaches the caches).
-        for (var i = 0; i < 600; i += 100)
+        // 600 boots, each with a boot-relative reading of a sensor of its own on a real device (so it reaches the caches),
+        // slowly enough (one new boot a second, the limits above opened) that the budget lets every one through.
+        for (var b = 0; b < 600; b++)
         {
-            await HandleAsync(cloud, [.. Enumerable.Range(i, 100).Select(b => Telemetry(Boot(b + 1), 1, ($"lamp-01.s{b}", (long?)1000), ($"lamp-01.t{b}", null)))]);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await HandleAsync(cloud, [Telemetry(Boot(b + 1), 1, ($"lamp-01.s{b}", (long?)1000), ($"lamp-01.t{b}", null))]);
         }
 
         Assert.InRange(cloud.Get<SequenceTracker>().Count, 1, 50);
         Assert.InRange(cloud.Get<BootClock>().Count, 1, 50);
         Assert.InRange(store.CachedSeries, 1, 100);
         Assert.Equal(4, await QueryAsync(cloud, db => db.Sequences.CountAsync(s => s.AgentId == Thief && !s.Closed)));
+    }
+
+    [Fact]
+    public async Task A_new_boot_in_every_message_is_refused_cheaply_after_the_first_few_and_an_honest_agent_goes_on()
+    {
+        await using var cloud = await StartAsync(new() { ["Ingest:FloodDeadLettersPerMinute"] = "3" });
+        var honest = AgentId.Parse("yikang-6-a");
+
+        // The clock stands still: the thief's first eight boots fit, the next 992 are refused before they cost a dedupe
+        // window or a closed boot each. The honest agent's messages in the same batches are all stored.
+        for (var i = 0; i < 1000; i += 100)
+        {
+            await HandleAsync(cloud, [
+                .. Enumerable.Range(i, 100).Select(b => Telemetry(Boot(b + 1), 1, ("lamp-01.current", null))),
+                Honest(honest, (i / 100) + 1)]);
+        }
+
+        Assert.Equal(8, await QueryAsync(cloud, db => db.Sequences.CountAsync(s => s.AgentId == Thief)));
+        Assert.Equal(10, await QueryAsync(cloud, db => db.Sequences.Where(s => s.AgentId == honest).Select(s => s.Contiguous).SingleAsync()));
+        var kept = await QueryAsync(cloud, db => db.DeadLetters.AsNoTracking().ToListAsync());
+        Assert.Equal(3, kept.Count);
+        Assert.All(kept, l => Assert.Contains("starts new boots faster than allowed", l.Reason, StringComparison.Ordinal));
+        Assert.Equal(8 + 10, cloud.Get<IngestStats>().Readings);
+        Assert.Equal(992, cloud.Get<IngestStats>().Rejected);
+        await CloudHost.WaitUntilAsync(
+            () => QueryAsync(cloud, db => db.Alerts.AnyAsync(a => a.RuleKey == "agent-flooding" && a.AgentId == Thief && a.Status == AlertStatus.Open)),
+            "the agentFlooding alert raised");
+    }
+
+    [Fact]
+    public async Task An_agent_inventing_sensors_on_its_real_devices_is_refused_past_its_cap()
+    {
+        await using var cloud = await StartAsync(new() { ["Ingest:MaxSensorsPerDevice"] = "2" });
+        var devices = cloud.Get<Iot.Cloud.Sites.SiteRegistry>().Current!.Agents[Thief].DeviceIds.Count;
+
+        // One boot, one new sensor of lamp-01 per message: the agent may use 2 per device, then nothing new.
+        await HandleAsync(cloud, [.. Enumerable.Range(1, 3 * devices).Select(i => Telemetry(Boot(1), i, ($"lamp-01.s{i}", null)))]);
+
+        Assert.Equal(2 * devices, cloud.Get<IngestStats>().Readings);
+        Assert.Equal(devices, cloud.Get<IngestStats>().Rejected);
+        Assert.Contains(await QueryAsync(cloud, db => db.DeadLetters.AsNoTracking().ToListAsync()), l => l.Reason.Contains("more distinct sensors than its", StringComparison.Ordinal));
+
+        // Sensors it already used still go in.
+        await HandleAsync(cloud, [Telemetry(Boot(1), (3 * devices) + 1, ("lamp-01.s1", null))]);
+        Assert.Equal((2 * devices) + 1, cloud.Get<IngestStats>().Readings);
+    }
+
+    private IncomingMessage Honest(AgentId agent, long seq)
+    {
+        var topic = new AgentTopic(SiteId.Parse("yongchang"), CourtyardId.Parse("yikang-6"), agent, Channel.Telemetry).ToString();
+        var payload = ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, agent, BootId.Parse(Boot(7777)), seq,
+            [new Reading(SensorId.Parse("lamp-01.current"), Quantity.Current, 0.4, At: _clock.GetUtcNow().AddSeconds(-seq))]));
+        return new IncomingMessage(topic, payload, false, _clock.GetUtcNow(), null);
     }
 
     [Fact]
