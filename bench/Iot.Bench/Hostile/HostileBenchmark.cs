@@ -34,8 +34,11 @@ public static class HostileBenchmark
         var hour = 2;
         TelemetryLoad Fresh(int perAgent) => TelemetryLoad.Build(agents, perAgent, perMessage, hoursAgo: hour += 2);
         var probe = Fresh(1);
-        var courtyard = probe.Agents[0].Topic.Split('/')[3];
-        var corpus = flood ? FloodCorpus.Generate(hostileCount, probe.Agents.Count) : HostileCorpus.Generate(hostileCount, "yongchang", courtyard, probe.Agents[0].Agent).ToList();
+        // The corpus speaks as a registered agent that is not one of the honest ones: each agent has its own message
+        // budget, so a corpus on an honest agent's topics would spend that agent's budget (the broker's ACL stops
+        // that in a real deployment; this bench's Mosquitto has none).
+        var (courtyard, spoofed) = TelemetryLoad.SampleSite().Agents.Skip(probe.Agents.Count).Select(p => (p.Courtyard.Id.Value, p.Agent.Id.Value)).First();
+        var corpus = flood ? FloodCorpus.Generate(hostileCount, probe.Agents.Count) : HostileCorpus.Generate(hostileCount, "yongchang", courtyard, spoofed).ToList();
         Console.Error.WriteLine($"hostile: {probe.Agents.Count} agents × {messages} messages × {perMessage} readings = {(long)probe.Agents.Count * messages * perMessage:N0} readings per phase; {corpus.Count:N0} hostile messages; {rounds} rounds of alone, then with the corpus");
 
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoOptions { ExtraConfig = "max_queued_messages 1000000\nmax_inflight_messages 1000" });
