@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Iot.Cloud.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class MergedReports : Migration
+    public partial class Hardening : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,6 +18,20 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                 type: "integer",
                 nullable: false,
                 defaultValue: 0);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Closed",
+                table: "sequence_states",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MustChangePassword",
+                table: "accounts",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.CreateTable(
                 name: "merged_reports",
@@ -43,6 +57,21 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_unplaced_readings_ReceivedAt",
+                table: "unplaced_readings",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sequence_states_UpdatedAt",
+                table: "sequence_states",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_boot_anchors_UpdatedAt",
+                table: "boot_anchors",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_merged_reports_ReportKey",
                 table: "merged_reports",
                 column: "ReportKey",
@@ -66,9 +95,29 @@ namespace Iot.Cloud.Data.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "merged_reports");
 
+            migrationBuilder.DropIndex(
+                name: "IX_unplaced_readings_ReceivedAt",
+                table: "unplaced_readings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_sequence_states_UpdatedAt",
+                table: "sequence_states");
+
+            migrationBuilder.DropIndex(
+                name: "IX_boot_anchors_UpdatedAt",
+                table: "boot_anchors");
+
             migrationBuilder.DropColumn(
                 name: "MergedReports",
                 table: "work_orders");
+
+            migrationBuilder.DropColumn(
+                name: "Closed",
+                table: "sequence_states");
+
+            migrationBuilder.DropColumn(
+                name: "MustChangePassword",
+                table: "accounts");
         }
     }
 }

@@ -5,7 +5,7 @@
 namespace Iot.Cloud.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class MergedReports : Migration
+    public partial class Hardening : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,6 +16,20 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Closed",
+                table: "sequence_states",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MustChangePassword",
+                table: "accounts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.CreateTable(
                 name: "merged_reports",
@@ -41,6 +55,21 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_unplaced_readings_ReceivedAt",
+                table: "unplaced_readings",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sequence_states_UpdatedAt",
+                table: "sequence_states",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_boot_anchors_UpdatedAt",
+                table: "boot_anchors",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_merged_reports_ReportKey",
                 table: "merged_reports",
                 column: "ReportKey",
@@ -64,9 +93,29 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "merged_reports");
 
+            migrationBuilder.DropIndex(
+                name: "IX_unplaced_readings_ReceivedAt",
+                table: "unplaced_readings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_sequence_states_UpdatedAt",
+                table: "sequence_states");
+
+            migrationBuilder.DropIndex(
+                name: "IX_boot_anchors_UpdatedAt",
+                table: "boot_anchors");
+
             migrationBuilder.DropColumn(
                 name: "MergedReports",
                 table: "work_orders");
+
+            migrationBuilder.DropColumn(
+                name: "Closed",
+                table: "sequence_states");
+
+            migrationBuilder.DropColumn(
+                name: "MustChangePassword",
+                table: "accounts");
         }
     }
 }

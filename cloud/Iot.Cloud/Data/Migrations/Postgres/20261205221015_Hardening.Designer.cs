@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Iot.Cloud.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCloudDb))]
-    [Migration("20261205205811_IngestIsolation")]
-    partial class IngestIsolation
+    [Migration("20261205221015_Hardening")]
+    partial class Hardening
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -706,6 +706,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -1250,6 +1253,46 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.ToTable("work_order_ratings", (string)null);
                 });
 
+            modelBuilder.Entity("Iot.Cloud.Reports.MergedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReportKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("TrackingCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("WorkOrderId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportKey")
+                        .IsUnique();
+
+                    b.HasIndex("TrackingCode")
+                        .IsUnique();
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.ToTable("merged_reports", (string)null);
+                });
+
             modelBuilder.Entity("Iot.Cloud.Rules.Rule", b =>
                 {
                     b.Property<long>("Id")
@@ -1621,6 +1664,9 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FixedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("MergedReports")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1882,6 +1928,15 @@ namespace Iot.Cloud.Data.Migrations.Postgres
                     b.HasOne("Iot.Cloud.Patrols.PatrolRound", null)
                         .WithMany("Checks")
                         .HasForeignKey("RoundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Iot.Cloud.Reports.MergedReport", b =>
+                {
+                    b.HasOne("Iot.Cloud.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Iot.Cloud.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCloudDb))]
-    [Migration("20261205210643_MergedReports")]
-    partial class MergedReports
+    [Migration("20261205221011_Hardening")]
+    partial class Hardening
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -681,6 +681,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.Property<long?>("LockoutEnd")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -754,6 +757,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AgentId", "BootId");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("boot_anchors", (string)null);
                 });
@@ -900,6 +905,9 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                     b.Property<long>("Accepted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Contiguous")
                         .HasColumnType("INTEGER");
 
@@ -923,6 +931,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AgentId", "BootId");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("sequence_states", (string)null);
                 });
@@ -963,6 +973,8 @@ namespace Iot.Cloud.Data.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("AgentId", "BootId");
 
