@@ -44,6 +44,14 @@ public sealed class ProductionSettingsValidator(IHostEnvironment environment, IC
                 + "(e.g. https://estate.example.cn); the posted QR codes and the allowed host names come from it");
         }
 
+        // Behind the TLS proxy every request comes from the proxy: unless it is named, the whole street shares one
+        // sign-in and report allowance, and the pages' https origin fails the same-origin check.
+        if (!configuration.GetSection("Web:KnownProxies").GetChildren().Any() && !configuration.GetSection("Web:KnownNetworks").GetChildren().Any())
+        {
+            problems.Add("Web:KnownProxies (or Web:KnownNetworks) is required in Production: the address the TLS proxy reaches the "
+                + "service from (e.g. 172.30.0.1, the compose network's gateway); without it every resident counts as the proxy");
+        }
+
         if (configuration.GetValue<bool>("Demo:SeedAccounts"))
         {
             problems.Add("Demo:SeedAccounts must be false in Production: the demo accounts share one known password");

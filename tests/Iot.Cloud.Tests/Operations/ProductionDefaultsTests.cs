@@ -36,6 +36,7 @@ public sealed class ProductionDefaultsTests(BrokerFixture broker) : IClassFixtur
             ["Demo:SeedAccounts"] = "false",
             ["Web:PublicBaseUrl"] = Public.ToString(),
             ["Operations:MetricsToken"] = Token,
+            ["Web:KnownProxies:0"] = "127.0.0.1",
         };
         foreach (var (key, value) in changes)
         {
@@ -64,6 +65,7 @@ public sealed class ProductionDefaultsTests(BrokerFixture broker) : IClassFixtur
         Assert.Contains("Web:PublicBaseUrl is required in Production", lines, StringComparison.Ordinal);
         Assert.Contains("Operations:MetricsToken is required in Production", lines, StringComparison.Ordinal);
         Assert.Contains("Demo:SeedAccounts must be false in Production", lines, StringComparison.Ordinal);
+        Assert.Contains("Web:KnownProxies (or Web:KnownNetworks) is required in Production", lines, StringComparison.Ordinal);
     }
 
     [Fact]

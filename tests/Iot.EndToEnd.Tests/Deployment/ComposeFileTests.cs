@@ -55,6 +55,11 @@ public sealed partial class ComposeFileTests : IDisposable
         Assert.Equal("https://estate.example.cn", environment.GetProperty("Web__PublicBaseUrl").GetString());
         Assert.True(environment.GetProperty("Operations__MetricsToken").GetString()!.Length >= 32);
         Assert.Equal(["127.0.0.1:8080:8080/tcp"], cloud.GetProperty("ports").EnumerateArray().Select(p => p.GetString()));
+
+        // The proxy on the host reaches the published port through the project network's gateway, which is pinned and trusted.
+        var network = config.GetProperty("networks").GetProperty("default").GetProperty("ipam").GetProperty("config")[0];
+        Assert.Equal("172.30.0.0/24", network.GetProperty("subnet").GetString());
+        Assert.Equal(network.GetProperty("gateway").GetString(), environment.GetProperty("Web__KnownProxies__0").GetString());
     }
 
     [Fact]

@@ -68,6 +68,7 @@ public sealed class ProductionConfigurationTests : IDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Web__PublicBaseUrl"] = $"http://127.0.0.1:{web}",
             ["Operations__MetricsToken"] = new string('m', 40),
+            ["Web__KnownProxies__0"] = "127.0.0.1",
             ["Auth__SecureCookies"] = "false",
         };
         await using var cloud = ProgramProcess.Start(ProgramProcess.Cloud, [], cloudEnvironment, Path.Combine(_folder, "cloud.log"));

@@ -71,6 +71,7 @@ public sealed class WrongSettingsTests : IDisposable
         var explanation = output[output.IndexOf("iot-cloud did not start.", StringComparison.Ordinal)..];
         Assert.Contains("Web:PublicBaseUrl is required in Production", explanation, StringComparison.Ordinal);
         Assert.Contains("Operations:MetricsToken is required in Production", explanation, StringComparison.Ordinal);
+        Assert.Contains("Web:KnownProxies (or Web:KnownNetworks) is required in Production", explanation, StringComparison.Ordinal);
     }
 
     /// <summary>Settings that start: an embedded broker and the web on free loopback ports, SQLite in the test's folder.</summary>
