@@ -35,7 +35,9 @@ public sealed class RepairEvidence(SiteRegistry registry, ITimeSeriesStore store
         }
 
         var sun = new SunClock(site.Location.Lat, site.Location.Lon, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone));
-        var points = await store.RangeAsync(about.Value.Agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Raw, CancellationToken.None);
+        // By the minute (each point keeps the minute's highest current): a store answers at most 10,000 points, which
+        // raw readings at a one-second interval would use up in under three hours, before the first night.
+        var points = await store.RangeAsync(about.Value.Agent, sensor, fixedAt, time.GetUtcNow().AddSeconds(1), Resolution.Minute, CancellationToken.None);
         return points.Any(p => p.Max > 0.1 && sun.IsNight(p.At, TimeSpan.Zero));
     }
 
