@@ -28,7 +28,7 @@ public sealed partial class ResidentTests(BrowserFixture fixture)
     {
         var zh = lang == "zh";
         var page = await fixture.NewPageAsync(width, english: !zh);
-        await page.GotoAsync($"/r/{Courtyard([65, 70, 71, 82], width, lang)}");
+        await page.GotoAsync($"/r/{Courtyard([65, 118, 71, 82], width, lang)}");
 
         // The emergency numbers come first, above the form; for a charger they turn red and say what to do.
         var emergency = page.Locator(".emergency");

@@ -174,6 +174,8 @@ public sealed class EmbeddedBrokerListeningTests(ProvisionedFiles files, ITestOu
     /// <summary>Settings that start: the embedded broker and the web on free loopback ports, SQLite in the test's folder.</summary>
     private Dictionary<string, string> Settings(int brokerPort) => new()
     {
+        // As ./run.sh runs it: Production would also ask for the public deployment's settings and name them too.
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
         ["Urls"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
         ["Broker__Mode"] = "Embedded",
         ["Broker__Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),

@@ -100,7 +100,7 @@ public sealed class RuleWords(Lang lang, SiteRegistry registry)
                 return p.Health switch
                 {
                     "outboxDropping" => lang["The courtyard unit's store starts dropping readings"],
-                    "agentFlooding" => lang["The courtyard unit sends more messages than its budget allows"],
+                    "agentFlooding" => lang["The courtyard unit sends more messages, new boots or sensors than it is allowed"],
                     "diskLow" => lang.F("The courtyard unit has less than {0} MB of storage left", Lang.Number((p.Limit ?? 0) / 1e6, "0.#")),
                     _ => lang.F("The courtyard unit's clock is still not set {0} after it started", Duration((p.Limit ?? 0) * 3600)),
                 };
@@ -130,7 +130,7 @@ public sealed class RuleWords(Lang lang, SiteRegistry registry)
                 return p.Health switch
                 {
                     "outboxDropping" => lang.F("No more drops for {0}", Duration(p.ClearForSeconds ?? 0)),
-                    "agentFlooding" => lang["It stays within its budget for a while (Ingest:FloodQuietPeriod)"],
+                    "agentFlooding" => lang["It stays within its limits for a while (2 minutes by default)"],
                     "diskLow" => lang.F("More than {0} MB free", Lang.Number((p.Limit ?? 0) * 1.2 / 1e6, "0.#")),
                     _ => lang["Its clock is set"],
                 };

@@ -111,6 +111,9 @@ public sealed partial class OrderWords(
                 return (lang["Alert"], Attached().Match(detail) is { Success: true } a ? lang.F("Alert {0} attached: {1}", a.Groups["alert"].Value, a.Groups["title"].Value) : detail);
             case "reopened":
                 return (lang["Back for repair"], Reopened().Match(detail) is { Success: true } r ? lang.F("The fault came back ({0}); reopened {1} time(s)", r.Groups["title"].Value, r.Groups["n"].Value) : detail);
+            case "report-merged":
+                // Without the report's tracking code: it is the resident's key to the order's progress.
+                return (lang["Reported again"], MergedReport().Match(detail) is { Success: true } mr ? lang.F("Another resident reported it: {0} residents have reported this fault", mr.Groups["n"].Value) : detail);
             case "comment" when kind.Length > 1 && kind[1] == "residentNotFixed":
                 return (lang["Not fixed yet"], NotFixed().Match(detail) is { Success: true } n ? lang.F("The resident says it is not fixed yet (time {0})", n.Groups["n"].Value) : detail);
             case "comment":
@@ -143,6 +146,9 @@ public sealed partial class OrderWords(
             _ => note,
         };
     }
+
+    [GeneratedRegex(@"^report \S+ joined: (?<n>\d+) residents reported this$")]
+    private static partial Regex MergedReport();
 
     [GeneratedRegex(@"^not fixed yet \((?<n>\d+)\)$")]
     private static partial Regex NotFixed();
