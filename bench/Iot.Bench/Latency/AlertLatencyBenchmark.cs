@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Iot.Bench.Hostile;
 using Iot.Bench.Load;
 using Iot.Bench.Support;
 using Iot.Protocol.Identifiers;
@@ -13,7 +14,9 @@ namespace Iot.Bench.Latency;
 /// <summary>
 /// Alert latency under background load: a probe agent reports a forced gate (a critical rule, raised at once) while
 /// other agents publish steady telemetry; measured from just before the publish to the alert arriving on the live push
-/// (/api/live) and to the alert being visible through the API. p50, p99 and max at each background rate.
+/// (/api/live) and to the alert being visible through the API. p50, p99 and max at each background rate. With
+/// <c>--flood</c>, one more registered agent floods valid messages all the while, a new boot and a new sensor in each
+/// (<see cref="FloodCorpus"/>, as in <c>hostile --flood</c>), as a stolen password would.
 /// </summary>
 public static class AlertLatencyBenchmark
 {
@@ -23,24 +26,25 @@ public static class AlertLatencyBenchmark
     {
         var rates = Options.Numbers(args, "--rates", [1000, 5000]);
         var probes = Options.Number(args, "--probes", 100);
+        var flood = args.Contains("--flood");
         var rows = new List<string>();
         var valid = true;
         foreach (var rate in rates)
         {
-            var (row, ok) = await MeasureAsync(rate, probes);
+            var (row, ok) = await MeasureAsync(rate, probes, flood);
             rows.Add(row);
             valid &= ok;
         }
 
-        Console.WriteLine($"Alert latency, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; real Mosquitto on loopback, cloud on SQLite, {probes} forced-gate probes per rate.");
+        Console.WriteLine($"Alert latency, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; real Mosquitto on loopback, cloud on SQLite, {probes} forced-gate probes per rate{(flood ? ", one agent flooding all the while" : string.Empty)}.");
         Console.WriteLine();
-        Console.WriteLine("| background load | offered readings/s | probes | live push p50 | p99 | max | API p50 | p99 | max | lost probes | load errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| background load | offered readings/s | probes | live push p50 | p99 | max | API p50 | p99 | max | lost probes | load errors | flood messages |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         rows.ForEach(Console.WriteLine);
         return valid ? 0 : 1;
     }
 
-    private static async Task<(string Row, bool Ok)> MeasureAsync(int rate, int probes)
+    private static async Task<(string Row, bool Ok)> MeasureAsync(int rate, int probes, bool flood)
     {
         var site = SiteAgents.Sample();
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoOptions { ExtraConfig = "max_queued_messages 1000000\nmax_inflight_messages 1000" });
@@ -62,6 +66,24 @@ public static class AlertLatencyBenchmark
         await live.ConnectedAsync();
         await using var load = new SteadyLoad(loadAgents, 10, TimeSpan.FromSeconds(50.0 * 10 / rate));
         load.Start();
+
+        // The flood: the 71st agent (neither load nor probe), 10 connections, as fast as the broker takes it, a fresh
+        // corpus each pass (new boots), until the probes are done.
+        using var stopFlood = new CancellationTokenSource();
+        var flooded = 0L;
+        var flooding = flood ? Task.Run(async () =>
+        {
+            while (!stopFlood.IsCancellationRequested)
+            {
+                try
+                {
+                    Interlocked.Add(ref flooded, await HostileSender.SendAsync(FloodCorpus.Generate(5_000, 70), broker.Port, 10, 8, stopFlood.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }) : Task.CompletedTask;
 
         var livePush = new List<double>();
         var api = new List<double>();
@@ -95,6 +117,8 @@ public static class AlertLatencyBenchmark
         }
 
         // The load stops before its clients go: a publish on a disposed client is the driver's error, not the cloud's.
+        await stopFlood.CancelAsync();
+        await flooding;
         await load.StopAsync();
         var stats = await cloud.StatsAsync();
         foreach (var agent in loadAgents.Concat(probeAgents))
@@ -103,9 +127,9 @@ public static class AlertLatencyBenchmark
         }
 
         var row = string.Create(CultureInfo.InvariantCulture,
-            $"| {rate:N0} readings/s | {load.ReadingsPerSecond:N0} | {probes} | {P(livePush, 50)} | {P(livePush, 99)} | {P(livePush, 100)} | {P(api, 50)} | {P(api, 99)} | {P(api, 100)} | {lost} | {load.Errors} |");
+            $"| {rate:N0} readings/s | {load.ReadingsPerSecond:N0} | {probes} | {P(livePush, 50)} | {P(livePush, 99)} | {P(livePush, 100)} | {P(api, 50)} | {P(api, 99)} | {P(api, 100)} | {lost} | {load.Errors} | {flooded:N0} |");
         Console.Error.WriteLine($"load: {load.Messages} messages published; cloud stored {stats.ReadingsSinceStart} readings, rejected {stats.RejectedSinceStart}");
-        return (row, lost == 0 && load.Errors == 0 && stats.RejectedSinceStart == 0);
+        return (row, lost == 0 && load.Errors == 0 && (flood || stats.RejectedSinceStart == 0));
     }
 
     // Polls the alert list until the probe's alert is open and raised at or after the probe started.
