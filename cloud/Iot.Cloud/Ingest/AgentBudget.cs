@@ -32,9 +32,6 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
     private readonly Dictionary<AgentId, Bucket> _buckets = [];
     private readonly List<AgentFlood> _changes = [];
 
-    /// <summary>Agents over budget now.</summary>
-    public IEnumerable<AgentId> Flooding => _buckets.Where(b => b.Value.Flooding).Select(b => b.Key);
-
     /// <summary>Takes one message from the agent's budget. False when over it; <paramref name="keep"/> says whether to keep this refusal as its own dead letter.</summary>
     public bool TryTake(AgentId agent, DateTimeOffset now, out bool keep)
     {

@@ -129,15 +129,7 @@ public sealed partial class IngestBatch(
             // Every message on a registered agent's topics counts against that agent's budget, garbage included.
             if (snapshot is not null && snapshot.Agents.ContainsKey(topic.Agent) && !budget.TryTake(topic.Agent, now, out var keep))
             {
-                if (keep)
-                {
-                    work.DeadLetter(message, topic.Agent, OverBudget(topic.Agent), options.Value.DeadLetterPayloadBytes);
-                }
-                else
-                {
-                    work.Refused++;
-                }
-
+                Refuse(work, message, topic.Agent, keep, $"agent '{topic.Agent}' is over its message budget ({options.Value.AgentMessagesPerSecond}/s, burst {options.Value.AgentBurst}): refused unread");
                 continue;
             }
 
@@ -197,10 +189,6 @@ public sealed partial class IngestBatch(
             work.Refused++;
         }
     }
-
-    private string OverBudget(AgentId agent) =>
-        $"agent '{agent}' is over its message budget ({options.Value.AgentMessagesPerSecond}/s, burst {options.Value.AgentBurst}): refused unread; " +
-        $"only the first {options.Value.FloodDeadLettersPerMinute} such messages a minute are kept, the rest are counted in one summary dead letter";
 
     private void Process(Accepted item, DateTimeOffset now, BatchContents work)
     {
