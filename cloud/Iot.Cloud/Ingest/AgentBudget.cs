@@ -23,21 +23,25 @@ public sealed record FloodSummary(AgentId Agent, long Refused, DateTimeOffset Fr
 /// the cloud's <see cref="TimeProvider"/> (so a fake clock drives it in tests). One agent's stolen password then costs
 /// the street at most its budget. Refusing a flood must itself be cheap: only the first
 /// <see cref="IngestOptions.FloodDeadLettersPerMinute"/> refused messages of a minute are kept, the rest are counted into
-/// one summary. Only registered agents get a bucket, so the table is bounded by the manifests. Used by the single
-/// ingest processor only.
+/// one summary. Only registered agents get a bucket, so the table is bounded by the manifests. Shared by both ingest
+/// lanes (telemetry and events: an agent has one budget), so every call takes a lock; each is a few operations.
 /// </summary>
 public sealed class AgentBudget(IOptions<IngestOptions> options)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Dictionary<AgentId, Bucket> _buckets = [];
     private readonly List<AgentFlood> _changes = [];
+    private readonly Lock _gate = new();
 
     /// <summary>Takes one message from the agent's budget. False when over it; <paramref name="keep"/> says whether to keep this refusal as its own dead letter.</summary>
     public bool TryTake(AgentId agent, DateTimeOffset now, out bool keep)
     {
-        var bucket = BucketOf(agent, now);
-        keep = false;
-        return bucket.Messages.TryTake(now) || Refuse(agent, bucket, now, out keep);
+        lock (_gate)
+        {
+            var bucket = BucketOf(agent, now);
+            keep = false;
+            return bucket.Messages.TryTake(now) || Refuse(agent, bucket, now, out keep);
+        }
     }
 
     /// <summary>
@@ -48,26 +52,29 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
     /// </summary>
     public bool TryBoot(AgentId agent, string boot, DateTimeOffset now, out bool keep)
     {
-        var bucket = BucketOf(agent, now);
-        keep = false;
-        if (bucket.RecentBoots.Remove(boot))
+        lock (_gate)
         {
+            var bucket = BucketOf(agent, now);
+            keep = false;
+            if (bucket.RecentBoots.Remove(boot))
+            {
+                bucket.RecentBoots.Insert(0, boot);
+                return true;
+            }
+
+            if (!bucket.Boots.TryTake(now))
+            {
+                return Refuse(agent, bucket, now, out keep);
+            }
+
             bucket.RecentBoots.Insert(0, boot);
+            if (bucket.RecentBoots.Count > 2 * options.Value.MaxLiveBootsPerAgent)
+            {
+                bucket.RecentBoots.RemoveAt(bucket.RecentBoots.Count - 1);
+            }
+
             return true;
         }
-
-        if (!bucket.Boots.TryTake(now))
-        {
-            return Refuse(agent, bucket, now, out keep);
-        }
-
-        bucket.RecentBoots.Insert(0, boot);
-        if (bucket.RecentBoots.Count > 2 * options.Value.MaxLiveBootsPerAgent)
-        {
-            bucket.RecentBoots.RemoveAt(bucket.RecentBoots.Count - 1);
-        }
-
-        return true;
     }
 
     /// <summary>
@@ -77,19 +84,22 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
     /// </summary>
     public bool TrySensors(AgentId agent, IReadOnlyList<Reading> readings, IReadOnlyCollection<DeviceId> devices, DateTimeOffset now, out bool keep)
     {
-        var bucket = BucketOf(agent, now);
-        keep = false;
-        var cap = devices.Count * options.Value.MaxSensorsPerDevice;
-        foreach (var reading in readings)
+        lock (_gate)
         {
-            // Sensors of devices the manifest does not list are refused one by one later, with their names.
-            if (!bucket.Sensors.Contains(reading.Sensor) && devices.Contains(reading.Sensor.Device) && (bucket.Sensors.Count >= cap || !bucket.Sensors.Add(reading.Sensor)))
+            var bucket = BucketOf(agent, now);
+            keep = false;
+            var cap = devices.Count * options.Value.MaxSensorsPerDevice;
+            foreach (var reading in readings)
             {
-                return Refuse(agent, bucket, now, out keep);
+                // Sensors of devices the manifest does not list are refused one by one later, with their names.
+                if (!bucket.Sensors.Contains(reading.Sensor) && devices.Contains(reading.Sensor.Device) && (bucket.Sensors.Count >= cap || !bucket.Sensors.Add(reading.Sensor)))
+                {
+                    return Refuse(agent, bucket, now, out keep);
+                }
             }
-        }
 
-        return true;
+            return true;
+        }
     }
 
     private Bucket BucketOf(AgentId agent, DateTimeOffset now)
@@ -123,37 +133,43 @@ public sealed class AgentBudget(IOptions<IngestOptions> options)
     /// </summary>
     public List<FloodSummary> CloseWindows(DateTimeOffset now)
     {
-        var summaries = new List<FloodSummary>();
-        foreach (var (agent, bucket) in _buckets)
+        lock (_gate)
         {
-            if (now - bucket.WindowStart >= Window)
+            var summaries = new List<FloodSummary>();
+            foreach (var (agent, bucket) in _buckets)
             {
-                var unkept = bucket.RefusedInWindow - options.Value.FloodDeadLettersPerMinute;
-                if (unkept > 0)
+                if (now - bucket.WindowStart >= Window)
                 {
-                    summaries.Add(new FloodSummary(agent, unkept, bucket.WindowStart));
+                    var unkept = bucket.RefusedInWindow - options.Value.FloodDeadLettersPerMinute;
+                    if (unkept > 0)
+                    {
+                        summaries.Add(new FloodSummary(agent, unkept, bucket.WindowStart));
+                    }
+
+                    bucket.WindowStart = now;
+                    bucket.RefusedInWindow = 0;
                 }
 
-                bucket.WindowStart = now;
-                bucket.RefusedInWindow = 0;
+                if (bucket.Flooding && now - bucket.LastRefused >= options.Value.FloodQuietPeriod)
+                {
+                    bucket.Flooding = false;
+                    _changes.Add(new AgentFlood(agent, false, 0, now));
+                }
             }
 
-            if (bucket.Flooding && now - bucket.LastRefused >= options.Value.FloodQuietPeriod)
-            {
-                bucket.Flooding = false;
-                _changes.Add(new AgentFlood(agent, false, 0, now));
-            }
+            return summaries;
         }
-
-        return summaries;
     }
 
     /// <summary>Floods that began or ended since the last call, for the rules (the <c>agentFlooding</c> alert).</summary>
     public List<AgentFlood> TakeChanges()
     {
-        var changes = _changes.ToList();
-        _changes.Clear();
-        return changes;
+        lock (_gate)
+        {
+            var changes = _changes.ToList();
+            _changes.Clear();
+            return changes;
+        }
     }
 
     private sealed class Bucket(IngestOptions o, DateTimeOffset now)

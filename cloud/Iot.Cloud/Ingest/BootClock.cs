@@ -10,7 +10,8 @@ namespace Iot.Cloud.Ingest;
 /// Places boot-relative readings on the real time line. An agent without a synced clock stamps readings with
 /// milliseconds since boot; its status messages say where the boot starts: exactly (at − bootMs) once its clock
 /// is synced, or approximately (arrival time − bootMs, from live, never retained, status messages, keeping the
-/// earliest since arrival is never before sending). An exact anchor always wins over an estimate.
+/// earliest since arrival is never before sending). An exact anchor always wins over an estimate. The telemetry lane
+/// learns and stages anchors; the event lane only places (<see cref="Place"/>), so the map is locked where either touches it.
 /// </summary>
 public sealed class BootClock(IOptions<IngestOptions> options) : IBatchState
 {
@@ -18,6 +19,7 @@ public sealed class BootClock(IOptions<IngestOptions> options) : IBatchState
     private readonly Dictionary<(AgentId Agent, string Boot), Known> _known = [];
     private readonly LinkedList<(AgentId Agent, string Boot)> _recency = [];
     private readonly HashSet<(AgentId Agent, string Boot)> _changed = [];
+    private readonly Lock _gate = new();
 
     /// <summary>Boots whose anchor appeared or moved since the last commit.</summary>
     public IReadOnlyCollection<(AgentId Agent, string Boot)> Changed => _changed;
@@ -70,24 +72,32 @@ public sealed class BootClock(IOptions<IngestOptions> options) : IBatchState
         }
 
         var key = (status.Agent, status.Boot.Value);
-        if (!_known.TryGetValue(key, out var known))
+        lock (_gate)
         {
-            known = Remember(key, null);
-        }
+            if (!_known.TryGetValue(key, out var known))
+            {
+                known = Remember(key, null);
+            }
 
-        if (known.Anchor is { } current && (current.Exact || (!c.Exact && current.BootStart <= c.BootStart)))
-        {
-            return false;
-        }
+            if (known.Anchor is { } current && (current.Exact || (!c.Exact && current.BootStart <= c.BootStart)))
+            {
+                return false;
+            }
 
-        known.Anchor = c;
-        _changed.Add(key);
-        return true;
+            known.Anchor = c;
+            _changed.Add(key);
+            return true;
+        }
     }
 
     /// <summary>The real time of <paramref name="bootMs"/> in a boot, or null when the boot has no anchor yet.</summary>
-    public DateTimeOffset? Place(AgentId agent, string boot, long bootMs) =>
-        _known.TryGetValue((agent, boot), out var k) && k.Anchor is { } a ? a.BootStart.AddMilliseconds(bootMs) : null;
+    public DateTimeOffset? Place(AgentId agent, string boot, long bootMs)
+    {
+        lock (_gate)
+        {
+            return _known.TryGetValue((agent, boot), out var k) && k.Anchor is { } a ? a.BootStart.AddMilliseconds(bootMs) : null;
+        }
+    }
 
     /// <summary>Writes changed anchors into <paramref name="db"/> (saved with the batch).</summary>
     public async Task StageAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
@@ -122,26 +132,35 @@ public sealed class BootClock(IOptions<IngestOptions> options) : IBatchState
     public void Committed()
     {
         _changed.Clear();
-        while (_known.Count > options.Value.MaxBootAnchors && _recency.Last is { } oldest)
+        lock (_gate)
         {
-            _known.Remove(oldest.Value);
-            _recency.RemoveLast();
+            while (_known.Count > options.Value.MaxBootAnchors && _recency.Last is { } oldest)
+            {
+                _known.Remove(oldest.Value);
+                _recency.RemoveLast();
+            }
         }
     }
 
     /// <summary>Forgets everything in memory (after a failed save).</summary>
     public void RolledBack()
     {
-        _known.Clear();
-        _recency.Clear();
-        _changed.Clear();
+        lock (_gate)
+        {
+            _known.Clear();
+            _recency.Clear();
+            _changed.Clear();
+        }
     }
 
     private Known Remember((AgentId, string) key, Anchor? anchor)
     {
-        var known = new Known { Anchor = anchor, Node = _recency.AddFirst(key) };
-        _known[key] = known;
-        return known;
+        lock (_gate)
+        {
+            var known = new Known { Anchor = anchor, Node = _recency.AddFirst(key) };
+            _known[key] = known;
+            return known;
+        }
     }
 
     private void Touch(Known known)

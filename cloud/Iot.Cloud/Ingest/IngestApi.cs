@@ -23,12 +23,12 @@ public static class IngestApi
         return app;
     }
 
-    private static async Task<Ok<IngestStatsView>> Stats(IngestStats stats, IngestInbox inbox, IngestProcessor processor, CloudDb db, CancellationToken ct)
+    private static async Task<Ok<IngestStatsView>> Stats(IngestStats stats, IngestInbox inbox, IngestProcessor processor, EventProcessor events, CloudDb db, CancellationToken ct)
     {
         var sequences = await db.Sequences.AsNoTracking().Select(s => new { s.Lost, s.Duplicates, s.Accepted, Missing = s.MaxSeen - s.Contiguous }).ToListAsync(ct);
         return TypedResults.Ok(new IngestStatsView(
             stats.Messages, stats.Readings, stats.Rejected, stats.Duplicates, stats.Unplaced, stats.Batches, stats.LastBatchAt,
-            inbox.Count, processor.IsFailing, processor.LastError,
+            inbox.Count, processor.IsFailing || events.IsFailing, processor.LastError ?? events.LastError,
             await db.DeadLetters.LongCountAsync(ct),
             await db.UnplacedReadings.LongCountAsync(ct),
             sequences.Sum(s => s.Accepted), sequences.Sum(s => s.Duplicates), sequences.Sum(s => s.Lost)));

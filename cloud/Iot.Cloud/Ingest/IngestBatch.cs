@@ -18,6 +18,7 @@ namespace Iot.Cloud.Ingest;
 /// </summary>
 public sealed partial class IngestBatch(
     SiteRegistry registry,
+    Admission admission,
     IStoredBatches stored,
     SequenceTracker sequences,
     BootClock clock,
@@ -40,7 +41,7 @@ public sealed partial class IngestBatch(
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var work = new BatchContents();
-        var accepted = Accept(batch, work, now);
+        var accepted = admission.Admit(batch, work, now);
         foreach (var summary in budget.CloseWindows(now))
         {
             work.Summarize(summary, now, options.Value);
@@ -48,12 +49,14 @@ public sealed partial class IngestBatch(
 
         var floods = budget.TakeChanges();
 
-        var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent, a.Message.Boot.Value));
-        await sequences.EnsureLoadedAsync(db, dataKeys, cancellationToken);
-        await clock.EnsureLoadedAsync(db, accepted.Select(a => (a.Message.Agent, a.Message.Boot.Value)), cancellationToken);
-
         try
         {
+            // The event lane's seqs join this batch's, so the data sequence's gaps count both lanes.
+            var noted = sequences.TakeNoted();
+            var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent, a.Message.Boot.Value));
+            await sequences.EnsureLoadedAsync(db, dataKeys.Concat(noted.Select(n => (n.Agent, n.Boot))), cancellationToken);
+            await clock.EnsureLoadedAsync(db, accepted.Select(a => (a.Message.Agent, a.Message.Boot.Value)), cancellationToken);
+            metrics.Lost.Add(sequences.MarkNoted());
             foreach (var item in accepted)
             {
                 Process(item, now, work);
@@ -83,22 +86,7 @@ public sealed partial class IngestBatch(
             throw;
         }
 
-        foreach (var message in batch)
-        {
-            if (message.Acknowledge is { } ack)
-            {
-                try
-                {
-                    await ack(cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // Stored already: the connection it came on is gone (a broker restart) or it was acknowledged before.
-                    // Failing the batch here would retry it forever; the broker redelivers it instead, and dedupe drops it.
-                    LogAckFailed(logger, message.Topic, e.Message);
-                }
-            }
-        }
+        await Acknowledgements.SendAsync(batch, logger, cancellationToken);
 
         // The rules see what was stored; if they fall behind, this waits (bounded hand-over).
         if (work.Readings.Count + work.Events.Count + work.Statuses.Count + floods.Count > 0)
@@ -109,85 +97,6 @@ public sealed partial class IngestBatch(
         metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         metrics.Readings.Add(work.Readings.Count);
         stats.Record(batch.Count, work.Readings.Count, work.Refused, work.Duplicates, work.Unplaced.Count, now);
-    }
-
-    // Topic, budget, payload and registry checks. Anything refused becomes a dead letter with its reason (over budget: the first few a minute).
-    private List<Accepted> Accept(IReadOnlyList<IncomingMessage> batch, BatchContents work, DateTimeOffset now)
-    {
-        var snapshot = registry.Current;
-        var accepted = new List<Accepted>(batch.Count);
-        foreach (var message in batch)
-        {
-            if (message.Check.Topic is not { } topic)
-            {
-                work.DeadLetter(message, null, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
-                continue;
-            }
-
-            metrics.Messages.Add(1, new KeyValuePair<string, object?>("channel", WireNames.Of(topic.Channel)), new KeyValuePair<string, object?>("outcome", message.Check.Message is null ? "rejected" : "valid"));
-
-            // Every message on a registered agent's topics counts against that agent's budget, garbage included.
-            if (snapshot is not null && snapshot.Agents.ContainsKey(topic.Agent) && !budget.TryTake(topic.Agent, now, out var keep))
-            {
-                Refuse(work, message, topic.Agent, keep, $"agent '{topic.Agent}' is over its message budget ({options.Value.AgentMessagesPerSecond}/s, burst {options.Value.AgentBurst}): refused unread");
-                continue;
-            }
-
-            if (message.Check.Message is not { } uplink)
-            {
-                work.DeadLetter(message, topic.Agent, message.Check.Problem!, options.Value.DeadLetterPayloadBytes);
-                continue;
-            }
-
-            if (snapshot is null || !snapshot.Agents.TryGetValue(topic.Agent, out var agent))
-            {
-                work.DeadLetter(message, topic.Agent, $"unknown agent '{topic.Agent}': not in the site manifests", options.Value.DeadLetterPayloadBytes);
-                continue;
-            }
-
-            if (topic.Site != snapshot.Site.Manifest.Id || topic.Courtyard != agent.Courtyard.Id)
-            {
-                work.DeadLetter(message, topic.Agent, $"agent '{topic.Agent}' belongs to {snapshot.Site.Manifest.Id}/{agent.Courtyard.Id}, not {topic.Site}/{topic.Courtyard}", options.Value.DeadLetterPayloadBytes);
-                continue;
-            }
-
-            if (uplink is DeviceEvent e && !agent.DeviceIds.Contains(e.Device))
-            {
-                work.DeadLetter(message, topic.Agent, $"device '{e.Device}' is not in agent '{topic.Agent}''s manifest", options.Value.DeadLetterPayloadBytes);
-                continue;
-            }
-
-            // A flood with a new boot or a new series in every message is refused here, each refusal cheap.
-            if (!budget.TryBoot(topic.Agent, uplink.Boot.Value, now, out var keepBoot))
-            {
-                Refuse(work, message, topic.Agent, keepBoot, $"agent '{topic.Agent}' starts new boots faster than allowed ({options.Value.MaxLiveBootsPerAgent} at once, then one per {options.Value.NewBootInterval}): boot '{uplink.Boot.Value}' refused unread");
-                continue;
-            }
-
-            if (uplink is TelemetryBatch telemetry && !budget.TrySensors(topic.Agent, telemetry.Readings, agent.DeviceIds, now, out var keepSensors))
-            {
-                Refuse(work, message, topic.Agent, keepSensors, $"agent '{topic.Agent}' uses more distinct sensors than its {agent.DeviceIds.Count} devices allow ({options.Value.MaxSensorsPerDevice} each): message refused");
-                continue;
-            }
-
-            accepted.Add(new Accepted(message, uplink, agent));
-        }
-
-        metrics.Rejected.Add(work.Refused);
-        return accepted;
-    }
-
-    // A flood refusal: the first few a minute are kept with their reason, the rest only counted (one summary a minute).
-    private void Refuse(BatchContents work, IncomingMessage message, AgentId agent, bool keep, string reason)
-    {
-        if (keep)
-        {
-            work.DeadLetter(message, agent, reason + $"; only the first {options.Value.FloodDeadLettersPerMinute} refusals a minute are kept, the rest are counted in one summary dead letter", options.Value.DeadLetterPayloadBytes);
-        }
-        else
-        {
-            work.Refused++;
-        }
     }
 
     private void Process(Accepted item, DateTimeOffset now, BatchContents work)
@@ -257,15 +166,9 @@ public sealed partial class IngestBatch(
                 }
 
                 break;
-            case DeviceEvent e:
-                var eventAt = e.At ?? clock.Place(agentId, bootId, e.BootMs!.Value);
-                work.Events.Add(new DeviceEventRecord
-                {
-                    AgentId = agentId, BootId = bootId, Seq = e.Seq, CourtyardId = agent.Courtyard.Id, DeviceId = e.Device,
-                    Kind = WireNames.Of(e.Kind), At = eventAt ?? message.ReceivedAt, TimeEstimated = eventAt is null,
-                    Outlet = e.Outlet, Value = e.Value, Reason = e.Reason, ReceivedAt = message.ReceivedAt,
-                });
-                break;
+            case DeviceEvent:
+                // The inbox routes every valid event to the event lane; one here would be stored by neither dedupe.
+                throw new UnreachableException($"a device event of agent '{agentId}' reached the telemetry lane; events are stored by {nameof(EventBatch)}");
             case CommandResult r:
                 work.Results.Add(new CommandResultRecord
                 {
@@ -387,59 +290,9 @@ public sealed partial class IngestBatch(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} messages of {Agent} boot {Boot} never arrived and are counted lost")]
     private static partial void LogLost(ILogger logger, long count, AgentId agent, string boot);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored but could not acknowledge a message on {Topic}: {Reason}; the broker will redeliver it and it will be dropped as a duplicate")]
-    private static partial void LogAckFailed(ILogger logger, string topic, string reason);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Placed {Count} held boot-relative readings of {Agent} boot {Boot}")]
     private static partial void LogPlaced(ILogger logger, int count, AgentId agent, string boot);
 
-    private sealed record Accepted(IncomingMessage Incoming, IUplinkMessage Message, RegisteredAgent Agent);
-
-    private sealed class BatchContents
-    {
-        public List<StoredReading> Readings { get; } = [];
-
-        public List<DeadLetter> DeadLetters { get; } = [];
-
-        public List<DeviceEventRecord> Events { get; } = [];
-
-        public List<CommandResultRecord> Results { get; } = [];
-
-        public List<UnplacedReading> Unplaced { get; } = [];
-
-        public List<(AgentStatus Status, DateTimeOffset ReceivedAt)> Statuses { get; } = [];
-
-        public int Duplicates { get; set; }
-
-        /// <summary>Messages refused, whether kept as a dead letter or only counted (over budget).</summary>
-        public int Refused { get; set; }
-
-        public void Summarize(FloodSummary summary, DateTimeOffset now, IngestOptions o) =>
-            DeadLetters.Add(new DeadLetter
-            {
-                ReceivedAt = now,
-                Topic = $"(over budget: {summary.Agent})",
-                AgentId = summary.Agent,
-                Reason = $"agent '{summary.Agent}' was flooding (over its message budget of {o.AgentMessagesPerSecond}/s, burst {o.AgentBurst}, or new boots or sensors beyond its limits): {summary.Refused} more messages " +
-                    $"refused between {summary.From:O} and {now:O} are counted here, not kept one by one (only the first {o.FloodDeadLettersPerMinute} a minute are)",
-                Payload = [],
-                PayloadBytes = 0,
-            });
-
-        public void DeadLetter(IncomingMessage message, AgentId? agent, string reason, int keepBytes)
-        {
-            Refused++;
-            DeadLetters.Add(new DeadLetter
-            {
-                ReceivedAt = message.ReceivedAt,
-                Topic = message.Topic.Length <= 512 ? message.Topic : message.Topic[..512],
-                AgentId = agent,
-                Reason = reason.Length <= 2000 ? reason : reason[..2000],
-                Payload = message.Payload.AsSpan(0, Math.Min(keepBytes, message.Payload.Length)).ToArray(),
-                PayloadBytes = message.Payload.Length,
-            });
-        }
-    }
 }
 
 /// <summary>JSON for the health column.</summary>

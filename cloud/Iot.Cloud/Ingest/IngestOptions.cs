@@ -12,6 +12,12 @@ public sealed class IngestOptions
     /// <summary>Messages waiting between the MQTT client and the processor; when full, the client waits (backpressure).</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>Valid device events waiting for the event processor (its own lane, so an alarm never waits behind telemetry).</summary>
+    public int EventQueueCapacity { get; set; } = 2_000;
+
+    /// <summary>Most device events handled in one event batch: small, since each batch is one short transaction.</summary>
+    public int MaxEventBatch { get; set; } = 100;
+
     /// <summary>Most messages handled (and stored) in one batch.</summary>
     public int MaxBatchMessages { get; set; } = 1_000;
 
@@ -83,6 +89,8 @@ public sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         ArgumentNullException.ThrowIfNull(options);
         return new SettingProblems(IngestOptions.Section)
             .Within(nameof(options.QueueCapacity), options.QueueCapacity, 100, 1_000_000)
+            .Within(nameof(options.EventQueueCapacity), options.EventQueueCapacity, 10, 1_000_000)
+            .Within(nameof(options.MaxEventBatch), options.MaxEventBatch, 1, 10_000)
             .Within(nameof(options.MaxBatchMessages), options.MaxBatchMessages, 1, 100_000)
             .Within(nameof(options.MaxBatchDelay), options.MaxBatchDelay, TimeSpan.Zero, TimeSpan.FromSeconds(5))
             .Within(nameof(options.DeadLetterPayloadBytes), options.DeadLetterPayloadBytes, 0, 262_144)

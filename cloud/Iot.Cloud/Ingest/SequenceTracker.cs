@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Iot.Cloud.Data;
 using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,10 @@ namespace Iot.Cloud.Ingest;
 /// <see cref="IngestOptions.MaxLiveBootsPerAgent"/> live boots: starting one more closes its least recently active
 /// boot, whose missing seqs are then counted lost and whose later messages are refused (a stolen password cannot
 /// grow the state without end by inventing boots). Only the (agent, boot) pairs of a batch are read from the database.
-/// Used by the single ingest processor only.
+/// Used by the telemetry lane only, but for <see cref="Note"/>: the event lane stores its events under the database's
+/// unique (agent, boot, seq) and notes their seqs here, to be marked in the telemetry lane's next batch (and, should the
+/// process stop first, read back from the stored events when the window is next loaded), so the data sequence's gaps
+/// stay exact across both lanes.
 /// </summary>
 public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
 {
@@ -21,6 +25,10 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
 
     // Each agent's live boots, most recently active first; loaded when the agent starts a boot unknown to the database.
     private readonly Dictionary<AgentId, LinkedList<string>> _live = [];
+
+    // Seqs the event lane stored, waiting for the telemetry lane; and those taken into the batch being stored.
+    private readonly ConcurrentQueue<(AgentId Agent, string Boot, long Seq)> _noted = new();
+    private readonly List<(AgentId Agent, string Boot, long Seq)> _marking = [];
 
     /// <summary>Windows held in memory (bounded by <see cref="IngestOptions.MaxSequenceWindows"/> plus one batch).</summary>
     public int Count => _windows.Count;
@@ -63,6 +71,54 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         {
             await EnsureLiveAsync(db, agent, cancellationToken);
         }
+
+        await MarkStoredEventsAsync(db, missing, cancellationToken);
+    }
+
+    // Events the event lane stored whose note never reached a committed batch (the process stopped in between): the
+    // stored events say they arrived, so their seqs are not counted lost.
+    private async Task MarkStoredEventsAsync(CloudDb db, List<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
+    {
+        var agents = keys.Select(k => k.Agent).Distinct().ToList();
+        var boots = keys.Select(k => k.Boot).Distinct().ToList();
+        var wanted = keys.ToHashSet();
+        var floor = keys.Min(k => _windows[k].Window.Contiguous);
+        var stored = await db.DeviceEvents.AsNoTracking()
+            .Where(e => agents.Contains(e.AgentId) && boots.Contains(e.BootId) && e.Seq > floor)
+            .Select(e => new { e.AgentId, e.BootId, e.Seq }).ToListAsync(cancellationToken);
+        foreach (var e in stored)
+        {
+            if (wanted.Contains((e.AgentId, e.BootId)))
+            {
+                Mark(e.AgentId, e.BootId, e.Seq, keepLive: false);
+            }
+        }
+    }
+
+    /// <summary>A seq the event lane stored (any thread): the next batch marks it, as arrived, in its boot's window.</summary>
+    public void Note(AgentId agent, string boot, long seq) => _noted.Enqueue((agent, boot, seq));
+
+    /// <summary>Takes the noted seqs into this batch; their windows must then be loaded and <see cref="MarkNoted"/> called.</summary>
+    public IReadOnlyList<(AgentId Agent, string Boot, long Seq)> TakeNoted()
+    {
+        while (_noted.TryDequeue(out var noted))
+        {
+            _marking.Add(noted);
+        }
+
+        return _marking;
+    }
+
+    /// <summary>Marks the seqs taken by <see cref="TakeNoted"/>; returns the seqs given up on by doing so.</summary>
+    public long MarkNoted()
+    {
+        long lost = 0;
+        foreach (var (agent, boot, seq) in _marking)
+        {
+            lost += Mark(agent, boot, seq, keepLive: true);
+        }
+
+        return lost;
     }
 
     /// <summary>True when the boot was closed (too many live boots); its messages are refused. The window must have been loaded.</summary>
@@ -96,6 +152,26 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
 
         entry.Dirty = true;
         return verdict;
+    }
+
+    // An event's seq, stored by the event lane: arrived, but neither accepted nor a duplicate here (it was stored once).
+    private long Mark(AgentId agent, string boot, long seq, bool keepLive)
+    {
+        var entry = _windows[(agent, boot)];
+        if (entry.Closed)
+        {
+            return 0;
+        }
+
+        Touch(entry);
+        var lostBefore = entry.Window.Lost;
+        if (entry.Window.Observe(seq) == SeqVerdict.New)
+        {
+            entry.Accepted++;
+            entry.Dirty = true;
+        }
+
+        return entry.Window.Lost - lostBefore + (keepLive ? KeepLive(agent, boot) : 0);
     }
 
     /// <summary>Writes every window changed since the last call into <paramref name="db"/> (saved with the batch).</summary>
@@ -135,6 +211,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     /// <summary>Marks staged changes as saved.</summary>
     public void Committed()
     {
+        _marking.Clear();
         foreach (var entry in _windows.Values)
         {
             entry.Dirty = false;
@@ -146,6 +223,12 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     /// <summary>Forgets everything in memory (after a failed save): the next batch reloads what was committed.</summary>
     public void RolledBack()
     {
+        foreach (var noted in _marking)
+        {
+            _noted.Enqueue(noted);
+        }
+
+        _marking.Clear();
         _windows.Clear();
         _recency.Clear();
         _live.Clear();

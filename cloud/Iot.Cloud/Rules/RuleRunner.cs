@@ -53,21 +53,17 @@ public sealed partial class RuleRunner(
 
         using var timer = new PeriodicTimer(options.Value.TickInterval, time);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-        var read = inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
+        var read = inbox.WaitToReadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.WhenAny(read, tick);
-                var inputs = new List<StoredBatch>();
-                while (inputs.Count < 64 && inbox.Reader.TryRead(out var input))
-                {
-                    inputs.Add(input);
-                }
+                var inputs = inbox.TakeWaiting(64);
 
                 if (read.IsCompleted)
                 {
-                    read = inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                    read = inbox.WaitToReadAsync(stoppingToken);
                 }
 
                 var ticked = tick.IsCompleted;

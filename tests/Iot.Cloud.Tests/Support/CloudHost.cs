@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -68,7 +69,8 @@ public sealed class CloudHost : IAsyncDisposable
 
     /// <summary>Starts a cloud connected to the broker at <paramref name="brokerPort"/>.</summary>
     /// <param name="kestrel">Serve on a real loopback port (Kestrel parses the requests, as in production) instead of the in-memory test server.</param>
-    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null, TimeProvider? clock = null, bool kestrel = false)
+    /// <param name="services">Changes to the cloud's services, applied after its own (to wrap one of them).</param>
+    public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null, TimeProvider? clock = null, bool kestrel = false, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -105,7 +107,12 @@ public sealed class CloudHost : IAsyncDisposable
 
             if (clock is not null)
             {
-                web.ConfigureServices(services => services.AddSingleton(clock));
+                web.ConfigureServices(s => s.AddSingleton(clock));
+            }
+
+            if (services is not null)
+            {
+                web.ConfigureTestServices(services);
             }
         });
         Uri? address = null;
