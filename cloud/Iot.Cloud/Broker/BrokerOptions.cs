@@ -27,6 +27,17 @@ public sealed class BrokerOptions
     /// <summary>Its password; give it through the environment (Broker__Password), never a committed file.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// The account of the cloud's event session (<c>cloud-1-events</c> of the provisioning): device events come on a
+    /// broker session of their own, so an alarm never waits behind the telemetry the broker has in flight to the cloud.
+    /// Required whenever <see cref="Username"/> is set (the broker makes the user name the client id, so one account
+    /// cannot hold two sessions).
+    /// </summary>
+    public string? EventsUsername { get; set; }
+
+    /// <summary>Its password; give it through the environment (Broker__EventsPassword).</summary>
+    public string? EventsPassword { get; set; }
+
     /// <summary>Connect with TLS.</summary>
     public bool UseTls { get; set; }
 
@@ -81,6 +92,16 @@ public sealed class BrokerOptions
         }
 
         return own;
+    }
+
+    /// <summary>The event session's settings: its own account and client id, the rest as the main session's.</summary>
+    public BrokerOptions ForEventSession()
+    {
+        var events = ForOwnConnection();
+        events.Username = EventsUsername;
+        events.Password = EventsPassword;
+        events.ClientId = $"{ClientId}-events";
+        return events;
     }
 
     /// <summary>The same as Mosquitto's <c>max_packet_size</c> in firmware-config/broker/iot.conf.</summary>

@@ -29,6 +29,16 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
             failures.Add("Broker:Password is empty while Broker:Username is set");
         }
 
+        if (options.Username is not null && options.EventsUsername is null)
+        {
+            failures.Add("Broker:EventsUsername is not set while Broker:Username is: device events come on a broker session of their own, with the second account of the provisioning (Broker__EventsUsername and Broker__EventsPassword in cloud/cloud-1.env; provision the broker again to get it)");
+        }
+
+        if (options.EventsUsername is not null && string.IsNullOrEmpty(options.EventsPassword))
+        {
+            failures.Add("Broker:EventsPassword is empty while Broker:EventsUsername is set");
+        }
+
         if (options.CaFile is { } ca && !File.Exists(ca))
         {
             failures.Add($"Broker:CaFile '{ca}' does not exist");

@@ -8,9 +8,25 @@ using MQTTnet.Protocol;
 
 namespace Iot.Cloud.Broker;
 
+/// <summary>What one of the cloud's broker sessions receives.</summary>
+/// <param name="Name">For logs and readiness.</param>
+/// <param name="Channels">The uplink channels it subscribes to.</param>
+public sealed record BrokerSession(string Name, IReadOnlyList<Channel> Channels)
+{
+    /// <summary>Telemetry, statuses and command results; this session also publishes configurations and commands.</summary>
+    public static readonly BrokerSession Main = new("main", [Channel.Telemetry, Channel.Status, Channel.Results]);
+
+    /// <summary>
+    /// Device events alone: the broker sends a session at most its receive maximum of unacknowledged messages, so on the
+    /// main session an alarm would wait whenever that much telemetry is in flight to the cloud.
+    /// </summary>
+    public static readonly BrokerSession Events = new("events", [Channel.Events]);
+}
+
 /// <summary>
-/// The cloud's one MQTT connection: it receives every agent's uplink messages into the ingest queue and
-/// publishes desired configurations and commands. A background loop connects, subscribes and checks the
+/// One of the cloud's MQTT connections (<see cref="BrokerSession"/>): the main one receives the agents' telemetry,
+/// statuses and results into the ingest queue and publishes desired configurations and commands; the event session
+/// receives their device events. A background loop connects, subscribes and checks the
 /// connection with pings, reconnecting with exponential backoff and jitter (MQTTnet's recommended pattern,
 /// not a reconnect from the disconnected event). The session is persistent and messages are acknowledged only
 /// after they are stored, so the broker redelivers whatever a crash interrupted. Pings and backoff run on the retry
@@ -18,6 +34,7 @@ namespace Iot.Cloud.Broker;
 /// </summary>
 public sealed partial class CloudMqttClient(
     IOptions<BrokerOptions> options,
+    BrokerSession session,
     IArrivals arrivals,
     TimeProvider time,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
@@ -34,13 +51,15 @@ public sealed partial class CloudMqttClient(
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(2);
-    private static readonly Channel[] Uplinks = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
 
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private volatile bool _subscribed;
 
     /// <summary>Raised after every (re)connect, once subscriptions are in place.</summary>
     public event Func<CancellationToken, Task>? Connected;
+
+    /// <summary>Which session this is.</summary>
+    public BrokerSession Session => session;
 
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected => _client.IsConnected;
@@ -91,7 +110,7 @@ public sealed partial class CloudMqttClient(
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
             {
-                LogConnectFailed(logger, options.Value.Host, options.Value.Port, e.Message, backoff.TotalSeconds);
+                LogConnectFailed(logger, session.Name, options.Value.Host, options.Value.Port, e.Message, backoff.TotalSeconds);
                 var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)(backoff.TotalMilliseconds / 2)));
                 await Task.Delay(backoff + jitter, retryTime, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
@@ -155,10 +174,17 @@ public sealed partial class CloudMqttClient(
 
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         var shared = o.Mode == BrokerMode.External && o.SharedGroup.Length > 0;
-        foreach (var channel in Uplinks)
+        string FilterOf(Channel channel) => shared ? AgentTopic.SharedFilter(o.SharedGroup, channel) : AgentTopic.Filter(channel);
+        foreach (var channel in session.Channels)
         {
-            var filter = shared ? AgentTopic.SharedFilter(o.SharedGroup, channel) : AgentTopic.Filter(channel);
-            subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+            subscribe.WithTopicFilter(f => f.WithTopic(FilterOf(channel)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        // A session kept from before the event session existed still holds the events subscription: drop it, or each
+        // event would arrive twice, once behind the telemetry.
+        if (result.IsSessionPresent && session == BrokerSession.Main)
+        {
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(FilterOf(Channel.Events)).Build(), cancellationToken);
         }
 
         var granted = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
@@ -171,7 +197,7 @@ public sealed partial class CloudMqttClient(
         }
 
         _subscribed = true;
-        LogConnected(logger, o.Host, o.Port, result.IsSessionPresent, shared);
+        LogConnected(logger, session.Name, o.Host, o.Port, result.IsSessionPresent, shared);
         if (Connected is { } connected)
         {
             await connected(cancellationToken);
@@ -188,9 +214,9 @@ public sealed partial class CloudMqttClient(
             CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} (session present: {SessionPresent}, shared subscription: {Shared})")]
-    private static partial void LogConnected(ILogger logger, string host, int port, bool sessionPresent, bool shared);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected the {Session} session to MQTT broker {Host}:{Port} (session present: {SessionPresent}, shared subscription: {Shared})")]
+    private static partial void LogConnected(ILogger logger, string session, string host, int port, bool sessionPresent, bool shared);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} unreachable: {Reason}; retrying in about {Seconds} s")]
-    private static partial void LogConnectFailed(ILogger logger, string host, int port, string reason, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} unreachable for the {Session} session: {Reason}; retrying in about {Seconds} s")]
+    private static partial void LogConnectFailed(ILogger logger, string session, string host, int port, string reason, double seconds);
 }

@@ -37,6 +37,11 @@ public sealed partial class EmbeddedBroker(IOptions<BrokerOptions> options, ILog
             {
                 throw new SettingsException($"Broker:Username '{user}' with Broker:Password is not an account of {AccountFiles.PasswordFile(folder)}; use cloud/cloud-1.env of the same provisioning");
             }
+
+            if (o.EventsUsername is { } events && !_accounts.Passwords.Verifies(events, o.EventsPassword ?? string.Empty))
+            {
+                throw new SettingsException($"Broker:EventsUsername '{events}' with Broker:EventsPassword is not an account of {AccountFiles.PasswordFile(folder)}; use cloud/cloud-1.env of the same provisioning");
+            }
         }
 
         var serverOptions = new MqttServerOptionsBuilder()

@@ -13,7 +13,18 @@ public static class BrokerAccounts
     /// </summary>
     public static string Cloud(int instance) => $"cloud-{instance.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// Cloud instance <paramref name="instance"/>'s second account (<c>cloud-1-events</c>, ...), for its event session:
+    /// device events reach the cloud on a broker session of their own, so an alarm never waits behind the telemetry the
+    /// broker has in flight to the cloud. It may only read the agents' events.
+    /// </summary>
+    public static string CloudEvents(int instance) => $"{Cloud(instance)}-events";
+
     /// <summary>Whether <paramref name="name"/> is one of these accounts, so no agent may be called that.</summary>
-    public static bool IsReserved(string name) =>
-        name == Health || (name.StartsWith("cloud-", StringComparison.Ordinal) && int.TryParse(name.AsSpan(6), out _));
+    public static bool IsReserved(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var cloud = name.EndsWith("-events", StringComparison.Ordinal) ? name[..^"-events".Length] : name;
+        return name == Health || (cloud.StartsWith("cloud-", StringComparison.Ordinal) && int.TryParse(cloud.AsSpan(6), out _));
+    }
 }

@@ -8,8 +8,9 @@ namespace Iot.Edge.Provisioning;
 /// <summary>
 /// The Mosquitto ACL for a site: each agent may publish its uplink channels (telemetry, events, status, results)
 /// under its own <c>estate/v1/{site}/{courtyard}/{agent}/</c> and read its own config and commands, nothing else;
-/// each cloud account reads every uplink channel of the site (shared subscriptions included: Mosquitto checks the
-/// topic inside <c>$share/{group}/</c>) and writes config and commands. Anything not granted is refused.
+/// each cloud account reads every uplink channel of the site but events (shared subscriptions included: Mosquitto checks
+/// the topic inside <c>$share/{group}/</c>) and writes config and commands, and each cloud's event account reads the
+/// events. Anything not granted is refused.
 /// </summary>
 public static class BrokerAcl
 {
@@ -30,9 +31,9 @@ public static class BrokerAcl
 
         for (var instance = 1; instance <= cloudInstances; instance++)
         {
-            acl.Append($"# Cloud instance {instance}: every agent's uplink, and the config and commands it sends them.\n");
+            acl.Append($"# Cloud instance {instance}: every agent's uplink but events, and the config and commands it sends them.\n");
             acl.Append($"user {BrokerAccounts.Cloud(instance)}\n");
-            foreach (var channel in Uplink)
+            foreach (var channel in Uplink.Where(c => c != Channel.Events))
             {
                 acl.Append($"topic read {AgentTopic.Filter(channel, siteId)}\n");
             }
@@ -42,7 +43,8 @@ public static class BrokerAcl
                 acl.Append($"topic write {AgentTopic.Filter(channel, siteId)}\n");
             }
 
-            acl.Append('\n');
+            acl.Append($"\n# Cloud instance {instance}'s event session: every agent's events, on a session of their own.\n");
+            acl.Append($"user {BrokerAccounts.CloudEvents(instance)}\ntopic read {AgentTopic.Filter(Channel.Events, siteId)}\n\n");
         }
 
         foreach (var (courtyard, agent) in site.Agents)

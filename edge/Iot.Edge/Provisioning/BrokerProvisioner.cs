@@ -53,7 +53,7 @@ public static class BrokerProvisioner
 
         // Accounts and passwords.
         var book = AccountBook.Load(layout.Accounts);
-        List<string> names = [BrokerAccounts.Health, .. Enumerable.Range(1, cloudInstances).Select(BrokerAccounts.Cloud), .. site.Agents.Select(a => a.Agent.Id.Value)];
+        List<string> names = [BrokerAccounts.Health, .. Enumerable.Range(1, cloudInstances).SelectMany(i => new[] { BrokerAccounts.Cloud(i), BrokerAccounts.CloudEvents(i) }), .. site.Agents.Select(a => a.Agent.Id.Value)];
         var (added, removed) = book.Reconcile(names);
         Write(layout.Accounts, book.ToText(), OutputFiles.Secret);
 
@@ -93,12 +93,16 @@ public static class BrokerProvisioner
         for (var instance = 1; instance <= cloudInstances; instance++)
         {
             var account = BrokerAccounts.Cloud(instance);
+            var events = BrokerAccounts.CloudEvents(instance);
             Write(layout.CloudEnv(instance), $"""
-                # Cloud instance {instance}'s broker account, made by `iot-edge provision broker`. Secret: give it to that instance only
-                # (compose reads it with env_file). The broker uses the user name as the client id.
+                # Cloud instance {instance}'s broker accounts, made by `iot-edge provision broker`. Secret: give them to that instance only
+                # (compose reads them with env_file). The broker uses the user name as the client id. Device events come on a
+                # session of their own (the second account), so an alarm never waits behind telemetry in flight.
                 Broker__Username={account}
                 Broker__Password={book.PasswordOf(account)}
                 Broker__ClientId={account}
+                Broker__EventsUsername={events}
+                Broker__EventsPassword={book.PasswordOf(events)}
 
                 """, OutputFiles.Secret);
         }

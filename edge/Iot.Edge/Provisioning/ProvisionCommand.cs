@@ -77,7 +77,7 @@ public static class ProvisionCommand
         var result = BrokerProvisioner.Run(site, layout, options.Hosts, options.CloudInstances, DateTimeOffset.UtcNow);
         var agents = site.Agents.Count();
         output.WriteLine($"Broker for site {site.Manifest.Id} provisioned in {layout.Root}:");
-        output.WriteLine($"  accounts: {result.Accounts.Count} ({agents} agents, {options.CloudInstances} cloud, 1 health check); {result.Added.Count} new, {result.Removed.Count} removed{(result.Removed.Count > 0 ? $" ({string.Join(", ", result.Removed.Take(10))})" : string.Empty)}");
+        output.WriteLine($"  accounts: {result.Accounts.Count} ({agents} agents, {2 * options.CloudInstances} for {options.CloudInstances} cloud instance{(options.CloudInstances == 1 ? string.Empty : "s")}, 1 health check); {result.Added.Count} new, {result.Removed.Count} removed{(result.Removed.Count > 0 ? $" ({string.Join(", ", result.Removed.Take(10))})" : string.Empty)}");
         output.WriteLine($"  CA: {(result.NewCa ? "new" : "kept")} (secrets/ca.crt; secrets/ca.key and secrets/accounts.txt stay with you, backed up, on no server)");
         output.WriteLine($"  broker certificate: {(result.NewServerCertificate ? "new" : "kept")}, for {string.Join(", ", result.ServerNames)}");
         output.WriteLine($"  files written: {(result.Changed.Count == 0 ? "none (everything was up to date)" : string.Join(", ", result.Changed))}");

@@ -53,7 +53,9 @@ public sealed class AccountFilesTests(ProvisionedFiles files) : IClassFixture<Pr
             Assert.All(Uplink.Concat(Downlink), c => Assert.False(acl.MayPublish(agent.Id, other.Topic(c)), $"{agent.Id} publish {other.Id} {c}"));
             Assert.All(Uplink.Concat(Downlink), c => Assert.False(acl.MayReceive(agent.Id, other.Topic(c)), $"{agent.Id} read {other.Id} {c}"));
 
-            Assert.All(Uplink, c => Assert.True(acl.MayReceive(Provisioning.Cloud, agent.Topic(c)), $"cloud read {agent.Id} {c}"));
+            Assert.All(Uplink, c => Assert.Equal(c != Channel.Events, acl.MayReceive(Provisioning.Cloud, agent.Topic(c))));
+            Assert.All(Uplink, c => Assert.Equal(c == Channel.Events, acl.MayReceive(Provisioning.CloudEvents, agent.Topic(c))));
+            Assert.All(Uplink.Concat(Downlink), c => Assert.False(acl.MayPublish(Provisioning.CloudEvents, agent.Topic(c)), $"cloud events publish {agent.Id} {c}"));
             Assert.All(Uplink, c => Assert.False(acl.MayPublish(Provisioning.Cloud, agent.Topic(c)), $"cloud publish {agent.Id} {c}"));
             Assert.All(Downlink, c => Assert.True(acl.MayPublish(Provisioning.Cloud, agent.Topic(c)), $"cloud publish {agent.Id} {c}"));
             Assert.All(Uplink.Concat(Downlink), c => Assert.False(acl.MayPublish(Provisioning.Health, agent.Topic(c)), $"health {agent.Id} {c}"));

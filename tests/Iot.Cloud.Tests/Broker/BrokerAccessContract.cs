@@ -74,11 +74,13 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
     public async Task An_agent_cannot_publish_as_another_agent_so_a_forged_gate_event_reaches_no_one()
     {
         await using var cloud = await broker.ConnectAsync(Provisioning.Cloud);
-        foreach (var channel in new[] { Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results })
+        await using var events = await broker.ConnectAsync(Provisioning.CloudEvents);
+        foreach (var channel in new[] { Channel.Telemetry, Channel.Status, Channel.Results })
         {
             Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.Filter(channel)));
         }
 
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await events.SubscribeAsync(AgentTopic.Filter(Channel.Events)));
         await using (var a = await broker.ConnectAsync(A.Id))
         {
             Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await a.PublishAsync(B.Topic(Channel.Events), GateForced(B))).ReasonCode);
@@ -96,8 +98,8 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
         Assert.Equal(0, exit);
         var own = Marker("own");
         await Commands.MosquittoAsync("mosquitto_pub", "-h", broker.Host, "-p", Port, "-u", A.Id, "-P", Site.PasswordOf(A.Id), "-q", "1", "-t", A.Topic(Channel.Events), "-m", own);
-        await cloud.WaitForAsync(m => m.Text == own, Wait);
-        Assert.DoesNotContain(cloud.Received, m => m.Text.Contains("forged", StringComparison.Ordinal) || m.Text.Contains("gateForced", StringComparison.Ordinal));
+        await events.WaitForAsync(m => m.Text == own, Wait);
+        Assert.DoesNotContain(cloud.Received.Concat(events.Received), m => m.Text.Contains("forged", StringComparison.Ordinal) || m.Text.Contains("gateForced", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -163,13 +165,16 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
     }
 
     [Fact]
-    public async Task The_cloud_reads_every_uplink_channel_and_writes_config_and_commands_but_cannot_publish_as_an_agent()
+    public async Task The_cloud_reads_every_uplink_channel_events_on_its_event_account_and_writes_config_and_commands_but_cannot_publish_as_an_agent()
     {
         await using var cloud = await broker.ConnectAsync(Provisioning.Cloud);
+        await using var events = await broker.ConnectAsync(Provisioning.CloudEvents);
         foreach (var channel in new[] { Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results })
         {
             Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.Filter(channel)));
         }
+
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await events.SubscribeAsync(AgentTopic.Filter(Channel.Events)));
 
         await using var b = await broker.ConnectAsync(B.Id);
         await b.SubscribeAsync(B.Topic(Channel.Config));
@@ -180,7 +185,10 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
             Assert.True(Accepted(await b.PublishAsync(B.Topic(channel), run, retain: channel == Channel.Status)));
         }
 
-        await cloud.WaitForCountAsync(m => m.Text == run, 4, Wait);
+        // Each account gets what its ACL grants: the events go to the event account only.
+        await cloud.WaitForCountAsync(m => m.Text == run, 3, Wait);
+        await events.WaitForAsync(m => m.Text == run, Wait);
+        Assert.DoesNotContain(cloud.Received, m => m.Topic == B.Topic(Channel.Events));
 
         Assert.True(Accepted(await cloud.PublishAsync(B.Topic(Channel.Config), run, retain: true)));
         Assert.True(Accepted(await cloud.PublishAsync(B.Topic(Channel.Commands), run)));
@@ -188,15 +196,17 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
 
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await cloud.PublishAsync(B.Topic(Channel.Telemetry), "forged by the cloud")).ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await cloud.PublishAsync(B.Topic(Channel.Events), GateForced(B))).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await events.PublishAsync(B.Topic(Channel.Events), GateForced(B))).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await events.PublishAsync(B.Topic(Channel.Commands), run)).ReasonCode);
     }
 
     [Fact]
     public async Task An_agent_cannot_take_over_the_clouds_session_by_using_its_client_id()
     {
-        await using var cloud = await broker.ConnectAsync(Provisioning.Cloud, clientId: "iot-cloud-1");
+        await using var cloud = await broker.ConnectAsync(Provisioning.CloudEvents, clientId: "iot-cloud-1-events");
         await cloud.SubscribeAsync(AgentTopic.Filter(Channel.Events));
-        await using var a = await broker.ConnectAsync(A.Id, clientId: "iot-cloud-1");
-        await using var alsoA = await broker.ConnectAsync(A.Id, clientId: Provisioning.Cloud);
+        await using var a = await broker.ConnectAsync(A.Id, clientId: "iot-cloud-1-events");
+        await using var alsoA = await broker.ConnectAsync(A.Id, clientId: Provisioning.CloudEvents);
 
         var still = Marker("still there?");
         await alsoA.PublishAsync(A.Topic(Channel.Events), still);
@@ -208,7 +218,7 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
     public async Task The_health_account_cannot_publish_an_agents_events_or_commands()
     {
         await using var health = await broker.ConnectAsync(Provisioning.Health);
-        await using var watcher = await broker.ConnectAsync(Provisioning.Cloud);
+        await using var watcher = await broker.ConnectAsync(Provisioning.CloudEvents);
         await watcher.SubscribeAsync(AgentTopic.Filter(Channel.Events));
 
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await health.PublishAsync(A.Topic(Channel.Events), GateForced(A))).ReasonCode);

@@ -53,6 +53,8 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
             ["Broker:Accounts"] = Site.BrokerFolder,
             ["Broker:Username"] = Provisioning.Cloud,
             ["Broker:Password"] = Site.PasswordOf(Provisioning.Cloud),
+            ["Broker:EventsUsername"] = Provisioning.CloudEvents,
+            ["Broker:EventsPassword"] = Site.PasswordOf(Provisioning.CloudEvents),
             ["Broker:ClientId"] = Provisioning.Cloud,
         });
         await cloud.WaitReadyAsync();
@@ -95,6 +97,8 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
             o.Accounts = folder;
             o.Username = Provisioning.Cloud;
             o.Password = Site.PasswordOf(Provisioning.Cloud);
+            o.EventsUsername = Provisioning.CloudEvents;
+            o.EventsPassword = Site.PasswordOf(Provisioning.CloudEvents);
         });
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsAsync(broker, Site.A.Id));
 
@@ -121,6 +125,8 @@ public sealed class EmbeddedBrokerAccountsTests(ProvisionedFiles files) : IClass
             o.Accounts = Site.BrokerFolder;
             o.Username = Provisioning.Cloud;
             o.Password = Site.PasswordOf(Provisioning.Cloud);
+            o.EventsUsername = Provisioning.CloudEvents;
+            o.EventsPassword = Site.PasswordOf(Provisioning.CloudEvents);
         });
         await using var cloud = await MqttTestClient.ConnectAsync("127.0.0.1", broker.Port, Provisioning.Cloud, Site.PasswordOf(Provisioning.Cloud));
         await cloud.SubscribeAsync(AgentTopic.Filter(Channel.Status));

@@ -70,6 +70,8 @@ public sealed class EmbeddedBrokerListeningTests(ProvisionedFiles files, ITestOu
             o.Accounts = site.BrokerFolder;
             o.Username = Provisioning.Cloud;
             o.Password = site.PasswordOf(Provisioning.Cloud);
+            o.EventsUsername = Provisioning.CloudEvents;
+            o.EventsPassword = site.PasswordOf(Provisioning.CloudEvents);
         });
         var family = IPAddress.Parse(host).AddressFamily;
 
@@ -128,6 +130,8 @@ public sealed class EmbeddedBrokerListeningTests(ProvisionedFiles files, ITestOu
         environment["Broker__Accounts"] = site.BrokerFolder;
         environment["Broker__Username"] = Provisioning.Cloud;
         environment["Broker__Password"] = site.PasswordOf(site.A.Id);
+        environment["Broker__EventsUsername"] = Provisioning.CloudEvents;
+        environment["Broker__EventsPassword"] = site.PasswordOf(Provisioning.CloudEvents);
 
         var (exit, text) = await Commands.DotnetAsync(Commands.Built("cloud/Iot.Cloud", "iot-cloud"), [], environment);
 
@@ -140,6 +144,7 @@ public sealed class EmbeddedBrokerListeningTests(ProvisionedFiles files, ITestOu
     [InlineData("192.0.2.10", null, null, "Broker:Host 192.0.2.10 is not a loopback address")]
     [InlineData("127.0.0.1", "/no/such/folder", "cloud-1", "Broker:Accounts '/no/such/folder' does not exist")]
     [InlineData("127.0.0.1", "provisioned", null, "Broker:Username is not set")]
+    [InlineData("127.0.0.1", null, "cloud-1", "Broker:EventsUsername is not set while Broker:Username is")]
     public void Embedded_settings_are_checked_at_start(string host, string? accounts, string? user, string message)
     {
         var options = new BrokerOptions
@@ -162,7 +167,7 @@ public sealed class EmbeddedBrokerListeningTests(ProvisionedFiles files, ITestOu
         Assert.True(validator.Validate(null, new BrokerOptions()).Succeeded);
         Assert.True(validator.Validate(null, new BrokerOptions { Host = "localhost" }).Succeeded);
         Assert.True(validator.Validate(null, new BrokerOptions { Host = "::1" }).Succeeded);
-        Assert.True(validator.Validate(null, new BrokerOptions { Host = "0.0.0.0", Accounts = files.Provisioning.BrokerFolder, Username = "cloud-1", Password = "x" }).Succeeded);
+        Assert.True(validator.Validate(null, new BrokerOptions { Host = "0.0.0.0", Accounts = files.Provisioning.BrokerFolder, Username = "cloud-1", Password = "x", EventsUsername = "cloud-1-events", EventsPassword = "y" }).Succeeded);
 
         // Mosquitto (external) is where the host may be a name and accounts are Mosquitto's business.
         Assert.True(validator.Validate(null, new BrokerOptions { Mode = BrokerMode.External, Host = "mosquitto" }).Succeeded);

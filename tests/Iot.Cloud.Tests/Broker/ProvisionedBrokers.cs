@@ -87,6 +87,8 @@ public sealed class ProvisionedEmbedded : ProvisionedBroker
             o.Accounts = Provisioning.BrokerFolder;
             o.Username = Provisioning.Cloud;
             o.Password = Provisioning.PasswordOf(Provisioning.Cloud);
+            o.EventsUsername = Provisioning.CloudEvents;
+            o.EventsPassword = Provisioning.PasswordOf(Provisioning.CloudEvents);
         });
 
     protected override async Task StopAsync()

@@ -23,6 +23,9 @@ internal sealed class Provisioning : IDisposable
     /// <summary>The cloud's account (one cloud instance).</summary>
     public const string Cloud = "cloud-1";
 
+    /// <summary>The cloud's event-session account: device events only.</summary>
+    public const string CloudEvents = "cloud-1-events";
+
     /// <summary>The broker's health-check account.</summary>
     public const string Health = "health";
 

@@ -102,13 +102,18 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_cloud_receives_every_uplink_channel_through_a_shared_subscription_and_cannot_publish_as_an_agent()
+    public async Task The_cloud_receives_every_uplink_channel_through_a_shared_subscription_events_on_its_event_account_and_cannot_publish_as_an_agent()
     {
         await using var cloud = await fixture.ConnectAsync(BrokerAccounts.Cloud(2));
-        foreach (var channel in new[] { Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results })
+        await using var events = await fixture.ConnectAsync(BrokerAccounts.CloudEvents(2));
+        foreach (var channel in new[] { Channel.Telemetry, Channel.Status, Channel.Results })
         {
             Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", channel)));
         }
+
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", Channel.Events)));
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await events.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", Channel.Events)));
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await events.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", Channel.Telemetry)));
 
         await using var b = await fixture.ConnectAsync(_b.Agent);
         foreach (var channel in new[] { "telemetry", "events", "status", "results" })
@@ -116,14 +121,19 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
             Assert.True(Accepted(await b.PublishAsync(Topic(_b, channel), channel)));
         }
 
-        await cloud.WaitForCountAsync(m => m.Topic.StartsWith(Topic(_b, string.Empty), StringComparison.Ordinal), 4, Wait);
+        // Each account gets what its ACL grants, whatever it subscribed to: events on the event account only.
+        await cloud.WaitForCountAsync(m => m.Topic.StartsWith(Topic(_b, string.Empty), StringComparison.Ordinal), 3, Wait);
+        await events.WaitForAsync(m => m.Topic == Topic(_b, "events"), Wait);
+        Assert.DoesNotContain(cloud.Received, m => m.Topic == Topic(_b, "events"));
+        Assert.DoesNotContain(events.Received, m => m.Topic == Topic(_b, "telemetry"));
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await cloud.PublishAsync(Topic(_b, "telemetry"), "forged by the cloud")).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await events.PublishAsync(Topic(_b, "commands"), "a command from the event account")).ReasonCode);
     }
 
     [Fact]
     public async Task An_agent_cannot_take_over_the_clouds_session_by_using_its_client_id()
     {
-        await using var cloud = await fixture.ConnectAsync(BrokerAccounts.Cloud(1), clientId: "iot-cloud-1");
+        await using var cloud = await fixture.ConnectAsync(BrokerAccounts.CloudEvents(1), clientId: "iot-cloud-1");
         await cloud.SubscribeAsync(AgentTopic.SharedFilter("cloud", Channel.Events));
         await using var a = await fixture.ConnectAsync(_a.Agent, clientId: "iot-cloud-1");
 

@@ -26,7 +26,7 @@ public sealed class ProvisioningFolderTests : IDisposable
     {
         var (exit, output) = Provision("broker", RepoPaths.SampleSite, "--out", Out, "--host", "mqtt.yongchang.example");
         Assert.True(exit == 0, output);
-        Assert.Contains("accounts: 117 (115 agents, 1 cloud, 1 health check); 117 new, 0 removed", output, StringComparison.Ordinal);
+        Assert.Contains("accounts: 118 (115 agents, 2 for 1 cloud instance, 1 health check); 118 new, 0 removed", output, StringComparison.Ordinal);
 
         var layout = new ProvisioningLayout(Out);
         var book = AccountBook.Load(layout.Accounts);
@@ -44,6 +44,7 @@ public sealed class ProvisioningFolderTests : IDisposable
 
         Assert.False(MosquittoPasswords.Verifies(entries["cloud-1"], book.PasswordOf("health")));
         Assert.Contains("Broker__Password=" + book.PasswordOf("cloud-1"), File.ReadAllText(layout.CloudEnv(1)), StringComparison.Ordinal);
+        Assert.Contains("Broker__EventsPassword=" + book.PasswordOf("cloud-1-events"), File.ReadAllText(layout.CloudEnv(1)), StringComparison.Ordinal);
     }
 
     [Fact]

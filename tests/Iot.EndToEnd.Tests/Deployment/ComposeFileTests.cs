@@ -49,6 +49,8 @@ public sealed partial class ComposeFileTests : IDisposable
         Assert.Equal("Influx", environment.GetProperty("TimeSeries__Backend").GetString());
         Assert.Equal("cloud-1", environment.GetProperty("Broker__Username").GetString());
         Assert.Matches("^[A-Za-z0-9_-]{24}$", environment.GetProperty("Broker__Password").GetString());
+        Assert.Equal("cloud-1-events", environment.GetProperty("Broker__EventsUsername").GetString());
+        Assert.Matches("^[A-Za-z0-9_-]{24}$", environment.GetProperty("Broker__EventsPassword").GetString());
         Assert.All(new[] { "mosquitto-data", "influxdb-data", "postgres-data", "cloud-keys", "cloud-signing" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
 
         // Production's requirements filled in, and the web published on the host's loopback only (the TLS proxy is the way in).
