@@ -111,7 +111,9 @@ public sealed class BrokerSecurityTests(ProvisionedBroker fixture) : IClassFixtu
             Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", channel)));
         }
 
-        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", Channel.Events)));
+        // Mosquitto grants what the ACL will not deliver; in the same share group it could hand an event to this member and
+        // drop it, so here it is a group of its own.
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await cloud.SubscribeAsync(AgentTopic.SharedFilter("cloud-main-only", Channel.Events)));
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await events.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", Channel.Events)));
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await events.SubscribeAsync(AgentTopic.SharedFilter("cloud-two", Channel.Telemetry)));
 

@@ -33,8 +33,8 @@ public sealed class ProvisioningFolderTests : IDisposable
         var entries = File.ReadAllLines(layout.PasswordFile).ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)]);
         var acl = File.ReadAllText(layout.Acl);
         var site = SiteFiles.Read(RepoPaths.SampleSite).Site!;
-        Assert.Equal(117, book.Names.Distinct().Count());
-        Assert.Equal(117, book.Names.Select(book.PasswordOf).Distinct().Count());
+        Assert.Equal(118, book.Names.Distinct().Count());
+        Assert.Equal(118, book.Names.Select(book.PasswordOf).Distinct().Count());
         foreach (var (courtyard, agent) in site.Agents)
         {
             Assert.True(MosquittoPasswords.Verifies(entries[agent.Id.Value], book.PasswordOf(agent.Id.Value)));
@@ -118,7 +118,7 @@ public sealed class ProvisioningFolderTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("0 new, 32 removed (huachang-", output, StringComparison.Ordinal);
         var after = AccountBook.Load(new ProvisioningLayout(Out).Accounts);
-        Assert.Equal(85, after.Names.Count);
+        Assert.Equal(86, after.Names.Count);
         Assert.All(after.Names, n => Assert.Equal(before.PasswordOf(n), after.PasswordOf(n)));
         Assert.DoesNotContain("huachang-", File.ReadAllText(new ProvisioningLayout(Out).Acl), StringComparison.Ordinal);
     }
