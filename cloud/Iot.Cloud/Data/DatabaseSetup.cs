@@ -20,7 +20,7 @@ public static class DatabaseSetup
         }
         else
         {
-            builder.Services.AddDbContext<CloudDb, SqliteCloudDb>((sp, o) => o.UseSqlite(options.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+            builder.Services.AddDbContext<CloudDb, SqliteCloudDb>((sp, o) => o.UseSqlite(options.ConnectionString).AddInterceptors([.. sp.GetServices<IInterceptor>(), new SqliteBusyWait()]));
         }
 
         builder.Services.AddScoped<Work>();
