@@ -81,5 +81,15 @@ public sealed class CtAdc : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _adc.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _adc.Dispose(); // the binding powers the chip down first: a chip that is gone cannot be
+        }
+        catch (IOException)
+        {
+            // nothing to power down
+        }
+    }
 }
