@@ -106,6 +106,7 @@ public sealed class CtCalibrator(Board board, AgentManifest agent, Action settle
     // Averages the mean square over several windows, then takes the root: independent windows add in power, not amplitude.
     private static double RootMeanSquare(CurrentTransformer ct)
     {
+        ct.ReadUncalibrated(); // a window to let a load's inrush pass
         var sum = 0.0;
         for (var i = 0; i < Windows; i++)
         {
