@@ -60,6 +60,12 @@ public static class CalibrateCommand
                 foreach (var (site, calibration) in calibrator.MeasureZero())
                 {
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{site.Name}: zero {calibration.ZeroA:0.0000} A"));
+                    if (calibration.ZeroA == 0)
+                    {
+                        // A flat line while charging is taken for an open transformer: a channel that is flat even when
+                        // working would cut an outlet whenever a charging bike is unplugged.
+                        output.WriteLine($"  warning: {site.Name} reads a flat line with no current (not even noise); check its wiring before use");
+                    }
                 }
             }
             else

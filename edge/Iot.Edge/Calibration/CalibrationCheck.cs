@@ -38,7 +38,7 @@ public static partial class CalibrationCheck
             else if (!calibration.Plausible)
             {
                 Implausible(logger, agent.Id.Value, site.Name, calibration.Factor, calibration.ZeroA);
-                book.Set(part.Bus ?? 1, Sensors.Parts.Address(part), part.Channel ?? 0, CtCalibration.None);
+                book.Set(part.Bus ?? 1, Sensors.Parts.Address(part), part.Channel ?? 0, CtCalibration.None, persist: false); // the file stays as the installer left it
             }
             else
             {

@@ -6,8 +6,11 @@ public enum CtFault
     /// <summary>It works.</summary>
     None,
 
-    /// <summary>The secondary is open (a cut lead, a jack pulled out): the input sits on its bias, exactly, with no noise.</summary>
+    /// <summary>The secondary is open inside the transformer (its burden still across the bias): the input sits exactly on its bias, with no noise.</summary>
     OpenCircuit,
+
+    /// <summary>Its plug pulled out of the jack: the 100 kΩ pull-down holds the input at 0 V, a rail.</summary>
+    Unplugged,
 
     /// <summary>Driven far beyond its range (wrong transformer, burden open): the output hits the input's rails and clips.</summary>
     Saturated,
@@ -69,6 +72,11 @@ public sealed class CtSignal(double ampsPerVolt, int seed, double biasVolts = 1.
         if (Fault == CtFault.OpenCircuit)
         {
             return biasVolts;
+        }
+
+        if (Fault == CtFault.Unplugged)
+        {
+            return 0;
         }
 
         if (_inrushPending)

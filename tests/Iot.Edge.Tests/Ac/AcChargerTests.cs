@@ -135,8 +135,21 @@ public sealed class AcChargerTests : IDisposable
 
         Assert.True(took <= TimeSpan.FromSeconds(1), $"outlet 3 was cut after {took.TotalMilliseconds} ms");
         var fault = Assert.Single(_agent.Events(EventKind.SensorFault));
-        Assert.Equal("outlet 3 current sensor (CT on ADS1115 0x49 AIN2): I/O error: the input clipped at a rail: the transformer is saturated or the load is beyond its range", fault.Reason);
+        Assert.Equal("outlet 3 current sensor (CT on ADS1115 0x49 AIN2): I/O error: the input sits at a rail: the transformer is saturated, the load beyond its range, or the transformer unplugged (its input pulled to 0 V)", fault.Reason);
         Assert.Equal((3, TripReason.SensorFault), (Assert.Single(_agent.Events(EventKind.ChargerCutOff)).Outlet!.Value, TripReason.SensorFault));
+    }
+
+    [Fact]
+    public void An_unplugged_transformer_reads_the_low_rail_and_cuts_its_outlet_even_when_idle()
+    {
+        _agent.Run(TimeSpan.FromSeconds(2));
+        Assert.True(Model.RelayOn(1));
+        Model.Outlet(1).Transformer!.Fault = CtFault.Unplugged;
+        var took = _agent.RunUntil(() => !Model.RelayOn(1), TimeSpan.FromSeconds(5));
+
+        Assert.True(took <= TimeSpan.FromSeconds(1), $"outlet 1 was cut after {took.TotalMilliseconds} ms");
+        Assert.Contains("the transformer unplugged", Assert.Single(_agent.Events(EventKind.SensorFault)).Reason, StringComparison.Ordinal);
+        Assert.True(Model.RelayOn(2));
     }
 
     [Fact]

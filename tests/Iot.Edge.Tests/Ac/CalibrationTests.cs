@@ -92,6 +92,27 @@ public sealed class CalibrationTests : IDisposable
     }
 
     [Fact]
+    public void An_implausible_calibration_is_ignored_at_start_and_the_file_is_left_as_it_was()
+    {
+        var at = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+        CtCalibrationBook.Load(_folder).Set(1, 0x49, 0, new CtCalibration(0.001, 2.0, at));
+        var before = File.ReadAllText(Path.Combine(_folder, CtCalibrationBook.FileName));
+
+        var book = CalibrationCheck.Load(_folder, AcCourtyard.Only("charger-01"), NullLogger.Instance);
+
+        Assert.Equal(CtCalibration.None, book.Get(1, 0x49, 0));
+        Assert.Equal(before, File.ReadAllText(Path.Combine(_folder, CtCalibrationBook.FileName)));
+    }
+
+    [Fact]
+    public void A_calibration_file_that_is_not_one_is_ignored_and_the_ratings_are_used()
+    {
+        File.WriteAllText(Path.Combine(_folder, CtCalibrationBook.FileName), "{ not json");
+        var book = CalibrationCheck.Load(_folder, AcCourtyard.Only("charger-01"), NullLogger.Instance);
+        Assert.Empty(book.Entries);
+    }
+
+    [Fact]
     public void The_calibrate_verb_writes_the_agents_file_over_simulated_hardware()
     {
         var output = new StringWriter();

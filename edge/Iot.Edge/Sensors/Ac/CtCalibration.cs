@@ -94,13 +94,13 @@ public sealed class CtCalibrationBook
         }
     }
 
-    /// <summary>Records an input's calibration and writes the book (when it has a file).</summary>
-    public void Set(int bus, int address, int channel, CtCalibration calibration)
+    /// <summary>Records an input's calibration and writes the book (when it has a file and <paramref name="persist"/>).</summary>
+    public void Set(int bus, int address, int channel, CtCalibration calibration, bool persist = true)
     {
         lock (_gate)
         {
             _entries[Key(bus, address, channel)] = calibration;
-            if (_path is not null)
+            if (_path is not null && persist)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
                 DurableFile.Replace(_path, JsonSerializer.SerializeToUtf8Bytes(_entries, CalibrationJson.Default.DictionaryStringCtCalibration));

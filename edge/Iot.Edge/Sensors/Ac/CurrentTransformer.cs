@@ -10,6 +10,8 @@ namespace Iot.Edge.Sensors.Ac;
 /// </summary>
 public sealed class CurrentTransformer
 {
+    private const string ClippedReason = "the input sits at a rail: the transformer is saturated, the load beyond its range, or the transformer unplugged (its input pulled to 0 V)";
+
     private readonly Board _board;
     private readonly int _bus;
     private readonly int _address;
@@ -46,7 +48,7 @@ public sealed class CurrentTransformer
         var window = _board.OpenCtAdc(_bus, _address).Measure(_channel);
         if (window.Clipped)
         {
-            throw new IOException("the input clipped at a rail: the transformer is saturated or the load is beyond its range");
+            throw new IOException(ClippedReason);
         }
 
         return (AcRms.Amps(window, _ampsPerVolt, Calibration), window);
@@ -57,7 +59,7 @@ public sealed class CurrentTransformer
     {
         var window = _board.OpenCtAdc(_bus, _address).Measure(_channel);
         return window.Clipped
-            ? throw new IOException("the input clipped at a rail: the transformer is saturated or the load is beyond its range")
+            ? throw new IOException(ClippedReason)
             : AcRms.Amps(window, _ampsPerVolt, CtCalibration.None);
     }
 }
