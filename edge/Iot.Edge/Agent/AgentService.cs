@@ -1,3 +1,4 @@
+using Iot.Edge.Calibration;
 using Iot.Edge.Config;
 using Iot.Edge.Hardware;
 using Iot.Edge.Outbox;
@@ -124,6 +125,7 @@ public sealed partial class AgentService(
         var folder = Path.Combine(options.DataFolder, manifest.Id.Value);
         CourtyardModel? model = options.Simulate ? new CourtyardModel(manifest, weather, scenario.Value) : null;
         var board = model is not null ? (Board)model.Board : new PiBoard();
+        board.Calibration = CalibrationCheck.Load(folder, manifest, logger);
         var box = DiskOutbox.Open(Path.Combine(folder, "outbox"), outbox.Value, logger);
         var identity = new AgentIdentity(site.Manifest.Id, courtyard.Id, manifest.Id, site.Manifest.Location);
         var clock = new AgentClock(time, options.Clock);

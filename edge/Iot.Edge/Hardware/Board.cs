@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using System.Device.I2c;
+using Iot.Edge.Sensors.Ac;
 
 namespace Iot.Edge.Hardware;
 
@@ -9,6 +10,8 @@ namespace Iot.Edge.Hardware;
 /// </summary>
 public abstract class Board : IDisposable
 {
+    private readonly Dictionary<(int Bus, int Address), CtAdc> _ctAdcs = [];
+
     /// <summary>The GPIO controller (BCM numbering).</summary>
     public abstract GpioController Gpio { get; }
 
@@ -26,6 +29,34 @@ public abstract class Board : IDisposable
     /// </summary>
     public abstract Func<double> OpenRangeFinder(int triggerPin, int echoPin);
 
+    /// <summary>The CT calibrations of this board's ADS1115 inputs (the agent loads them from its data folder).</summary>
+    public CtCalibrationBook Calibration { get; set; } = CtCalibrationBook.InMemory();
+
+    /// <summary>
+    /// The ADS1115 at <paramref name="address"/> that carries current transformers, shared by every CT on its four
+    /// inputs (one device may use one input, a station all four). A chip that failed a read is opened afresh, since a
+    /// chip that lost power has lost its configuration too.
+    /// </summary>
+    public CtAdc OpenCtAdc(int bus, int address)
+    {
+        lock (_ctAdcs)
+        {
+            if (_ctAdcs.TryGetValue((bus, address), out var adc) && !adc.Broken)
+            {
+                return adc;
+            }
+
+            adc?.Dispose();
+            _ctAdcs.Remove((bus, address));
+            var opened = new CtAdc(OpenI2c(bus, address), CreateSampleClock());
+            _ctAdcs[(bus, address)] = opened;
+            return opened;
+        }
+    }
+
+    /// <summary>How reads of a continuously converting ADC are paced: by the stopwatch on real hardware.</summary>
+    protected virtual SampleClock CreateSampleClock() => new StopwatchSampleClock();
+
     /// <summary>Whether this board stands in for hardware.</summary>
     public abstract bool IsSimulated { get; }
 
@@ -41,6 +72,16 @@ public abstract class Board : IDisposable
     {
         if (disposing)
         {
+            lock (_ctAdcs)
+            {
+                foreach (var adc in _ctAdcs.Values)
+                {
+                    adc.Dispose();
+                }
+
+                _ctAdcs.Clear();
+            }
+
             Gpio.Dispose();
         }
     }

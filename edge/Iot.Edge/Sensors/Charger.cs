@@ -3,13 +3,15 @@ using System.Globalization;
 using Iot.Device.Lm75;
 using Iot.Edge.Outbox;
 using Iot.Edge.Safety;
+using Iot.Edge.Sensors.Ac;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
 
 namespace Iot.Edge.Sensors;
 
 /// <summary>
-/// An e-bike charging station: per outlet an INA219 and a relay, one temperature probe (DS18B20 on 1-Wire or an
+/// An e-bike charging station: per outlet a current sensor (a current transformer on an ADS1115 input for a 220 V
+/// outlet, or an INA219) and a relay, one temperature probe (DS18B20 on 1-Wire or an
 /// LM75 on I2C) and a smoke detector on GPIO. The interlocks live here, on the Pi, and fail safe: every relay starts
 /// off, and an outlet is powered only while its current sensor, the temperature probe and the smoke input all give
 /// plausible, fresh readings. Over-current opens that outlet's relay; over-temperature and smoke open every outlet (smoke
@@ -51,16 +53,27 @@ public sealed class Charger : CourtyardDevice
         {
             var current = currents[i];
             var number = current.Outlet!.Value;
-            var meter = new SafetySensor(
-                string.Create(CultureInfo.InvariantCulture, $"outlet {number} current sensor (INA219 {current.Address})"),
-                () =>
-                {
-                    var ina = Keep(Parts.OpenIna219(board, current));
-                    return () => ina.ReadCurrent().Amperes;
-                },
-                MinCurrentA, MaxCurrentA, now);
+            ChargingOutlet? self = null;
+            var meter = current.Driver == "ct-ads1115"
+                ? new SafetySensor(
+                    string.Create(CultureInfo.InvariantCulture, $"outlet {number} current sensor (CT on ADS1115 {current.Address} AIN{current.Channel})"),
+                    () =>
+                    {
+                        var ct = new CurrentTransformer(board, current);
+                        return () => ReadTransformer(ct, self!);
+                    },
+                    MinCurrentA, MaxCurrentA, now)
+                : new SafetySensor(
+                    string.Create(CultureInfo.InvariantCulture, $"outlet {number} current sensor (INA219 {current.Address})"),
+                    () =>
+                    {
+                        var ina = Keep(Parts.OpenIna219(board, current));
+                        return () => ina.ReadCurrent().Amperes;
+                    },
+                    MinCurrentA, MaxCurrentA, now);
             var interlock = new OutletInterlock(Id.Value, number, context.Safety, context.Latches, now);
-            _outlets.Add(new ChargingOutlet(number, meter, relays[i], interlock, new Hysteresis(overCurrent), new Hysteresis(full)));
+            self = new ChargingOutlet(number, meter, relays[i], interlock, new Hysteresis(overCurrent), new Hysteresis(full), Chip(current));
+            _outlets.Add(self);
         }
 
         var temperature = Part("temperature");
@@ -139,10 +152,15 @@ public sealed class Charger : CourtyardDevice
     public void Poll()
     {
         var now = Context.Monotonic;
-        foreach (var outlet in _outlets)
+
+        // Outlets on one chip are read in turn (a CT window takes 100 ms of its ADS1115); separate chips in parallel.
+        Parallel.ForEach(_outlets.GroupBy(o => o.Chip), chip =>
         {
-            outlet.Meter.Sample(now);
-        }
+            foreach (var outlet in chip)
+            {
+                outlet.Meter.Sample(now);
+            }
+        });
 
         _temperature.Sample(now);
         _smokeInput.Sample(now);
@@ -243,6 +261,21 @@ public sealed class Charger : CourtyardDevice
             return null;
         }
     }
+
+    // An open transformer, or an input stuck at one value, reads a flat line: exactly zero, not even noise. While the
+    // relay is on and the outlet was drawing, that cannot be a load that stopped, so it is a sensor fault (it trips).
+    private static double ReadTransformer(CurrentTransformer ct, ChargingOutlet outlet)
+    {
+        var (amps, window) = ct.Read();
+        if (window.Flat && outlet.Relay.Energised && outlet.State != ChargeState.Idle)
+        {
+            throw new IOException("reads exactly zero while its relay is on and the outlet was charging: the transformer is open-circuit or its input is stuck");
+        }
+
+        return amps;
+    }
+
+    private static string Chip(PartManifest part) => string.Create(CultureInfo.InvariantCulture, $"{part.Bus ?? 1}/{part.Address}");
 
     private string? StationProblem(TimeSpan now) => _temperature.Problem(now) ?? _smokeInput.Problem(now);
 

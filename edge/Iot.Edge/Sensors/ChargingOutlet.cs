@@ -16,14 +16,17 @@ public enum ChargeState
 }
 
 /// <summary>One outlet of a charging station: its current sensor, relay, interlock and charging session.</summary>
-internal sealed class ChargingOutlet(int number, SafetySensor meter, Relay relay, OutletInterlock interlock, Hysteresis overCurrent, Hysteresis full)
+internal sealed class ChargingOutlet(int number, SafetySensor meter, Relay relay, OutletInterlock interlock, Hysteresis overCurrent, Hysteresis full, string chip)
 {
     private const double UnpluggedBelowA = 0.03;
     private TimeSpan? _lastRead;
 
     public int Number { get; } = number;
 
-    /// <summary>The outlet's INA219, watched for failing: the outlet is powered only while it reads.</summary>
+    /// <summary>The chip its current sensor is on (<c>bus/address</c>): outlets on one chip are read in turn.</summary>
+    public string Chip { get; } = chip;
+
+    /// <summary>The outlet's current sensor, watched for failing: the outlet is powered only while it reads.</summary>
     public SafetySensor Meter { get; } = meter;
 
     public Relay Relay { get; } = relay;

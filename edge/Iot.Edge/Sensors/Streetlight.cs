@@ -1,19 +1,21 @@
 using Iot.Device.Adc;
 using Iot.Device.Bh1750fvi;
+using Iot.Edge.Sensors.Ac;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Sites;
 
 namespace Iot.Edge.Sensors;
 
 /// <summary>
-/// A streetlight: INA219 on the lamp feed, optional BH1750 on the pole, and a relay. The agent switches it by
+/// A streetlight: an INA219 on a 12/24 V lamp's feed or a current transformer on a 220 V lamp circuit, optional BH1750 on the pole, and a relay. The agent switches it by
 /// the sun (on from dusk to dawn, always on while the clock cannot be trusted: a dark stairway is the hazard),
 /// unless a command overrides the schedule, for the minutes it gives or until the schedule's next change. Derived: lamp lit, burnt out, lit in
 /// daylight, abnormal current.
 /// </summary>
 public sealed class Streetlight : CourtyardDevice
 {
-    private readonly Ina219 _meter;
+    private readonly Ina219? _meter;
+    private readonly CurrentTransformer? _transformer;
     private readonly Bh1750fvi? _light;
     private readonly Relay _relay;
     private readonly Hysteresis _burntOut;
@@ -28,7 +30,16 @@ public sealed class Streetlight : CourtyardDevice
     public Streetlight(DeviceManifest manifest, DeviceContext context)
         : base(manifest, context)
     {
-        _meter = Parts.OpenIna219(context.Board, Part("current"));
+        var current = Part("current");
+        if (current.Driver == "ct-ads1115")
+        {
+            _transformer = new CurrentTransformer(context.Board, current);
+        }
+        else
+        {
+            _meter = Parts.OpenIna219(context.Board, current);
+        }
+
         if (OptionalPart("light") is { } light)
         {
             _light = new Bh1750fvi(context.Board.OpenI2c(light.Bus ?? 1, Parts.Address(light)));
@@ -88,13 +99,18 @@ public sealed class Streetlight : CourtyardDevice
         lock (Gate)
         {
             var now = Context.Monotonic;
-            var current = Math.Max(0, _meter.ReadCurrent().Amperes);
-            var volts = _meter.ReadBusVoltage().Volts;
+            // A mains lamp's CT measures current only; its power is taken at the mains voltage, as a charger's is.
+            var current = _meter is not null ? Math.Max(0, _meter.ReadCurrent().Amperes) : _transformer!.Read().Amps;
+            double? volts = _meter?.ReadBusVoltage().Volts;
             var lit = current > _litAboveA;
             var sink = Context.Sink;
             sink.Reading(Sensor("current"), Quantity.Current, Math.Round(current, 3));
-            sink.Reading(Sensor("voltage"), Quantity.Voltage, Math.Round(volts, 2));
-            sink.Reading(Sensor("power"), Quantity.Power, Math.Round(current * volts, 2));
+            if (volts is { } v)
+            {
+                sink.Reading(Sensor("voltage"), Quantity.Voltage, Math.Round(v, 2));
+            }
+
+            sink.Reading(Sensor("power"), Quantity.Power, Math.Round(current * (volts ?? Context.Safety.OutletVolts), 2));
             sink.Reading(Sensor("relay"), Quantity.Relay, _relay.Energised ? 1 : 0);
             sink.Reading(Sensor("lamp-on"), Quantity.LampOn, lit ? 1 : 0);
             double? lux = null;
@@ -161,7 +177,7 @@ public sealed class Streetlight : CourtyardDevice
     {
         if (disposing)
         {
-            _meter.Dispose();
+            _meter?.Dispose();
             _light?.Dispose();
         }
 

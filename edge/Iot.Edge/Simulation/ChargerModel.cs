@@ -3,8 +3,11 @@ using Iot.Protocol.Identifiers;
 
 namespace Iot.Edge.Simulation;
 
-/// <summary>One outlet of a charging station: the bike plugged in and what its charger draws.</summary>
-public sealed class OutletModel(int number, SimulatedIna219 meter, int relayPin, bool relayActiveLow)
+/// <summary>
+/// One outlet of a charging station: the bike plugged in and what its charger draws, seen by an INA219 (<paramref name="meter"/>)
+/// or by a current transformer on an ADS1115 input (<paramref name="transformer"/>).
+/// </summary>
+public sealed class OutletModel(int number, SimulatedIna219? meter, int relayPin, bool relayActiveLow, CtSignal? transformer = null)
 {
     /// <summary>Outlet number, from 1.</summary>
     public int Number { get; } = number;
@@ -21,7 +24,10 @@ public sealed class OutletModel(int number, SimulatedIna219 meter, int relayPin,
     /// <summary>A faulty charger that draws over-current.</summary>
     public bool Faulty { get; set; }
 
-    internal SimulatedIna219 Meter { get; } = meter;
+    /// <summary>The outlet's current transformer, when it has one (tests make it fail).</summary>
+    public CtSignal? Transformer { get; } = transformer;
+
+    internal SimulatedIna219? Meter { get; } = meter;
 
     internal int RelayPin { get; } = relayPin;
 
@@ -134,8 +140,16 @@ public sealed class ChargerModel : DeviceModel
         foreach (var outlet in _outlets)
         {
             var on = Energised(outlet.RelayPin, outlet.RelayActiveLow);
-            outlet.Meter.CurrentA = on ? outlet.LoadA : 0;
-            outlet.Meter.BusVolts = 0; // the shunt sits in the low side of an isolated 220 V feed; see edge/README.md
+            if (outlet.Meter is { } meter)
+            {
+                meter.CurrentA = on ? outlet.LoadA : 0;
+                meter.BusVolts = 0; // an INA219 measures current only on a mains outlet (a shunt on an isolated low side)
+            }
+
+            if (outlet.Transformer is { } ct)
+            {
+                ct.LoadA = on ? outlet.LoadA : 0;
+            }
         }
 
         _setTemperature(TemperatureC);

@@ -11,6 +11,9 @@ namespace Iot.Edge.Simulation;
 public sealed class CourtyardModel
 {
     private readonly Dictionary<DeviceId, DeviceModel> _models = [];
+    private readonly Dictionary<(int Bus, int Address), SimulatedAds1115> _ctAdcs = [];
+    private readonly int _seed;
+    private DateTimeOffset? _origin;
     private readonly WorldContext? _world;
     private DateTimeOffset? _last;
 
@@ -21,6 +24,7 @@ public sealed class CourtyardModel
         ArgumentNullException.ThrowIfNull(options);
         var seed = options.Seed ^ StringComparer.Ordinal.GetHashCode(agent.Id.Value) ^ agent.Id.Value.Length;
         _world = options.Scripted ? null : new WorldContext(weather, new Random(seed), options.FaultRate);
+        _seed = seed;
         foreach (var device in agent.Devices)
         {
             _models[device.Id] = device.Kind switch
@@ -53,6 +57,12 @@ public sealed class CourtyardModel
     {
         var elapsed = _last is { } last && now > last ? now - last : TimeSpan.Zero;
         _last = now;
+        _origin ??= now;
+        foreach (var adc in _ctAdcs.Values)
+        {
+            adc.NowSeconds = (now - _origin.Value).TotalSeconds; // the mains waveform runs on the simulated clock
+        }
+
         foreach (var model in _models.Values)
         {
             model.Advance(now, elapsed, _world);
@@ -68,10 +78,26 @@ public sealed class CourtyardModel
     private LampModel BuildLamp(DeviceManifest device)
     {
         var current = Part(device, "current");
-        var meter = Board.Add(new SimulatedIna219(current.Bus ?? 1, Address(current), current.ShuntOhms ?? 0.1));
+        var transformer = current.Driver == "ct-ads1115" ? Transformer(current) : null;
+        var meter = transformer is null ? Board.Add(new SimulatedIna219(current.Bus ?? 1, Address(current), current.ShuntOhms ?? 0.1)) : null;
         var light = Optional(device, "light") is { } l ? Board.Add(new SimulatedBh1750(l.Bus ?? 1, Address(l))) : null;
         var relay = Part(device, "relay");
-        return new LampModel(device.Id, Board.Driver, meter, light, relay.Pin!.Value, relay.ActiveLow ?? false);
+        return new LampModel(device.Id, Board.Driver, meter, light, relay.Pin!.Value, relay.ActiveLow ?? false, transformer);
+    }
+
+    // A CT on one input of an ADS1115; the inputs of one chip share it.
+    private CtSignal Transformer(PartManifest part)
+    {
+        var key = (part.Bus ?? 1, Address(part));
+        if (!_ctAdcs.TryGetValue(key, out var adc))
+        {
+            adc = Board.Add(new SimulatedAds1115(key.Item1, key.Item2));
+            _ctAdcs[key] = adc;
+        }
+
+        var signal = new CtSignal(part.AmpsPerVolt ?? 5, _seed ^ (key.Item2 << 4) ^ (part.Channel ?? 0));
+        adc.SetWaveform(part.Channel ?? 0, signal.VoltsAt);
+        return signal;
     }
 
     private GateModel BuildGate(DeviceManifest device)
@@ -103,6 +129,11 @@ public sealed class CourtyardModel
         var outlets = device.Parts.Where(p => p.Role == "current").Select(current =>
         {
             var relay = device.Parts.First(p => p.Role == "relay" && p.Outlet == current.Outlet);
+            if (current.Driver == "ct-ads1115")
+            {
+                return new OutletModel(current.Outlet!.Value, null, relay.Pin!.Value, relay.ActiveLow ?? false, Transformer(current));
+            }
+
             var meter = Board.Add(new SimulatedIna219(current.Bus ?? 1, Address(current), current.ShuntOhms ?? 0.05));
             return new OutletModel(current.Outlet!.Value, meter, relay.Pin!.Value, relay.ActiveLow ?? false);
         }).ToList();

@@ -18,12 +18,18 @@ public enum LampFault
     Overcurrent,
 }
 
-/// <summary>A 12 V LED streetlight behind a relay, with an INA219 on its feed and a BH1750 on the pole.</summary>
-public sealed class LampModel(DeviceId id, SimulatedGpioDriver pins, SimulatedIna219 meter, SimulatedBh1750? light, int relayPin, bool relayActiveLow)
+/// <summary>
+/// A streetlight behind a relay with a BH1750 on the pole: a 12 V LED lamp with an INA219 on its feed, or a 220 V mains
+/// LED lamp (about 90 W) with a current transformer on an ADS1115 input (<paramref name="transformer"/>).
+/// </summary>
+public sealed class LampModel(DeviceId id, SimulatedGpioDriver pins, SimulatedIna219? meter, SimulatedBh1750? light, int relayPin, bool relayActiveLow, CtSignal? transformer = null)
     : DeviceModel(id, pins)
 {
     /// <summary>Current the healthy lamp draws, A.</summary>
-    public double NominalCurrentA { get; set; } = 0.45;
+    public double NominalCurrentA { get; set; } = transformer is null ? 0.45 : 0.4;
+
+    /// <summary>The lamp circuit's current transformer, when it is a mains lamp.</summary>
+    public CtSignal? Transformer { get; } = transformer;
 
     /// <summary>The lamp's state of repair.</summary>
     public LampFault Fault { get; set; }
@@ -61,8 +67,16 @@ public sealed class LampModel(DeviceId id, SimulatedGpioDriver pins, SimulatedIn
             LampFault.Overcurrent => NominalCurrentA * 4,
             _ => NominalCurrentA * (1 + ((world?.Random.NextDouble() ?? 0.5) - 0.5) * 0.04),
         };
-        meter.CurrentA = current;
-        meter.BusVolts = SupplyVolts - (current * 0.3);
+        if (meter is not null)
+        {
+            meter.CurrentA = current;
+            meter.BusVolts = SupplyVolts - (current * 0.3);
+        }
+
+        if (Transformer is not null)
+        {
+            Transformer.LoadA = current;
+        }
         if (light is not null)
         {
             light.Lux = AmbientLux + (current > 0.1 ? 2.5 : 0);

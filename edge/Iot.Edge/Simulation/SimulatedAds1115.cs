@@ -6,11 +6,17 @@ namespace Iot.Edge.Simulation;
 /// <summary>
 /// A TI ADS1115 at the register level (datasheet SBAS444): conversion, config (OS, MUX, PGA, MODE, DR,
 /// comparator) and the two threshold registers. Writing the config with OS set converts the selected input at
-/// once (the OS bit then reads 1, "not converting"), clipped at the PGA's full scale.
+/// once (the OS bit then reads 1, "not converting"), clipped at the PGA's full scale. In continuous mode (MODE 0) every
+/// read of the conversion register returns the next conversion at the data rate, taken from the input's waveform at
+/// that instant of the simulated clock (<see cref="NowSeconds"/>): as if the reader were paced by the chip's
+/// conversion-ready signal, so a window of reads samples a 50 Hz waveform exactly as the chip would.
 /// </summary>
 public sealed class SimulatedAds1115(int bus, int address) : I2cDevice
 {
     private static readonly double[] FullScale = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256, 0.256, 0.256];
+    private static readonly double[] DataRate = [8, 16, 32, 64, 128, 250, 475, 860];
+    private readonly Func<double, double>?[] _waveforms = new Func<double, double>?[4];
+    private double _nextConversion;
     private readonly Lock _gate = new();
     private readonly double[] _inputs = new double[4];
     private ushort _config = 0x8583;
@@ -28,6 +34,18 @@ public sealed class SimulatedAds1115(int bus, int address) : I2cDevice
         lock (_gate)
         {
             _inputs[channel] = volts;
+        }
+    }
+
+    /// <summary>The simulated clock, s since the model started (the physical model moves it).</summary>
+    public double NowSeconds { get; set; }
+
+    /// <summary>Drives input AIN<paramref name="channel"/> from a waveform: volts at a time in s (e.g. a CT on its bias).</summary>
+    public void SetWaveform(int channel, Func<double, double> voltsAt)
+    {
+        lock (_gate)
+        {
+            _waveforms[channel] = voltsAt;
         }
     }
 
@@ -52,7 +70,7 @@ public sealed class SimulatedAds1115(int bus, int address) : I2cDevice
                     _config = (ushort)(value & 0x7FFF);
                     if ((value & 0x8000) != 0 || (value & 0x0100) == 0)
                     {
-                        Convert();
+                        Convert(Math.Max(_nextConversion, NowSeconds));
                     }
 
                     _config |= 0x8000;
@@ -68,6 +86,13 @@ public sealed class SimulatedAds1115(int bus, int address) : I2cDevice
     {
         lock (_gate)
         {
+            if (_pointer == 0 && (_config & 0x0100) == 0)
+            {
+                var at = Math.Max(_nextConversion, NowSeconds);
+                Convert(at);
+                _nextConversion = at + (1 / DataRate[(_config >> 5) & 0b111]);
+            }
+
             var value = _pointer switch
             {
                 0 => (ushort)_conversion,
@@ -88,16 +113,17 @@ public sealed class SimulatedAds1115(int bus, int address) : I2cDevice
         Read(readBuffer);
     }
 
-    private void Convert()
+    private void Convert(double at)
     {
         var mux = (_config >> 12) & 0b111;
+        double Input(int channel) => _waveforms[channel] is { } wave ? wave(at) : _inputs[channel];
         var volts = mux switch
         {
-            0 => _inputs[0] - _inputs[1],
-            1 => _inputs[0] - _inputs[3],
-            2 => _inputs[1] - _inputs[3],
-            3 => _inputs[2] - _inputs[3],
-            _ => _inputs[mux - 4],
+            0 => Input(0) - Input(1),
+            1 => Input(0) - Input(3),
+            2 => Input(1) - Input(3),
+            3 => Input(2) - Input(3),
+            _ => Input(mux - 4),
         };
         var fullScale = FullScale[(_config >> 9) & 0b111];
         _conversion = (short)Math.Clamp(Math.Round(volts / fullScale * 32768), short.MinValue, short.MaxValue);

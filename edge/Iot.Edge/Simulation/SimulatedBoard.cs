@@ -25,6 +25,9 @@ public sealed class SimulatedBoard : Board
     /// <inheritdoc />
     public override bool IsSimulated => true;
 
+    /// <summary>The simulated ADS1115s convert exactly on time, so their reads need no real pacing.</summary>
+    protected override SampleClock CreateSampleClock() => new VirtualSampleClock();
+
     /// <summary>Solders a chip onto the bus.</summary>
     public T Add<T>(T chip)
         where T : I2cDevice

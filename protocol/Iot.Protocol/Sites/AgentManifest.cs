@@ -53,7 +53,8 @@ public sealed record PlanPoint(double X, double Y);
 /// <summary>
 /// One chip or pin of a device. Which fields apply depends on the driver: I2C chips take
 /// <see cref="Bus"/> and <see cref="Address"/>; GPIO inputs and relays take <see cref="Pin"/>;
-/// the HC-SR04 takes <see cref="TriggerPin"/> and <see cref="EchoPin"/>; a DS18B20 takes <see cref="OneWireId"/>.
+/// the HC-SR04 takes <see cref="TriggerPin"/> and <see cref="EchoPin"/>; a DS18B20 takes <see cref="OneWireId"/>; a current
+/// transformer on an ADS1115 takes <see cref="Bus"/>, <see cref="Address"/>, <see cref="Channel"/> and <see cref="AmpsPerVolt"/>.
 /// </summary>
 /// <param name="Role">What the part does in its device (<c>current</c>, <c>light</c>, <c>relay</c>, <c>reed</c>, ...).</param>
 /// <param name="Driver">The driver that reads it (<c>ina219</c>, <c>bh1750</c>, <c>gpio-relay</c>, ...).</param>
@@ -70,6 +71,7 @@ public sealed record PlanPoint(double X, double Y);
 /// <param name="MaxCurrentA">INA219 expected maximum current, A (sets the calibration).</param>
 /// <param name="MountHeightCm">HC-SR04: height of the sensor above the drain's floor, cm.</param>
 /// <param name="FullScaleKpa">Pressure sensor: kPa at full scale of its output.</param>
+/// <param name="AmpsPerVolt">Current transformer (<c>ct-ads1115</c>): its rating, A RMS per V RMS of output (5 for an SCT-013-005).</param>
 public sealed record PartManifest(
     string Role,
     string Driver,
@@ -85,7 +87,8 @@ public sealed record PartManifest(
     double? ShuntOhms = null,
     double? MaxCurrentA = null,
     double? MountHeightCm = null,
-    double? FullScaleKpa = null);
+    double? FullScaleKpa = null,
+    double? AmpsPerVolt = null);
 
 /// <summary>
 /// A threshold with hysteresis. A high threshold raises <see cref="Above"/> and clears below

@@ -67,7 +67,8 @@ public static class DeviceCatalog
     /// <summary>Every driver, by manifest name.</summary>
     public static readonly IReadOnlyDictionary<string, DriverSpec> Drivers = new[]
     {
-        new DriverSpec("ina219", Attachment.I2c, "TI INA219 current/voltage monitor"),
+        new DriverSpec("ina219", Attachment.I2c, "TI INA219 current/voltage monitor (DC up to 26 V: 12/24 V lamps)"),
+        new DriverSpec("ct-ads1115", Attachment.I2c, "current transformer (SCT-013 / ZMCT103C) on one input of a TI ADS1115 (220 V AC circuits)"),
         new DriverSpec("bh1750", Attachment.I2c, "ROHM BH1750FVI ambient light sensor"),
         new DriverSpec("ads1115", Attachment.I2c, "TI ADS1115 16-bit ADC with a 0.5-4.5 V pressure transmitter"),
         new DriverSpec("lm75", Attachment.I2c, "LM75 temperature sensor"),
@@ -81,7 +82,7 @@ public static class DeviceCatalog
     {
         [DeviceKind.Streetlight] =
         [
-            new("current", ["ina219"], Required: true),
+            new("current", ["ina219", "ct-ads1115"], Required: true),
             new("light", ["bh1750"], Required: false),
             new("relay", ["gpio-relay"], Required: true),
         ],
@@ -97,7 +98,7 @@ public static class DeviceCatalog
         ],
         [DeviceKind.Charger] =
         [
-            new("current", ["ina219"], Required: true, PerOutlet: true),
+            new("current", ["ct-ads1115", "ina219"], Required: true, PerOutlet: true),
             new("relay", ["gpio-relay"], Required: true, PerOutlet: true),
             new("temperature", ["ds18b20", "lm75"], Required: true),
             new("smoke", ["gpio-input"], Required: true),

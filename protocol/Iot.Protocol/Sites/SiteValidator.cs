@@ -233,6 +233,7 @@ public static partial class SiteValidator
         var devices = new HashSet<Identifiers.DeviceId>();
         var pins = new Dictionary<int, string>();
         var i2c = new Dictionary<(int Bus, int Address), string>();
+        var ctInputs = new Dictionary<(int Bus, int Address, int Channel), string>();
         var oneWire = new Dictionary<string, string>(StringComparer.Ordinal);
         var usesI2cBus1 = false;
         var usesOneWire = false;
@@ -342,6 +343,10 @@ public static partial class SiteValidator
                     {
                         Add($"{partPath}.address", $"'{part.Address}' is not an I2C address; write it as i2cdetect shows it, 0x03 to 0x77");
                     }
+                    else if (part.Driver == CtDriver)
+                    {
+                        CheckCurrentTransformer(part, partPath, owner, bus, address);
+                    }
                     else if (!i2c.TryAdd((bus, address), owner))
                     {
                         Add($"{partPath}.address", $"I2C bus {bus} address {part.Address} is already used by {i2c[(bus, address)]}");
@@ -382,6 +387,42 @@ public static partial class SiteValidator
                     }
 
                     break;
+            }
+        }
+
+        // An ADS1115 has four inputs: current transformers may share a chip, one input each, but no other part may use it.
+        void CheckCurrentTransformer(PartManifest part, string partPath, string owner, int bus, int address)
+        {
+            if (address is < 0x48 or > 0x4B)
+            {
+                Add($"{partPath}.address", $"an ADS1115 answers at 0x48, 0x49, 0x4a or 0x4b (ADDR to GND, VDD, SDA or SCL), not {part.Address}");
+            }
+            else if (i2c.TryGetValue((bus, address), out var other) && !ctInputs.ContainsKey((bus, address, -1)))
+            {
+                Add($"{partPath}.address", $"I2C bus {bus} address {part.Address} is already used by {other}");
+            }
+            else
+            {
+                i2c.TryAdd((bus, address), owner);
+                ctInputs.TryAdd((bus, address, -1), owner);
+                if (part.Channel is not (>= 0 and <= 3))
+                {
+                    Add($"{partPath}.channel", "a current transformer needs its ADS1115 input: channel 0, 1, 2 or 3");
+                }
+                else if (!ctInputs.TryAdd((bus, address, part.Channel.Value), owner))
+                {
+                    Add($"{partPath}.channel", $"input {part.Channel} of the ADS1115 at {part.Address} on bus {bus} already carries {ctInputs[(bus, address, part.Channel.Value)]}'s transformer");
+                }
+            }
+
+            if (part.AmpsPerVolt is not { } rating || !double.IsFinite(rating) || rating is <= 0 or > 100)
+            {
+                Add($"{partPath}.ampsPerVolt", "a current transformer needs its rating in A per V of output, above 0 and at most 100 (5 for an SCT-013-005 or a ZMCT103C module set for 5 A; 30 for an SCT-013-030)");
+            }
+
+            if (part.ShuntOhms is not null || part.MaxCurrentA is not null)
+            {
+                Add(partPath, "shuntOhms and maxCurrentA belong to an INA219; a current transformer takes ampsPerVolt");
             }
         }
 
@@ -460,6 +501,8 @@ public static partial class SiteValidator
             }
         }
     }
+
+    private const string CtDriver = "ct-ads1115";
 
     private static bool TryParseAddress(string? text, out int address)
     {

@@ -1,5 +1,6 @@
 using Iot.Edge.Provisioning;
 using Iot.Edge.Sites;
+using Iot.Edge.Tests.Support;
 using Iot.Protocol.Identifiers;
 using Iot.Testing;
 using Iot.Testing.Services;
@@ -82,6 +83,16 @@ public sealed class BundleTests : IDisposable
         Assert.Contains("dtparam=i2c_arm=on\n", none, StringComparison.Ordinal);
         Assert.DoesNotContain("w1-gpio", none, StringComparison.Ordinal);
         Assert.Contains("NEEDS_ONEWIRE=0", File.ReadAllText(Path.Combine(layout.Bundle(withoutProbe), "bundle.env")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_agent_with_current_transformers_gets_the_i2c_bus_at_400_kHz_and_one_without_keeps_100_kHz()
+    {
+        var ct = PiBootConfig.For(TestCourtyard.Manifest(AcCourtyard.Json)).Fragment("test-ac-a");
+        var dc = PiBootConfig.For(TestCourtyard.Manifest()).Fragment("test-1-a");
+
+        Assert.Contains("dtparam=i2c_arm_baudrate=400000\n", ct, StringComparison.Ordinal);
+        Assert.Contains("dtparam=i2c_arm_baudrate=100000\n", dc, StringComparison.Ordinal);
     }
 
     [Fact]

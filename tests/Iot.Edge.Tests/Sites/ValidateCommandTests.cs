@@ -38,7 +38,7 @@ public sealed class ValidateCommandTests : IDisposable
     public void Problems_are_listed_with_file_and_path_and_the_exit_code_is_1()
     {
         var file = Path.Combine(_copy, "communities", "yikang-road.json");
-        File.WriteAllText(file, File.ReadAllText(file).Replace("\"driver\": \"ina219\"", "\"driver\": \"ina999\"", StringComparison.Ordinal));
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"driver\": \"ct-ads1115\"", "\"driver\": \"ina999\"", StringComparison.Ordinal));
 
         var (exit, output) = Validate(_copy);
 

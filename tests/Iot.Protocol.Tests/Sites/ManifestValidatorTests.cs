@@ -86,16 +86,16 @@ public class ManifestValidatorTests
     [Fact]
     public void Two_chips_at_one_i2c_address_on_one_bus_are_caught() =>
         AssertProblem(
-            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 1)["parts"]![0]!["address"] = "0x40"),
-            Yikang, "$.courtyards[0].agents[0].devices[1].parts[0].address", "I2C bus 1 address 0x40 is already used by lamp-01/current");
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 1)["parts"]![1]!["address"] = "0x23"),
+            Yikang, "$.courtyards[0].agents[0].devices[1].parts[1].address", "I2C bus 1 address 0x23 is already used by lamp-01/light");
 
     [Fact]
     public void The_same_address_on_another_bus_is_fine()
     {
         var texts = SiteTexts.Sample().EditCommunity(Yikang, c =>
         {
-            Device(c, 1)["parts"]![0]!["address"] = "0x40";
-            Device(c, 1)["parts"]![0]!["bus"] = 3;
+            Device(c, 1)["parts"]![1]!["address"] = "0x23";
+            Device(c, 1)["parts"]![1]!["bus"] = 3;
         });
         Assert.Empty(texts.Read().Problems);
     }
@@ -110,13 +110,51 @@ public class ManifestValidatorTests
     public void A_driver_in_the_wrong_role_is_caught() =>
         AssertProblem(
             SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["driver"] = "bh1750"),
-            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].driver", "driver 'bh1750' cannot serve as 'current'; use ina219");
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].driver", "driver 'bh1750' cannot serve as 'current'; use ina219 or ct-ads1115");
+
+    // yikang-1-a: its station's outlets on the ADS1115s at 0x49 (inputs 0-3) and 0x4a (0-1); lamp-01 on 0x4a input 2,
+    // lamp-02 on 0x4a input 3, lamp-03 on 0x4b input 0; lamp-04 is a 12 V solar lamp on an INA219 at 0x43.
+    [Fact]
+    public void A_current_transformer_without_its_rating_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!.AsObject().Remove("ampsPerVolt")),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].ampsPerVolt", "a current transformer needs its rating in A per V of output");
+
+    [Fact]
+    public void Two_transformers_on_one_ADS1115_input_are_refused_naming_the_other() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["channel"] = 3),
+            Yikang, "$.courtyards[0].agents[0].devices[1].parts[0].channel", "input 3 of the ADS1115 at 0x4a on bus 1 already carries lamp-01/current's transformer");
+
+    [Fact]
+    public void A_transformer_without_its_input_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["channel"] = 4),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].channel", "a current transformer needs its ADS1115 input: channel 0, 1, 2 or 3");
+
+    [Fact]
+    public void A_transformer_at_an_address_no_ADS1115_answers_at_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["address"] = "0x40"),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0].address", "an ADS1115 answers at 0x48, 0x49, 0x4a or 0x4b");
+
+    [Fact]
+    public void Another_chip_on_the_address_of_a_transformers_ADS1115_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 3)["parts"]![0]!["address"] = "0x4a"),
+            Yikang, "$.courtyards[0].agents[0].devices[3].parts[0].address", "I2C bus 1 address 0x4a is already used by lamp-01/current");
+
+    [Fact]
+    public void An_INA219_setting_on_a_transformer_is_refused() =>
+        AssertProblem(
+            SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]![0]!["shuntOhms"] = 0.1),
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts[0]", "shuntOhms and maxCurrentA belong to an INA219; a current transformer takes ampsPerVolt");
 
     [Fact]
     public void A_missing_required_part_is_caught() =>
         AssertProblem(
             SiteTexts.Sample().EditCommunity(Yikang, c => Device(c, 0)["parts"]!.AsArray().RemoveAt(0)),
-            Yikang, "$.courtyards[0].agents[0].devices[0].parts", "a streetlight needs a 'current' part (ina219)");
+            Yikang, "$.courtyards[0].agents[0].devices[0].parts", "a streetlight needs a 'current' part (ina219 or ct-ads1115)");
 
     [Fact]
     public void Inverted_high_threshold_is_caught() =>

@@ -41,6 +41,15 @@ public class SampleSiteTests
     }
 
     [Fact]
+    public void Chargers_and_mains_lamps_sense_current_through_transformers_and_the_INA219_is_left_to_12_V_lamps()
+    {
+        var currents = Site.Agents.SelectMany(a => a.Agent.Devices).SelectMany(d => d.Parts.Where(p => p.Role == "current").Select(p => (d.Kind, d.Id, p.Driver))).ToList();
+        Assert.All(currents.Where(c => c.Kind == DeviceKind.Charger), c => Assert.Equal("ct-ads1115", c.Driver));
+        Assert.All(currents.Where(c => c.Driver == "ina219"), c => Assert.Equal((DeviceKind.Streetlight, "lamp-04"), (c.Kind, c.Id.Value)));
+        Assert.Contains(currents, c => c.Kind == DeviceKind.Streetlight && c.Driver == "ct-ads1115");
+    }
+
+    [Fact]
     public void Every_courtyard_has_a_chinese_name_and_an_agent()
     {
         Assert.All(Site.Courtyards, c =>
