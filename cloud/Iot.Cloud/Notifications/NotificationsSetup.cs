@@ -22,14 +22,18 @@ public static class NotificationsSetup
 
             // Network time is real time, even where the cloud's clock is a fake one in tests.
             pipeline.TimeProvider = TimeProvider.System;
-            pipeline.AddRetry(new HttpRetryStrategyOptions
+            if (o.QuickRetries > 0)
             {
-                MaxRetryAttempts = o.QuickRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromSeconds(1),
-                ShouldRetryAfterHeader = true,
-            });
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = o.QuickRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromSeconds(1),
+                    ShouldRetryAfterHeader = true,
+                });
+            }
+
             pipeline.AddTimeout(o.Timeout);
         });
         builder.Services.AddSingleton<IChannelSender, WebhookSender>();
