@@ -11,7 +11,7 @@ public static class MessageText
 {
     public static string Words(Severity severity) => severity switch
     {
-        Severity.Critical => "严重",
+        Severity.Critical => "紧急",
         Severity.Major => "重要",
         Severity.Minor => "一般",
         _ => "提示",

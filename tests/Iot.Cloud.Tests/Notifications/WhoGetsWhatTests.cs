@@ -92,7 +92,7 @@ public sealed class WhoGetsWhatTests : IAsyncLifetime
         var alertRows = raised.Where(n => n.Kind == "alert.raised").ToList();
         Assert.Equal(["xinyu-sms", "xinyu-wecom"], alertRows.Select(n => n.Channel).Order());
         Assert.All(alertRows, n => Assert.Equal("13800000002", n.Recipient));
-        Assert.Contains("【严重】充电桩安全断电", alertRows[0].Text, StringComparison.Ordinal);
+        Assert.Contains("【紧急】充电桩安全断电", alertRows[0].Text, StringComparison.Ordinal);
         Assert.Contains(raised, n => n.Kind == "workOrder.created" && n.Channel == "xinyu-wecom");
         Assert.Equal(raised.Count, raised.Select(n => n.MessageId).Distinct().Count());
 
