@@ -243,6 +243,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
         ["PAGE /account/password"] = new(Access.Staff, Subject.None, _ => Get("/account/password"), Page: true),
         ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
+        ["PAGE /admin/notifications"] = new(Access.Maintenance, Subject.None, _ => Get("/admin/notifications"), Page: true),
     };
 
     [Fact]
