@@ -14,6 +14,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Iot.Bench.Notify;
 
@@ -36,6 +37,7 @@ public static class NotifyLatencyBenchmark
 
         var receiverBuilder = WebApplication.CreateSlimBuilder();
         receiverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        receiverBuilder.Logging.ClearProviders();
         await using var receiver = receiverBuilder.Build();
         receiver.MapPost("/hook/{party}", async (string party, HttpRequest request, CancellationToken ct) =>
         {
@@ -64,7 +66,7 @@ public static class NotifyLatencyBenchmark
             settings[$"Webhooks:Channels:{party}:Secret"] = "bench-secret";
         }
 
-        var options = new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={file};Pooling=false").Options;
+        var options = new DbContextOptionsBuilder<SqliteCloudDb>().UseSqlite($"Data Source={file}").Options;
         await using (var db = new SqliteCloudDb(options))
         {
             await db.Database.MigrateAsync();

@@ -26,6 +26,9 @@ public sealed partial class WebhookDispatcher(
 
     private const int ClaimLimit = 200;
     private readonly SemaphoreSlim _wake = new(0);
+
+    // SQLite has one writer: channels taking turns here never meet its lock (whose busy wait sleeps up to 100 ms).
+    private readonly SemaphoreSlim _sqliteWrites = new(1);
     private readonly ConcurrentDictionary<string, Task> _sending = new();
     private readonly Dictionary<ChannelKind, IChannelSender> _senders = senders.ToDictionary(s => s.Kind);
 
@@ -44,6 +47,7 @@ public sealed partial class WebhookDispatcher(
     public override void Dispose()
     {
         _wake.Dispose();
+        _sqliteWrites.Dispose();
         base.Dispose();
     }
 
@@ -54,7 +58,7 @@ public sealed partial class WebhookDispatcher(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
-            var ids = await OutboxClaim.ClaimAsync(db, Owner, time.GetUtcNow(), options.Value.Lease, [.. _sending.Keys], ClaimLimit, cancellationToken);
+            var ids = await SaveAsync(db, () => OutboxClaim.ClaimAsync(db, Owner, time.GetUtcNow(), options.Value.Lease, [.. _sending.Keys], ClaimLimit, cancellationToken), cancellationToken);
             claimed = (await db.Notifications.AsNoTracking().Where(n => ids.Contains(n.Id)).Select(n => new { n.Id, n.Channel }).ToListAsync(cancellationToken))
                 .Select(n => (n.Id, n.Channel)).ToList();
         }
@@ -127,7 +131,7 @@ public sealed partial class WebhookDispatcher(
                     Settle(n, new SendOutcome(false, $"no channel configured named '{name}' (Webhooks:Channels:{name})", Permanent: true), time.GetUtcNow(), o);
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
                 return;
             }
 
@@ -174,15 +178,33 @@ public sealed partial class WebhookDispatcher(
                 hold = outcome.RetryAfter is { } after && !outcome.Delivered ? after : null;
 
                 // Saved after each request, so what went out is never sent again after a crash.
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The lease runs out and another pass takes these messages again.
             LogChannelFailed(logger, name, e.Message);
+        }
+    }
+
+    private async Task<T> SaveAsync<T>(CloudDb db, Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return await write();
+        }
+
+        await _sqliteWrites.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _sqliteWrites.Release();
         }
     }
 
