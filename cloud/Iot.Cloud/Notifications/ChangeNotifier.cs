@@ -122,7 +122,7 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOption
         Text = outgoing.Text,
         TemplateParams = outgoing.SmsParams,
         CreatedAt = now,
-        NextAttemptAt = now,
+        NextAttemptAt = outgoing.Kind == "test" ? now : Routing.SendAt(channel, outgoing.Severity, now),
     };
 
     private string PartyOf(CourtyardId courtyard) =>

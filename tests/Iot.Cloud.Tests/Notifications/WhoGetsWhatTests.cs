@@ -73,14 +73,25 @@ public sealed class WhoGetsWhatTests : IAsyncLifetime
     [Theory]
     [InlineData(Severity.Critical, true, true, true)]
     [InlineData(Severity.Major, true, true, false)]
-    [InlineData(Severity.Minor, true, false, false)]
-    [InlineData(Severity.Warning, true, false, false)]
+    [InlineData(Severity.Minor, true, true, false)]
+    [InlineData(Severity.Warning, true, true, false)]
     public void Severity_picks_the_channels(Severity severity, bool webhook, bool robot, bool sms)
     {
         Assert.Equal(webhook, Routing.Carries(new ChannelOptions { Kind = ChannelKind.Webhook }, "alert.raised", severity));
         Assert.Equal(robot, Routing.Carries(new ChannelOptions { Kind = ChannelKind.WeCom }, "alert.raised", severity));
         Assert.Equal(robot, Routing.Carries(new ChannelOptions { Kind = ChannelKind.DingTalk }, "alert.raised", severity));
         Assert.Equal(sms, Routing.Carries(new ChannelOptions { Kind = ChannelKind.Sms }, "alert.raised", severity));
+    }
+
+    [Theory]
+    [InlineData(Severity.Minor, "2026-12-05T18:00:00Z", "2026-12-06T00:00:00Z")] // 02:00 Kunming: today's 8:00 digest
+    [InlineData(Severity.Warning, "2026-12-06T01:00:00Z", "2026-12-07T00:00:00Z")] // 09:00 Kunming: tomorrow's
+    [InlineData(Severity.Major, "2026-12-05T18:00:00Z", "2026-12-05T18:00:00Z")] // major: at once
+    public void Minor_and_warning_wait_for_the_robots_8_oclock_digest(Severity severity, string now, string expected)
+    {
+        var at = DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Routing.SendAt(new ChannelOptions { Kind = ChannelKind.WeCom }, severity, at));
+        Assert.Equal(at, Routing.SendAt(new ChannelOptions { Kind = ChannelKind.Webhook }, severity, at));
     }
 
     [Fact]
@@ -121,7 +132,7 @@ public sealed class WhoGetsWhatTests : IAsyncLifetime
         Assert.Equal(["xinyu-sms", "xinyu-wecom"], recovered.Select(n => n.Channel).Order());
         Assert.All(recovered, n => Assert.Contains("【已恢复】", n.Text, StringComparison.Ordinal));
 
-        // A warning went to no channel here (robots take major and above), so its clearing sends nothing.
+        // An alert that was never sent (nothing about it in the outbox) gets no recovery.
         var quiet = cleared.Alerts.Select(c => c with { Alert = new Alert { Id = 999_999, RuleKey = "x", Fault = "x", Subject = "x", AgentId = c.Alert.AgentId, CourtyardId = c.Alert.CourtyardId, Target = "x", Title = "x" } });
         Assert.DoesNotContain(await QueueAsync(quiet, []), n => n.Kind == "alert.recovered");
     }
