@@ -121,6 +121,21 @@ public sealed class WhoGetsWhatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_orders_delivery_log_lists_its_own_and_its_alerts_messages_with_mobiles_masked()
+    {
+        var (alerts, orders) = await _work.ApplyAsync(_work.Transition("charger-cut-off", "yikang-1", "yikang-1-a/charger-01/o2", TransitionKind.Raised, 71.5));
+        var queued = await QueueAsync(alerts, orders);
+        var order = Assert.Single(await _work.OrdersAsync());
+
+        await using var db = _work.Db();
+        var log = await DeliveriesApi.ForOrderAsync(db, order.Id, CancellationToken.None);
+
+        Assert.Equal(queued.Select(n => n.MessageId).Order(), log.Select(d => d.MessageId).Order());
+        Assert.Contains(log, d => d.Kind == "alert.raised" && d.Channel == "xinyu-sms" && d.Recipient == "138****0002" && d.Status == "queued");
+        Assert.DoesNotContain(log, d => d.Recipient?.Contains("13800000002", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public async Task A_recovery_is_sent_for_an_alert_that_was_sent_and_not_for_one_that_was_not()
     {
         var raised = await _work.ApplyAsync(_work.Transition("charger-cut-off", "yikang-1", "yikang-1-a/charger-01/o2", TransitionKind.Raised, 71.5));
