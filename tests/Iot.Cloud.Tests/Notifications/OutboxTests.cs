@@ -38,11 +38,7 @@ public abstract class OutboxTests : IAsyncLifetime
         // The dead endpoint holds its request; another party's message, queued after, goes out all the same.
         var later = await h.QueueAsync("alive-party", ChannelKind.Webhook, "后排队的消息", party: "alive-party");
         Assert.Equal(1, await h.Dispatcher.DispatchAsync(CancellationToken.None));
-        await _platforms.Arrived.GetOrAdd("alive-party", _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        while (_platforms.WebhookIds.IsEmpty)
-        {
-            await Task.Yield();
-        }
+        await _platforms.Accepted.GetOrAdd("alive-party", _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
         Assert.Equal([later.MessageId.ToString()], _platforms.WebhookIds);
         Assert.False(stuck.Task.IsCompleted);

@@ -56,6 +56,9 @@ public sealed class PlatformReceiver : IAsyncDisposable
     /// <summary>Completed when a webhook party first receives something.</summary>
     public ConcurrentDictionary<string, TaskCompletionSource> Arrived { get; } = new();
 
+    /// <summary>Completed when a webhook party first accepts a correctly signed message.</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> Accepted { get; } = new();
+
     public Uri Base => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public Uri WeCom => new(Base, $"/cgi-bin/webhook/send?key={WeComKey}");
@@ -228,6 +231,7 @@ public sealed class PlatformReceiver : IAsyncDisposable
 
         WebhookIds.Enqueue(request.Headers["X-Iot-Message-Id"].ToString());
         Received.Enqueue(("webhook:" + party, JsonNode.Parse(body)!.AsObject()));
+        Accepted.GetOrAdd(party, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return Results.Ok();
     }
 }
