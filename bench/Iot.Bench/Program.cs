@@ -2,6 +2,7 @@ using Iot.Bench.Hostile;
 using Iot.Bench.HotPath;
 using Iot.Bench.Ingest;
 using Iot.Bench.Latency;
+using Iot.Bench.Notify;
 using Iot.Bench.Scale;
 
 // One verb per figure; each prints markdown rows and exits non-zero when the run was invalid. See bench/README.md.
@@ -10,6 +11,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "hotpath" => HotPathBenchmarks.Run(args[1..]),
     "latency" => await AlertLatencyBenchmark.RunAsync(args[1..]),
+    "notify" => await NotifyLatencyBenchmark.RunAsync(args[1..]),
     "city" => await CityScaleBenchmark.RunAsync(args[1..]),
     "scaleout" => await ScaleOutBenchmark.RunAsync(args[1..]),
     "hostile" => await HostileBenchmark.RunAsync(args[1..]),
@@ -27,6 +29,8 @@ static int Usage()
                  readings/s through real Mosquitto: raw broker ceiling, cloud into SQLite, cloud into InfluxDB
           latency [--rates 1000,5000] [--probes 100]
                  publish-to-alert latency (live push and API) under background telemetry
+          notify [--rate 200] [--seconds 20] [--channels 20]
+                 outbox commit to message at the channel's endpoint (signed webhook), one channel dead all the while
           city [--agents 2000] [--seconds 120] [--readings-per-message 24] [--interval-seconds 5]
                  thousands of agents connected at once: cloud CPU and memory, broker connections, rejects
           scaleout [--seconds 60]

@@ -72,6 +72,7 @@ app.MapReportsApi();
 app.MapRulesApi();
 app.MapSupervisionApi();
 app.MapLiveApi();
+app.MapDeliveriesApi();
 app.MapRatingsApi();
 app.MapAssessmentApi();
 app.MapCommandsApi();

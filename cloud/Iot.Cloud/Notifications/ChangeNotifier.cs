@@ -4,38 +4,58 @@ using Iot.Cloud.Data;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Identifiers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Notifications;
 
 /// <summary>
 /// Tells people about changes: every alert and work-order change goes to the live feed once saved; those worth a
-/// message are queued for the responsible party's webhook (in the same transaction as the change), and a work order
-/// escalated to the community is also queued for that community's residents' committee.
+/// message are queued in the outbox, one row per channel that should carry it (<see cref="Routing"/>), in the same
+/// transaction as the change. An order escalated to the community also goes to that community's residents' committee,
+/// and a recovery (已恢复) follows any alert that was sent.
 /// </summary>
-public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimeProvider time)
+public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOptions<WebhookOptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Queues webhook messages for changes that deserve one (call before saving).</summary>
-    public void Queue(CloudDb db, IEnumerable<AlertChange> alerts, IEnumerable<WorkOrderChange> orders)
+    /// <summary>Queues messages for changes that deserve one (call before saving).</summary>
+    public async Task QueueAsync(CloudDb db, IEnumerable<AlertChange> alerts, IEnumerable<WorkOrderChange> orders, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var now = time.GetUtcNow();
-        foreach (var change in alerts.Where(c => c.Notify))
+        foreach (var change in alerts)
         {
-            Add(db, PartyOf(change.Alert.CourtyardId), $"alert.{change.Name}", new { kind = $"alert.{change.Name}", courtyard = CourtyardName(change.Alert.CourtyardId), alert = AlertView.Of(change.Alert) }, now);
+            var alert = change.Alert;
+            var courtyard = CourtyardName(alert.CourtyardId);
+            if (change.Notify)
+            {
+                var kind = $"alert.{change.Name}";
+                Add(db, PartyOf(alert.CourtyardId), new Outgoing(kind, alert.Severity, alert.Id, null, Body(kind, courtyard, AlertView.Of(alert), "alert"),
+                    MessageText.Alert(alert, courtyard, change.Kind), MessageText.SmsParams(courtyard, alert.Title, null, change.Kind.ToString())), now);
+            }
+            else if (change.Kind == AlertChangeKind.Cleared && await WasSentAsync(db, alert.Id, cancellationToken))
+            {
+                const string kind = "alert.recovered";
+                Add(db, PartyOf(alert.CourtyardId), new Outgoing(kind, alert.Severity, alert.Id, null, Body(kind, courtyard, AlertView.Of(alert), "alert"),
+                    MessageText.Recovered(alert, courtyard), MessageText.SmsParams(courtyard, alert.Title, null, "已恢复")), now);
+            }
         }
 
         foreach (var change in orders.Where(c => c.Notify))
         {
-            var body = new { kind = $"workOrder.{change.Name}", courtyard = CourtyardName(change.Order.CourtyardId), workOrder = WorkOrderView.Of(change.Order, now) };
-            Add(db, change.Order.PartyId, body.kind, body, now);
-            if (change.Kind == WorkOrderChangeKind.Escalated && change.Order.EscalationLevel >= 2 && CommitteeOf(change.Order.CourtyardId) is { } committee && committee != change.Order.PartyId)
+            var order = change.Order;
+            var courtyard = CourtyardName(order.CourtyardId);
+            var kind = $"workOrder.{change.Name}";
+            var outgoing = new Outgoing(kind, order.Severity, null, order.Id, Body(kind, courtyard, WorkOrderView.Of(order, now), "workOrder"),
+                MessageText.Order(order, courtyard, change.Kind), MessageText.SmsParams(courtyard, order.Title, order.Number, change.Kind.ToString()));
+            Add(db, order.PartyId, outgoing with { Supervisor = change.Kind == WorkOrderChangeKind.Escalated }, now);
+            if (change.Kind == WorkOrderChangeKind.Escalated && order.EscalationLevel >= 2 && CommitteeOf(order.CourtyardId) is { } committee && committee != order.PartyId)
             {
-                Add(db, committee, body.kind, body, now);
+                Add(db, committee, outgoing, now);
             }
         }
     }
@@ -55,8 +75,55 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimePro
         }
     }
 
-    private static void Add(CloudDb db, string party, string kind, object body, DateTimeOffset now) =>
-        db.Notifications.Add(new Notification { PartyId = party, Kind = kind, Body = JsonSerializer.Serialize(body, Json), CreatedAt = now, NextAttemptAt = now });
+    /// <summary>Queues a test message on one channel (the settings page's button).</summary>
+    public Notification? QueueTest(CloudDb db, string channelName)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var (name, channel) = options.Value.AllChannels().FirstOrDefault(c => c.Name == channelName);
+        if (channel is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var n = Row(name, channel, channel.Party, new Outgoing("test", Kernel.Severity.Critical, null, null, JsonSerializer.Serialize(new { kind = "test" }, Json),
+            "**测试消息 / Test message**\n> 通知渠道已接通 / The channel works.", MessageText.SmsParams("测试", "测试消息", null, "test")), now);
+        db.Notifications.Add(n);
+        return n;
+    }
+
+    private static string Body(string kind, string courtyard, object view, string field) =>
+        JsonSerializer.Serialize(new Dictionary<string, object> { ["kind"] = kind, ["courtyard"] = courtyard, [field] = view }, Json);
+
+    private static async Task<bool> WasSentAsync(CloudDb db, long alertId, CancellationToken cancellationToken) =>
+        db.ChangeTracker.Entries<Notification>().Any(e => e.Entity.AlertId == alertId && e.State == EntityState.Added)
+        || await db.Notifications.AnyAsync(n => n.AlertId == alertId && n.Kind != "alert.recovered", cancellationToken);
+
+    private void Add(CloudDb db, string party, Outgoing outgoing, DateTimeOffset now)
+    {
+        foreach (var (name, channel) in options.Value.AllChannels().Where(c => c.Channel.Party == party && Routing.Carries(c.Channel, outgoing.Kind, outgoing.Severity)))
+        {
+            db.Notifications.Add(Row(name, channel, party, outgoing, now));
+        }
+    }
+
+    private Notification Row(string name, ChannelOptions channel, string party, Outgoing outgoing, DateTimeOffset now) => new()
+    {
+        MessageId = Guid.NewGuid(),
+        PartyId = party,
+        Channel = name,
+        ChannelKind = channel.Kind,
+        Recipient = Routing.Recipient(channel, options.Value.Rota.GetValueOrDefault(party), outgoing.Severity, outgoing.Supervisor, now),
+        Kind = outgoing.Kind,
+        Severity = outgoing.Severity,
+        AlertId = outgoing.AlertId,
+        WorkOrderId = outgoing.WorkOrderId,
+        Body = outgoing.Body,
+        Text = outgoing.Text,
+        TemplateParams = outgoing.SmsParams,
+        CreatedAt = now,
+        NextAttemptAt = outgoing.Kind == "test" ? now : Routing.SendAt(channel, outgoing.Severity, now),
+    };
 
     private string PartyOf(CourtyardId courtyard) =>
         registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyard).Courtyard?.Responsible?.Value ?? "unknown";
@@ -66,4 +133,11 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, TimePro
 
     private string CourtyardName(CourtyardId courtyard) =>
         registry.Current?.Site.Courtyards.FirstOrDefault(c => c.Courtyard.Id == courtyard).Courtyard?.Name ?? courtyard.Value;
+
+    /// <summary>One message before it is fanned out to the party's channels.</summary>
+    private sealed record Outgoing(string Kind, Kernel.Severity Severity, long? AlertId, long? WorkOrderId, string Body, string Text, string SmsParams)
+    {
+        /// <summary>An escalation: mention the party's supervisor rather than the on-duty person.</summary>
+        public bool Supervisor { get; init; }
+    }
 }

@@ -12,26 +12,24 @@ namespace Iot.Cloud.Notifications;
 public sealed class NotificationStage(ChangeNotifier notifier, WebhookDispatcher webhooks) : IHandles<AlertsChanged>, IHandles<OrdersChanged>
 {
     /// <inheritdoc />
-    public Task HandleAsync(AlertsChanged e, Work work, CancellationToken cancellationToken)
+    public async Task HandleAsync(AlertsChanged e, Work work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(work);
-        notifier.Queue(work.Db, e.Changes, []);
+        await notifier.QueueAsync(work.Db, e.Changes, [], cancellationToken);
         Told(work).Alerts.AddRange(e.Changes);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task HandleAsync(OrdersChanged e, Work work, CancellationToken cancellationToken)
+    public async Task HandleAsync(OrdersChanged e, Work work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(work);
         var closed = e.ClosedAlerts ?? [];
-        notifier.Queue(work.Db, closed, e.Changes);
+        await notifier.QueueAsync(work.Db, closed, e.Changes, cancellationToken);
         var told = Told(work);
         told.Alerts.AddRange(closed);
         told.Orders.AddRange(e.Changes);
-        return Task.CompletedTask;
     }
 
     private Batch Told(Work work) => work.Item(() =>
@@ -40,8 +38,9 @@ public sealed class NotificationStage(ChangeNotifier notifier, WebhookDispatcher
         work.AfterCommit(() =>
         {
             notifier.Publish(batch.Alerts, batch.Orders);
-            if (batch.Alerts.Any(c => c.Notify) || batch.Orders.Any(c => c.Notify))
+            if (work.Db.ChangeTracker.Entries<Notification>().Any() || batch.Alerts.Count > 0 || batch.Orders.Any(c => c.Notify))
             {
+                // Whichever API or rule made the change, its messages go now, not at the next poll.
                 webhooks.Wake();
             }
         });

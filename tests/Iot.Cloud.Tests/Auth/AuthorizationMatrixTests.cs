@@ -174,6 +174,11 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["POST /api/agents/{agent}/commands/switch-lamp"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/agents/{t.Agent}/commands/switch-lamp", new { device = "lamp-01", on = true, forMinutes = 5, reason = "矩阵" })),
         ["POST /api/agents/{agent}/commands/request-status"] = new(Access.Work, Subject.Courtyard, t => Post($"/api/agents/{t.Agent}/commands/request-status", new { })),
         ["GET /api/commands/{id:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/commands/{t.Command}")),
+        ["GET /api/work-orders/{id:long}/deliveries"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/deliveries")),
+
+        // Notification channels: the street office and a company's supervisor see their own (never a secret) and send a test message.
+        ["GET /api/notifications/channels/"] = new(Access.Maintenance, Subject.None, _ => Get("/api/notifications/channels")),
+        ["POST /api/notifications/channels/{name}/test"] = new(Access.Maintenance, Subject.None, _ => Post("/api/notifications/channels/matrix/test", new { })),
         ["GET /api/work-orders/{id:long}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/commands")),
         ["GET /api/courtyards/{id}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}/commands")),
 
@@ -238,6 +243,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
         ["PAGE /account/password"] = new(Access.Staff, Subject.None, _ => Get("/account/password"), Page: true),
         ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
+        ["PAGE /admin/notifications"] = new(Access.Maintenance, Subject.None, _ => Get("/admin/notifications"), Page: true),
     };
 
     [Fact]

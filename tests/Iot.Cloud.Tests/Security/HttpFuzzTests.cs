@@ -212,6 +212,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
             ["agents/{agent}"] = "yikang-1-a",
             ["sensors/{sensor}"] = "lamp-01.current",
             ["devices/{device}"] = "lamp-01",
+            ["channels/{name}"] = "fuzz-channel",
             ["commands/{id}"] = command.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
 
             // The monthly assessment: a party, a month that has ended, and a notice and an exit review made below.

@@ -42,6 +42,9 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
 
     public IReadOnlyList<AuditView> Audit { get; private set; } = [];
 
+    /// <summary>What was sent about the order, on which channel, and what the platform answered.</summary>
+    public IReadOnlyList<Notifications.DeliveryView> Deliveries { get; private set; } = [];
+
     public IReadOnlyList<WorkOrderStatus> Next { get; private set; } = [];
 
     /// <summary>The community (or the street office) may send a repair back, saying what is still wrong.</summary>
@@ -105,6 +108,7 @@ public sealed class OrderModel(CloudDb db, AccessScope scope, SiteRegistry regis
         Photos = await db.WorkOrderAttachments.AsNoTracking().Where(a => a.WorkOrderId == id).OrderBy(a => a.Id).Select(a => new PhotoView(a.Id, a.At, a.By, a.ContentType, a.FileName, a.Content.Length)).ToListAsync(ct);
         var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Audit = await db.AuditLog.AsNoTracking().Where(a => a.Entity == "workOrder" && a.EntityId == key).OrderBy(a => a.Id).Select(a => new AuditView(a.At, a.Actor, a.Action, a.Detail)).ToListAsync(ct);
+        Deliveries = await Notifications.DeliveriesApi.ForOrderAsync(db, id, ct);
         Next = WorkOrderRoles.Next(scope, order);
         SendsBack = order.Status == WorkOrderStatus.Fixed && !scope.IsPartyRole && Next.Contains(WorkOrderStatus.InProgress);
         Ratings = await db.Ratings.AsNoTracking().Where(r => r.WorkOrderId == id).OrderBy(r => r.Id).ToListAsync(ct);

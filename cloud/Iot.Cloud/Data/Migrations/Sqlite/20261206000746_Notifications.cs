@@ -1,0 +1,169 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Iot.Cloud.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Notifications : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "AlertId",
+                table: "notifications",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Channel",
+                table: "notifications",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "ChannelKind",
+                table: "notifications",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "LeaseOwner",
+                table: "notifications",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LeasedUntil",
+                table: "notifications",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "MessageId",
+                table: "notifications",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            migrationBuilder.AddColumn<string>(
+                name: "Recipient",
+                table: "notifications",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Severity",
+                table: "notifications",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "TemplateParams",
+                table: "notifications",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Text",
+                table: "notifications",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<long>(
+                name: "WorkOrderId",
+                table: "notifications",
+                type: "INTEGER",
+                nullable: true);
+
+            // Rows queued before channels existed: each its own message id, on the party's shorthand webhook (named after the party).
+            migrationBuilder.Sql("UPDATE notifications SET \"MessageId\" = printf('00000000-0000-0000-0000-%012d', \"Id\"), \"Channel\" = \"PartyId\", \"ChannelKind\" = 'Webhook', \"Severity\" = 'Warning', \"Text\" = \"Kind\";");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_AlertId",
+                table: "notifications",
+                column: "AlertId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_MessageId",
+                table: "notifications",
+                column: "MessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_WorkOrderId",
+                table: "notifications",
+                column: "WorkOrderId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_notifications_AlertId",
+                table: "notifications");
+
+            migrationBuilder.DropIndex(
+                name: "IX_notifications_MessageId",
+                table: "notifications");
+
+            migrationBuilder.DropIndex(
+                name: "IX_notifications_WorkOrderId",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "AlertId",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "Channel",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "ChannelKind",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "LeaseOwner",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "LeasedUntil",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "MessageId",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "Recipient",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "Severity",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "TemplateParams",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "Text",
+                table: "notifications");
+
+            migrationBuilder.DropColumn(
+                name: "WorkOrderId",
+                table: "notifications");
+        }
+    }
+}
