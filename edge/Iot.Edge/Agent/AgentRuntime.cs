@@ -165,9 +165,17 @@ public sealed partial class AgentRuntime : IDisposable
     {
         var stats = Outbox.Stats;
         var synced = Clock.IsSynced;
-        var health = new AgentHealth(stats.Depth, stats.Bytes, stats.Dropped, stats.Corrupted, DiskFree(), CpuTemperature());
+        var health = new AgentHealth(stats.Depth, stats.Bytes, stats.Dropped, stats.Corrupted, DiskFree(), CpuTemperature(), Calibrations());
         return new AgentStatus(ProtocolVersion.Current, Identity.Agent, Clock.Boot, seq, presence, AgentVersion.Current, synced, Clock.BootMs,
             synced ? Clock.Time.GetUtcNow() : null, ConfigHash, RejectedConfig, health, reason);
+    }
+
+    // What `iot-edge calibrate` measured and this agent applies, for the cloud's record (none: nothing is sent).
+    private List<CtCalibrationReport>? Calibrations()
+    {
+        var entries = _board.Calibration.Entries;
+        return entries.Count == 0 ? null
+            : [.. entries.OrderBy(e => e.Key, StringComparer.Ordinal).Take(64).Select(e => new CtCalibrationReport(e.Key, e.Value.ZeroA, e.Value.Factor, e.Value.At))];
     }
 
     /// <inheritdoc />

@@ -70,10 +70,19 @@ public sealed record ConfigRejection(string Hash, IReadOnlyList<string> Reasons)
 /// <param name="OutboxCorrupted">Damaged records skipped at recovery since boot.</param>
 /// <param name="DiskFreeBytes">Free bytes on the outbox's file system.</param>
 /// <param name="CpuTemperatureC">SoC temperature, where the board reports it.</param>
+/// <param name="CtCalibrations">The calibration in force on each current transformer's input (<c>iot-edge calibrate</c>), if any.</param>
 public sealed record AgentHealth(
     long OutboxDepth,
     long OutboxBytes,
     long OutboxDropped,
     long OutboxCorrupted,
     long? DiskFreeBytes = null,
-    double? CpuTemperatureC = null);
+    double? CpuTemperatureC = null,
+    IReadOnlyList<CtCalibrationReport>? CtCalibrations = null);
+
+/// <summary>One current transformer's calibration, as the agent applies it.</summary>
+/// <param name="Input">The ADS1115 input, <c>bus/address/channel</c> (e.g. <c>1/0x48/2</c>).</param>
+/// <param name="ZeroA">Its noise floor with the relay open, amperes.</param>
+/// <param name="Factor">Known load over measured load.</param>
+/// <param name="At">When it was measured.</param>
+public sealed record CtCalibrationReport(string Input, double ZeroA, double Factor, DateTimeOffset? At = null);

@@ -317,6 +317,34 @@ public static class MessageReader
             f.Add($"{path}.cpuTemperatureC", problem);
         }
 
-        return depth is { } d && bytes is { } b && dropped is { } x && corrupted is { } k ? new AgentHealth(d, b, x, k, disk, cpu) : null;
+        var calibrations = f.Array(e, path, "ctCalibrations", required: false, 0, MaxCalibrations, (x, p) => ReadCalibration(x, p, f));
+        return depth is { } d && bytes is { } b && dropped is { } x && corrupted is { } k ? new AgentHealth(d, b, x, k, disk, cpu, calibrations) : null;
+    }
+
+    // A station has at most 16 outlets and a lamp circuit or two: 64 inputs is four ADS1115s per bus, twice over.
+    private const int MaxCalibrations = 64;
+
+    private static CtCalibrationReport? ReadCalibration(JsonElement e, string path, FieldReader f)
+    {
+        if (!f.IsObject(e, path))
+        {
+            return null;
+        }
+
+        var input = f.Text(e, path, "input", required: true, maxLength: 32);
+        var zero = f.Number(e, path, "zeroA", required: true);
+        var factor = f.Number(e, path, "factor", required: true);
+        var at = f.Time(e, path, "at", required: false);
+        if (zero is < 0 or > 1)
+        {
+            f.Add($"{path}.zeroA", $"{zero} is outside 0 … 1 A");
+        }
+
+        if (factor is < 0.5 or > 2)
+        {
+            f.Add($"{path}.factor", $"{factor} is outside 0.5 … 2");
+        }
+
+        return input is not null && zero is { } z && factor is { } k ? new CtCalibrationReport(input, z, k, at) : null;
     }
 }

@@ -2,6 +2,10 @@ using Iot.Edge.Calibration;
 using Iot.Edge.Sensors.Ac;
 using Iot.Edge.Simulation;
 using Iot.Edge.Tests.Support;
+using Iot.Protocol.Json;
+using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
+using Iot.Protocol.Validation;
 using Iot.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -72,6 +76,14 @@ public sealed class CalibrationTests : IDisposable
         after.Model.Charger("charger-01").Outlet(2).LoadA = 1.8;
         after.Run(TimeSpan.FromSeconds(10));
         Assert.InRange(after.Last("charger-01.o2-current"), 1.8 * 0.99, 1.8 * 1.01);
+
+        // And the cloud is told what the agent runs with: its status carries each calibrated input, as the protocol reads it.
+        var status = after.Runtime.Status(1, Presence.Online);
+        var read = MessageReader.ReadUplink(AgentTopic.Parse(after.Identity.Topic(Channel.Status)), ProtocolJson.Serialize(status), after.Time.GetUtcNow());
+        Assert.True(read.IsValid, read.Summary);
+        var reported = ((AgentStatus)read.Message!).Health!.CtCalibrations!;
+        Assert.Equal(4, reported.Count);   // the four inputs whose zero was measured, outlet 2 with its factor too
+        Assert.Contains(reported, c => c.Factor == calibration.Factor && c.ZeroA == calibration.ZeroA && c.At == calibration.At);
     }
 
     [Fact]

@@ -62,6 +62,8 @@ public class BadMessageCorpusTests
         { "status", $$"""{ {{Head}}, "state": "online", "agentVersion": "1.0.0", "clockSynced": true, "bootMs": 5 }""", "$.at", "is required" },
         { "status", $$"""{ {{Head}}, "state": "online", "agentVersion": "1.0.0", "clockSynced": "yes", "bootMs": 5 }""", "$.clockSynced", "must be true or false" },
         { "status", $$"""{ {{Head}}, "state": "online", "agentVersion": "1.0.0", "clockSynced": false, "bootMs": 5, "health": { "outboxDepth": -1, "outboxBytes": 0, "outboxDropped": 0, "outboxCorrupted": 0 } }""", "$.health.outboxDepth", "out of range" },
+        { "status", $$"""{ {{Head}}, "state": "online", "agentVersion": "1.0.0", "clockSynced": false, "bootMs": 5, "health": { "outboxDepth": 0, "outboxBytes": 0, "outboxDropped": 0, "outboxCorrupted": 0, "ctCalibrations": [ { "input": "1/0x48/0", "zeroA": 0.01, "factor": 3 } ] } }""", "$.health.ctCalibrations[0].factor", "outside 0.5" },
+        { "status", $$"""{ {{Head}}, "state": "online", "agentVersion": "1.0.0", "clockSynced": false, "bootMs": 5, "health": { "outboxDepth": 0, "outboxBytes": 0, "outboxDropped": 0, "outboxCorrupted": 0, "ctCalibrations": [ { "zeroA": 0.01, "factor": 1 } ] } }""", "$.health.ctCalibrations[0].input", "required" },
         { "results", $$"""{ {{Head}}, "command": "abc", "ok": false, "bootMs": 10 }""", "$.error", "is required" },
     };
 
