@@ -36,6 +36,7 @@ public sealed partial class AdminPagesTests(BrowserFixture fixture)
             ("rules", "/admin/rules"),
             ("rules-edit", "/admin/rules?edit=drain-high-water&scope=block:yikang-north#edit"),
             ("qr", "/console/qr?community=yikang-road"),
+            ("notifications", "/admin/notifications"),
         };
         var problems = new List<string>();
         foreach (var english in new[] { false, true })

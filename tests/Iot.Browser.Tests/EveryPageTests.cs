@@ -33,6 +33,7 @@ public sealed class EveryPageTests(BrowserFixture fixture)
         ["/console/qr"] = nameof(AdminPagesTests),
         ["/admin/accounts"] = nameof(AdminPagesTests),
         ["/admin/rules"] = nameof(AdminPagesTests),
+        ["/admin/notifications"] = nameof(AdminPagesTests),
         ["/dashboard"] = nameof(CommunityPagesTests),
         ["/dashboard/weekly"] = nameof(CommunityPagesTests),
         ["/dashboard/audit"] = nameof(CommunityPagesTests),

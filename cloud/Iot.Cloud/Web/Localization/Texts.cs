@@ -974,7 +974,8 @@ public static class Texts
         ["Send a test message"] = "发送测试消息",
         ["Test message queued on {0}; its answer shows in the log below."] = "已在 {0} 排队发送测试消息，平台回复见下方记录。",
         ["No channel is configured for you."] = "没有为您配置通知渠道。",
-        ["Channels, rota and templates are set by the operator in the cloud's settings (Webhooks section); secrets can only be replaced there, never read."] = "渠道、值班表和模板由运维人员在云端配置（Webhooks 一节）中设置；密钥只能在那里替换，不能读取。",
+        ["Channels, rota and templates are set by the operator in the cloud's settings:"] = "渠道、值班表和模板由运维人员在云端配置中设置：",
+        ["Secrets can only be replaced there, never read."] = "密钥只能在那里替换，不能读取。",
         ["Recent test messages"] = "最近的测试消息",
     };
 }
