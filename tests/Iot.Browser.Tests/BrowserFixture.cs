@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Playwright;
 
 namespace Iot.Browser.Tests;
@@ -23,6 +25,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private WebApplicationFactory<Program> _factory = null!;
     private IPlaywright _playwright = null!;
     private readonly List<IBrowserContext> _contexts = [];
+
+    // The cloud's warnings (the level the fixture logs at), for a failure message that says what the cloud saw.
+    private static FakeLogCollector? s_cloudLog;
 
     public MosquittoBroker Broker { get; private set; } = null!;
 
@@ -78,9 +83,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+
+            web.ConfigureLogging(logging => logging.AddFakeLogging());
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
+        s_cloudLog = _factory.Services.GetFakeLogCollector();
         BaseUrl = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
         // Expect(...) assertions wait 5 s by default, too short on a busy machine: as long as every other wait.
@@ -171,7 +179,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         // Only until the next page is committed: what a test does next waits for the element it needs, not for the load.
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        // A session the cloud did not accept sends the browser back to the sign-in page (with a ReturnUrl): that ends the
+        // wait too, and the failure says what the cloud logged rather than timing out.
+        await page.WaitForURLAsync(
+            url => !url.Contains("/login", StringComparison.Ordinal) || url.Contains("ReturnUrl", StringComparison.OrdinalIgnoreCase),
+            new() { WaitUntil = WaitUntilState.Commit });
+        if (page.Url.Contains("/login", StringComparison.Ordinal))
+        {
+            var warnings = s_cloudLog?.GetSnapshot().TakeLast(10).Select(r => $"{r.Level} {r.Category}: {r.Message}") ?? [];
+            throw new InvalidOperationException($"signed in as {user}, but the next page sent the browser back to {page.Url}. The cloud's last warnings:\n{string.Join('\n', warnings)}");
+        }
     }
 
     /// <summary>Saves a full-page screenshot as test-results/screenshots/<paramref name="name"/>.png.</summary>

@@ -12,7 +12,7 @@ namespace Iot.Cloud.Auth;
 /// <see cref="AccessScope"/>, and sign-in throttling (per client, and progressive delays in <see cref="SignInDelays"/>). Every endpoint needs a signed-in account unless it says
 /// <c>AllowAnonymous</c> (the fallback policy), so a new endpoint is closed until someone decides otherwise.
 /// </summary>
-public static class AuthSetup
+public static partial class AuthSetup
 {
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
@@ -51,6 +51,8 @@ public static class AuthSetup
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
                 {
+                    // Said in the log: a person sent back to the sign-in page should be explainable.
+                    LogSessionCheckFailed(context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup)), context.Request.Path, e.GetType().Name, e.Message);
                     context.RejectPrincipal();
                 }
             };
@@ -153,4 +155,7 @@ public static class AuthSetup
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the session of a request to {Path} failed ({Type}: {Reason}); the request goes on as anonymous and the cookie stays")]
+    private static partial void LogSessionCheckFailed(ILogger logger, string path, string type, string reason);
 }
