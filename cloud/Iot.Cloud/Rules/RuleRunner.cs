@@ -127,13 +127,15 @@ public sealed partial class RuleRunner(
         await using var scope = scopes.CreateAsyncScope();
         var work = scope.ServiceProvider.GetRequiredService<Work>();
         var db = work.Db;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (_rulesChanged)
         {
             _rulesChanged = false;
             _rules = RuleSet.Build(await RuleCatalog.CurrentAsync(db, cancellationToken), site);
         }
 
+        // The engine works in memory, outside the transaction: most telemetry changes no rule's phase, and then there is
+        // nothing to write and no write lock to take from the event lane. (A failure reloads the engine from the database,
+        // so what it evaluated here is never half-saved.)
         var transitions = new List<RuleTransition>();
         var events = new List<DeviceEventRecord>();
         foreach (var input in inputs)
@@ -166,9 +168,16 @@ public sealed partial class RuleRunner(
             transitions.AddRange(_engine.Tick(now, _rules, site));
         }
 
+        var dirty = _engine.TakeDirty();
+        if (transitions.Count == 0 && dirty.Count == 0 && events.Count == 0 && !sweep)
+        {
+            return;
+        }
+
         // Alerts, the orders they make, their notifications and the rule states commit together, or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await work.RaiseAsync(new RulesEvaluated(transitions, sweep), cancellationToken);
-        await SaveStatesAsync(db, now, cancellationToken);
+        await SaveStatesAsync(db, dirty, now, cancellationToken);
         if (events.Count > 0)
         {
             var ids = events.Select(e => e.Id).ToList();
@@ -204,9 +213,8 @@ public sealed partial class RuleRunner(
         }
     }
 
-    private async Task SaveStatesAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task SaveStatesAsync(CloudDb db, IReadOnlyList<(string Key, string Subject, ConditionState State)> dirty, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var dirty = _engine!.TakeDirty();
         if (dirty.Count == 0)
         {
             return;
