@@ -14,23 +14,26 @@ public sealed class RuleInbox : IStoredBatches
     private readonly Channel<StoredBatch> _events = Channel.CreateBounded<StoredBatch>(new BoundedChannelOptions(64) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Channel<StoredBatch> _telemetry = Channel.CreateBounded<StoredBatch>(new BoundedChannelOptions(64) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    // Rung after every batch is queued; one ring stands for any number, so waiting costs no task or cancellation per wake.
+    private readonly Channel<bool> _bell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+
     /// <inheritdoc />
-    public ValueTask StoredAsync(StoredBatch batch, CancellationToken cancellationToken)
+    public async ValueTask StoredAsync(StoredBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var eventsOnly = batch.Readings.Count == 0 && batch.Statuses.Count == 0 && (batch.Floods?.Count ?? 0) == 0;
-        return (eventsOnly ? _events : _telemetry).Writer.WriteAsync(batch, cancellationToken);
+        await (eventsOnly ? _events : _telemetry).Writer.WriteAsync(batch, cancellationToken);
+        _bell.Writer.TryWrite(true);
     }
 
     /// <summary>Completes when either queue has a batch.</summary>
     public async Task WaitToReadAsync(CancellationToken cancellationToken)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var events = _events.Reader.WaitToReadAsync(either.Token).AsTask();
-        var telemetry = _telemetry.Reader.WaitToReadAsync(either.Token).AsTask();
-        await Task.WhenAny(events, telemetry);
-        await either.CancelAsync();
-        cancellationToken.ThrowIfCancellationRequested();
+        // Queued before rung: a batch is either seen here or rings after this look.
+        while (!_events.Reader.TryPeek(out _) && !_telemetry.Reader.TryPeek(out _))
+        {
+            await _bell.Reader.ReadAsync(cancellationToken);
+        }
     }
 
     /// <summary>
