@@ -1,0 +1,74 @@
+using Iot.Edge.Simulation;
+using Iot.Edge.Tests.Support;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Iot.Edge.Tests.Simulation;
+
+/// <summary>The demo's faults while someone watches (<c>Simulation:Demo</c>), on a fake clock.</summary>
+public sealed class DemoScenarioTests
+{
+    private static readonly ScenarioOptions Demo = new() { Demo = true, FaultRate = 0, DemoFirstFaultSeconds = 60, DemoIntervalMinutes = 4, DemoFaultMinutes = 3 };
+
+    [Fact]
+    public void Faults_come_in_turn_lamp_charger_gate_drain_the_first_within_two_minutes_and_each_kind_moves_to_the_next_courtyard()
+    {
+        var first = TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01");
+        var second = first with { Id = AgentId.Parse("test-2-a") };
+        var demo = new DemoScenario(Demo, [first, second]);
+        var clock = new FakeTimeProvider(AgentHarness.Evening);
+        var start = clock.GetUtcNow();
+        var played = new List<PlannedFault>();
+        for (var elapsed = TimeSpan.Zero; elapsed <= TimeSpan.FromMinutes(33); elapsed += TimeSpan.FromSeconds(1))
+        {
+            played.AddRange(demo.TakeDue(first.Id, clock.GetUtcNow()));
+            played.AddRange(demo.TakeDue(second.Id, clock.GetUtcNow()));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(
+            [DemoFault.LampDarkAtNight, DemoFault.ChargerOverheating, DemoFault.GateForced, DemoFault.DrainStorm,
+             DemoFault.LampDarkAtNight, DemoFault.ChargerOverheating, DemoFault.GateForced, DemoFault.DrainStorm, DemoFault.LampDarkAtNight],
+            played.Select(f => f.Kind));
+        Assert.InRange(played[0].Starts - start, TimeSpan.Zero, TimeSpan.FromMinutes(2));
+        Assert.All(played.Skip(1).Zip(played), pair => Assert.Equal(TimeSpan.FromMinutes(4), pair.First.Starts - pair.Second.Starts));
+        Assert.Equal([first.Id, first.Id, first.Id, first.Id, second.Id, second.Id, second.Id, second.Id, first.Id], played.Select(f => f.Agent));
+        Assert.Equal(played.Count, played.Select(f => f.Number).Distinct().Count()); // each handed out once
+    }
+
+    [Fact]
+    public void A_fleet_without_a_kind_of_device_gets_the_next_kind_it_has()
+    {
+        var demo = new DemoScenario(Demo, [TestCourtyard.Only("gate-01")]);
+        Assert.All(Enumerable.Range(0, 4), n => Assert.Equal(DemoFault.GateForced, demo.Plan(n, AgentHarness.Evening)!.Kind));
+        Assert.Null(new DemoScenario(Demo, [TestCourtyard.Only()]).Plan(0, AgentHarness.Evening));
+    }
+
+    [Fact]
+    public void By_day_a_demo_courtyard_shows_each_fault_through_the_agent_and_the_interlock_cuts_the_hot_outlet()
+    {
+        // 11:00 in Kunming: broad daylight, so the dark lamp needs this courtyard's sun moved on to night.
+        var morning = new DateTimeOffset(2026, 11, 30, 11, 0, 0, TimeSpan.FromHours(8));
+        using var agent = new AgentHarness(TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01"), start: morning, scenario: Demo,
+            demo: manifest => new DemoScenario(Demo, [manifest]));
+
+        agent.Run(TimeSpan.FromMinutes(16.5), TimeSpan.FromSeconds(1)); // faults at 1, 5, 9 and 13 min
+
+        Assert.Equal([DemoFault.LampDarkAtNight, DemoFault.ChargerOverheating, DemoFault.GateForced, DemoFault.DrainStorm], agent.Model.Played.Select(f => f.Kind));
+        var burntOut = Assert.Single(agent.Events(EventKind.LampBurntOut, "lamp-01"));
+        Assert.InRange(burntOut.At!.Value - morning, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
+        Assert.Contains(agent.Events(EventKind.LampRecovered, "lamp-01"), e => e.At > burntOut.At);
+        Assert.Equal(TimeSpan.Zero, agent.Model.Board.SunShift); // the real sky is back once the lamp is mended
+
+        var cutOff = agent.Events(EventKind.ChargerCutOff, "charger-01");
+        Assert.NotEmpty(cutOff);
+        Assert.All(cutOff, e => Assert.Equal("overTemperature", e.Reason));
+        Assert.False(agent.Model.Charger("charger-01").RelayOn(1)); // latched: a person resets it
+        Assert.DoesNotContain(agent.Events(EventKind.ChargerCutOff), e => e.Reason == "smoke"); // cut before the smoke
+
+        Assert.Single(agent.Events(EventKind.GateForced, "gate-01"));
+        Assert.NotEmpty(agent.Events(EventKind.DrainHighWater, "drain-01"));
+        Assert.True(agent.Readings("drain-01.level").Max(r => r.Value) > 25, "the storm raised the drain past its alarm level");
+    }
+}
