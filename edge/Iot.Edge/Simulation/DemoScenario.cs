@@ -3,20 +3,23 @@ using Iot.Protocol.Sites;
 
 namespace Iot.Edge.Simulation;
 
-/// <summary>The faults the demo plays, in this order.</summary>
+/// <summary>
+/// The faults the demo plays, in this order. A forced gate comes first: its critical alert becomes a routed order at
+/// once, while a dark lamp's major alert waits ten minutes for its order (<c>WorkOrders:CreateAfter</c>).
+/// </summary>
 public enum DemoFault
 {
-    /// <summary>A lamp burns out while it is night in its courtyard.</summary>
-    LampDarkAtNight,
-
-    /// <summary>A battery on a charger outlet overheats; the agent's interlock cuts the outlet off.</summary>
-    ChargerOverheating,
-
-    /// <summary>A locked gate is forced open.</summary>
+    /// <summary>A locked gate is forced open; it swings shut a minute later.</summary>
     GateForced,
 
-    /// <summary>A cloudburst over a courtyard raises its drain.</summary>
+    /// <summary>A battery on a charger outlet overheats; the agent's interlock cuts the outlet off (a person resets it).</summary>
+    ChargerOverheating,
+
+    /// <summary>A cloudburst over a courtyard for four minutes raises its drain; the water then runs off.</summary>
     DrainStorm,
+
+    /// <summary>A lamp burns out while it is night in its courtyard, and is repaired a quarter of an hour later.</summary>
+    LampDarkAtNight,
 }
 
 /// <summary>One fault of the demo: what, where, and when it starts and ends.</summary>
@@ -35,7 +38,6 @@ public sealed class DemoScenario
     private readonly Dictionary<AgentId, List<PlannedFault>> _due = [];
     private readonly TimeSpan _first;
     private readonly TimeSpan _interval;
-    private readonly TimeSpan _lasts;
     private readonly Lock _gate = new();
     private DateTimeOffset? _origin;
     private int _next;
@@ -47,7 +49,6 @@ public sealed class DemoScenario
         ArgumentNullException.ThrowIfNull(agents);
         _first = TimeSpan.FromSeconds(options.DemoFirstFaultSeconds);
         _interval = TimeSpan.FromMinutes(options.DemoIntervalMinutes);
-        _lasts = TimeSpan.FromMinutes(options.DemoFaultMinutes);
         foreach (var kind in Order)
         {
             _candidates[kind] = [];
@@ -84,7 +85,7 @@ public sealed class DemoScenario
             // Each kind moves on to the next courtyard every time it comes round again.
             var (agent, device) = candidates[number / Order.Length % candidates.Count];
             var starts = origin + _first + (_interval * number);
-            return new PlannedFault(number, kind, agent, device, starts, starts + _lasts);
+            return new PlannedFault(number, kind, agent, device, starts, starts + Lasts(kind));
         }
 
         return null;
@@ -118,6 +119,15 @@ public sealed class DemoScenario
             return mine;
         }
     }
+
+    /// <summary>How long a fault of <paramref name="kind"/> lasts before the world mends it (an overheated outlet stays cut off).</summary>
+    public static TimeSpan Lasts(DemoFault kind) => kind switch
+    {
+        DemoFault.GateForced => TimeSpan.FromMinutes(1),
+        DemoFault.DrainStorm => TimeSpan.FromMinutes(4),
+        DemoFault.LampDarkAtNight => TimeSpan.FromMinutes(15), // long enough for its major alert to become an order
+        _ => TimeSpan.Zero,
+    };
 
     private static DemoFault? KindFor(DeviceKind kind) => kind switch
     {

@@ -17,8 +17,8 @@ public sealed class ScenarioOptions
 
     /// <summary>
     /// Plays a fault while someone watches (./run.sh turns this on): the first after <see cref="DemoFirstFaultSeconds"/>,
-    /// then one every <see cref="DemoIntervalMinutes"/>, in turn a lamp dark at night, a charger outlet overheating, a gate
-    /// forced and a storm raising a drain. Off for real deployments and for tests that need quiet.
+    /// then one every <see cref="DemoIntervalMinutes"/>, in turn a gate forced, a charger outlet overheating, a storm raising
+    /// a drain and a lamp dark at night (<see cref="DemoScenario"/>). Off for real deployments and for tests that need quiet.
     /// </summary>
     public bool Demo { get; set; }
 
@@ -27,9 +27,6 @@ public sealed class ScenarioOptions
 
     /// <summary>Minutes between the demo's faults.</summary>
     public double DemoIntervalMinutes { get; set; } = 4;
-
-    /// <summary>Minutes a demo fault lasts before the world mends it (the lamp repaired, the gate shut, the storm over).</summary>
-    public double DemoFaultMinutes { get; set; } = 5;
 }
 
 /// <summary>Refuses simulation settings that make no sense, naming the setting.</summary>
@@ -53,11 +50,6 @@ public sealed class ScenarioOptionsValidator : Microsoft.Extensions.Options.IVal
         if (!(double.IsFinite(options.DemoIntervalMinutes) && options.DemoIntervalMinutes is >= 0.5 and <= 1440))
         {
             problems.Add($"Simulation:DemoIntervalMinutes is {options.DemoIntervalMinutes}; it must be 0.5 to 1440");
-        }
-
-        if (!(double.IsFinite(options.DemoFaultMinutes) && options.DemoFaultMinutes is >= 0.5 and <= 1440))
-        {
-            problems.Add($"Simulation:DemoFaultMinutes is {options.DemoFaultMinutes}; it must be 0.5 to 1440");
         }
 
         if (options.Demo && options.Scripted)

@@ -9,7 +9,7 @@ namespace Iot.Edge.Tests.Simulation;
 /// <summary>The demo's faults while someone watches (<c>Simulation:Demo</c>), on a fake clock.</summary>
 public sealed class DemoScenarioTests
 {
-    private static readonly ScenarioOptions Demo = new() { Demo = true, FaultRate = 0, DemoFirstFaultSeconds = 60, DemoIntervalMinutes = 4, DemoFaultMinutes = 3 };
+    private static readonly ScenarioOptions Demo = new() { Demo = true, FaultRate = 0, DemoFirstFaultSeconds = 60, DemoIntervalMinutes = 4 };
 
     [Fact]
     public void Faults_come_in_turn_lamp_charger_gate_drain_the_first_within_two_minutes_and_each_kind_moves_to_the_next_courtyard()
@@ -28,8 +28,8 @@ public sealed class DemoScenarioTests
         }
 
         Assert.Equal(
-            [DemoFault.LampDarkAtNight, DemoFault.ChargerOverheating, DemoFault.GateForced, DemoFault.DrainStorm,
-             DemoFault.LampDarkAtNight, DemoFault.ChargerOverheating, DemoFault.GateForced, DemoFault.DrainStorm, DemoFault.LampDarkAtNight],
+            [DemoFault.GateForced, DemoFault.ChargerOverheating, DemoFault.DrainStorm, DemoFault.LampDarkAtNight,
+             DemoFault.GateForced, DemoFault.ChargerOverheating, DemoFault.DrainStorm, DemoFault.LampDarkAtNight, DemoFault.GateForced],
             played.Select(f => f.Kind));
         Assert.InRange(played[0].Starts - start, TimeSpan.Zero, TimeSpan.FromMinutes(2));
         Assert.All(played.Skip(1).Zip(played), pair => Assert.Equal(TimeSpan.FromMinutes(4), pair.First.Starts - pair.Second.Starts));
@@ -50,16 +50,20 @@ public sealed class DemoScenarioTests
     {
         // 11:00 in Kunming: broad daylight, so the dark lamp needs this courtyard's sun moved on to night.
         var morning = new DateTimeOffset(2026, 11, 30, 11, 0, 0, TimeSpan.FromHours(8));
-        using var agent = new AgentHarness(TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01"), start: morning, scenario: Demo,
-            demo: manifest => new DemoScenario(Demo, [manifest]));
+        var options = new ScenarioOptions { Demo = true, FaultRate = 0, DemoFirstFaultSeconds = 60, DemoIntervalMinutes = 5 };
+        using var agent = new AgentHarness(TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01"), start: morning, scenario: options,
+            demo: manifest => new DemoScenario(options, [manifest]));
 
-        agent.Run(TimeSpan.FromMinutes(16.5), TimeSpan.FromSeconds(1)); // faults at 1, 5, 9 and 13 min
+        agent.Run(TimeSpan.FromMinutes(20), TimeSpan.FromSeconds(1)); // faults at 1, 6, 11 and 16 min
 
-        Assert.Equal([DemoFault.LampDarkAtNight, DemoFault.ChargerOverheating, DemoFault.GateForced, DemoFault.DrainStorm], agent.Model.Played.Select(f => f.Kind));
+        Assert.Equal([DemoFault.GateForced, DemoFault.ChargerOverheating, DemoFault.DrainStorm, DemoFault.LampDarkAtNight], agent.Model.Played.Select(f => f.Kind));
+        var forced = Assert.Single(agent.Events(EventKind.GateForced, "gate-01"));
+        Assert.InRange(forced.At!.Value - morning, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1.1));
+        Assert.Contains(agent.Events(EventKind.GateClosed, "gate-01"), e => e.At > forced.At);
+
         var burntOut = Assert.Single(agent.Events(EventKind.LampBurntOut, "lamp-01"));
-        Assert.InRange(burntOut.At!.Value - morning, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
-        Assert.Contains(agent.Events(EventKind.LampRecovered, "lamp-01"), e => e.At > burntOut.At);
-        Assert.Equal(TimeSpan.Zero, agent.Model.Board.SunShift); // the real sky is back once the lamp is mended
+        Assert.InRange(burntOut.At!.Value - morning, TimeSpan.FromMinutes(16), TimeSpan.FromMinutes(17));
+        Assert.NotEqual(TimeSpan.Zero, agent.Model.Board.SunShift); // night here until a minute after the repair
 
         var cutOff = agent.Events(EventKind.ChargerCutOff, "charger-01");
         Assert.NotEmpty(cutOff);
@@ -67,8 +71,12 @@ public sealed class DemoScenarioTests
         Assert.False(agent.Model.Charger("charger-01").RelayOn(1)); // latched: a person resets it
         Assert.DoesNotContain(agent.Events(EventKind.ChargerCutOff), e => e.Reason == "smoke"); // cut before the smoke
 
-        Assert.Single(agent.Events(EventKind.GateForced, "gate-01"));
         Assert.NotEmpty(agent.Events(EventKind.DrainHighWater, "drain-01"));
         Assert.True(agent.Readings("drain-01.level").Max(r => r.Value) > 25, "the storm raised the drain past its alarm level");
+
+        agent.Run(TimeSpan.FromMinutes(13), TimeSpan.FromSeconds(2)); // the lamp is repaired at 31 min, the real sky back at 32
+        Assert.Contains(agent.Events(EventKind.LampRecovered, "lamp-01"), e => e.At > burntOut.At);
+        Assert.Equal(TimeSpan.Zero, agent.Model.Board.SunShift);
+        Assert.NotEmpty(agent.Events(EventKind.DrainHighWaterCleared, "drain-01")); // the storm's water ran off
     }
 }
