@@ -76,4 +76,20 @@ public sealed class DemoStaffTests(BrokerFixture broker) : IClassFixture<BrokerF
             },
             "verified by telemetry");
     }
+
+    [Fact]
+    public async Task Pages_show_the_demo_data_banner_only_while_the_demo_staff_is_on()
+    {
+        await using (var quiet = await CloudHost.StartAsync(broker.Port, broker.NewFolder("quiet"), clock: _clock))
+        {
+            await quiet.WaitReadyAsync();
+            Assert.DoesNotContain("demo-banner", await quiet.Anonymous().GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        }
+
+        await using var demo = await CloudHost.StartAsync(broker.Port, _data, new Dictionary<string, string?> { ["Demo:Staff"] = "true" }, clock: _clock);
+        await demo.WaitReadyAsync();
+        var home = await demo.Anonymous().GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("<strong>演示数据</strong>", home, StringComparison.Ordinal);
+        Assert.Contains("演示数据", await demo.Http.GetStringAsync(new Uri("/console", UriKind.Relative)), StringComparison.Ordinal);
+    }
 }
