@@ -73,7 +73,8 @@ until curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null 2>&1; do
 done
 
 # The agents believe configs and commands signed with the cloud's key only: its public half, written at the cloud's start.
-( exec env Simulation__Demo="$demo_on" dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
+# The demo's faults go to the courtyards of the parties the cloud has demo staff for (its demo accounts).
+( exec env Simulation__Demo="$demo_on" Simulation__DemoParties__0=xinyu-property Simulation__DemoParties__1=cable-works dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
     --broker "127.0.0.1:$broker_port" --data "$data/edge" --trusted-keys "$data/keys" ) > "$data/logs/fleet.log" 2>&1 &
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."

@@ -55,7 +55,10 @@ public sealed partial class AgentService(
         }
 
         var weather = new Weather(site.Manifest.Location.Lat, site.Manifest.Location.Lon, scenario.Value.Seed);
-        var demo = options.Simulate && scenario.Value.Demo ? new DemoScenario(scenario.Value, chosen.Select(c => c.Agent)) : null;
+        var parties = scenario.Value.DemoParties;
+        var demo = options.Simulate && scenario.Value.Demo
+            ? new DemoScenario(scenario.Value, chosen.Where(c => parties.Length == 0 || c.Courtyard.Responsible is { } party && parties.Contains(party.Value)).Select(c => c.Agent))
+            : null;
         if (demo is not null)
         {
             DemoOn(_logger, scenario.Value.DemoFirstFaultSeconds, scenario.Value.DemoIntervalMinutes);

@@ -27,6 +27,12 @@ public sealed class ScenarioOptions
 
     /// <summary>Minutes between the demo's faults.</summary>
     public double DemoIntervalMinutes { get; set; } = 4;
+
+    /// <summary>
+    /// Only the courtyards these parties answer for get the demo's faults (empty: every courtyard). ./run.sh names the
+    /// parties the cloud has demo staff for, so every fault is seen through to a taken order.
+    /// </summary>
+    public string[] DemoParties { get; set; } = [];
 }
 
 /// <summary>Refuses simulation settings that make no sense, naming the setting.</summary>
