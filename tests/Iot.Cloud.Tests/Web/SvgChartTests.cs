@@ -46,6 +46,17 @@ public sealed partial class SvgChartTests
     }
 
     [Fact]
+    public void Two_near_thresholds_put_their_labels_at_opposite_ends_so_neither_covers_the_other()
+    {
+        var svg = SvgChart.Lines("Lamp", "A", [Minutes("a", 0, 60, 0.45)], From, To, Kunming,
+            thresholds: [new ChartThreshold(0.05, "夜间路灯不亮 0.05 A"), new ChartThreshold(0.1, "白天路灯常亮 0.1 A"), new ChartThreshold(1.5, "路灯电流异常 1.5 A")]);
+        // 1.5 A sets the scale: 0.05 and 0.1 A are then 6 px apart.
+        Assert.Contains("text-anchor=\"end\">路灯电流异常 1.5 A</text>", svg, StringComparison.Ordinal);
+        Assert.Contains("text-anchor=\"end\">白天路灯常亮 0.1 A</text>", svg, StringComparison.Ordinal);
+        Assert.Contains("text-anchor=\"start\">夜间路灯不亮 0.05 A</text>", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_chart_without_readings_says_so_instead_of_an_empty_frame_or_a_lone_threshold()
     {
         var svg = SvgChart.Lines("Drain", "cm", [new ChartSeries("a", [])], From, To, Kunming, empty: "暂无数据", thresholds: [new ChartThreshold(30, "排水沟水位过高 30 cm")]);

@@ -83,11 +83,17 @@ public static class SvgChart
         }
 
         // Where the alert starts, so a reader sees how close the line came; only beside data (an empty chart says so instead).
-        foreach (var threshold in values.Count == 0 ? [] : thresholds)
+        // A label too close to the one above it goes to the other end of its line, so two near levels stay readable.
+        var lastRight = double.MinValue;
+        foreach (var threshold in (values.Count == 0 ? [] : thresholds).OrderByDescending(t => t.Value))
         {
             var y = Y(threshold.Value);
+            var right = y - lastRight >= 13;
+            lastRight = right ? y : lastRight;
             svg.Append(Inv($"<g class=\"threshold\"><title>{E(threshold.Label)}</title><line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\" stroke-dasharray=\"8 4\"/>"));
-            svg.Append(Inv($"<text x=\"{Width - Right - 4}\" y=\"{y - 4:0.#}\" text-anchor=\"end\">{E(threshold.Label)}</text></g>"));
+            svg.Append(right
+                ? Inv($"<text x=\"{Width - Right - 4}\" y=\"{y - 4:0.#}\" text-anchor=\"end\">{E(threshold.Label)}</text></g>")
+                : Inv($"<text x=\"{Left + 4}\" y=\"{y - 4:0.#}\" text-anchor=\"start\">{E(threshold.Label)}</text></g>"));
         }
 
         // A gap of more than five typical steps breaks the line: missing data is not drawn as a straight ramp.
