@@ -79,4 +79,16 @@ public sealed class DemoScenarioTests
         Assert.Equal(TimeSpan.Zero, agent.Model.Board.SunShift);
         Assert.NotEmpty(agent.Events(EventKind.DrainHighWaterCleared, "drain-01")); // the storm's water ran off
     }
+
+    [Fact]
+    public void Demo_settings_that_make_no_sense_are_refused_naming_the_setting()
+    {
+        var validator = new ScenarioOptionsValidator();
+        Assert.True(validator.Validate(null, new ScenarioOptions { Demo = true }).Succeeded);
+        var scripted = validator.Validate(null, new ScenarioOptions { Demo = true, Scripted = true });
+        Assert.Contains("Simulation:Demo", scripted.FailureMessage, StringComparison.Ordinal);
+        var interval = validator.Validate(null, new ScenarioOptions { Demo = true, DemoIntervalMinutes = 0 });
+        Assert.Contains("Simulation:DemoIntervalMinutes", interval.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Simulation:DemoFirstFaultSeconds", validator.Validate(null, new ScenarioOptions { DemoFirstFaultSeconds = -1 }).FailureMessage, StringComparison.Ordinal);
+    }
 }
