@@ -4,7 +4,9 @@
 #   and the simulated fleet of the Yongchang sample site (the real edge agent code over simulated chips).
 # Ctrl-C stops everything (the terminal sends it to run.sh and everything it started: one process group). Overrides:
 # IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION, IOT_READY_WAIT (seconds, default 90),
-# IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start).
+# IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start),
+# IOT_DEMO (default 1: the fleet plays a fault a minute after it starts and then every 4 minutes, and demo staff work
+# the orders; 0 for a quiet fleet with only its realistic, rare faults).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +16,8 @@ data=${IOT_DATA:-data}
 site=${IOT_SITE:-firmware-config/sites/yongchang}
 configuration=${IOT_CONFIGURATION:-Release}
 demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
+demo=${IOT_DEMO:-1}
+[ "$demo" = 1 ] && demo_on=true || demo_on=false
 ready_wait=${IOT_READY_WAIT:-90}   # seconds to wait for the cloud, then for every agent, before saying what is missing
 mkdir -p "$data/logs"
 
@@ -54,7 +58,7 @@ trap stop EXIT
     TimeSeries__SqlitePath="$data/timeseries.db" \
     Signing__KeyFile="$data/keys/cloud-signing.pem" \
     Sites__Folder="$site" \
-    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" \
+    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" Demo__Staff="$demo_on" \
     dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
 cloud_pid=$!
 
@@ -69,7 +73,8 @@ until curl -sf "http://127.0.0.1:$web_port/readyz" >/dev/null 2>&1; do
 done
 
 # The agents believe configs and commands signed with the cloud's key only: its public half, written at the cloud's start.
-( exec dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
+# The demo's faults go to the courtyards of the parties the cloud has demo staff for (its demo accounts).
+( exec env Simulation__Demo="$demo_on" Simulation__DemoParties__0=xinyu-property Simulation__DemoParties__1=cable-works dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
     --broker "127.0.0.1:$broker_port" --data "$data/edge" --trusted-keys "$data/keys" ) > "$data/logs/fleet.log" 2>&1 &
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
@@ -97,6 +102,10 @@ cat <<EOT
   $online of $total courtyard agents online.
 
   Open http://127.0.0.1:$web_port/ in a browser (Chinese; English at the top right).
+$( [ "$demo_on" = true ] && printf '%s\n' "
+  Demo (演示数据): a gate is forced about a minute after the fleet started, then every 4 minutes a charger outlet
+  overheats and is cut off, a storm raises a drain, a lamp goes dark at night, in turn. Each becomes an alert and a
+  routed work order on the console, which the demo staff (李师傅, 赵科长) take within a minute and sometimes fix." )
 
   Staff console        http://127.0.0.1:$web_port/console
   Safety dashboard     http://127.0.0.1:$web_port/dashboard      public view: /safety

@@ -55,6 +55,14 @@ public sealed partial class AgentService(
         }
 
         var weather = new Weather(site.Manifest.Location.Lat, site.Manifest.Location.Lon, scenario.Value.Seed);
+        var parties = scenario.Value.DemoParties;
+        var demo = options.Simulate && scenario.Value.Demo
+            ? new DemoScenario(scenario.Value, chosen.Where(c => parties.Length == 0 || c.Courtyard.Responsible is { } party && parties.Contains(party.Value)).Select(c => c.Agent))
+            : null;
+        if (demo is not null)
+        {
+            DemoOn(_logger, scenario.Value.DemoFirstFaultSeconds, scenario.Value.DemoIntervalMinutes);
+        }
         using var trusted = options.LoadTrustedKeys();
         if (trusted.IsEmpty)
         {
@@ -70,7 +78,7 @@ public sealed partial class AgentService(
         {
             foreach (var (courtyard, manifest) in chosen)
             {
-                agents.Add(Start(site, courtyard, manifest, weather, trusted));
+                agents.Add(Start(site, courtyard, manifest, weather, demo, trusted));
             }
 
             Started(_logger, agents.Count, options.Simulate ? "simulated" : "real", mqtt.Value.Broker);
@@ -118,12 +126,12 @@ public sealed partial class AgentService(
         return options.Agents > 0 ? all.Take(options.Agents).ToList() : all;
     }
 
-    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather, TrustedKeys trusted)
+    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather, DemoScenario? demo, TrustedKeys trusted)
     {
         var options = edge.Value;
         var logger = loggers.CreateLogger($"Iot.Edge.{manifest.Id}");
         var folder = Path.Combine(options.DataFolder, manifest.Id.Value);
-        CourtyardModel? model = options.Simulate ? new CourtyardModel(manifest, weather, scenario.Value) : null;
+        CourtyardModel? model = options.Simulate ? new CourtyardModel(manifest, weather, scenario.Value, demo) : null;
         var board = model is not null ? (Board)model.Board : new PiBoard();
         board.Calibration = CalibrationCheck.Load(folder, manifest, logger);
         var box = DiskOutbox.Open(Path.Combine(folder, "outbox"), outbox.Value, logger);
@@ -182,6 +190,9 @@ public sealed partial class AgentService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Configs and commands are believed when signed by key(s) {Keys}")]
     private static partial void Trusting(ILogger logger, IReadOnlyCollection<string> keys);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:Demo is on: a fault {First} s after the start, then one every {Interval} min")]
+    private static partial void DemoOn(ILogger logger, int first, double interval);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} agent(s) on {Hardware} hardware, broker {Broker}")]
     private static partial void Started(ILogger logger, int count, string hardware, string broker);

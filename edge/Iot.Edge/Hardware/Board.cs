@@ -60,6 +60,12 @@ public abstract class Board : IDisposable
     /// <summary>Whether this board stands in for hardware.</summary>
     public abstract bool IsSimulated { get; }
 
+    /// <summary>
+    /// How far the sun over this board runs ahead of the clock: zero on real hardware; a simulated world may shift it
+    /// (the demo makes it night in one courtyard by day, so a dark lamp can be seen).
+    /// </summary>
+    public virtual TimeSpan SunShift => TimeSpan.Zero;
+
     /// <inheritdoc />
     public void Dispose()
     {

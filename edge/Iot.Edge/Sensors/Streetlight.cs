@@ -170,7 +170,7 @@ public sealed class Streetlight : CourtyardDevice
     }
 
     private bool ScheduleSaysOn() =>
-        !Context.ClockSynced() || SunPosition.Elevation(Context.Location.Lat, Context.Location.Lon, Context.Time.GetUtcNow()) < -0.833;
+        !Context.ClockSynced() || SunPosition.Elevation(Context.Location.Lat, Context.Location.Lon, Context.Time.GetUtcNow() + Context.Board.SunShift) < -0.833;
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

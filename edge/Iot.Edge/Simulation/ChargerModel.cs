@@ -65,6 +65,25 @@ public sealed class ChargerModel : DeviceModel
     /// <summary>A battery in thermal runaway: heat rises until the relay cuts it and it burns out.</summary>
     public bool Runaway { get; set; }
 
+    /// <summary>
+    /// The demo's overheating: a bike on outlet 1 whose battery runs away fast (about a minute and a half to the cut-off)
+    /// and stops heating once the agent's interlock has cut every outlet. The cut-off itself is the agent's, not this.
+    /// </summary>
+    public void Overheat()
+    {
+        var outlet = _outlets[0];
+        if (!outlet.BikePresent)
+        {
+            outlet.BikePresent = true;
+            outlet.ChargingMinutes = 0;
+        }
+
+        Runaway = true;
+        _fastRunaway = true;
+    }
+
+    private bool _fastRunaway;
+
     /// <summary>The station's outlets.</summary>
     public IReadOnlyList<OutletModel> Outlets => _outlets;
 
@@ -125,11 +144,12 @@ public sealed class ChargerModel : DeviceModel
 
         var air = Weather.AirTemperature(now);
         var target = air + (2 * fed) + (Runaway ? 90 : 0);
-        var rate = Runaway ? 0.05 : 0.1; // per minute, towards the target
+        var rate = Runaway ? (_fastRunaway ? 0.4 : 0.05) : 0.1; // per minute, towards the target
         TemperatureC += (target - TemperatureC) * Math.Min(1, rate * elapsed.TotalMinutes);
-        if (Runaway && _outlets.All(o => !Energised(o.RelayPin, o.RelayActiveLow)) && world.Chance(2, elapsed))
+        if (Runaway && _outlets.All(o => !Energised(o.RelayPin, o.RelayActiveLow)) && (_fastRunaway || world.Chance(2, elapsed)))
         {
             Runaway = false; // cut off, the pack cools down
+            _fastRunaway = false;
         }
 
         Smoke = TemperatureC > 80;

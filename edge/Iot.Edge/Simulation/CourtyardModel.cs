@@ -14,17 +14,22 @@ public sealed class CourtyardModel
     private readonly Dictionary<(int Bus, int Address), SimulatedAds1115> _ctAdcs = [];
     private readonly int _seed;
     private DateTimeOffset? _origin;
-    private readonly WorldContext? _world;
+    private WorldContext? _world;
     private DateTimeOffset? _last;
+    private readonly AgentId _agent;
+    private readonly DemoScenario? _demo;
+    private readonly List<(DateTimeOffset At, Action Mend)> _mends = [];
 
-    /// <summary>Builds the courtyard for <paramref name="agent"/>'s manifest.</summary>
-    public CourtyardModel(AgentManifest agent, Weather weather, ScenarioOptions options)
+    /// <summary>Builds the courtyard for <paramref name="agent"/>'s manifest; with <paramref name="demo"/> it plays that demo's faults.</summary>
+    public CourtyardModel(AgentManifest agent, Weather weather, ScenarioOptions options, DemoScenario? demo = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(options);
         var seed = options.Seed ^ StringComparer.Ordinal.GetHashCode(agent.Id.Value) ^ agent.Id.Value.Length;
         _world = options.Scripted ? null : new WorldContext(weather, new Random(seed), options.FaultRate);
         _seed = seed;
+        _agent = agent.Id;
+        _demo = options.Scripted ? null : demo;
         foreach (var device in agent.Devices)
         {
             _models[device.Id] = device.Kind switch
@@ -63,9 +68,84 @@ public sealed class CourtyardModel
             adc.NowSeconds = (now - _origin.Value).TotalSeconds; // the mains waveform runs on the simulated clock
         }
 
+        if (_demo is not null)
+        {
+            PlayDemo(now);
+        }
+
         foreach (var model in _models.Values)
         {
             model.Advance(now, elapsed, _world);
+        }
+    }
+
+    /// <summary>The demo faults this courtyard has played, in order.</summary>
+    public IReadOnlyList<PlannedFault> Played => _played;
+
+    private readonly List<PlannedFault> _played = [];
+
+    // Starts the faults the demo hands this courtyard and ends the ones whose time is up. Only the physics changes:
+    // what the agent sees, reports and cuts off is the agent's own doing.
+    private void PlayDemo(DateTimeOffset now)
+    {
+        foreach (var fault in _demo!.TakeDue(_agent, now))
+        {
+            _played.Add(fault);
+            switch (fault.Kind)
+            {
+                case DemoFault.LampDarkAtNight:
+                    var lamp = (LampModel)_models[fault.Device];
+                    MakeNight(now, fault.Ends + TimeSpan.FromMinutes(1));
+                    lamp.Fault = LampFault.BurntOut;
+                    _mends.Add((fault.Ends, () => lamp.Fault = LampFault.None)); // repaired while it is still dark
+                    break;
+                case DemoFault.ChargerOverheating:
+                    ((ChargerModel)_models[fault.Device]).Overheat();
+                    break;
+                case DemoFault.GateForced:
+                    ((GateModel)_models[fault.Device]).Force(now, fault.Ends);
+                    break;
+                case DemoFault.DrainStorm:
+                    ((DrainModel)_models[fault.Device]).Cloudburst(fault.Ends, CloudburstMmPerHour);
+                    break;
+            }
+        }
+
+        foreach (var due in _mends.Where(m => m.At <= now).ToList())
+        {
+            _mends.Remove(due);
+            due.Mend();
+        }
+    }
+
+    /// <summary>A violent summer cloudburst: it raises a drain past its alarm level in about three minutes.</summary>
+    public const double CloudburstMmPerHour = 150;
+
+    // A dark lamp shows only at night: by day, this courtyard's sun (the agent's lamp schedule and the lux the chips
+    // see) runs whole hours ahead until it is dark here from now to until, then the real sky comes back.
+    private void MakeNight(DateTimeOffset now, DateTimeOffset until)
+    {
+        var real = _world!.Weather;
+        bool Dark(Weather w) => w.SunElevation(now) < -6 && w.SunElevation(until) < -6;
+        if (Dark(real))
+        {
+            return;
+        }
+
+        foreach (var hours in new[] { 12, 11, 13, 10, 14, 9, 15, 8, 16 })
+        {
+            var shifted = real.WithSunShift(TimeSpan.FromHours(hours));
+            if (Dark(shifted))
+            {
+                _world = _world with { Weather = shifted };
+                Board.ShiftSun(shifted.SunShift);
+                _mends.Add((until, () =>
+                {
+                    _world = _world with { Weather = real };
+                    Board.ShiftSun(TimeSpan.Zero);
+                }));
+                return;
+            }
         }
     }
 

@@ -22,13 +22,24 @@ public sealed class DrainModel(DeviceId id, SimulatedGpioDriver pins, double mou
     /// <summary>The distance an ultrasonic sensor sees, cm.</summary>
     public double DistanceCm => Math.Max(2, MountHeightCm - LevelCm);
 
+    private DateTimeOffset _burstUntil;
+    private double _burstMmPerHour;
+
+    /// <summary>A cloudburst over this courtyard alone until <paramref name="until"/>, on top of the site's weather.</summary>
+    public void Cloudburst(DateTimeOffset until, double mmPerHour)
+    {
+        _burstUntil = until;
+        _burstMmPerHour = mmPerHour;
+    }
+
     /// <inheritdoc />
     public override void Advance(DateTimeOffset now, TimeSpan elapsed, WorldContext? world)
     {
         if (world is not null)
         {
             var minutes = elapsed.TotalMinutes;
-            var inflow = world.Weather.RainMmPerHour(now) * 0.08;            // cm/min of rise per mm/h over the catchment
+            var rain = world.Weather.RainMmPerHour(now) + (now < _burstUntil ? _burstMmPerHour : 0);
+            var inflow = rain * 0.08;            // cm/min of rise per mm/h over the catchment
             var outflow = 0.5 * Outflow * Math.Sqrt(Math.Max(0, LevelCm - 1)); // cm/min through the pipe
             LevelCm = Math.Clamp(LevelCm + ((inflow - outflow) * minutes), 1, MountHeightCm - 5);
         }

@@ -59,6 +59,19 @@ public sealed class GateModel : DeviceModel
         Apply();
     }
 
+    /// <summary>
+    /// Someone forces the gate at <paramref name="now"/>: it is shut and locked first (a resident's passing is
+    /// cut short), opened without unlocking a second later, and shut again at <paramref name="until"/>.
+    /// </summary>
+    public void Force(DateTimeOffset now, DateTimeOffset until)
+    {
+        _plan.Clear();
+        Close();
+        Lock();
+        _plan.Add(now + TimeSpan.FromSeconds(1), Open);
+        _plan.Add(until, Close);
+    }
+
     /// <inheritdoc />
     public override void Advance(DateTimeOffset now, TimeSpan elapsed, WorldContext? world)
     {

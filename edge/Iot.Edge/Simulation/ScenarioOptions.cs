@@ -14,6 +14,25 @@ public sealed class ScenarioOptions
 
     /// <summary>Multiplies the rate of faults (lamp failures, forced gates, overheating batteries) for livelier demos.</summary>
     public double FaultRate { get; set; } = 1;
+
+    /// <summary>
+    /// Plays a fault while someone watches (./run.sh turns this on): the first after <see cref="DemoFirstFaultSeconds"/>,
+    /// then one every <see cref="DemoIntervalMinutes"/>, in turn a gate forced, a charger outlet overheating, a storm raising
+    /// a drain and a lamp dark at night (<see cref="DemoScenario"/>). Off for real deployments and for tests that need quiet.
+    /// </summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Seconds from the fleet's start to the demo's first fault.</summary>
+    public int DemoFirstFaultSeconds { get; set; } = 60;
+
+    /// <summary>Minutes between the demo's faults.</summary>
+    public double DemoIntervalMinutes { get; set; } = 4;
+
+    /// <summary>
+    /// Only the courtyards these parties answer for get the demo's faults (empty: every courtyard). ./run.sh names the
+    /// parties the cloud has demo staff for, so every fault is seen through to a taken order.
+    /// </summary>
+    public string[] DemoParties { get; set; } = [];
 }
 
 /// <summary>Refuses simulation settings that make no sense, naming the setting.</summary>
@@ -23,8 +42,29 @@ public sealed class ScenarioOptionsValidator : Microsoft.Extensions.Options.IVal
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ScenarioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return double.IsFinite(options.FaultRate) && options.FaultRate is >= 0 and <= 1000
+        var problems = new List<string>();
+        if (!(double.IsFinite(options.FaultRate) && options.FaultRate is >= 0 and <= 1000))
+        {
+            problems.Add($"Simulation:FaultRate is {options.FaultRate}; it must be 0 to 1000");
+        }
+
+        if (options.DemoFirstFaultSeconds is < 0 or > 3600)
+        {
+            problems.Add($"Simulation:DemoFirstFaultSeconds is {options.DemoFirstFaultSeconds}; it must be 0 to 3600");
+        }
+
+        if (!(double.IsFinite(options.DemoIntervalMinutes) && options.DemoIntervalMinutes is >= 0.5 and <= 1440))
+        {
+            problems.Add($"Simulation:DemoIntervalMinutes is {options.DemoIntervalMinutes}; it must be 0.5 to 1440");
+        }
+
+        if (options.Demo && options.Scripted)
+        {
+            problems.Add("Simulation:Demo needs a running world; it cannot be on with Simulation:Scripted");
+        }
+
+        return problems.Count == 0
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"Simulation:FaultRate is {options.FaultRate}; it must be 0 to 1000");
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems);
     }
 }

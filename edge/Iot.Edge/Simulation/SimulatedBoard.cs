@@ -25,6 +25,14 @@ public sealed class SimulatedBoard : Board
     /// <inheritdoc />
     public override bool IsSimulated => true;
 
+    /// <inheritdoc />
+    public override TimeSpan SunShift => _sunShift;
+
+    private TimeSpan _sunShift;
+
+    /// <summary>Runs the sun over this board <paramref name="shift"/> ahead of the clock (<see cref="TimeSpan.Zero"/>: the real sky).</summary>
+    public void ShiftSun(TimeSpan shift) => _sunShift = shift;
+
     /// <summary>The simulated ADS1115s convert exactly on time, so their reads need no real pacing.</summary>
     protected override SampleClock CreateSampleClock() => new VirtualSampleClock();
 

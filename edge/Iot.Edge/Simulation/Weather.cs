@@ -5,12 +5,19 @@ namespace Iot.Edge.Simulation;
 /// <summary>
 /// The sky over a site, shared by every courtyard in it: Kunming's sun, its mild temperatures, and rain
 /// storms that come mostly in the wet season (June to October). Deterministic from the time and a seed, so
-/// every agent of a fleet sees the same storm at the same moment.
+/// every agent of a fleet sees the same storm at the same moment. <paramref name="sunShift"/> runs the sun ahead of the
+/// clock (the demo makes it night in one courtyard by day; rain and temperature keep the real time).
 /// </summary>
-public sealed class Weather(double latitude, double longitude, int seed)
+public sealed class Weather(double latitude, double longitude, int seed, TimeSpan sunShift = default)
 {
+    /// <summary>How far the sun runs ahead of the clock.</summary>
+    public TimeSpan SunShift => sunShift;
+
+    /// <summary>The same sky with the sun <paramref name="shift"/> ahead of the clock.</summary>
+    public Weather WithSunShift(TimeSpan shift) => new(latitude, longitude, seed, shift);
+
     /// <summary>Sun elevation, degrees.</summary>
-    public double SunElevation(DateTimeOffset now) => SunPosition.Elevation(latitude, longitude, now);
+    public double SunElevation(DateTimeOffset now) => SunPosition.Elevation(latitude, longitude, now + sunShift);
 
     /// <summary>Rain, mm/h.</summary>
     public double RainMmPerHour(DateTimeOffset now)

@@ -14,7 +14,7 @@ public sealed class LayeringTests
     [
         "Kernel", "Api", "Operations", "Signing", "Data", "Audit", "Auth", "Sites", "TimeSeries", "Broker", "Config",
         "Ingest", "Rules", "Alerts", "WorkOrders", "Notifications", "Commands", "Readings", "Ratings", "Reports",
-        "Patrols", "Volunteers", "Supervision", "Assessment", "Web", "(root)",
+        "Patrols", "Volunteers", "Supervision", "Assessment", "Demo", "Web", "(root)",
     ];
 
     private static readonly Lazy<Dictionary<string, SortedSet<string>>> Edges = new(Read);

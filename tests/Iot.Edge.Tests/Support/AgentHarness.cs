@@ -25,14 +25,14 @@ public sealed class AgentHarness : IDisposable
     private readonly List<OutboxRecord> _taken = [];
 
     /// <param name="beforeStart">Changes the simulated hardware before the agent opens it (a part broken at start).</param>
-    public AgentHarness(AgentManifest? manifest = null, DateTimeOffset? start = null, string? folder = null, SafetyOptions? safety = null, ClockMode clock = ClockMode.WallClock, bool scripted = true, OutboxOptions? outbox = null, Action<CourtyardModel>? beforeStart = null)
+    public AgentHarness(AgentManifest? manifest = null, DateTimeOffset? start = null, string? folder = null, SafetyOptions? safety = null, ClockMode clock = ClockMode.WallClock, bool scripted = true, OutboxOptions? outbox = null, Action<CourtyardModel>? beforeStart = null, ScenarioOptions? scenario = null, Func<AgentManifest, DemoScenario>? demo = null)
     {
         Folder = folder ?? Directory.CreateTempSubdirectory("iot-agent-").FullName;
         OwnsFolder = folder is null;
         Time = new FakeTimeProvider(start ?? Evening);
         Manifest = manifest ?? TestCourtyard.Manifest();
         Safety = safety ?? new SafetyOptions();
-        Model = new CourtyardModel(Manifest, new Weather(25.031, 102.676, 7), new ScenarioOptions { Scripted = scripted });
+        Model = new CourtyardModel(Manifest, new Weather(25.031, 102.676, 7), scenario ?? new ScenarioOptions { Scripted = scripted }, demo?.Invoke(Manifest));
         Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), outbox ?? new OutboxOptions(), NullLogger.Instance);
         Identity = new AgentIdentity(SiteId.Parse("yongchang"), CourtyardId.Parse("test-1"), Manifest.Id, new GeoPoint(25.031, 102.676));
         beforeStart?.Invoke(Model);

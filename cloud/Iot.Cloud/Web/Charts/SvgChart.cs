@@ -11,6 +11,9 @@ public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points);
 /// <summary>An instant worth marking on a time chart (a high-water event), with what it was.</summary>
 public sealed record ChartMarker(DateTimeOffset At, string Label);
 
+/// <summary>A level worth a line across a time chart: where a rule raises its alert, with the rule's name.</summary>
+public sealed record ChartThreshold(double Value, string Label);
+
 /// <summary>
 /// Charts drawn on the server as SVG: nothing to download, works offline, prints, and is readable without colour
 /// (each series has its own dash pattern and a legend; the chart has a title and a text summary for screen readers).
@@ -26,14 +29,20 @@ public static class SvgChart
     private const double Bottom = 30;
     private static readonly string[] Dashes = ["", "6 3", "2 3", "10 3 2 3", "1 4", "12 5"];
 
-    /// <summary>A line chart over time; times on the axis are shown in the site's local time via <paramref name="local"/>.</summary>
-    public static string Lines(string title, string unit, IReadOnlyList<ChartSeries> series, DateTimeOffset from, DateTimeOffset to, Func<DateTimeOffset, DateTimeOffset> local, IReadOnlyList<ChartMarker>? markers = null, string? markerName = null, string? empty = null)
+    /// <summary>
+    /// A line chart over time; times on the axis are shown in the site's local time via <paramref name="local"/>.
+    /// <paramref name="thresholds"/> are drawn as labelled lines across it (and kept in range); <paramref name="empty"/>
+    /// is written in the frame when there is no point at all.
+    /// </summary>
+    public static string Lines(string title, string unit, IReadOnlyList<ChartSeries> series, DateTimeOffset from, DateTimeOffset to, Func<DateTimeOffset, DateTimeOffset> local, IReadOnlyList<ChartMarker>? markers = null, string? markerName = null, string? empty = null, IReadOnlyList<ChartThreshold>? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(local);
+        thresholds ??= [];
         var values = series.SelectMany(s => s.Points).Select(p => p.Value).ToList();
-        var min = Math.Min(0, values.Count == 0 ? 0 : values.Min());
-        var max = values.Count == 0 ? 1 : values.Max();
+        var scale = values.Concat(values.Count == 0 ? [] : thresholds.Select(t => t.Value)).ToList(); // an empty chart stays a plain frame
+        var min = Math.Min(0, scale.Count == 0 ? 0 : scale.Min());
+        var max = scale.Count == 0 ? 1 : scale.Max();
         max = max <= min ? min + 1 : max + ((max - min) * 0.1);
         var span = (to - from).TotalSeconds;
         double X(DateTimeOffset t) => Left + ((t - from).TotalSeconds / span * (Width - Left - Right));
@@ -71,6 +80,20 @@ public static class SvgChart
             svg.Append(Inv($"<g class=\"marker\"><title>{E(markerName ?? string.Empty)} {local(marker.At):MM-dd HH:mm} {E(marker.Label)}</title>"));
             svg.Append(Inv($"<line x1=\"{x:0.#}\" x2=\"{x:0.#}\" y1=\"{Top}\" y2=\"{Height - Bottom}\"/>"));
             svg.Append(Inv($"<path d=\"M{x - 5:0.#} {Top} L{x + 5:0.#} {Top} L{x:0.#} {Top + 8} Z\"/></g>"));
+        }
+
+        // Where the alert starts, so a reader sees how close the line came; only beside data (an empty chart says so instead).
+        // A label too close to the one above it goes to the other end of its line, so two near levels stay readable.
+        var lastRight = double.MinValue;
+        foreach (var threshold in (values.Count == 0 ? [] : thresholds).OrderByDescending(t => t.Value))
+        {
+            var y = Y(threshold.Value);
+            var right = y - lastRight >= 13;
+            lastRight = right ? y : lastRight;
+            svg.Append(Inv($"<g class=\"threshold\"><title>{E(threshold.Label)}</title><line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\" stroke-dasharray=\"8 4\"/>"));
+            svg.Append(right
+                ? Inv($"<text x=\"{Width - Right - 4}\" y=\"{y - 4:0.#}\" text-anchor=\"end\">{E(threshold.Label)}</text></g>")
+                : Inv($"<text x=\"{Left + 4}\" y=\"{y - 4:0.#}\" text-anchor=\"start\">{E(threshold.Label)}</text></g>"));
         }
 
         // A gap of more than five typical steps breaks the line: missing data is not drawn as a straight ramp.
@@ -135,8 +158,8 @@ public static class SvgChart
         return html.Append("</ul>").ToString();
     }
 
-    /// <summary>A bar chart with the value written on every bar (weekly trends).</summary>
-    public static string Bars(string title, IReadOnlyList<(string Label, double? Value)> bars, Func<double, string> format)
+    /// <summary>A bar chart with the value written on every bar (weekly trends); <paramref name="empty"/> in the frame when no bar has a value.</summary>
+    public static string Bars(string title, IReadOnlyList<(string Label, double? Value)> bars, Func<double, string> format, string? empty = null)
     {
         ArgumentNullException.ThrowIfNull(bars);
         ArgumentNullException.ThrowIfNull(format);
@@ -158,6 +181,11 @@ public static class SvgChart
             svg.Append(Inv($"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{slot * 0.7:0.#}\" height=\"{Math.Max(h, 0.5):0.#}\" class=\"bar\"/>"));
             svg.Append(Inv($"<text x=\"{x + (slot * 0.35):0.#}\" y=\"{y - 4:0.#}\" text-anchor=\"middle\" class=\"tick\">{E(value is { } v ? format(v) : "—")}</text>"));
             svg.Append(Inv($"<text x=\"{x + (slot * 0.35):0.#}\" y=\"{height - 8}\" text-anchor=\"middle\" class=\"tick\">{E(label)}</text>"));
+        }
+
+        if (empty is not null && bars.All(b => b.Value is null))
+        {
+            svg.Append(Inv($"<text x=\"{width / 2}\" y=\"{(height - bottom) / 2}\" text-anchor=\"middle\" class=\"empty\">{E(empty)}</text>"));
         }
 
         return svg.Append("</svg>").ToString();

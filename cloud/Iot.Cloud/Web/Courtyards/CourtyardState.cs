@@ -1,6 +1,7 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
+using Iot.Cloud.Rules;
 using Iot.Cloud.Sites;
 using Iot.Cloud.TimeSeries;
 using Iot.Cloud.Web.Charts;
@@ -29,7 +30,14 @@ public sealed record AgentState(string Id, string Presence, DateTimeOffset? Sinc
 public sealed record CourtyardPicture(
     CommunityManifest Community, CourtyardManifest Courtyard, string BlockName, Party? Responsible, IReadOnlyList<AgentState> Agents, IReadOnlyList<DeviceState> Devices,
     IReadOnlyList<ChartSeries> LampCurrent, IReadOnlyList<ChartSeries> WaterLevel, IReadOnlyList<ChartMarker> HighWater, IReadOnlyList<ChartSeries> ChargerTemperature,
-    DateTimeOffset From, DateTimeOffset To);
+    DateTimeOffset From, DateTimeOffset To)
+{
+    /// <summary>Where the courtyard's rules raise alerts on the lamp current, drain level and charger temperature charts.</summary>
+    public ChartLimits Limits { get; init; } = new([], [], []);
+}
+
+/// <summary>The rules' alert levels drawn across the courtyard's charts.</summary>
+public sealed record ChartLimits(IReadOnlyList<ChartThreshold> LampCurrent, IReadOnlyList<ChartThreshold> WaterLevel, IReadOnlyList<ChartThreshold> ChargerTemperature);
 
 /// <summary>Reads a courtyard's devices, their latest readings and alerts, agent presence and chart series.</summary>
 public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSeriesStore store, TimeProvider time)
@@ -96,6 +104,18 @@ public sealed class CourtyardState(CloudDb db, SiteRegistry registry, ITimeSerie
             await SeriesAsync(DeviceKind.Drain, Quantity.WaterLevel),
             highWater.Select(e => new ChartMarker(e.At, e.DeviceId.Value)).ToList(),
             await SeriesAsync(DeviceKind.Charger, Quantity.Temperature),
-            from, now);
+            from, now)
+        {
+            Limits = await LimitsAsync(courtyard, cancellationToken),
+        };
+    }
+
+    // The rules in force for this courtyard, as the rule runner resolves them (site, block and courtyard versions).
+    private async Task<ChartLimits> LimitsAsync(CourtyardManifest courtyard, CancellationToken cancellationToken)
+    {
+        var rules = RuleSet.Build(await RuleCatalog.CurrentAsync(db, cancellationToken), registry.Current);
+        IReadOnlyList<ChartThreshold> Of(DeviceKind kind, string signal, string unit) =>
+            RuleThresholds.For(rules, courtyard.Id, kind, signal, courtyard.Agents.SelectMany(a => a.Devices).Where(d => d.Kind == kind), unit);
+        return new ChartLimits(Of(DeviceKind.Streetlight, "current", "A"), Of(DeviceKind.Drain, "level", "cm"), Of(DeviceKind.Charger, "temperature", "°C"));
     }
 }

@@ -1,0 +1,109 @@
+using Iot.Cloud.Auth;
+using Iot.Cloud.Data;
+using Iot.Cloud.Kernel;
+using Iot.Cloud.Sites;
+using Iot.Cloud.WorkOrders;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Demo;
+
+/// <summary>What one round of the demo staff did.</summary>
+/// <param name="Taken">Orders taken (接单), by number.</param>
+/// <param name="Fixed">Orders reported fixed, by number.</param>
+public sealed record DemoRound(IReadOnlyList<string> Taken, IReadOnlyList<string> Fixed);
+
+/// <summary>
+/// The demo staff member of each party (the first demo account of a party role, e.g. 李师傅 for 馨宇物业): takes that
+/// party's new orders from alerts after a short, per-order delay, and reports one in <see cref="DemoStaffOptions.FixOneIn"/>
+/// fixed a little later. It moves orders exactly as the console's buttons do: the account's own scope and role checks,
+/// <see cref="WorkOrderService.Transition"/> with the account as actor (so the order's audit trail names it), then
+/// <see cref="OrdersChanged"/> and one save. The telemetry verifies the fixed ones as it does any other's.
+/// Orders from residents and staff are left for the people trying the demo.
+/// </summary>
+public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOptions> options, TimeProvider time, SiteRegistry registry)
+{
+    /// <summary>The demo account that works <paramref name="party"/>'s orders, if there is one.</summary>
+    public static string? StaffOf(string party) =>
+        DemoAccounts.All.FirstOrDefault(a => a.Party == party && a.Role is StaffRole.PropertyStaff or StaffRole.UnitStaff).UserName;
+
+    /// <summary>How long after it was opened the demo staff takes order <paramref name="id"/>: the same for an order every time.</summary>
+    public TimeSpan AcknowledgeDelay(long id)
+    {
+        var o = options.Value;
+        var spread = o.AcknowledgeMaxSeconds - o.AcknowledgeMinSeconds + 1;
+        return TimeSpan.FromSeconds(o.AcknowledgeMinSeconds + (int)((id * 7919) % spread));
+    }
+
+    /// <summary>Does what is due now.</summary>
+    public async Task<DemoRound> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var work = scope.ServiceProvider.GetRequiredService<Work>();
+        var db = work.Db;
+        var orders = scope.ServiceProvider.GetRequiredService<WorkOrderService>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
+        var principals = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Account>>();
+
+        var waiting = await db.WorkOrders.Where(w => w.Source == WorkOrderSource.Alert && w.Status == WorkOrderStatus.New).ToListAsync(cancellationToken);
+        var fixedBefore = now - TimeSpan.FromMinutes(o.FixAfterMinutes);
+        var staffNames = DemoAccounts.All.Select(a => a.UserName).ToList();
+        var working = await db.WorkOrders
+            .Where(w => w.Source == WorkOrderSource.Alert && w.Status == WorkOrderStatus.InProgress && w.AssignedTo != null && staffNames.Contains(w.AssignedTo))
+            .ToListAsync(cancellationToken);
+
+        var staff = new Dictionary<string, AccessScope?>(StringComparer.Ordinal);
+        async Task<AccessScope?> ScopeOf(string party)
+        {
+            if (!staff.TryGetValue(party, out var found))
+            {
+                // The account's real claims, as its sign-in cookie would carry them, so its real scope applies.
+                found = StaffOf(party) is { } name && await users.FindByNameAsync(name) is { } account
+                    ? AccessScope.Of(await principals.CreateAsync(account), registry.Current?.Site)
+                    : null;
+                staff[party] = found;
+            }
+
+            return found;
+        }
+
+        var changes = new List<WorkOrderChange>();
+        var taken = new List<string>();
+        var fixedOnes = new List<string>();
+        foreach (var order in waiting.Where(w => w.CreatedAt + AcknowledgeDelay(w.Id) <= now))
+        {
+            if (await ScopeOf(order.PartyId) is { } who && Move(orders, db, who, order, WorkOrderStatus.InProgress, null) is { } change)
+            {
+                changes.Add(change);
+                taken.Add(order.Number);
+            }
+        }
+
+        foreach (var order in working.Where(w => w.Id % o.FixOneIn == 0 && w.AcknowledgedAt <= fixedBefore))
+        {
+            if (await ScopeOf(order.PartyId) is { } who && who.Name == order.AssignedTo
+                && Move(orders, db, who, order, WorkOrderStatus.Fixed, "演示：已到现场处理 / Demo: repaired on site") is { } change)
+            {
+                changes.Add(change);
+                fixedOnes.Add(order.Number);
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            await work.RaiseAsync(new OrdersChanged(changes), cancellationToken);
+            await work.SaveAsync(cancellationToken);
+        }
+
+        return new DemoRound(taken, fixedOnes);
+    }
+
+    // The checks the status endpoint makes for a person (the order in their scope, their role allows the move), then the move.
+    private static WorkOrderChange? Move(WorkOrderService orders, CloudDb db, AccessScope who, WorkOrder order, WorkOrderStatus to, string? note) =>
+        who.Order(order.PartyId, order.CourtyardId) && WorkOrderRoles.Refusal(who, order, to) is null
+            ? orders.Transition(db, order, to, who.Name!, note).Change
+            : null;
+}
