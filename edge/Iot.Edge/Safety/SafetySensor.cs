@@ -14,12 +14,20 @@ public sealed class SafetySensor
     /// <summary>How long a reading stays good: a sensor with no good reading for longer has failed.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a sensor may take to give its first reading before it counts as failed. Until then it guards as a failed
+    /// one would (nothing it protects has been powered yet), but it is not reported: on a busy machine the first poll
+    /// can come seconds after the start, and that is no fault of the sensor.
+    /// </summary>
+    public static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
 
     private readonly Func<Func<double>> _open;
     private readonly double _min;
     private readonly double _max;
+    private readonly TimeSpan _since;
     private readonly Lock _gate = new();
     private Func<double>? _read;
     private TimeSpan _retryAfter = FirstRetry;
@@ -39,6 +47,7 @@ public sealed class SafetySensor
         _open = open;
         _min = min;
         _max = max;
+        _since = now;
         TryOpen(now);
     }
 
@@ -118,6 +127,18 @@ public sealed class SafetySensor
                 : _lastGoodAt is not { } at ? $"{Name}: no reading yet"
                 : now - at > StaleAfter ? string.Create(CultureInfo.InvariantCulture, $"{Name}: no fresh reading for {StaleAfter.TotalSeconds:0} s")
                 : null;
+        }
+    }
+
+    /// <summary>
+    /// True while the sensor has given no reading yet and nothing has failed, within <see cref="StartGrace"/> of its
+    /// opening: <see cref="Problem"/> keeps what it guards off, but there is no fault to report yet.
+    /// </summary>
+    public bool Starting(TimeSpan now)
+    {
+        lock (_gate)
+        {
+            return _lastGoodAt is null && _failure is null && now - _since <= StartGrace;
         }
     }
 

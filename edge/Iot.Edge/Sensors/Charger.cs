@@ -340,10 +340,16 @@ public sealed class Charger : CourtyardDevice
         }
     }
 
-    // The sensor's problem; the first time it appears it is reported as sensorFault, and its end as sensorRecovered.
+    // The sensor's problem; the first time it appears it is reported as sensorFault, and its end as sensorRecovered. A
+    // sensor still waiting for its first reading guards but is not reported (SafetySensor.StartGrace).
     private string? Report(SafetySensor sensor, TimeSpan now, int? outlet)
     {
         var problem = sensor.Problem(now);
+        if (problem is not null && sensor.Starting(now))
+        {
+            return problem;
+        }
+
         if (problem is null)
         {
             if (_faultsReported.Remove(sensor.Name))

@@ -45,6 +45,44 @@ public sealed class FailSafeTests : IDisposable
     }
 
     [Fact]
+    public void A_first_read_that_comes_late_on_a_busy_machine_keeps_the_outlets_off_and_is_no_sensor_fault()
+    {
+        // The safety thread runs while the first poll has not come yet (a loaded Pi, a fleet starting): nothing is
+        // powered, so nothing is at risk, and a sensor not read yet has not failed.
+        for (var i = 0; i < 20; i++)
+        {
+            _agent.Time.Advance(TimeSpan.FromSeconds(1));
+            _agent.Runtime.Supervise();
+        }
+
+        Assert.False(Model.RelayOn(1) || Model.RelayOn(2));
+        Assert.Empty(_agent.Events(EventKind.SensorFault));
+
+        _agent.Run(TimeSpan.FromSeconds(1));
+        Assert.True(Model.RelayOn(1) && Model.RelayOn(2));
+        Assert.Empty(_agent.Events(EventKind.SensorFault));
+    }
+
+    [Fact]
+    public void Sensing_that_gives_no_first_reading_within_its_start_grace_is_a_sensor_fault()
+    {
+        // The poll never comes (a read that hangs from the start): past the grace each sensor is reported, once.
+        var graceEnds = _agent.Time.GetUtcNow() + SafetySensor.StartGrace;
+        while (_agent.Time.GetUtcNow() <= graceEnds)
+        {
+            _agent.Time.Advance(TimeSpan.FromSeconds(1));
+            _agent.Runtime.Supervise();
+        }
+
+        _agent.Runtime.Supervise();
+        var faults = _agent.Events(EventKind.SensorFault);
+        Assert.Contains(faults, f => f.Reason == $"temperature probe {Probe}: no reading yet");
+        Assert.Equal(faults.Count, faults.Select(f => f.Reason).Distinct().Count());
+        Assert.False(Model.RelayOn(1) || Model.RelayOn(2));
+        Assert.Empty(_agent.Events(EventKind.ChargerCutOff));   // never powered, so nothing to cut or latch
+    }
+
+    [Fact]
     public void An_outlets_current_sensor_that_stops_answering_cuts_that_outlet_within_a_second_and_the_other_stays_protected()
     {
         Charging();
