@@ -97,7 +97,7 @@ public static partial class ChannelRules
         {
             if (!IsMobile(phone))
             {
-                problems.Add(new("phones", $"phones: '{Cut(phone)}' is not a mobile number (11 digits, starting with 1)"));
+                problems.Add(new("phones", $"phones: '{Cut(phone ?? string.Empty)}' is not a mobile number (11 digits, starting with 1)"));
             }
         }
 
@@ -119,7 +119,7 @@ public static partial class ChannelRules
         {
             var s = shifts[i];
             var line = i + 1;
-            if (s.Days.Count == 0 || s.Days.Any(d => !Enum.IsDefined(d)) || s.From == s.To || !IsMobile(s.Mobile))
+            if (s?.Days is not { Count: > 0 } days || days.Any(d => !Enum.IsDefined(d)) || s.From == s.To || !IsMobile(s.Mobile))
             {
                 problems.Add(new("shifts", $"shifts: shift {line} needs days, a start and an end that differ, and a mobile number (11 digits)"));
             }

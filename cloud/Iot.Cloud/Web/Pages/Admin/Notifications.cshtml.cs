@@ -107,8 +107,9 @@ public sealed class NotificationsModel(CloudDb db, AccessScope scope, ChannelDir
     public async Task<IActionResult> OnPostSaveRotaAsync(string party, string? shifts, string? fallback, string? supervisor, CancellationToken ct)
     {
         var (parsed, bad) = ShiftText.Parse(shifts);
+        var lines = string.Join(", ", bad);
         var result = bad.Count > 0
-            ? EditResult.Refuse(new SettingProblem("shifts", $"shifts: line {string.Join(", ", bad)} is not DAYS FROM-TO MOBILE (e.g. 1-5 08:00-18:00 13800000001)"))
+            ? EditResult.Refuse(new SettingProblem("shifts", $"shifts: line {lines} is not DAYS FROM-TO MOBILE (e.g. 1-5 08:00-18:00 13800000001)"))
             : await editor.SaveRotaAsync(party, new RotaRequest(parsed, fallback?.Trim(), supervisor?.Trim()), scope, User.Identity!.Name!, ct);
         if (result.Outcome == EditOutcome.NotFound)
         {
