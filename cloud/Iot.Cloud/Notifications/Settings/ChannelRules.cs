@@ -10,7 +10,7 @@ public sealed record ChannelRequest(string? Party, ChannelKind? Kind, string? Ur
     string? AccessKeyId = null, string? SignName = null, Dictionary<string, string>? Templates = null, List<string>? Phones = null);
 
 /// <summary>A rota as sent to <c>PUT /api/notifications/rota/{party}</c>.</summary>
-public sealed record RotaRequest(List<ShiftOptions>? Shifts, string? Fallback = null, string? Supervisor = null);
+public sealed record RotaRequest(List<ShiftOptions>? Shifts = null, string? Fallback = null, string? Supervisor = null);
 
 /// <summary>What is wrong with a setting: the field, and the words (an English template that has its Chinese in Texts).</summary>
 public sealed record SettingProblem(string Field, FormattableString Words);
