@@ -153,7 +153,7 @@ public sealed class ChannelEditor(CloudDb db, ChannelDirectory directory, SiteRe
             return EditResult.Refuse(new SettingProblem("party", $"party: the rota of {party} is set in configuration and cannot be changed here"));
         }
 
-        var problems = ChannelRules.Check(body);
+        var problems = ChannelRules.Check(body, out var shifts);
         if (problems.Count > 0)
         {
             return new EditResult(EditOutcome.Refused, problems);
@@ -162,7 +162,7 @@ public sealed class ChannelEditor(CloudDb db, ChannelDirectory directory, SiteRe
         var old = await db.StoredRotas.FirstOrDefaultAsync(r => r.Party == party, cancellationToken);
         var before = old is null ? null : Describe(ChannelDirectory.RotaOf(old));
         var rota = old ?? new StoredRota { Party = party, UpdatedBy = actor };
-        rota.ShiftsJson = ChannelDirectory.ShiftsJson(body.Shifts ?? []);
+        rota.ShiftsJson = ChannelDirectory.ShiftsJson(shifts);
         rota.Fallback = string.IsNullOrEmpty(body.Fallback) ? null : body.Fallback;
         rota.Supervisor = string.IsNullOrEmpty(body.Supervisor) ? null : body.Supervisor;
         rota.UpdatedAt = time.GetUtcNow();

@@ -10,7 +10,17 @@ public sealed record ChannelRequest(string? Party, ChannelKind? Kind, string? Ur
     string? AccessKeyId = null, string? SignName = null, Dictionary<string, string>? Templates = null, List<string>? Phones = null);
 
 /// <summary>A rota as sent to <c>PUT /api/notifications/rota/{party}</c>.</summary>
-public sealed record RotaRequest(List<ShiftOptions>? Shifts = null, string? Fallback = null, string? Supervisor = null);
+public sealed record RotaRequest(List<ShiftRequest>? Shifts = null, string? Fallback = null, string? Supervisor = null);
+
+/// <summary>One shift as sent: days (<c>monday</c>, or 1 to 7), <c>from</c> and <c>to</c> as <c>HH:mm</c> in Kunming time, and the mobile.</summary>
+public sealed record ShiftRequest(List<string>? Days = null, string? From = null, string? To = null, string? Mobile = null)
+{
+    public static ShiftRequest Of(ShiftOptions s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new([.. s.Days.Select(d => d.ToString())], s.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), s.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), s.Mobile);
+    }
+}
 
 /// <summary>What is wrong with a setting: the field, and the words (an English template that has its Chinese in Texts).</summary>
 public sealed record SettingProblem(string Field, FormattableString Words);
@@ -104,25 +114,31 @@ public static partial class ChannelRules
         return problems;
     }
 
-    /// <summary>Checks a rota: mobiles, each shift's days and hours, and someone named at all.</summary>
-    public static List<SettingProblem> Check(RotaRequest body)
+    /// <summary>Checks a rota (mobiles, each shift's days and hours, someone named at all) and reads its shifts.</summary>
+    public static List<SettingProblem> Check(RotaRequest body, out List<ShiftOptions> shifts)
     {
         ArgumentNullException.ThrowIfNull(body);
         var problems = new List<SettingProblem>();
-        var shifts = body.Shifts ?? [];
-        if (shifts.Count > 50)
+        var sent = body.Shifts ?? [];
+        shifts = [];
+        if (sent.Count > 50)
         {
             problems.Add(new("shifts", $"shifts: at most 50"));
         }
 
-        for (var i = 0; i < shifts.Count; i++)
+        for (var i = 0; i < sent.Count; i++)
         {
-            var s = shifts[i];
+            var s = sent[i];
             var line = i + 1;
-            if (s?.Days is not { Count: > 0 } days || days.Any(d => !Enum.IsDefined(d)) || s.From == s.To || !IsMobile(s.Mobile))
+            List<DayOfWeek?> days = [.. (s?.Days ?? []).Select(d => ShiftText.DayOf(d ?? string.Empty))];
+            if (days.Count == 0 || days.Any(d => d is null) || !TimeOnly.TryParse(s!.From, System.Globalization.CultureInfo.InvariantCulture, out var from)
+                || !TimeOnly.TryParse(s.To, System.Globalization.CultureInfo.InvariantCulture, out var to) || from == to || !IsMobile(s.Mobile))
             {
                 problems.Add(new("shifts", $"shifts: shift {line} needs days, a start and an end that differ, and a mobile number (11 digits)"));
+                continue;
             }
+
+            shifts.Add(new ShiftOptions { Days = [.. days.Select(d => d!.Value).Distinct()], From = from, To = to, Mobile = s.Mobile! });
         }
 
         if (body.Fallback is { Length: > 0 } fallback && !IsMobile(fallback))
@@ -135,7 +151,7 @@ public static partial class ChannelRules
             problems.Add(new("supervisor", $"supervisor: '{Cut(supervisor)}' is not a mobile number (11 digits, starting with 1)"));
         }
 
-        if (shifts.Count == 0 && string.IsNullOrEmpty(body.Fallback))
+        if (sent.Count == 0 && string.IsNullOrEmpty(body.Fallback))
         {
             problems.Add(new("shifts", $"shifts: the rota names nobody; give shifts or a fallback"));
         }

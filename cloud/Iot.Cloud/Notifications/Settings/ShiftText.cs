@@ -46,6 +46,10 @@ public static class ShiftText
     public static string Format(IEnumerable<ShiftOptions> shifts) =>
         string.Join('\n', shifts.Select(s => string.Create(CultureInfo.InvariantCulture, $"{string.Join(',', s.Days.Select(Number))} {s.From:HH\\:mm}-{s.To:HH\\:mm} {s.Mobile}")));
 
+    /// <summary>A day as sent to the API: <c>monday</c> (any case), <c>1</c> to <c>7</c>, <c>一</c> to <c>日</c>, or <c>Mon</c>.</summary>
+    public static DayOfWeek? DayOf(string text) =>
+        Enum.TryParse<DayOfWeek>(text, ignoreCase: true, out var day) && Enum.IsDefined(day) && !int.TryParse(text, out _) ? day : Day(text) is { } n ? (DayOfWeek)(n % 7) : null;
+
     private static int Number(DayOfWeek day) => day == DayOfWeek.Sunday ? 7 : (int)day;
 
     private static List<DayOfWeek>? Days(string text)

@@ -110,7 +110,7 @@ public sealed class NotificationsModel(CloudDb db, AccessScope scope, ChannelDir
         var lines = string.Join(", ", bad);
         var result = bad.Count > 0
             ? EditResult.Refuse(new SettingProblem("shifts", $"shifts: line {lines} is not DAYS FROM-TO MOBILE (e.g. 1-5 08:00-18:00 13800000001)"))
-            : await editor.SaveRotaAsync(party, new RotaRequest(parsed, fallback?.Trim(), supervisor?.Trim()), scope, User.Identity!.Name!, ct);
+            : await editor.SaveRotaAsync(party, new RotaRequest([.. parsed.Select(ShiftRequest.Of)], fallback?.Trim(), supervisor?.Trim()), scope, User.Identity!.Name!, ct);
         if (result.Outcome == EditOutcome.NotFound)
         {
             return NotFound();
