@@ -71,6 +71,7 @@ public static partial class AuthSetup
             .AddPolicy(Policies.Staff, StaffPolicy())
             .AddPolicy(Policies.Work, p => p.RequireRole(nameof(StaffRole.PropertyStaff), nameof(StaffRole.CompanySupervisor), nameof(StaffRole.UnitStaff), nameof(StaffRole.StreetAdmin)))
             .AddPolicy(Policies.Maintenance, p => p.RequireRole(nameof(StaffRole.CompanySupervisor), nameof(StaffRole.CommunitySupervisor), nameof(StaffRole.StreetAdmin)))
+            .AddPolicy(Policies.Notify, p => p.RequireRole(nameof(StaffRole.CompanySupervisor), nameof(StaffRole.StreetAdmin)))
             .AddPolicy(Policies.Supervise, p => p.RequireRole(nameof(StaffRole.CommunitySupervisor), nameof(StaffRole.StreetAdmin)))
             .AddPolicy(Policies.Rate, p => p.RequireRole(nameof(StaffRole.CommunitySupervisor), nameof(StaffRole.StreetAdmin)))
             .AddPolicy(Policies.StreetAdmin, p => p.RequireRole(nameof(StaffRole.StreetAdmin)));

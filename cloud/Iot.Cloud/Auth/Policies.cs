@@ -18,6 +18,9 @@ public static class Policies
     /// <summary>Rate a repair: the community supervising its property company, and the street office.</summary>
     public const string Rate = "rate";
 
+    /// <summary>Notification channels and rotas: the street office (every party's) and a company's supervisor (its own).</summary>
+    public const string Notify = "notify";
+
     /// <summary>The street office: accounts, rules, ingest administration.</summary>
     public const string StreetAdmin = "street-admin";
 

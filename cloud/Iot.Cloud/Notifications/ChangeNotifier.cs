@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
+using Iot.Cloud.Notifications.Settings;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
 using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Notifications;
 
@@ -15,7 +15,7 @@ namespace Iot.Cloud.Notifications;
 /// transaction as the change. An order escalated to the community also goes to that community's residents' committee,
 /// and a recovery (已恢复) follows any alert that was sent.
 /// </summary>
-public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, ChannelDirectory directory, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -27,6 +27,10 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOption
     {
         ArgumentNullException.ThrowIfNull(db);
         var now = time.GetUtcNow();
+
+        // Read once per unit of work, and only when something is sent: the page's channels count from the next message.
+        ChannelSet? channels = null;
+        async Task<ChannelSet> Channels() => channels ??= await directory.LoadAsync(db, secrets: false, cancellationToken);
         foreach (var change in alerts)
         {
             var alert = change.Alert;
@@ -34,13 +38,13 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOption
             if (change.Notify)
             {
                 var kind = $"alert.{change.Name}";
-                Add(db, PartyOf(alert.CourtyardId), new Outgoing(kind, alert.Severity, alert.Id, null, Body(kind, courtyard, AlertView.Of(alert), "alert"),
+                Add(db, await Channels(), PartyOf(alert.CourtyardId), new Outgoing(kind, alert.Severity, alert.Id, null, Body(kind, courtyard, AlertView.Of(alert), "alert"),
                     MessageText.Alert(alert, courtyard, change.Kind), MessageText.SmsParams(courtyard, alert.Title, null, change.Kind.ToString())), now);
             }
             else if (change.Kind == AlertChangeKind.Cleared && await WasSentAsync(db, alert.Id, cancellationToken))
             {
                 const string kind = "alert.recovered";
-                Add(db, PartyOf(alert.CourtyardId), new Outgoing(kind, alert.Severity, alert.Id, null, Body(kind, courtyard, AlertView.Of(alert), "alert"),
+                Add(db, await Channels(), PartyOf(alert.CourtyardId), new Outgoing(kind, alert.Severity, alert.Id, null, Body(kind, courtyard, AlertView.Of(alert), "alert"),
                     MessageText.Recovered(alert, courtyard), MessageText.SmsParams(courtyard, alert.Title, null, "已恢复")), now);
             }
         }
@@ -52,10 +56,10 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOption
             var kind = $"workOrder.{change.Name}";
             var outgoing = new Outgoing(kind, order.Severity, null, order.Id, Body(kind, courtyard, WorkOrderView.Of(order, now), "workOrder"),
                 MessageText.Order(order, courtyard, change.Kind), MessageText.SmsParams(courtyard, order.Title, order.Number, change.Kind.ToString()));
-            Add(db, order.PartyId, outgoing with { Supervisor = change.Kind == WorkOrderChangeKind.Escalated }, now);
+            Add(db, await Channels(), order.PartyId, outgoing with { Supervisor = change.Kind == WorkOrderChangeKind.Escalated }, now);
             if (change.Kind == WorkOrderChangeKind.Escalated && order.EscalationLevel >= 2 && CommitteeOf(order.CourtyardId) is { } committee && committee != order.PartyId)
             {
-                Add(db, committee, outgoing, now);
+                Add(db, await Channels(), committee, outgoing, now);
             }
         }
     }
@@ -76,17 +80,17 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOption
     }
 
     /// <summary>Queues a test message on one channel (the settings page's button).</summary>
-    public Notification? QueueTest(CloudDb db, string channelName)
+    public async Task<Notification?> QueueTestAsync(CloudDb db, string channelName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var (name, channel) = options.Value.AllChannels().FirstOrDefault(c => c.Name == channelName);
-        if (channel is null)
+        var set = await directory.LoadAsync(db, secrets: false, cancellationToken);
+        if (set.Channels.FirstOrDefault(c => c.Name == channelName) is not { Channel: var channel, Name: var name })
         {
             return null;
         }
 
         var now = time.GetUtcNow();
-        var n = Row(name, channel, channel.Party, new Outgoing("test", Kernel.Severity.Critical, null, null, JsonSerializer.Serialize(new { kind = "test" }, Json),
+        var n = Row(set, name, channel, channel.Party, new Outgoing("test", Kernel.Severity.Critical, null, null, JsonSerializer.Serialize(new { kind = "test" }, Json),
             "**测试消息 / Test message**\n> 通知渠道已接通 / The channel works.", MessageText.SmsParams("测试", "测试消息", null, "test")), now);
         db.Notifications.Add(n);
         return n;
@@ -99,21 +103,21 @@ public sealed class ChangeNotifier(LiveFeed feed, SiteRegistry registry, IOption
         db.ChangeTracker.Entries<Notification>().Any(e => e.Entity.AlertId == alertId && e.State == EntityState.Added)
         || await db.Notifications.AnyAsync(n => n.AlertId == alertId && n.Kind != "alert.recovered", cancellationToken);
 
-    private void Add(CloudDb db, string party, Outgoing outgoing, DateTimeOffset now)
+    private static void Add(CloudDb db, ChannelSet channels, string party, Outgoing outgoing, DateTimeOffset now)
     {
-        foreach (var (name, channel) in options.Value.AllChannels().Where(c => c.Channel.Party == party && Routing.Carries(c.Channel, outgoing.Kind, outgoing.Severity)))
+        foreach (var c in channels.Channels.Where(c => c.Channel.Party == party && Routing.Carries(c.Channel, outgoing.Kind, outgoing.Severity)))
         {
-            db.Notifications.Add(Row(name, channel, party, outgoing, now));
+            db.Notifications.Add(Row(channels, c.Name, c.Channel, party, outgoing, now));
         }
     }
 
-    private Notification Row(string name, ChannelOptions channel, string party, Outgoing outgoing, DateTimeOffset now) => new()
+    private static Notification Row(ChannelSet channels, string name, ChannelOptions channel, string party, Outgoing outgoing, DateTimeOffset now) => new()
     {
         MessageId = Guid.NewGuid(),
         PartyId = party,
         Channel = name,
         ChannelKind = channel.Kind,
-        Recipient = Routing.Recipient(channel, options.Value.Rota.GetValueOrDefault(party), outgoing.Severity, outgoing.Supervisor, now),
+        Recipient = Routing.Recipient(channel, channels.Rota(party), outgoing.Severity, outgoing.Supervisor, now),
         Kind = outgoing.Kind,
         Severity = outgoing.Severity,
         AlertId = outgoing.AlertId,

@@ -1,6 +1,8 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications.Channels;
+using Iot.Cloud.Notifications.Settings;
+using Microsoft.AspNetCore.DataProtection;
 using Iot.Cloud.WorkOrders;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -40,6 +42,9 @@ public static class NotificationsSetup
         builder.Services.AddSingleton<IChannelSender, WeComSender>();
         builder.Services.AddSingleton<IChannelSender, DingTalkSender>();
         builder.Services.AddSingleton<IChannelSender, AliyunSmsSender>();
+        builder.Services.AddDataProtection();
+        builder.Services.AddSingleton<ChannelDirectory>();
+        builder.Services.AddScoped<ChannelEditor>();
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddSingleton<ChangeNotifier>();
         builder.Services.AddSingleton<WebhookDispatcher>();

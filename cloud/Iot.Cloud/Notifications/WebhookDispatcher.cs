@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications.Channels;
+using Iot.Cloud.Notifications.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -17,6 +18,7 @@ public sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
     IHttpClientFactory http,
     IOptions<WebhookOptions> options,
+    ChannelDirectory directory,
     IEnumerable<IChannelSender> senders,
     TimeProvider time,
     ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -123,12 +125,15 @@ public sealed partial class WebhookDispatcher(
             var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
             var waiting = await db.Notifications.Where(n => ids.Contains(n.Id) && n.LeaseOwner == Owner).OrderBy(n => n.Id).ToListAsync(cancellationToken);
             var o = options.Value;
-            var channel = o.AllChannels().FirstOrDefault(c => c.Name == name).Channel;
-            if (channel is null || !_senders.TryGetValue(channel.Kind, out var sender))
+            // Looked up at each send, so a channel changed or removed on the settings page counts at once.
+            var found = await directory.FindAsync(db, name, cancellationToken);
+            var channel = found?.Channel;
+            if (channel is null || found!.Unreadable is not null || !_senders.TryGetValue(channel.Kind, out var sender))
             {
+                var why = found?.Unreadable ?? $"no channel named '{name}' (removed from the settings page, or from Webhooks:Channels:{name})";
                 foreach (var n in waiting)
                 {
-                    Settle(n, new SendOutcome(false, $"no channel configured named '{name}' (Webhooks:Channels:{name})", Permanent: true), time.GetUtcNow(), o);
+                    Settle(n, new SendOutcome(false, why, Permanent: true), time.GetUtcNow(), o);
                 }
 
                 await SaveAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);

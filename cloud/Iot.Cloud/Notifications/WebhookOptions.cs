@@ -39,6 +39,12 @@ public sealed class WebhookOptions
     /// <summary>Quick retries of one attempt on a network error, 5xx, 408 or 429 (honouring Retry-After), before it counts as failed.</summary>
     public int QuickRetries { get; set; } = 2;
 
+    /// <summary>
+    /// Whether channels entered on the settings page may point at this machine or a private network. Off: a supervisor
+    /// must not make the cloud post to its own database or broker. Tests and a LAN-only receiver turn it on.
+    /// </summary>
+    public bool PageChannelsMayBeLocal { get; set; }
+
     /// <summary>How long an instance holds the messages it claimed; longer than an attempt with its retries can take.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 

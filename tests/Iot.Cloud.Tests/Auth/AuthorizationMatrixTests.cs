@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         Staff,
         Work,
         Maintenance,
+        Notify,
         Supervise,
         Rate,
         Admin,
@@ -54,6 +55,9 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
 
         /// <summary>A courtyard named in the body: another's is refused as an unknown courtyard (400).</summary>
         Body,
+
+        /// <summary>The target's party named in the body: another's is refused as an unknown party (400).</summary>
+        PartyBody,
     }
 
     /// <param name="Refusal">The page that says "not allowed": 403 for everyone, by design.</param>
@@ -72,10 +76,10 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
     private static readonly Role[] Roles =
     [
         new("xinyu-li", [Access.Staff, Access.Work], ["yikang-1"]),
-        new("xinyu-wang", [Access.Staff, Access.Work, Access.Maintenance], ["yikang-1"]),
+        new("xinyu-wang", [Access.Staff, Access.Work, Access.Maintenance, Access.Notify], ["yikang-1"]),
         new("cable-zhao", [Access.Staff, Access.Work], ["yikang-6"]),
         new("yikang-zhang", [Access.Staff, Access.Maintenance, Access.Supervise, Access.Rate], ["yikang-1", "yikang-6"]),
-        new("street-chen", [Access.Staff, Access.Work, Access.Maintenance, Access.Supervise, Access.Rate, Access.Admin], ["yikang-1", "yikang-6", "yongxing-6"]),
+        new("street-chen", [Access.Staff, Access.Work, Access.Maintenance, Access.Notify, Access.Supervise, Access.Rate, Access.Admin], ["yikang-1", "yikang-6", "yongxing-6"]),
 
         // Volunteers and building heads of 益康路 (both matrix courtyards are in its north block): they read, walk and
         // confirm there; they work no order, silence nothing, rate nothing and see no other community.
@@ -176,9 +180,15 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["GET /api/commands/{id:long}"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/commands/{t.Command}")),
         ["GET /api/work-orders/{id:long}/deliveries"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/deliveries")),
 
-        // Notification channels: the street office and a company's supervisor see their own (never a secret) and send a test message.
-        ["GET /api/notifications/channels/"] = new(Access.Maintenance, Subject.None, _ => Get("/api/notifications/channels")),
-        ["POST /api/notifications/channels/{name}/test"] = new(Access.Maintenance, Subject.None, _ => Post("/api/notifications/channels/matrix/test", new { })),
+        // Notification channels and rotas: the street office (every party's) and a company's supervisor (its own) see them
+        // (never a secret), change them and send a test message; nobody else.
+        ["GET /api/notifications/channels/"] = new(Access.Notify, Subject.List, _ => Get("/api/notifications/channels")),
+        ["PUT /api/notifications/channels/{name}"] = new(Access.Notify, Subject.PartyBody, t => new HttpRequestMessage(HttpMethod.Put, $"/api/notifications/channels/matrix-{t.Party}") { Content = JsonContent.Create(new { party = t.Party, kind = "weCom", url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=matrix" }) }),
+        ["DELETE /api/notifications/channels/{name}"] = new(Access.Notify, Subject.None, _ => new HttpRequestMessage(HttpMethod.Delete, "/api/notifications/channels/matrix-none")),
+        ["POST /api/notifications/channels/{name}/test"] = new(Access.Notify, Subject.None, _ => Post("/api/notifications/channels/matrix/test", new { })),
+        ["GET /api/notifications/rota/"] = new(Access.Notify, Subject.List, _ => Get("/api/notifications/rota")),
+        ["PUT /api/notifications/rota/{party}"] = new(Access.Notify, Subject.Courtyard, t => new HttpRequestMessage(HttpMethod.Put, $"/api/notifications/rota/{t.Party}") { Content = JsonContent.Create(new { fallback = "13800000009" }) }),
+        ["DELETE /api/notifications/rota/{party}"] = new(Access.Notify, Subject.None, _ => new HttpRequestMessage(HttpMethod.Delete, "/api/notifications/rota/nobody")),
         ["GET /api/work-orders/{id:long}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/work-orders/{t.Order}/commands")),
         ["GET /api/courtyards/{id}/commands"] = new(Access.Staff, Subject.Courtyard, t => Get($"/api/courtyards/{t.Courtyard}/commands")),
 
@@ -243,7 +253,7 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
         ["PAGE /admin/accounts"] = new(Access.Admin, Subject.None, _ => Get("/admin/accounts"), Page: true),
         ["PAGE /account/password"] = new(Access.Staff, Subject.None, _ => Get("/account/password"), Page: true),
         ["PAGE /admin/rules"] = new(Access.Admin, Subject.None, _ => Get("/admin/rules"), Page: true),
-        ["PAGE /admin/notifications"] = new(Access.Maintenance, Subject.None, _ => Get("/admin/notifications"), Page: true),
+        ["PAGE /admin/notifications"] = new(Access.Notify, Subject.None, _ => Get("/admin/notifications"), Page: true),
     };
 
     [Fact]
@@ -344,6 +354,12 @@ public sealed class AuthorizationMatrixTests(BrokerFixture broker) : IClassFixtu
                             break;
                         case Subject.Body when own && status is not (200 or 201):
                             failures.Add($"{what}, expected to create in its own courtyard");
+                            break;
+                        case Subject.PartyBody when !own && !(status == 400 && body.Contains("unknown party", StringComparison.Ordinal)):
+                            failures.Add($"{what}, expected 'unknown party' for another's");
+                            break;
+                        case Subject.PartyBody when own && status != 200:
+                            failures.Add($"{what}, expected to save for its own party");
                             break;
                     }
 

@@ -45,6 +45,21 @@ public sealed class ChannelFormatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_8_oclock_digest_goes_as_one_message_under_a_heading_naming_the_courtyards_and_the_count()
+    {
+        await using var h = await Harness(("Webhooks:Channels:wecom:Kind", "WeCom"), ("Webhooks:Channels:wecom:Party", "xinyu-property"), ("Webhooks:Channels:wecom:Url", _platforms.WeCom.ToString()));
+        await h.QueueAsync("wecom", ChannelKind.WeCom, "**【一般】路灯不亮**", severity: Iot.Cloud.Kernel.Severity.Minor, courtyard: "益康路1号院");
+        await h.QueueAsync("wecom", ChannelKind.WeCom, "**【提示】水位偏高**", severity: Iot.Cloud.Kernel.Severity.Warning, courtyard: "益康路6号院");
+        await h.QueueAsync("wecom", ChannelKind.WeCom, "**【一般】门禁未关**", severity: Iot.Cloud.Kernel.Severity.Minor, courtyard: "益康路1号院");
+
+        await h.Dispatcher.DeliverDueAsync(CancellationToken.None);
+
+        var content = Assert.Single(_platforms.Received).Body["markdown"]!["content"]!.GetValue<string>();
+        Assert.StartsWith("**【每日汇总】益康路1号院、益康路6号院，3 条**\n\n**【一般】路灯不亮**", content, StringComparison.Ordinal);
+        Assert.All(await h.LogAsync(), n => Assert.Contains("sent as one of 3 merged", n.LastResult, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WeCom_rate_limit_is_logged_in_words_and_the_waiting_messages_go_later_as_one()
     {
         await using var h = await Harness(("Webhooks:Channels:wecom:Kind", "WeCom"), ("Webhooks:Channels:wecom:Party", "xinyu-property"), ("Webhooks:Channels:wecom:Url", _platforms.WeCom.ToString()));

@@ -52,14 +52,14 @@ public sealed class OutboxHarness : IAsyncDisposable
     }
 
     /// <summary>Queues a message on a channel as the notifier would, and saves it.</summary>
-    public async Task<Notification> QueueAsync(string channel, ChannelKind kind, string text, string? recipient = null, string party = "xinyu-property", string kindName = "alert.raised", DateTimeOffset? at = null)
+    public async Task<Notification> QueueAsync(string channel, ChannelKind kind, string text, string? recipient = null, string party = "xinyu-property", string kindName = "alert.raised", DateTimeOffset? at = null, Iot.Cloud.Kernel.Severity severity = Iot.Cloud.Kernel.Severity.Critical, string? courtyard = null)
     {
         await using var db = _open();
         var now = at ?? _host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var n = new Notification
         {
             MessageId = Guid.NewGuid(), PartyId = party, Channel = channel, ChannelKind = kind, Recipient = recipient, Kind = kindName,
-            Severity = Iot.Cloud.Kernel.Severity.Critical, Body = $$"""{"kind":"{{kindName}}","text":"{{text}}"}""", Text = text,
+            Severity = severity, Body = courtyard is null ? $$"""{"kind":"{{kindName}}","text":"{{text}}"}""" : $$"""{"kind":"{{kindName}}","courtyard":"{{courtyard}}"}""", Text = text,
             TemplateParams = """{"courtyard":"益康路1号院","title":"充电桩过热断电","order":"123","what":"新告警"}""", CreatedAt = now, NextAttemptAt = now,
         };
         db.Notifications.Add(n);

@@ -303,7 +303,8 @@ internal sealed class FuzzCases(ApiOperation operation, IReadOnlyDictionary<stri
     /// <summary>A value the schema allows, with plausible values for fields the handler checks against real data.</summary>
     private JsonNode ValidValue(ApiSchema schema, string? name)
     {
-        if (name is not null && plausible.TryGetValue(name, out var known))
+        // A plausible value of another operation's field of the same name (a rule's kind) is no value of this enum.
+        if (name is not null && plausible.TryGetValue(name, out var known) && (!schema.IsEnum || (known is JsonValue value && value.TryGetValue<string>(out var text) && schema.Enum.Contains(text))))
         {
             return known.DeepClone();
         }

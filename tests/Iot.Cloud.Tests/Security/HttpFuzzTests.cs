@@ -213,6 +213,7 @@ public sealed class HttpFuzzTests(BrokerFixture broker, ITestOutputHelper output
             ["sensors/{sensor}"] = "lamp-01.current",
             ["devices/{device}"] = "lamp-01",
             ["channels/{name}"] = "fuzz-channel",
+            ["rota/{party}"] = "xinyu-property",
             ["commands/{id}"] = command.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
 
             // The monthly assessment: a party, a month that has ended, and a notice and an exit review made below.

@@ -38,7 +38,7 @@ public sealed class DingTalkSender : IChannelSender
             $"{channel.Url}{separator}timestamp={timestamp}&sign={Uri.EscapeDataString(Sign(timestamp, channel.Secret!))}"));
         var mobiles = RobotAnswer.Mobiles(batch);
         var text = RobotAnswer.Join(batch, MaxTextBytes - 200) + string.Concat(mobiles.Select(m => $" @{m}"));
-        var title = batch.Count == 1 ? FirstLine(batch[0].Text) : $"{batch.Count} 条告警与工单消息";
+        var title = RobotAnswer.DigestHeading(batch) is { } digest ? FirstLine(digest) : batch.Count == 1 ? FirstLine(batch[0].Text) : $"{batch.Count} 条告警与工单消息";
         var body = new { msgtype = "markdown", markdown = new { title, text }, at = new { atMobiles = mobiles, isAtAll = false } };
         using var response = await client.PostAsJsonAsync(url, body, cancellationToken);
         var (code, message) = await RobotAnswer.ReadAsync(response, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Iot.Cloud.Kernel;
 
 namespace Iot.Cloud.Notifications.Channels;
 
@@ -46,8 +47,39 @@ internal static class RobotAnswer
         }
     }
 
-    /// <summary>The batch's text, joined and cut to <paramref name="maxBytes"/> UTF-8 bytes on a character boundary.</summary>
-    public static string Join(IReadOnlyList<Notification> batch, int maxBytes) => Cut(string.Join("\n\n", batch.Select(n => n.Text)), maxBytes);
+    /// <summary>The batch's text (under the digest's heading when it is one), joined and cut to <paramref name="maxBytes"/> UTF-8 bytes on a character boundary.</summary>
+    public static string Join(IReadOnlyList<Notification> batch, int maxBytes) =>
+        Cut(string.Join("\n\n", batch.Select(n => n.Text).Prepend(DigestHeading(batch)).OfType<string>()), maxBytes);
+
+    /// <summary>
+    /// The heading of the 8:00 digest — a batch holding minor or warning messages, which only the digest sends to a
+    /// robot: <c>【每日汇总】益康路1号院、益康路6号院，5 条</c>. Null for any other batch.
+    /// </summary>
+    public static string? DigestHeading(IReadOnlyList<Notification> batch)
+    {
+        if (!batch.Any(n => n.Severity < Severity.Major && n.Kind != "test"))
+        {
+            return null;
+        }
+
+        var courtyards = batch.Select(Courtyard).OfType<string>().Distinct().ToList();
+        var where = courtyards.Count == 0 ? string.Empty : string.Join("、", courtyards.Take(3)) + (courtyards.Count > 3 ? " 等" : string.Empty) + "，";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"**【每日汇总】{where}{batch.Count} 条**");
+    }
+
+    // The courtyard's name from the message's JSON body (ChangeNotifier writes it there).
+    private static string? Courtyard(Notification n)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(n.Body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("courtyard", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static string Cut(string text, int maxBytes)
     {
