@@ -40,7 +40,6 @@ public sealed class EventBatch(
             throw new UnreachableException($"a {stray.Message.GetType().Name} reached the event lane; only device events are stored by {nameof(EventBatch)}");
         }
 
-
         var seen = await StoredAlreadyAsync(db, accepted, cancellationToken);
         var anchors = await AnchorsAsync(db, accepted, cancellationToken);
         foreach (var (message, uplink, agent) in accepted)

@@ -12,7 +12,7 @@ public sealed class DemoScenarioTests
     private static readonly ScenarioOptions Demo = new() { Demo = true, FaultRate = 0, DemoFirstFaultSeconds = 60, DemoIntervalMinutes = 4 };
 
     [Fact]
-    public void Faults_come_in_turn_lamp_charger_gate_drain_the_first_within_two_minutes_and_each_kind_moves_to_the_next_courtyard()
+    public void Faults_come_in_turn_gate_charger_drain_lamp_the_first_within_two_minutes_and_each_kind_moves_to_the_next_courtyard()
     {
         var first = TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01");
         var second = first with { Id = AgentId.Parse("test-2-a") };
