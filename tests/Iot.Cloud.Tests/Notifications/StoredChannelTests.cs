@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Iot.Cloud.Audit;
 using Iot.Cloud.Data;
 using Iot.Cloud.Notifications.Settings;
@@ -57,7 +56,7 @@ public sealed class SettingsCloud : IAsyncLifetime
 /// rest and never shown again (an empty field keeps them, a new one replaces them), every change audited without them,
 /// each field's problem named in both languages, and a company's supervisor kept to its own party.
 /// </summary>
-public sealed partial class StoredChannelTests(SettingsCloud fixture) : IClassFixture<SettingsCloud>
+public sealed class StoredChannelTests(SettingsCloud fixture) : IClassFixture<SettingsCloud>
 {
     private CloudHost Cloud => fixture.Cloud;
 
@@ -216,9 +215,9 @@ public sealed partial class StoredChannelTests(SettingsCloud fixture) : IClassFi
     {
         using var client = Cloud.Anonymous(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         (await client.PostAsJsonAsync("/api/session", new { userName = "xinyu-wang", password = CloudHost.Password })).EnsureSuccessStatusCode();
-        var token = Token(await client.GetStringAsync(new Uri("/admin/notifications", UriKind.Relative)));
+        var token = PageForm.Token(await client.GetStringAsync(new Uri("/admin/notifications", UriKind.Relative)));
 
-        using var refused = await client.PostAsync(new Uri("/admin/notifications?handler=SaveChannel", UriKind.Relative), Form(token, new()
+        using var refused = await client.PostAsync(new Uri("/admin/notifications?handler=SaveChannel", UriKind.Relative), PageForm.With(token, new()
         {
             ["isNew"] = "true", ["name"] = "xinyu-page-hook", ["party"] = "xinyu-property", ["kind"] = "Webhook", ["url"] = Platforms.Webhook("page").ToString(), ["secret"] = "", ["minSeverity"] = "Warning",
         }));
@@ -227,7 +226,7 @@ public sealed partial class StoredChannelTests(SettingsCloud fixture) : IClassFi
         Assert.Contains("密钥（secret）：Webhook 渠道要用密钥签名", html, StringComparison.Ordinal);
         Assert.Contains("value=\"xinyu-page-hook\"", html, StringComparison.Ordinal);
 
-        using var saved = await client.PostAsync(new Uri("/admin/notifications?handler=SaveChannel", UriKind.Relative), Form(token, new()
+        using var saved = await client.PostAsync(new Uri("/admin/notifications?handler=SaveChannel", UriKind.Relative), PageForm.With(token, new()
         {
             ["isNew"] = "true", ["name"] = "xinyu-page-hook", ["party"] = "xinyu-property", ["kind"] = "Webhook", ["url"] = Platforms.Webhook("page").ToString(), ["secret"] = PlatformReceiver.WebhookSecret, ["minSeverity"] = "Warning",
         }));
@@ -236,16 +235,16 @@ public sealed partial class StoredChannelTests(SettingsCloud fixture) : IClassFi
         Assert.Contains("渠道 xinyu-page-hook 已保存", html, StringComparison.Ordinal);
         Assert.DoesNotContain(PlatformReceiver.WebhookSecret, html, StringComparison.Ordinal);
 
-        using var test = await client.PostAsync(new Uri("/admin/notifications?handler=Test", UriKind.Relative), Form(token, new() { ["name"] = "xinyu-page-hook" }));
+        using var test = await client.PostAsync(new Uri("/admin/notifications?handler=Test", UriKind.Relative), PageForm.With(token, new() { ["name"] = "xinyu-page-hook" }));
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
         await Platforms.Accepted.GetOrAdd("page", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        using var rota = await client.PostAsync(new Uri("/admin/notifications?handler=SaveRota", UriKind.Relative), Form(token, new()
+        using var rota = await client.PostAsync(new Uri("/admin/notifications?handler=SaveRota", UriKind.Relative), PageForm.With(token, new()
         {
             ["party"] = "xinyu-property", ["shifts"] = "1-5 08:00-18:00 13800000001\n六,日 20:00-08:00 13800000002", ["fallback"] = "13800000009", ["supervisor"] = "",
         }));
         Assert.Equal(HttpStatusCode.OK, rota.StatusCode);
-        using var badRota = await client.PostAsync(new Uri("/admin/notifications?handler=SaveRota", UriKind.Relative), Form(token, new()
+        using var badRota = await client.PostAsync(new Uri("/admin/notifications?handler=SaveRota", UriKind.Relative), PageForm.With(token, new()
         {
             ["party"] = "xinyu-property", ["shifts"] = "weekdays 8-18 li", ["fallback"] = "",
         }));
@@ -261,15 +260,4 @@ public sealed partial class StoredChannelTests(SettingsCloud fixture) : IClassFi
     }
 
     private static string Text(System.Text.Json.Nodes.JsonObject body) => body["markdown"]?["text"]?.GetValue<string>() ?? string.Empty;
-
-    private static FormUrlEncodedContent Form(string token, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = token;
-        return new FormUrlEncodedContent(fields);
-    }
-
-    private static string Token(string html) => TokenInput().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery token on the page");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenInput();
 }

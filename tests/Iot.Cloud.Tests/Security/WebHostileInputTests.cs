@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.WorkOrders;
 using Iot.Testing.Services;
@@ -45,7 +44,7 @@ public sealed class WebCloud : IAsyncLifetime
 /// their bytes and cut off at the size limit. Script in reports and comments is checked in a real browser
 /// (Iot.Browser.Tests, <c>HostileTextTests</c>).
 /// </summary>
-public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixture<WebCloud>
+public sealed class WebHostileInputTests(WebCloud fixture) : IClassFixture<WebCloud>
 {
     private CloudHost Cloud => fixture.Cloud;
 
@@ -122,7 +121,7 @@ public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixtu
     {
         // The resident report form: refused without the token, accepted with the page's token and cookie.
         using var resident = Cloud.Anonymous(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var token = Token(await resident.GetStringAsync(new Uri("/r/yikang-1", UriKind.Relative)));
+        var token = PageForm.Token(await resident.GetStringAsync(new Uri("/r/yikang-1", UriKind.Relative)));
         FormUrlEncodedContent Report(string? withToken) => new(new Dictionary<string, string>
         {
             ["category"] = "lamp",
@@ -141,7 +140,7 @@ public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixtu
         // The street office's account form: a forged post creates no account.
         using var admin = Cloud.Anonymous(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         (await admin.PostAsJsonAsync("/api/session", new { userName = CloudHost.StreetAdmin, password = CloudHost.Password })).EnsureSuccessStatusCode();
-        _ = Token(await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)));
+        _ = PageForm.Token(await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)));
         var create = new FormUrlEncodedContent(new Dictionary<string, string> { ["userName"] = "forged-admin", ["password"] = "forged-password-123", ["role"] = "StreetAdmin" });
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), create)).StatusCode);
         Assert.DoesNotContain("forged-admin", await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)), StringComparison.Ordinal);
@@ -234,9 +233,4 @@ public sealed partial class WebHostileInputTests(WebCloud fixture) : IClassFixtu
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(',', values) : null;
-
-    private static string Token(string html) => TokenInput().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery token on the page");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenInput();
 }

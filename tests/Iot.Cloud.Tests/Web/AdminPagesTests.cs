@@ -49,7 +49,7 @@ public sealed class AdminCloud : IAsyncLifetime
 /// entries (never the password) and a Chinese message naming the field; the rules page is the street office's only,
 /// saves through the API's path (same checks, version, audit) and keeps the entries of a refused change.
 /// </summary>
-public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<AdminCloud>
+public sealed class AdminPagesTests(AdminCloud fixture) : IClassFixture<AdminCloud>
 {
     private CloudHost Cloud => fixture.Cloud;
 
@@ -125,9 +125,9 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
     public async Task A_staff_account_without_a_company_comes_back_with_its_entries_and_says_so_in_chinese()
     {
         using var admin = await SignedInAsync(CloudHost.StreetAdmin);
-        var token = Token(await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)));
+        var token = PageForm.Token(await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)));
 
-        using var refused = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), Form(token, new()
+        using var refused = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), PageForm.With(token, new()
         {
             ["userName"] = "wang-shifu",
             ["displayName"] = "王师傅",
@@ -150,7 +150,7 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
         Assert.DoesNotMatch("id=\"account-userName\"[^>]*aria-invalid", page);
 
         // Corrected, it goes through.
-        using var created = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), Form(Token(page), new()
+        using var created = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), PageForm.With(PageForm.Token(page), new()
         {
             ["userName"] = "wang-shifu", ["displayName"] = "王师傅", ["role"] = "PropertyStaff", ["party"] = "xinyu-property", ["password"] = "a-secret-password-1",
         }));
@@ -163,9 +163,9 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
     {
         using var admin = await SignedInAsync(CloudHost.StreetAdmin);
         (await admin.GetAsync(new Uri("/lang/en?back=/", UriKind.Relative))).Dispose();
-        var token = Token(await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)));
+        var token = PageForm.Token(await admin.GetStringAsync(new Uri("/admin/accounts", UriKind.Relative)));
 
-        using var refused = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), Form(token, new()
+        using var refused = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), PageForm.With(token, new()
         {
             ["userName"] = "Zhao Si", ["displayName"] = "赵四", ["role"] = "CommunitySupervisor", ["community"] = "yikang-road", ["password"] = "short",
         }));
@@ -177,7 +177,7 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
         Assert.Matches("<option value=\"CommunitySupervisor\" selected=\"selected\">", page);
         Assert.DoesNotContain("value=\"short\"", page, StringComparison.Ordinal);
 
-        using var shortPassword = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), Form(Token(page), new()
+        using var shortPassword = await admin.PostAsync(new Uri("/admin/accounts?handler=Create", UriKind.Relative), PageForm.With(PageForm.Token(page), new()
         {
             ["userName"] = "zhao-si", ["role"] = "CommunitySupervisor", ["community"] = "yikang-road", ["password"] = "short",
         }));
@@ -218,7 +218,7 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
         var form = await admin.GetStringAsync(new Uri("/admin/rules?edit=drain-high-water&scope=courtyard:yikang-15", UriKind.Relative));
         Assert.Contains("为院坝：益康路15号院单独设置：排水沟水位过高", form, StringComparison.Ordinal);
 
-        using var saved = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), Form(Token(form), new()
+        using var saved = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), PageForm.With(PageForm.Token(form), new()
         {
             ["key"] = "drain-high-water", ["scope"] = "courtyard:yikang-15", ["above"] = "１５", ["clearBelow"] = "10", ["forSeconds"] = "10", ["clearForSeconds"] = "",
             ["severity"] = "Critical", ["enabled"] = "true",
@@ -254,7 +254,7 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
 
         // Switching it off is a second version.
         var edit = await admin.GetStringAsync(new Uri("/admin/rules?edit=drain-high-water&scope=courtyard:yikang-15", UriKind.Relative));
-        using var off = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), Form(Token(edit), new()
+        using var off = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), PageForm.With(PageForm.Token(edit), new()
         {
             ["key"] = "drain-high-water", ["scope"] = "courtyard:yikang-15", ["above"] = "15", ["clearBelow"] = "10", ["forSeconds"] = "10", ["clearForSeconds"] = "", ["severity"] = "Critical",
         }));
@@ -269,7 +269,7 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
         using var admin = await SignedInAsync(CloudHost.StreetAdmin);
         var form = await admin.GetStringAsync(new Uri("/admin/rules?edit=charger-hot&scope=site", UriKind.Relative));
 
-        using var inverted = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), Form(Token(form), new()
+        using var inverted = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), PageForm.With(PageForm.Token(form), new()
         {
             ["key"] = "charger-hot", ["scope"] = "site", ["above"] = "40", ["clearBelow"] = "45", ["forSeconds"] = "60", ["clearForSeconds"] = "300",
             ["severity"] = "Major", ["enabled"] = "true",
@@ -281,7 +281,7 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
         Assert.Matches("id=\"rule-above\"[^>]*value=\"40\"", page);
         Assert.Matches("<option value=\"Major\" selected=\"selected\">", page);
 
-        using var word = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), Form(Token(page), new()
+        using var word = await admin.PostAsync(new Uri("/admin/rules?handler=Save", UriKind.Relative), PageForm.With(PageForm.Token(page), new()
         {
             ["key"] = "charger-hot", ["scope"] = "site", ["above"] = "五十", ["clearBelow"] = "42", ["forSeconds"] = "60", ["clearForSeconds"] = "300",
             ["severity"] = "Warning", ["enabled"] = "true",
@@ -304,15 +304,4 @@ public sealed partial class AdminPagesTests(AdminCloud fixture) : IClassFixture<
         (await client.PostAsJsonAsync("/api/session", new { userName = user, password = CloudHost.Password })).EnsureSuccessStatusCode();
         return client;
     }
-
-    private static FormUrlEncodedContent Form(string token, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = token;
-        return new FormUrlEncodedContent(fields);
-    }
-
-    private static string Token(string html) => TokenInput().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery token on the page");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenInput();
 }
