@@ -976,6 +976,7 @@ public static class Texts
         ["Send a test message"] = "发送测试消息",
         ["Test message queued on {0}; its answer shows in the log below."] = "已在 {0} 排队发送测试消息，平台回复见下方记录。",
         ["No channel is configured for you."] = "没有为您配置通知渠道。",
+        ["No notification has been sent yet."] = "尚未发送任何通知。",
         ["Channels"] = "渠道",
         ["Channel name"] = "渠道名称",
         ["Channels and rotas of your parties. Secrets are never shown again: leave the field empty to keep one, type a new one to replace it."] = "您所管单位的通知渠道和值班表。密钥保存后不再显示：留空则保留原密钥，填写新的即替换。",
