@@ -92,17 +92,17 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         var problems = new SettingProblems(WebhookOptions.Section);
         foreach (var (party, url) in options.Parties)
         {
-            problems.Require(url.IsAbsoluteUri && url.Scheme is "http" or "https", $"Parties:{party}", $"'{url}' is not an absolute http(s) URL")
-                .Require(!url.IsAbsoluteUri || url.Scheme != "http" || url.IsLoopback, $"Parties:{party}", $"'{url}' is plain http; only https is allowed outside loopback");
+            problems.Require(ChannelRule.IsWebAddress(url), $"Parties:{party}", $"'{url}' is not an absolute http(s) URL")
+                .Require(!ChannelRule.IsPlainHttpOffLoopback(url), $"Parties:{party}", $"'{url}' is plain http; only https is allowed outside loopback");
         }
 
         foreach (var (key, channel) in options.Channels)
         {
             var url = channel.Url;
             problems.Require(!string.IsNullOrWhiteSpace(channel.Party), $"Channels:{key}:Party", "is missing; name the party the channel belongs to")
-                .Require(url is { IsAbsoluteUri: true } && url.Scheme is "http" or "https", $"Channels:{key}:Url", $"'{url}' is not an absolute http(s) URL")
-                .Require(url is not { IsAbsoluteUri: true, Scheme: "http" } || url.IsLoopback, $"Channels:{key}:Url", $"'{url}' is plain http; only https is allowed outside loopback")
-                .Require(channel.Kind is not (ChannelKind.Webhook or ChannelKind.DingTalk or ChannelKind.Sms) || !string.IsNullOrEmpty(channel.Secret), $"Channels:{key}:Secret", $"is missing; a {channel.Kind} channel signs its requests")
+                .Require(ChannelRule.IsWebAddress(url), $"Channels:{key}:Url", $"'{url}' is not an absolute http(s) URL")
+                .Require(!ChannelRule.IsPlainHttpOffLoopback(url), $"Channels:{key}:Url", $"'{url}' is plain http; only https is allowed outside loopback")
+                .Require(!ChannelRule.Signs(channel.Kind) || !string.IsNullOrEmpty(channel.Secret), $"Channels:{key}:Secret", $"is missing; a {channel.Kind} channel signs its requests")
                 .Require(channel.Kind != ChannelKind.Sms || (!string.IsNullOrEmpty(channel.AccessKeyId) && !string.IsNullOrEmpty(channel.SignName) && channel.Templates.Count > 0),
                     $"Channels:{key}", "is SMS; it needs AccessKeyId, SignName and Templates");
         }

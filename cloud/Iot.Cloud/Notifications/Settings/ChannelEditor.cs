@@ -84,7 +84,7 @@ public sealed class ChannelEditor(CloudDb db, ChannelDirectory directory, SiteRe
         var oldUrl = old is null ? null : directory.Open(old.SealedUrl);
         Uri? url = urlText is null
             ? (oldUrl is null ? null : new Uri(oldUrl))
-            : urlText.Length <= ChannelRules.MaxUrl && Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed : null;
+            : urlText.Length <= ChannelRules.MaxUrl && Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && ChannelRule.IsWebAddress(parsed) ? parsed : null;
         var newSecret = string.IsNullOrEmpty(body.Secret) ? null : body.Secret;
         var keepSecret = newSecret is null && old?.SealedSecret is { } sealedSecret && directory.Open(sealedSecret) is not null;
         var problems = ChannelRules.Check(kind, url, urlText, newSecret is not null || keepSecret, body, directory.Options.PageChannelsMayBeLocal);

@@ -26,7 +26,7 @@ public sealed record ShiftRequest(List<string>? Days = null, string? From = null
 public sealed record SettingProblem(string Field, FormattableString Words);
 
 /// <summary>
-/// The checks of a channel or rota entered on the page (pure): those configuration gets (WebhookOptionsValidator), and
+/// The checks of a channel or rota entered on the page (pure): the rules configuration follows too (<see cref="ChannelRule"/>), and
 /// beyond them no address on this machine or a private network unless <see cref="WebhookOptions.PageChannelsMayBeLocal"/>:
 /// a supervisor must not make the cloud post to its own database or broker.
 /// </summary>
@@ -65,7 +65,7 @@ public static partial class ChannelRules
         else
         {
             var shown = Shown(url);
-            if (url.Scheme == "http" && !url.IsLoopback)
+            if (ChannelRule.IsPlainHttpOffLoopback(url))
             {
                 problems.Add(new("url", $"url: '{shown}' is plain http; only https is allowed outside loopback"));
             }
@@ -79,7 +79,7 @@ public static partial class ChannelRules
             }
         }
 
-        if (kind is ChannelKind.Webhook or ChannelKind.DingTalk or ChannelKind.Sms && !hasSecret)
+        if (ChannelRule.Signs(kind) && !hasSecret)
         {
             problems.Add(new("secret", $"secret: a {kind} channel signs its requests; give its secret"));
         }
