@@ -16,8 +16,9 @@ namespace Iot.Browser.Tests;
 /// <summary>
 /// One real cloud on a loopback port (Kestrel), fed by a real Mosquitto broker, and one headless Debian Chromium
 /// driven by Playwright, shared by the browser tests. Each test opens its own browser context (its own cookies).
+/// A fixture for one kind of test (the guided tour) derives from it to change a few settings and get a cloud of its own.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string Password = "browser-test-password";
 
@@ -32,6 +33,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     public MosquittoBroker Broker { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The cloud's business time: the system's until a test moves it forward.</summary>
+    public ShiftedClock Clock { get; } = new();
+
+    /// <summary>Settings this fixture's cloud adds to (or changes in) the shared ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
 
     /// <summary>The cloud's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -77,12 +84,19 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Reports:FreeReportsPerClient"] = "1000",
             ["Reports:PerCourtyardPerHour"] = "1000",
         };
+        foreach (var (key, value) in MoreSettings)
+        {
+            settings[key] = value;
+        }
+
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
             }
+
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
 
             web.ConfigureLogging(logging => logging.AddFakeLogging());
         });
