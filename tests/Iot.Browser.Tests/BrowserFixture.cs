@@ -27,8 +27,9 @@ public class BrowserFixture : IAsyncLifetime
     private IPlaywright _playwright = null!;
     private readonly List<IBrowserContext> _contexts = [];
 
-    // The cloud's warnings (the level the fixture logs at), for a failure message that says what the cloud saw.
-    private static FakeLogCollector? s_cloudLog;
+    // Each cloud's warnings (the level the fixture logs at) by its address, for a failure message that says what the
+    // cloud saw (the tour has a cloud of its own beside the shared one).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FakeLogCollector> s_cloudLogs = new();
 
     public MosquittoBroker Broker { get; private set; } = null!;
 
@@ -102,8 +103,8 @@ public class BrowserFixture : IAsyncLifetime
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
-        s_cloudLog = _factory.Services.GetFakeLogCollector();
         BaseUrl = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        s_cloudLogs[BaseUrl.Authority] = _factory.Services.GetFakeLogCollector();
 
         // Expect(...) assertions wait 5 s by default, too short on a busy machine: as long as every other wait.
         Assertions.SetDefaultExpectTimeout((float)Patience.Seconds(30).TotalMilliseconds);
@@ -200,7 +201,7 @@ public class BrowserFixture : IAsyncLifetime
             new() { WaitUntil = WaitUntilState.Commit });
         if (page.Url.Contains("/login", StringComparison.Ordinal))
         {
-            var warnings = s_cloudLog?.GetSnapshot().TakeLast(10).Select(r => $"{r.Level} {r.Category}: {r.Message}") ?? [];
+            var warnings = s_cloudLogs.GetValueOrDefault(new Uri(page.Url).Authority)?.GetSnapshot().TakeLast(10).Select(r => $"{r.Level} {r.Category}: {r.Message}") ?? [];
             throw new InvalidOperationException($"signed in as {user}, but the next page sent the browser back to {page.Url}. The cloud's last warnings:\n{string.Join('\n', warnings)}");
         }
     }
