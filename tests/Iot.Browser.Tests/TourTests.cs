@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Iot.Cloud.Web;
 using Iot.Protocol.Messages;
 using Iot.Testing;
@@ -39,14 +40,16 @@ public sealed class TourTests(TourFixture fixture)
         await BrowserFixture.SignInAsync(staff, "xinyu-li");
         await staff.Locator("#live-state.on").WaitForAsync();
         await Assertions.Expect(staff.Locator(".demo-banner")).ToContainTextAsync("演示数据");
+        await staff.EvaluateAsync("() => { window.__sameDocument = true; }"); // survives only if the page is never reloaded
         await using var agent = await LampAgent.ConnectAsync(fixture.Broker.Port, "yikang-1", "yikang-1-a");
         await agent.OnlineAsync();
         await agent.EventAsync(EventKind.GateForced, "gate-01");
         var row = staff.Locator("#alerts tbody tr[data-courtyard=yikang-1]", new() { HasText = "门禁被强行打开" });
         await Assertions.Expect(row).ToContainTextAsync("益康路1号院");
         await Assertions.Expect(row.Locator(".sev")).ToContainTextAsync("紧急");
-        await row.Locator("[data-order-link]").WaitForAsync();
         await Assertions.Expect(staff.Locator("#live-announce")).ToContainTextAsync("新告警");
+        await row.Locator("[data-order-link]").WaitForAsync();
+        Assert.True(await staff.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the alert should arrive without a reload");
         await ShotAsync(staff, "01-staff-alert");
 
         await row.Locator("[data-order-link]").ClickAsync();
@@ -86,7 +89,7 @@ public sealed class TourTests(TourFixture fixture)
         Assert.EndsWith("/dashboard", committee.Url, StringComparison.Ordinal);
         await Assertions.Expect(committee.Locator(".report-of")).ToContainTextAsync("益康路社区");
         await Assertions.Expect(committee.Locator("#safety-title")).ToHaveTextAsync("各社区、街区安全情况");
-        await Assertions.Expect(committee.Locator("main")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("未修复的故障\\s+益康路1号院 ·\\s+门禁"));
+        await Assertions.Expect(committee.Locator("main")).ToContainTextAsync(new Regex("未修复的故障\\s+益康路1号院 ·\\s+门禁"));
         await ShotAsync(committee, "05-committee-dashboard");
         var record = committee.Locator("section[aria-labelledby=record-title]");
         await Assertions.Expect(record).ToContainTextAsync("昆明馨宇物业服务有限公司");
@@ -107,7 +110,7 @@ public sealed class TourTests(TourFixture fixture)
         await ShotAsync(phone, "08-resident-report", whole: true);
         await phone.GetByRole(AriaRole.Button, new() { Name = "提交报修" }).ClickAsync();
         await phone.WaitForURLAsync("**/r/track/*");
-        await Assertions.Expect(phone.Locator("#tracking-code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[2-9A-Z]{8}$"));
+        await Assertions.Expect(phone.Locator("#tracking-code")).ToHaveTextAsync(new Regex("^[2-9A-Z]{8}$"));
         await Assertions.Expect(phone.Locator("#status-words")).ToHaveTextAsync("已收到，等待安排维修");
         await Assertions.Expect(phone.Locator("#expected")).ToContainTextAsync("预计修好时间");
         await Assertions.Expect(phone.Locator("main")).ToContainTextAsync("0871-6810-2201");
