@@ -95,9 +95,14 @@ public sealed class TourTests(TourFixture fixture)
         await Assertions.Expect(record).ToContainTextAsync("昆明馨宇物业服务有限公司");
         await record.ScrollIntoViewIfNeededAsync();
         await ShotAsync(committee, "06-committee-service-record", record);
+        Assert.DoesNotContain("永兴路东街区", await committee.ContentAsync(), StringComparison.Ordinal); // its own community only
+        var csv = await committee.RunAndWaitForDownloadAsync(() => committee.GetByRole(AriaRole.Link, new() { Name = "导出服务记录 CSV（按单位）" }).ClickAsync());
+        Assert.StartsWith("supervision-party-", csv.SuggestedFilename, StringComparison.Ordinal);
         await committee.GetByRole(AriaRole.Link, new() { Name = "打印周报" }).ClickAsync();
         await Assertions.Expect(committee.Locator("h1")).ToHaveTextAsync("益康路社区院坝安全周报");
         await ShotAsync(committee, "07-committee-weekly");
+        await committee.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(committee.Locator("h1")).ToHaveTextAsync("益康路社区: weekly safety report");
 
         // A resident scans the courtyard's QR code on a phone: the address it encodes opens the report form.
         var qr = QrAddress.Choose(null, fixture.BaseUrl).ReportUrl("yikang-1");
