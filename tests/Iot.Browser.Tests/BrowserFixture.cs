@@ -16,8 +16,9 @@ namespace Iot.Browser.Tests;
 /// <summary>
 /// One real cloud on a loopback port (Kestrel), fed by a real Mosquitto broker, and one headless Debian Chromium
 /// driven by Playwright, shared by the browser tests. Each test opens its own browser context (its own cookies).
+/// A fixture for one kind of test (the guided tour) derives from it to change a few settings and get a cloud of its own.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string Password = "browser-test-password";
 
@@ -26,12 +27,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright _playwright = null!;
     private readonly List<IBrowserContext> _contexts = [];
 
-    // The cloud's warnings (the level the fixture logs at), for a failure message that says what the cloud saw.
-    private static FakeLogCollector? s_cloudLog;
+    // Each cloud's warnings (the level the fixture logs at) by its address, for a failure message that says what the
+    // cloud saw (the tour has a cloud of its own beside the shared one).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FakeLogCollector> s_cloudLogs = new();
 
     public MosquittoBroker Broker { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The cloud's business time: the system's until a test moves it forward.</summary>
+    public ShiftedClock Clock { get; } = new();
+
+    /// <summary>Settings this fixture's cloud adds to (or changes in) the shared ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>();
 
     /// <summary>The cloud's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -77,6 +85,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Reports:FreeReportsPerClient"] = "1000",
             ["Reports:PerCourtyardPerHour"] = "1000",
         };
+        foreach (var (key, value) in MoreSettings)
+        {
+            settings[key] = value;
+        }
+
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in settings)
@@ -84,12 +97,14 @@ public sealed class BrowserFixture : IAsyncLifetime
                 web.UseSetting(key, value);
             }
 
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+
             web.ConfigureLogging(logging => logging.AddFakeLogging());
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
-        s_cloudLog = _factory.Services.GetFakeLogCollector();
         BaseUrl = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        s_cloudLogs[BaseUrl.Authority] = _factory.Services.GetFakeLogCollector();
 
         // Expect(...) assertions wait 5 s by default, too short on a busy machine: as long as every other wait.
         Assertions.SetDefaultExpectTimeout((float)Patience.Seconds(30).TotalMilliseconds);
@@ -186,7 +201,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             new() { WaitUntil = WaitUntilState.Commit });
         if (page.Url.Contains("/login", StringComparison.Ordinal))
         {
-            var warnings = s_cloudLog?.GetSnapshot().TakeLast(10).Select(r => $"{r.Level} {r.Category}: {r.Message}") ?? [];
+            var warnings = s_cloudLogs.GetValueOrDefault(new Uri(page.Url).Authority)?.GetSnapshot().TakeLast(10).Select(r => $"{r.Level} {r.Category}: {r.Message}") ?? [];
             throw new InvalidOperationException($"signed in as {user}, but the next page sent the browser back to {page.Url}. The cloud's last warnings:\n{string.Join('\n', warnings)}");
         }
     }

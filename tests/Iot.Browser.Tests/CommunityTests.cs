@@ -1,44 +1,11 @@
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Iot.Browser.Tests;
 
-/// <summary>The community's side and the residents' side in Chromium.</summary>
+/// <summary>The residents' side in Chromium (the community's dashboard, service record and weekly report: <see cref="TourTests"/>).</summary>
 [Collection(SharedBrowser.Name)]
 public sealed class CommunityTests(BrowserFixture fixture)
 {
-    [Fact]
-    public Task The_community_supervisor_reads_the_service_record_and_the_weekly_report() => fixture.RunAsync(async () =>
-    {
-        using var resident = new HttpClient { BaseAddress = fixture.BaseUrl };
-        (await resident.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-26", category = "gate" })).EnsureSuccessStatusCode();
-
-        var page = await fixture.NewPageAsync();
-        await BrowserFixture.SignInAsync(page, "yikang-zhang");
-        Assert.EndsWith("/dashboard", page.Url, StringComparison.Ordinal);
-        var record = page.Locator("#service-record");
-        await Assertions.Expect(record).ToContainTextAsync("昆明馨宇物业服务有限公司");
-
-        // The community supervisor sees only the Yikang Road community.
-        var content = await page.ContentAsync();
-        Assert.Contains("益康路北街区", content, StringComparison.Ordinal);
-        Assert.DoesNotContain("永兴路东街区", content, StringComparison.Ordinal);
-        await BrowserFixture.ScreenshotAsync(page, "08-dashboard-zh");
-
-        var csv = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "导出服务记录 CSV（按单位）" }).ClickAsync());
-        Assert.StartsWith("supervision-party-", csv.SuggestedFilename, StringComparison.Ordinal);
-
-        await page.GetByRole(AriaRole.Link, new() { Name = "打印周报" }).ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("益康路社区院坝安全周报");
-        await BrowserFixture.ScreenshotAsync(page, "09-weekly-report-zh");
-
-        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("益康路社区: weekly safety report");
-        await page.GotoAsync("/dashboard");
-        await Assertions.Expect(page.Locator("#record-title")).ToHaveTextAsync("Service record");
-        await BrowserFixture.ScreenshotAsync(page, "10-dashboard-en");
-    });
-
     [Fact]
     public Task A_resident_reports_a_dark_lamp_on_a_phone_and_follows_it_until_it_is_done() => fixture.RunAsync(async () =>
     {

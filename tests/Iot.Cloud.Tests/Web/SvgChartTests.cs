@@ -27,6 +27,26 @@ public sealed partial class SvgChartTests
     }
 
     [Fact]
+    public void A_week_by_the_hour_shows_an_agent_offline_for_three_hours_as_a_gap_and_bridges_one_lost_hour()
+    {
+        // The courtyard page's 7-day chart: hourly means. Hours 50, 51 and 52 missing (an agent offline), hour 100 alone.
+        var week = From.AddDays(7);
+        static ChartSeries Hours(params int[] missing) =>
+            new("lamp-01", [.. Enumerable.Range(0, 168).Where(h => !missing.Contains(h)).Select(h => new ChartPoint(From.AddHours(h), 0.4))]);
+
+        Assert.Equal(2, Polylines().Count(SvgChart.Lines("Lamp", "A", [Hours(50, 51, 52)], From, week, Kunming)));
+        Assert.Equal(1, Polylines().Count(SvgChart.Lines("Lamp", "A", [Hours(100)], From, week, Kunming)));
+    }
+
+    [Fact]
+    public void A_day_by_the_minute_shows_five_minutes_without_readings_as_a_gap()
+    {
+        var day = From.AddDays(1);
+        var series = new ChartSeries("drain-01", [.. Minutes("a", 0, 600, 10).Points, .. Minutes("a", 606, 1439, 10).Points]);
+        Assert.Equal(2, Polylines().Count(SvgChart.Lines("Drain", "cm", [series], From, day, Kunming)));
+    }
+
+    [Fact]
     public void The_time_axis_is_labelled_in_local_time()
     {
         var svg = SvgChart.Lines("Drain", "cm", [Minutes("a", 0, 60, 10)], From, To, Kunming);

@@ -96,12 +96,13 @@ public static class SvgChart
                 : Inv($"<text x=\"{Left + 4}\" y=\"{y - 4:0.#}\" text-anchor=\"start\">{E(threshold.Label)}</text></g>"));
         }
 
-        // A gap of more than five typical steps breaks the line: missing data is not drawn as a straight ramp.
+        // A gap of more than two typical steps (the rollup's bucket) breaks the line: missing data is not drawn as a
+        // straight ramp, at any range (hours offline in a week by the hour too); one lost bucket is bridged.
         for (var s = 0; s < series.Count; s++)
         {
             var points = series[s].Points.OrderBy(p => p.At).ToList();
             var steps = points.Zip(points.Skip(1), (a, b) => (b.At - a.At).TotalSeconds).Order().ToList();
-            var gap = steps.Count == 0 ? double.MaxValue : Math.Max(steps[steps.Count / 2] * 5, 120);
+            var gap = steps.Count == 0 ? double.MaxValue : Math.Max(steps[steps.Count / 2] * 2, 120);
             var dash = Dashes[s % Dashes.Length];
             var line = new List<string>();
             void Flush()
