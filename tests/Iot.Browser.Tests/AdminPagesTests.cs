@@ -17,7 +17,7 @@ namespace Iot.Browser.Tests;
 [Collection(SharedBrowser.Name)]
 public sealed partial class AdminPagesTests(BrowserFixture fixture)
 {
-    private static readonly string Screens = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
+    private static readonly string Screens = BrowserFixture.DocScreens;
 
     // Role codes as the program and the command line spell them: never shown where a role's name exists.
     // A volunteer's code is the English word for one (the page's English says "Volunteer"): every other role's code is not a word.

@@ -50,8 +50,18 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Where screenshots go: test-results/screenshots (kept as test artifacts).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(RepoPaths.Of("test-results", "screenshots")).FullName;
 
-    /// <summary>Where the screenshots the READMEs link to go: docs/screens, committed, remade by every run.</summary>
-    public static string DocScreens { get; } = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
+    /// <summary>
+    /// Whether this run remakes the committed pictures the READMEs show (<c>IOT_UPDATE_SCREENS=1</c>): docs/screens and
+    /// docs/tour. Otherwise they go under test-results/screenshots too, so a run leaves the working tree as it was.
+    /// </summary>
+    public static bool UpdateDocs { get; } = Environment.GetEnvironmentVariable("IOT_UPDATE_SCREENS") == "1";
+
+    /// <summary>Where the pictures of docs/<paramref name="folder"/> go in this run (see <see cref="UpdateDocs"/>).</summary>
+    public static string DocFolder(string folder) =>
+        Directory.CreateDirectory(UpdateDocs ? RepoPaths.Of("docs", folder) : Path.Combine(Screenshots, folder)).FullName;
+
+    /// <summary>Where the screenshots the READMEs link to go: docs/screens when remade (<see cref="UpdateDocs"/>).</summary>
+    public static string DocScreens { get; } = DocFolder("screens");
 
     public async Task InitializeAsync()
     {

@@ -22,7 +22,7 @@ namespace Iot.Browser.Tests;
 [Collection(SharedBrowser.Name)]
 public sealed partial class ConsoleOnPhoneTests(BrowserFixture fixture)
 {
-    private static readonly string Screens = Directory.CreateDirectory(RepoPaths.Of("docs", "screens")).FullName;
+    private static readonly string Screens = BrowserFixture.DocScreens;
 
     [Fact]
     public Task Confirming_an_alert_takes_its_order_and_says_no_false_failure_when_the_live_feed_removed_the_row_meanwhile() => fixture.RunAsync(async () =>

@@ -15,7 +15,7 @@ namespace Iot.Browser.Tests;
 /// courtyard plan; the company's supervisor sees it overdue; the residents' committee reads the dashboard, the service
 /// record and the weekly report; a resident opens what the courtyard's QR code encodes on a phone, reports a dark lamp
 /// and tracks it; anyone reads the public safety page. Each step asserts what that person should see and saves a
-/// screenshot to test-results/screenshots/tour; <c>IOT_UPDATE_TOUR=1</c> also copies them to docs/tour for README.
+/// screenshot to test-results/screenshots/tour, or with <c>IOT_UPDATE_SCREENS=1</c> to docs/tour for README.
 /// </summary>
 [Collection(TourCloud.Name)]
 public sealed class TourTests(TourFixture fixture)
@@ -142,7 +142,7 @@ public sealed class TourTests(TourFixture fixture)
     // The screen, one part of the page, or (a phone's form, read by scrolling) the whole page.
     private static async Task ShotAsync(IPage page, string name, ILocator? part = null, bool whole = false)
     {
-        var path = Path.Combine(TourFixture.Screenshots, name + ".png");
+        var path = Path.Combine(TourFixture.Pictures, name + ".png");
         if (part is null)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = whole });
@@ -150,11 +150,6 @@ public sealed class TourTests(TourFixture fixture)
         else
         {
             await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
-        }
-
-        if (TourFixture.UpdateDocs)
-        {
-            File.Copy(path, Path.Combine(Directory.CreateDirectory(RepoPaths.Of("docs", "tour")).FullName, name + ".png"), overwrite: true);
         }
     }
 }
@@ -166,11 +161,8 @@ public sealed class TourTests(TourFixture fixture)
 /// </summary>
 public sealed class TourFixture : BrowserFixture
 {
-    /// <summary>Where the tour's pictures go: test-results/screenshots/tour.</summary>
-    public static new string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(BrowserFixture.Screenshots, "tour")).FullName;
-
-    /// <summary>Whether to copy them to docs/tour too (<c>IOT_UPDATE_TOUR=1</c>), so an ordinary run leaves git clean.</summary>
-    public static bool UpdateDocs { get; } = Environment.GetEnvironmentVariable("IOT_UPDATE_TOUR") == "1";
+    /// <summary>Where the tour's pictures go: test-results/screenshots/tour, or docs/tour when remade (<see cref="BrowserFixture.UpdateDocs"/>).</summary>
+    public static string Pictures { get; } = DocFolder("tour");
 
     protected override IReadOnlyDictionary<string, string?> MoreSettings { get; } = new Dictionary<string, string?>
     {
