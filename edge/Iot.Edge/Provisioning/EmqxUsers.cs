@@ -26,7 +26,7 @@ public static class EmqxUsers
     private const int SaltBytes = 16;
 
     /// <summary>The authenticator's <c>password_hash_algorithm</c> that verifies these hashes (docker/emqx/emqx.conf).</summary>
-    public const string HashAlgorithmHocon = "{ name = pbkdf2, mac_fun = sha512, iterations = 101, dk_length = 64 }";
+    public static readonly string HashAlgorithmHocon = $"{{ name = pbkdf2, mac_fun = sha512, iterations = {Iterations}, dk_length = {KeyBytes} }}";
 
     /// <summary>
     /// The bootstrap file for every account in <paramref name="book"/>. An entry of <paramref name="existingFile"/> that
