@@ -14,8 +14,8 @@ public static class BrokerCertificates
     /// <summary>How long before its end a server certificate is reissued.</summary>
     public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(60);
 
-    /// <summary>Names every server certificate carries besides the operator's: the compose service and loopback.</summary>
-    public static readonly IReadOnlyList<string> BuiltInNames = ["mosquitto", "localhost", "127.0.0.1"];
+    /// <summary>Names every server certificate carries besides the operator's: the compose services (Mosquitto, the EMQX cluster's alias) and loopback.</summary>
+    public static readonly IReadOnlyList<string> BuiltInNames = ["mosquitto", "emqx", "localhost", "127.0.0.1"];
 
     /// <summary>A new CA for <paramref name="site"/>.</summary>
     public static X509Certificate2 NewCa(string site, DateTimeOffset now)

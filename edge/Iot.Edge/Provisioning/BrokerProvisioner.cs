@@ -23,7 +23,7 @@ public sealed record BrokerProvisioning(
 
 /// <summary>
 /// Provisions the broker for a site: an account per agent plus the cloud's and the health check's, Mosquitto's
-/// password file and ACL, a CA and the broker's certificate, and the cloud's account as environment variables.
+/// password file and ACL (and the same for EMQX), a CA and the broker's certificate, and the cloud's account as environment variables.
 /// Running it again changes only what must change: passwords, the CA and a still-good certificate are kept.
 /// </summary>
 public static class BrokerProvisioner
@@ -86,6 +86,10 @@ public static class BrokerProvisioner
         Write(layout.PasswordFile, PasswordFile(book, layout.PasswordFile), OutputFiles.GroupReadable);
         Write(layout.Acl, BrokerAcl.For(site, cloudInstances), OutputFiles.GroupReadable);
         Write(layout.HealthPassword, book.PasswordOf(BrokerAccounts.Health) + "\n", OutputFiles.GroupReadable);
+
+        // The same accounts and rules for EMQX (docker/compose.emqx.yaml), hashes only.
+        Write(layout.EmqxUsers, EmqxUsers.File(book, layout.EmqxUsers), OutputFiles.GroupReadable);
+        Write(layout.EmqxAcl, EmqxAcl.For(site, cloudInstances), OutputFiles.GroupReadable);
 
         // The cloud: its accounts as environment variables, and the CA to pin.
         OutputFiles.Folder(layout.Cloud, OutputFiles.SecretFolder);

@@ -88,6 +88,8 @@ public static class ProvisionCommand
               Docker:  set IOT_PROVISIONING={root} in docker/.env, then
                        sudo chown -R 1883:1883 {root}/broker   (the Mosquitto image's user), and docker compose up -d
                        after a change: docker compose kill -s HUP mosquitto   (a new certificate: docker compose restart mosquitto)
+              EMQX:    docker/compose.emqx.yaml instead (broker/emqx-users.json, broker/emqx-acl.conf; --cloud-instances 2;
+                       sudo chown -R 1000:1000 {root}/broker), see docker/README.md
               Debian:  sudo install -d -o mosquitto -m 0750 /etc/mosquitto/iot && sudo cp {root}/broker/* /etc/mosquitto/iot/
                        sudo chown mosquitto /etc/mosquitto/iot/* && sudo cp firmware-config/broker/iot.conf /etc/mosquitto/conf.d/
                        sudo systemctl restart mosquitto

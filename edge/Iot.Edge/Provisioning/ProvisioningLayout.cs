@@ -33,6 +33,12 @@ public sealed record ProvisioningLayout(string Root)
     /// <summary>Mosquitto's ACL file.</summary>
     public string Acl => Path.Combine(Broker, "acl");
 
+    /// <summary>EMQX's bootstrap users (the same accounts as <see cref="PasswordFile"/>, hashes only), for docker/compose.emqx.yaml.</summary>
+    public string EmqxUsers => Path.Combine(Broker, "emqx-users.json");
+
+    /// <summary>EMQX's file authorization rules (the same rules as <see cref="Acl"/>).</summary>
+    public string EmqxAcl => Path.Combine(Broker, "emqx-acl.conf");
+
     /// <summary>The CA certificate, for the broker's TLS listener.</summary>
     public string BrokerCa => Path.Combine(Broker, "ca.crt");
 

@@ -90,13 +90,13 @@ public sealed class ProvisioningFolderTests : IDisposable
         var (exit, output) = Provision("broker", RepoPaths.SampleSite, "--out", Out, "--host", "new.example");
 
         Assert.Equal(0, exit);
-        Assert.Contains("broker certificate: new, for new.example, mosquitto, localhost, 127.0.0.1", output, StringComparison.Ordinal);
+        Assert.Contains("broker certificate: new, for new.example, mosquitto, emqx, localhost, 127.0.0.1", output, StringComparison.Ordinal);
         Assert.Equal(ca, File.ReadAllText(layout.CaCert));
         Assert.Equal(passwords, File.ReadAllText(layout.Accounts));
         using var ca509 = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(ca);
         using var server = BrokerCertificates.Load(layout.ServerCert, layout.ServerKey);
-        Assert.True(BrokerCertificates.StillGood(server, ca509, ["new.example", "mosquitto", "localhost", "127.0.0.1"], DateTimeOffset.UtcNow));
-        Assert.False(BrokerCertificates.StillGood(server, ca509, ["new.example", "mosquitto", "localhost", "127.0.0.1"], DateTimeOffset.UtcNow.AddYears(3)));
+        Assert.True(BrokerCertificates.StillGood(server, ca509, ["new.example", "mosquitto", "emqx", "localhost", "127.0.0.1"], DateTimeOffset.UtcNow));
+        Assert.False(BrokerCertificates.StillGood(server, ca509, ["new.example", "mosquitto", "emqx", "localhost", "127.0.0.1"], DateTimeOffset.UtcNow.AddYears(3)));
     }
 
     [Fact]

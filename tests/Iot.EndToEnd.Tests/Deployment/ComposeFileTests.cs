@@ -6,7 +6,7 @@ using Iot.Testing.Services;
 namespace Iot.EndToEnd.Tests.Deployment;
 
 /// <summary>
-/// docker/compose.yaml and compose.edge.yaml, validated by docker-compose itself (no engine is needed for that) with an
+/// docker/compose.yaml, compose.emqx.yaml and compose.edge.yaml, validated by docker-compose itself (no engine is needed for that) with an
 /// .env made from .env.example and a freshly provisioned folder; then every build context, Dockerfile, file the
 /// Dockerfiles copy and bind-mounted path is checked to exist.
 /// </summary>
@@ -84,15 +84,105 @@ public sealed partial class ComposeFileTests : IDisposable
     }
 
     [Fact]
+    public async Task The_emqx_compose_file_validates_and_every_file_it_mounts_exists_after_provisioning()
+    {
+        var provisioning = Path.Combine(_folder, "provisioning");
+        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "broker", RepoPaths.SampleSite, "--out", provisioning, "--cloud-instances", "2");
+        Assert.True(exit == 0, output);
+        var env = Path.Combine(_folder, ".env");
+        await File.WriteAllTextAsync(env, Regex.Replace(await File.ReadAllTextAsync(Docker(".env.example")), "^IOT_PROVISIONING=.*$", $"IOT_PROVISIONING={provisioning}", RegexOptions.Multiline));
+
+        var config = await ResolvedAsync(Docker("compose.emqx.yaml"), env);
+        var mosquitto = await ResolvedAsync(Docker("compose.yaml"), env);
+
+        var services = config.GetProperty("services");
+        Assert.Equal(["cloud", "cloud-2", "emqx1", "emqx2", "influxdb", "postgres"], services.EnumerateObject().Select(s => s.Name).Order(StringComparer.Ordinal));
+        CheckBuildsAndMounts(services);
+
+        // Every file emqx.conf names under /opt/emqx/etc/iot/ is in the provisioned broker/ folder mounted there.
+        var conf = await File.ReadAllTextAsync(Docker("emqx/emqx.conf"));
+        var named = EmqxIotFile().Matches(conf).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(["ca.crt", "emqx-acl.conf", "emqx-users.json", "server.crt", "server.key"], named.Order(StringComparer.Ordinal));
+        foreach (var node in new[] { "emqx1", "emqx2" })
+        {
+            var emqx = services.GetProperty(node);
+            var mounts = emqx.GetProperty("volumes").EnumerateArray().Select(v => v.GetString()!).ToList();
+            Assert.Contains($"{Path.Combine(provisioning, "broker")}:/opt/emqx/etc/iot:ro", mounts);
+            Assert.Contains($"{Docker("emqx/emqx.conf")}:/opt/emqx/etc/emqx.conf:ro", mounts);
+            Assert.All(named, f => Assert.True(File.Exists(Path.Combine(provisioning, "broker", f)), $"{node} needs broker/{f}, which provisioning did not write"));
+
+            // A static cluster: each node's name is one of the seeds and resolves on the network (its alias); both answer to "emqx".
+            var name = emqx.GetProperty("environment").GetProperty("EMQX_NODE__NAME").GetString()!;
+            Assert.Contains($"\"{name}\"", conf, StringComparison.Ordinal);
+            var aliases = emqx.GetProperty("networks").GetProperty("default").GetProperty("aliases").EnumerateArray().Select(a => a.GetString()).ToList();
+            Assert.Contains(name[(name.IndexOf('@', StringComparison.Ordinal) + 1)..], aliases);
+            Assert.Contains("emqx", aliases);
+            Assert.Equal("change-me-emqx-cookie", emqx.GetProperty("environment").GetProperty("EMQX_NODE__COOKIE").GetString());
+            Assert.Matches(@"^emqx/emqx:5\.8\.\d+$", emqx.GetProperty("image").GetString());
+            Assert.True(emqx.TryGetProperty("healthcheck", out _), node);
+        }
+
+        Assert.Contains("static.seeds = [\"emqx@emqx1.iot-estate\", \"emqx@emqx2.iot-estate\"]", conf, StringComparison.Ordinal);
+        // The dashboard only on the host's loopback; MQTT over TLS for the Pis.
+        // (docker-compose 1.29 writes a port published on every address in the long form.)
+        Assert.Equal(["8883:8883", "127.0.0.1:18083:18083/tcp"], services.GetProperty("emqx1").GetProperty("ports").EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : $"{p.GetProperty("published")}:{p.GetProperty("target")}"));
+
+        // The broker's certificate names the alias the cloud connects to.
+        using (var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(provisioning, "broker", "server.crt")))
+        {
+            Assert.Contains("emqx", certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+        }
+
+        // Two cloud instances with their own accounts, one shared group, both waiting for healthy nodes.
+        foreach (var (service, account) in new[] { ("cloud", "cloud-1"), ("cloud-2", "cloud-2") })
+        {
+            var environment = services.GetProperty(service).GetProperty("environment");
+            Assert.Equal("emqx", environment.GetProperty("Broker__Host").GetString());
+            Assert.Equal("cloud", environment.GetProperty("Broker__SharedGroup").GetString());
+            Assert.Equal(account, environment.GetProperty("Broker__Username").GetString());
+            Assert.Equal(account, environment.GetProperty("Broker__ClientId").GetString());
+            Assert.Equal($"{account}-events", environment.GetProperty("Broker__EventsUsername").GetString());
+        }
+
+        var cloud = services.GetProperty("cloud");
+        Assert.Equal(["emqx1", "emqx2", "influxdb", "postgres"], cloud.GetProperty("depends_on").EnumerateObject().Select(d => d.Name).Order(StringComparer.Ordinal));
+        Assert.All(cloud.GetProperty("depends_on").EnumerateObject(), d => Assert.Equal("service_healthy", d.Value.GetProperty("condition").GetString()));
+
+        // The rest as compose.yaml has it: the cloud but for its broker, InfluxDB and PostgreSQL exactly, the same volumes.
+        var plain = mosquitto.GetProperty("services");
+        Assert.Equal(Without(plain.GetProperty("cloud"), "Broker__Host", "Broker__SharedGroup"), Without(cloud, "Broker__Host", "Broker__SharedGroup"));
+        Assert.Equal(plain.GetProperty("influxdb").GetRawText(), services.GetProperty("influxdb").GetRawText());
+        Assert.Equal(plain.GetProperty("postgres").GetRawText(), services.GetProperty("postgres").GetRawText());
+        Assert.Equal(mosquitto.GetProperty("networks").GetRawText(), config.GetProperty("networks").GetRawText());
+        Assert.All(new[] { "emqx1-data", "emqx2-data", "influxdb-data", "postgres-data", "cloud-keys", "cloud-signing" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
+    }
+
+    // A service as JSON without its depends_on and the named environment entries, for comparing two files' versions.
+    private static string Without(JsonElement service, params string[] environment)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(service.GetRawText())!.AsObject();
+        node.Remove("depends_on");
+        foreach (var name in environment)
+        {
+            node["environment"]!.AsObject().Remove(name);
+        }
+
+        return node.ToJsonString();
+    }
+
+    [GeneratedRegex(@"""/opt/emqx/etc/iot/([^""]+)""")]
+    private static partial Regex EmqxIotFile();
+
+    [Fact]
     public async Task The_env_example_names_every_variable_the_compose_files_require_and_holds_no_real_secret()
     {
         var example = (await File.ReadAllLinesAsync(Docker(".env.example"))).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#')).ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-        var compose = await File.ReadAllTextAsync(Docker("compose.yaml"));
+        var compose = await File.ReadAllTextAsync(Docker("compose.yaml")) + await File.ReadAllTextAsync(Docker("compose.emqx.yaml"));
         var required = RequiredVariable().Matches(compose).Select(m => m.Groups[1].Value).Distinct().ToList();
 
         Assert.NotEmpty(required);
-        Assert.All(required, v => Assert.True(example.ContainsKey(v), $"{v} is required by compose.yaml but missing from .env.example"));
-        Assert.All(example.Where(e => e.Key.Contains("PASSWORD", StringComparison.Ordinal)), e => Assert.StartsWith("change-me", e.Value, StringComparison.Ordinal));
+        Assert.All(required, v => Assert.True(example.ContainsKey(v), $"{v} is required by a compose file but missing from .env.example"));
+        Assert.All(example.Where(e => e.Key.Contains("PASSWORD", StringComparison.Ordinal) || e.Key.Contains("COOKIE", StringComparison.Ordinal)), e => Assert.StartsWith("change-me", e.Value, StringComparison.Ordinal));
         // A password in compose.yaml is always a ${VARIABLE}, never a value.
         Assert.DoesNotMatch(@"(?im)^\s*\w*PASSWORD\w*:\s*(?!\$\{)\S", compose);
         Assert.Matches(@"(?m)^\s*POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?", compose);
