@@ -15,7 +15,7 @@ namespace Iot.EndToEnd.Tests.Deployment;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProductionConfigurationTests : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(180); // a deadline only matters when something is broken
     private readonly string _folder = ServiceProcess.TempFolder("production");
 
     public void Dispose()

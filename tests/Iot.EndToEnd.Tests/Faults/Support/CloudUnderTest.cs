@@ -28,7 +28,9 @@ public sealed class CloudUnderTest : IAsyncDisposable
         Http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() })
         {
             BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{webPort}")),
-            Timeout = TimeSpan.FromSeconds(10),
+            // A request that takes a minute means something is broken; on a busy 2-core machine a sign-in (100,000
+            // PBKDF2 rounds) behind a cloud's start took more than 10 s (tests/README.md, "The suite").
+            Timeout = Iot.Testing.Patience.Seconds(60),
         };
     }
 
@@ -80,7 +82,7 @@ public sealed class CloudUnderTest : IAsyncDisposable
 
     /// <summary>Waits until /readyz answers healthy; fails at once if the program stops.</summary>
     public Task WaitReadyAsync(TimeSpan? patience = null) =>
-        ServiceProcess.WaitUntilAsync(async () => (await ReadinessAsync()).Ready, patience ?? TimeSpan.FromSeconds(90), "the cloud's /readyz", Process.Tail);
+        ServiceProcess.WaitUntilAsync(async () => (await ReadinessAsync()).Ready, patience ?? TimeSpan.FromSeconds(180), "the cloud's /readyz", Process.Tail);
 
     /// <summary>/readyz: whether ready, and the report naming each check.</summary>
     public async Task<(bool Ready, JsonElement? Report)> ReadinessAsync()

@@ -45,7 +45,7 @@ public static class StoredReadings
     /// <summary>Every raw reading in InfluxDB's <c>reading</c> measurement (InfluxQL over the v1 HTTP API).</summary>
     public static async Task<(IReadOnlySet<ReadingKey> Readings, long Rows)> FromInfluxAsync(Uri influx, string database)
     {
-        using var http = new HttpClient { BaseAddress = influx, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = influx, Timeout = Iot.Testing.Patience.Seconds(120) };
         var query = Uri.EscapeDataString($"SELECT \"value\" FROM \"{database}\".\"raw\".\"reading\" GROUP BY \"agent\", \"sensor\"");
         using var response = await http.GetAsync(new Uri($"/query?db={database}&epoch=ms&q={query}", UriKind.Relative));
         response.EnsureSuccessStatusCode();
