@@ -14,8 +14,11 @@ namespace Iot.Edge.Provisioning;
 /// </summary>
 public static class BrokerAcl
 {
-    private static readonly Channel[] Uplink = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
-    private static readonly Channel[] Downlink = [Channel.Config, Channel.Commands];
+    /// <summary>What an agent publishes; the cloud reads them (events on its event session).</summary>
+    internal static readonly Channel[] Uplink = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
+
+    /// <summary>What only the cloud publishes, and each agent reads its own of.</summary>
+    internal static readonly Channel[] Downlink = [Channel.Config, Channel.Commands];
 
     /// <summary>The ACL file's text.</summary>
     public static string For(Site site, int cloudInstances)

@@ -20,9 +20,6 @@ namespace Iot.Edge.Provisioning;
 /// </summary>
 public static class EmqxAcl
 {
-    private static readonly Channel[] Uplink = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
-    private static readonly Channel[] Downlink = [Channel.Config, Channel.Commands];
-
     /// <summary>The acl.conf text.</summary>
     public static string For(Site site, int cloudInstances)
     {
@@ -39,8 +36,8 @@ public static class EmqxAcl
         for (var instance = 1; instance <= cloudInstances; instance++)
         {
             acl.Append($"%% Cloud instance {instance}: every agent's uplink but events; the config and commands it sends them. Its event session: the events.\n");
-            Rule(acl, BrokerAccounts.Cloud(instance), "subscribe", Uplink.Where(c => c != Channel.Events).Select(c => AgentTopic.Filter(c)));
-            Rule(acl, BrokerAccounts.Cloud(instance), "publish", Downlink.Select(c => AgentTopic.Filter(c, siteId)));
+            Rule(acl, BrokerAccounts.Cloud(instance), "subscribe", BrokerAcl.Uplink.Where(c => c != Channel.Events).Select(c => AgentTopic.Filter(c)));
+            Rule(acl, BrokerAccounts.Cloud(instance), "publish", BrokerAcl.Downlink.Select(c => AgentTopic.Filter(c, siteId)));
             Rule(acl, BrokerAccounts.CloudEvents(instance), "subscribe", [AgentTopic.Filter(Channel.Events)]);
             acl.Append('\n');
         }
@@ -48,8 +45,8 @@ public static class EmqxAcl
         foreach (var (courtyard, agent) in site.Agents)
         {
             acl.Append($"%% {agent.Id} in {courtyard.Id}: publishes under its own id only, reads its own config and commands.\n");
-            Rule(acl, agent.Id.Value, "publish", Uplink.Select(c => new AgentTopic(siteId, courtyard.Id, agent.Id, c).ToString()));
-            Rule(acl, agent.Id.Value, "subscribe", Downlink.Select(c => new AgentTopic(siteId, courtyard.Id, agent.Id, c).ToString()));
+            Rule(acl, agent.Id.Value, "publish", BrokerAcl.Uplink.Select(c => new AgentTopic(siteId, courtyard.Id, agent.Id, c).ToString()));
+            Rule(acl, agent.Id.Value, "subscribe", BrokerAcl.Downlink.Select(c => new AgentTopic(siteId, courtyard.Id, agent.Id, c).ToString()));
         }
 
         acl.Append("\n%% Everything else, anyone: denied.\n{deny, all}.\n");
