@@ -21,11 +21,7 @@ public sealed partial class ComposeFileTests : IDisposable
     [Fact]
     public async Task The_server_compose_file_validates_and_everything_it_builds_or_mounts_exists()
     {
-        var provisioning = Path.Combine(_folder, "provisioning");
-        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "broker", RepoPaths.SampleSite, "--out", provisioning);
-        Assert.True(exit == 0, output);
-        var env = Path.Combine(_folder, ".env");
-        await File.WriteAllTextAsync(env, Regex.Replace(await File.ReadAllTextAsync(Docker(".env.example")), "^IOT_PROVISIONING=.*$", $"IOT_PROVISIONING={provisioning}", RegexOptions.Multiline));
+        var (_, env) = await ProvisionedAsync();
 
         var config = await ResolvedAsync(Docker("compose.yaml"), env);
 
@@ -86,11 +82,7 @@ public sealed partial class ComposeFileTests : IDisposable
     [Fact]
     public async Task The_emqx_compose_file_validates_and_every_file_it_mounts_exists_after_provisioning()
     {
-        var provisioning = Path.Combine(_folder, "provisioning");
-        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, "provision", "broker", RepoPaths.SampleSite, "--out", provisioning, "--cloud-instances", "2");
-        Assert.True(exit == 0, output);
-        var env = Path.Combine(_folder, ".env");
-        await File.WriteAllTextAsync(env, Regex.Replace(await File.ReadAllTextAsync(Docker(".env.example")), "^IOT_PROVISIONING=.*$", $"IOT_PROVISIONING={provisioning}", RegexOptions.Multiline));
+        var (provisioning, env) = await ProvisionedAsync("--cloud-instances", "2");
 
         var config = await ResolvedAsync(Docker("compose.emqx.yaml"), env);
         var mosquitto = await ResolvedAsync(Docker("compose.yaml"), env);
@@ -155,6 +147,18 @@ public sealed partial class ComposeFileTests : IDisposable
         Assert.Equal(plain.GetProperty("postgres").GetRawText(), services.GetProperty("postgres").GetRawText());
         Assert.Equal(mosquitto.GetProperty("networks").GetRawText(), config.GetProperty("networks").GetRawText());
         Assert.All(new[] { "emqx1-data", "emqx2-data", "influxdb-data", "postgres-data", "cloud-keys", "cloud-signing" }, v => Assert.True(config.GetProperty("volumes").TryGetProperty(v, out _), v));
+    }
+
+    // The broker's provisioning (as `iot-edge provision broker` makes it for the server) and an .env from .env.example
+    // pointing at it, as docker/README.md's first start has the operator make them.
+    private async Task<(string Provisioning, string Env)> ProvisionedAsync(params string[] options)
+    {
+        var provisioning = Path.Combine(_folder, "provisioning");
+        var (exit, output) = await ProgramProcess.RunAsync(ProgramProcess.Edge, ["provision", "broker", RepoPaths.SampleSite, "--out", provisioning, .. options]);
+        Assert.True(exit == 0, output);
+        var env = Path.Combine(_folder, ".env");
+        await File.WriteAllTextAsync(env, Regex.Replace(await File.ReadAllTextAsync(Docker(".env.example")), "^IOT_PROVISIONING=.*$", $"IOT_PROVISIONING={provisioning}", RegexOptions.Multiline));
+        return (provisioning, env);
     }
 
     // A service as JSON without its depends_on and the named environment entries, for comparing two files' versions.
