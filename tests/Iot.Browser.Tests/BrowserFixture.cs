@@ -109,8 +109,8 @@ public class BrowserFixture : IAsyncLifetime
 
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
 
-            // Passwords at the test cost: the same hash at fewer rounds (Iot.Cloud.Tests' CloudHost.TestHashIterations says why).
-            web.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = 1_000));
+            // Passwords at the test cost: the same hash at fewer rounds.
+            web.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = TestPasswords.HashIterations));
 
             web.ConfigureLogging(logging => logging.AddFakeLogging());
         });

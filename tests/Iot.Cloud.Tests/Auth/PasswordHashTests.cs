@@ -9,7 +9,7 @@ namespace Iot.Cloud.Tests.Auth;
 
 /// <summary>
 /// Passwords are stored as the cloud stores them in production, whatever cost the other tests use
-/// (<see cref="CloudHost.TestHashIterations"/>): ASP.NET Core Identity's format 3, PBKDF2 with HMAC-SHA512 and at least
+/// (<see cref="Iot.Testing.TestPasswords.HashIterations"/>): ASP.NET Core Identity's format 3, PBKDF2 with HMAC-SHA512 and at least
 /// 100,000 iterations, a salt of its own per account.
 /// </summary>
 public sealed class PasswordHashTests(BrokerFixture broker) : IClassFixture<BrokerFixture>

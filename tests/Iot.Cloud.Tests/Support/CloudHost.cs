@@ -27,14 +27,6 @@ public sealed class CloudHost : IAsyncDisposable
     /// <summary>The street office's demo account.</summary>
     public const string StreetAdmin = "street-chen";
 
-    /// <summary>
-    /// PBKDF2 iterations of passwords in test hosts. At the production cost (100,000 rounds of HMAC-SHA512, about 75 ms
-    /// here) seeding the demo accounts and signing in took a sixth of an authorization test's processor time; the hash
-    /// is the same algorithm and format, so what the tests check does not change. <c>PasswordHashTests</c> checks the
-    /// production cost.
-    /// </summary>
-    public const int TestHashIterations = 1_000;
-
     /// <summary>The address clients talk to: the Kestrel port when served on one, else the test server's.</summary>
     private readonly Uri _address;
 
@@ -79,7 +71,7 @@ public sealed class CloudHost : IAsyncDisposable
     /// <summary>Starts a cloud connected to the broker at <paramref name="brokerPort"/>.</summary>
     /// <param name="kestrel">Serve on a real loopback port (Kestrel parses the requests, as in production) instead of the in-memory test server.</param>
     /// <param name="services">Changes to the cloud's services, applied after its own (to wrap one of them).</param>
-    /// <param name="productionPasswordHashing">Hash passwords at the production cost rather than <see cref="TestHashIterations"/>.</param>
+    /// <param name="productionPasswordHashing">Hash passwords at the production cost rather than <see cref="TestPasswords.HashIterations"/>.</param>
     public static Task<CloudHost> StartAsync(int brokerPort, string dataFolder, IDictionary<string, string?>? settings = null, string? clientId = null, TimeProvider? clock = null, bool kestrel = false, Action<IServiceCollection>? services = null, bool productionPasswordHashing = false)
     {
         var all = new Dictionary<string, string?>
@@ -122,7 +114,7 @@ public sealed class CloudHost : IAsyncDisposable
 
             if (!productionPasswordHashing)
             {
-                web.ConfigureServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = TestHashIterations));
+                web.ConfigureServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswords.HashIterations));
             }
 
             if (services is not null)
