@@ -35,6 +35,9 @@ internal static class Samples
         RejectedConfig: new ConfigRejection(new string('b', 64), ["$.config.devices[0].parts[0].pin: GPIO 99 is not on the Raspberry Pi header"]),
         Health: new AgentHealth(120, 65_536, 0, 0, 1_000_000_000, 48.2));
 
+    public static StoredWatermark Stored() => new(ProtocolVersion.Current, Agent,
+        [new BootWatermark(Boot, 1045), new BootWatermark(BootId.Parse("c3d2e1f0a9b8c7d6"), 310, Closed: true)]);
+
     public static AgentStatus Will() => new(
         ProtocolVersion.Current, Agent, Boot, 1, Presence.Offline, "1.0.0", ClockSynced: false, BootMs: 1_200, Reason: OfflineReason.ConnectionLost);
 

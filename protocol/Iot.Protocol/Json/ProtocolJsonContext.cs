@@ -25,6 +25,7 @@ namespace Iot.Protocol.Json;
 [JsonSerializable(typeof(Command))]
 [JsonSerializable(typeof(CommandResult))]
 [JsonSerializable(typeof(DesiredConfig))]
+[JsonSerializable(typeof(StoredWatermark))]
 [JsonSerializable(typeof(SiteManifest))]
 [JsonSerializable(typeof(CommunityManifest))]
 [JsonSerializable(typeof(AgentManifest))]

@@ -71,6 +71,7 @@ public sealed record ConfigRejection(string Hash, IReadOnlyList<string> Reasons)
 /// <param name="DiskFreeBytes">Free bytes on the outbox's file system.</param>
 /// <param name="CpuTemperatureC">SoC temperature, where the board reports it.</param>
 /// <param name="CtCalibrations">The calibration in force on each current transformer's input (<c>iot-edge calibrate</c>), if any.</param>
+/// <param name="OutboxFloors">(1.2) For boots where the agent holds nothing the cloud's watermark waits for: below each floor, what the cloud misses is lost.</param>
 public sealed record AgentHealth(
     long OutboxDepth,
     long OutboxBytes,
@@ -78,7 +79,8 @@ public sealed record AgentHealth(
     long OutboxCorrupted,
     long? DiskFreeBytes = null,
     double? CpuTemperatureC = null,
-    IReadOnlyList<CtCalibrationReport>? CtCalibrations = null);
+    IReadOnlyList<CtCalibrationReport>? CtCalibrations = null,
+    IReadOnlyList<OutboxFloor>? OutboxFloors = null);
 
 /// <summary>One current transformer's calibration, as the agent applies it.</summary>
 /// <param name="Input">The ADS1115 input, <c>bus/address/channel</c> (e.g. <c>1/0x48/2</c>).</param>

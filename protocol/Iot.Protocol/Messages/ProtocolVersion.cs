@@ -13,8 +13,11 @@ namespace Iot.Protocol.Messages;
 [JsonConverter(typeof(ProtocolVersionJsonConverter))]
 public readonly record struct ProtocolVersion(int Major, int Minor)
 {
-    /// <summary>The version this library writes: 1.1 (1.0 plus the <c>sensorFault</c> event and signed configs and commands).</summary>
-    public static readonly ProtocolVersion Current = new(1, 1);
+    /// <summary>
+    /// The version this library writes: 1.2 (1.1 plus the cloud's stored watermark and the agent's outbox floors; 1.1 added
+    /// the <c>sensorFault</c> event and signed configs and commands).
+    /// </summary>
+    public static readonly ProtocolVersion Current = new(1, 2);
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Major}.{Minor}");

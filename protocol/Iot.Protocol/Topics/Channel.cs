@@ -24,6 +24,9 @@ public enum Channel
 
     /// <summary>Agent → cloud: <see cref="CommandResult"/>, QoS 1.</summary>
     Results,
+
+    /// <summary>Cloud → agent: <see cref="StoredWatermark"/>, QoS 1, retained (1.2). Last, so outbox records keep their channel numbers.</summary>
+    Stored,
 }
 
 /// <summary>Facts about channels.</summary>

@@ -197,6 +197,37 @@ public static class MessageReader
                 : null;
         });
 
+    /// <summary>Reads a <see cref="StoredWatermark"/> (on the agent): at most <see cref="StoredWatermark.MaxBoots"/> boots, each once.</summary>
+    public static ReadResult<StoredWatermark> ReadStored(ReadOnlyMemory<byte> payload, DateTimeOffset now) =>
+        Read(payload, now, static (root, f) =>
+        {
+            var v = f.Version(root, "$");
+            var agent = f.Id<AgentId>(root, "$", "agent", required: true);
+            var boots = f.Array(root, "$", "boots", required: true, 0, StoredWatermark.MaxBoots, (e, path) =>
+            {
+                if (!f.IsObject(e, path))
+                {
+                    return null;
+                }
+
+                var boot = f.Id<BootId>(e, path, "boot", required: true);
+                var stored = f.Integer(e, path, "stored", required: true, 0, MessageLimits.MaxSeq);
+                var closed = f.Bool(e, path, "closed", required: false);
+                return boot is { } b && stored is { } n ? new BootWatermark(b, n, closed) : null;
+            });
+            if (boots is not null)
+            {
+                foreach (var twice in boots.GroupBy(b => b.Boot).Where(g => g.Count() > 1))
+                {
+                    f.Add("$.boots", $"boot '{twice.Key}' appears {twice.Count()} times");
+                }
+            }
+
+            return v is { } ver && agent is { } a && boots is not null && f.Problems.Count == 0
+                ? new StoredWatermark(ver, a, boots)
+                : null;
+        });
+
     private static ReadResult<T> Read<T>(ReadOnlyMemory<byte> payload, DateTimeOffset now, Func<JsonElement, FieldReader, T?> read)
         where T : class
     {
@@ -318,7 +349,18 @@ public static class MessageReader
         }
 
         var calibrations = f.Array(e, path, "ctCalibrations", required: false, 0, MaxCalibrations, (x, p) => ReadCalibration(x, p, f));
-        return depth is { } d && bytes is { } b && dropped is { } x && corrupted is { } k ? new AgentHealth(d, b, x, k, disk, cpu, calibrations) : null;
+        var floors = f.Array(e, path, "outboxFloors", required: false, 0, StoredWatermark.MaxBoots, (x, p) =>
+        {
+            if (!f.IsObject(x, p))
+            {
+                return null;
+            }
+
+            var boot = f.Id<BootId>(x, p, "boot", required: true);
+            var seq = f.Integer(x, p, "seq", required: true, 1, MessageLimits.MaxSeq);
+            return boot is { } bt && seq is { } n ? new OutboxFloor(bt, n) : null;
+        });
+        return depth is { } d && bytes is { } b && dropped is { } x && corrupted is { } k ? new AgentHealth(d, b, x, k, disk, cpu, calibrations, floors) : null;
     }
 
     // A station has at most 16 outlets and a lamp circuit or two: 64 inputs is four ADS1115s per bus, twice over.

@@ -42,6 +42,14 @@ public class RoundTripTests
     public void Desired_config_round_trips() => AssertRoundTrips(Samples.Config(), (b, n) => MessageReader.ReadDesiredConfig(b, n));
 
     [Fact]
+    public void Stored_watermark_round_trips() => AssertRoundTrips(Samples.Stored(), (b, n) => MessageReader.ReadStored(b, n));
+
+    [Fact]
+    public void Status_with_outbox_floors_round_trips() => AssertRoundTrips(
+        Samples.Status() with { Health = new AgentHealth(5_200, 1 << 20, 154, 0, OutboxFloors: [new OutboxFloor(Samples.Boot, 1_200)]) },
+        (b, n) => MessageReader.ReadStatus(b, n));
+
+    [Fact]
     public void Numbers_are_numbers_times_are_utc_and_enums_are_camel_case()
     {
         using var doc = JsonDocument.Parse(ProtocolJson.Serialize(Samples.Telemetry()));
@@ -51,7 +59,7 @@ public class RoundTripTests
         Assert.Equal("2026-11-29T13:05:07.123Z", reading.GetProperty("at").GetString());
         Assert.Equal("current", reading.GetProperty("quantity").GetString());
         Assert.Equal("A", reading.GetProperty("unit").GetString());
-        Assert.Equal("1.1", doc.RootElement.GetProperty("v").GetString());
+        Assert.Equal("1.2", doc.RootElement.GetProperty("v").GetString());
         Assert.Equal("waterLevel", doc.RootElement.GetProperty("readings")[2].GetProperty("quantity").GetString());
         Assert.False(doc.RootElement.GetProperty("readings")[2].TryGetProperty("at", out _), "absent times are left out, not null");
     }

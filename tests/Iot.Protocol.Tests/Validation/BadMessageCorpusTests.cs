@@ -141,6 +141,33 @@ public class BadMessageCorpusTests
         Assert.Contains(MessageReader.ReadCommand(Iot.Protocol.Json.ProtocolJson.Serialize(noPerson), Samples.Now).Problems, p => p.Path == "$.person");
     }
 
+    public static TheoryData<string, string, string> BadWatermarks => new()
+    {
+        { """{ "v": "1.2", "agent": "yikang-12-a" }""", "$.boots", "is required" },
+        { """{ "v": "1.2", "agent": "yikang-12-a", "boots": [ { "boot": "5f0c2a9e41d7b3c8", "stored": -1 } ] }""", "$.boots[0].stored", "out of range" },
+        { """{ "v": "1.2", "agent": "yikang-12-a", "boots": [ { "stored": 3 } ] }""", "$.boots[0].boot", "is required" },
+        { """{ "v": "1.2", "agent": "yikang-12-a", "boots": [ { "boot": "b1", "stored": 3 }, { "boot": "b1", "stored": 9 } ] }""", "$.boots", "boot 'b1' appears 2 times" },
+        { $$"""{ "v": "1.2", "agent": "yikang-12-a", "boots": [ {{string.Join(", ", Enumerable.Range(1, 17).Select(i => $$"""{ "boot": "b{{i}}", "stored": 1 }"""))}} ] }""", "$.boots", "has 17 items; 0 to 16" },
+        { """{ "v": "2.0", "agent": "yikang-12-a", "boots": [] }""", "$.v", "unknown major protocol version 2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadWatermarks))]
+    public void A_bad_stored_watermark_is_refused_with_path_and_reason(string payload, string path, string reason)
+    {
+        var result = MessageReader.ReadStored(Encoding.UTF8.GetBytes(payload), Samples.Now);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Path == path && p.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_floor_in_a_status_must_name_a_boot_and_a_seq_of_at_least_one()
+    {
+        var payload = $$"""{ {{Head}}, "state": "online", "agentVersion": "1.0.0", "clockSynced": false, "bootMs": 5, "health": { "outboxDepth": 0, "outboxBytes": 0, "outboxDropped": 0, "outboxCorrupted": 0, "outboxFloors": [ { "boot": "5f0c2a9e41d7b3c8", "seq": 0 } ] } }""";
+        var result = MessageReader.ReadStatus(Encoding.UTF8.GetBytes(payload), Samples.Now);
+        Assert.Contains(result.Problems, p => p.Path == "$.health.outboxFloors[0].seq" && p.Reason.Contains("out of range", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_desired_config_whose_hash_does_not_match_is_refused()
     {

@@ -21,6 +21,7 @@ public class FuzzTests
         b => ReadResultSummary.Of(MessageReader.ReadCommand(b, Samples.Now)),
         b => ReadResultSummary.Of(MessageReader.ReadCommandResult(b, Samples.Now)),
         b => ReadResultSummary.Of(MessageReader.ReadDesiredConfig(b, Samples.Now)),
+        b => ReadResultSummary.Of(MessageReader.ReadStored(b, Samples.Now)),
     ];
 
     private static readonly string[] Strings = ["NaN", "Infinity", "1970-01-01T00:00:00Z", "2099-01-01T00:00:00.000Z", "", "lamp-01.current", "current"];
@@ -33,6 +34,7 @@ public class FuzzTests
         ProtocolJson.Serialize(Samples.Reset()),
         ProtocolJson.Serialize(Samples.Result()),
         ProtocolJson.Serialize(Samples.Config()),
+        ProtocolJson.Serialize(Samples.Stored()),
     ];
 
     [Fact]

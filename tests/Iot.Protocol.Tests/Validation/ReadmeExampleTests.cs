@@ -34,7 +34,7 @@ public partial class ReadmeExampleTests
     public void The_readme_shows_an_example_of_every_message_type()
     {
         var channels = Examples().Select(row => (string)row[0]).ToHashSet();
-        Assert.Equal(["commands", "config", "events", "results", "status", "telemetry"], channels.Order(StringComparer.Ordinal));
+        Assert.Equal(["commands", "config", "events", "results", "status", "stored", "telemetry"], channels.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -63,6 +63,7 @@ public partial class ReadmeExampleTests
             "results" => MessageReader.ReadCommandResult(payload, Now).Problems,
             "commands" => MessageReader.ReadCommand(payload, Now).Problems,
             "config" => MessageReader.ReadDesiredConfig(payload, Now).Problems,
+            "stored" => MessageReader.ReadStored(payload, Now).Problems,
             _ => [new Problem("$", $"unknown fence '{channel}'")],
         };
         Assert.Empty(problems);
