@@ -49,6 +49,7 @@ public sealed partial class AgentRuntime : IDisposable
         Model = model;
         Outbox = outbox;
         Clock = clock;
+        outbox.StartBoot(clock.Boot); // what it writes now is released by the cloud's watermark for this boot
         _options = options;
         _safety = safety;
         _latches = latches;
@@ -165,7 +166,9 @@ public sealed partial class AgentRuntime : IDisposable
     {
         var stats = Outbox.Stats;
         var synced = Clock.IsSynced;
-        var health = new AgentHealth(stats.Depth, stats.Bytes, stats.Dropped, stats.Corrupted, DiskFree(), CpuTemperature(), Calibrations());
+        var floors = Outbox.Floors();
+        var health = new AgentHealth(stats.Depth, stats.Bytes, stats.Dropped, stats.Corrupted, DiskFree(), CpuTemperature(), Calibrations(),
+            floors.Count > 0 ? floors : null);
         return new AgentStatus(ProtocolVersion.Current, Identity.Agent, Clock.Boot, seq, presence, AgentVersion.Current, synced, Clock.BootMs,
             synced ? Clock.Time.GetUtcNow() : null, ConfigHash, RejectedConfig, health, reason);
     }

@@ -1,13 +1,17 @@
 using System.Buffers;
+using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
 using Microsoft.Extensions.Logging;
 
 namespace Iot.Edge.Outbox;
 
 /// <summary>
-/// The durable store-and-forward outbox: every message is written here before it is sent and deleted only
-/// after the broker's PUBACK. One queue per <see cref="OutboxPriority"/>; bounded, dropping oldest telemetry
-/// first; survives kill -9 (each record is one write to the OS) and torn or rotten files (checksummed records).
+/// The durable store-and-forward outbox: every message is written here before it is sent, and deleted only when the
+/// cloud's stored watermark passes it (<see cref="Confirm"/>), not at the broker's PUBACK: a broker that forgets what it
+/// acknowledged loses nothing, the records are sent again (<see cref="Rewind"/>). One queue per
+/// <see cref="OutboxPriority"/>; bounded, dropping oldest telemetry first; survives kill -9 (each record is one write to
+/// the OS) and torn or rotten files (checksummed records).
 /// </summary>
 public sealed class DiskOutbox : IDisposable
 {
@@ -22,6 +26,10 @@ public sealed class DiskOutbox : IDisposable
     private long _corrupted;
     private long _lastFsync = Environment.TickCount64;
     private bool _dirty;
+    private string _boot = string.Empty;
+
+    // The cloud's watermark per boot, as far as it has told us (only ever raised).
+    private readonly Dictionary<string, (long Stored, bool Closed)> _stored = [];
 
     private DiskOutbox(string folder, OutboxQueue[] queues, OutboxOptions options, long corrupted, ILogger logger)
     {
@@ -35,8 +43,23 @@ public sealed class DiskOutbox : IDisposable
     /// <summary>The outbox's folder.</summary>
     public string Folder { get; }
 
+    /// <summary>Whether records wait for the cloud's watermark (<see cref="OutboxOptions.KeepUntilStored"/>).</summary>
+    public bool KeepsUntilStored => _options.KeepUntilStored;
+
     /// <summary>The last data sequence number handed out in this boot.</summary>
     public long LastSeq => Interlocked.Read(ref _seq);
+
+    /// <summary>
+    /// Starts the boot the records written from now on belong to, so the cloud's watermark for that boot releases them.
+    /// Before this, records carry no boot and the broker's PUBACK releases them (an outbox used on its own).
+    /// </summary>
+    public void StartBoot(BootId boot)
+    {
+        lock (_gate)
+        {
+            _boot = boot.Value;
+        }
+    }
 
     /// <summary>Current figures for status health.</summary>
     public OutboxStats Stats
@@ -45,7 +68,7 @@ public sealed class DiskOutbox : IDisposable
         {
             lock (_gate)
             {
-                return new OutboxStats(_queues.Sum(q => q.Depth), _queues.Sum(q => q.Bytes), _dropped, _corrupted);
+                return new OutboxStats(_queues.Sum(q => q.Depth), _queues.Sum(q => q.Bytes), _dropped, _corrupted, _queues.Sum(q => q.InFlight));
             }
         }
     }
@@ -82,7 +105,7 @@ public sealed class DiskOutbox : IDisposable
         {
             seq = _seq + 1;
             var payload = write(seq);
-            var size = RecordFormat.SizeOf(payload.Length);
+            var size = RecordFormat.SizeOf(payload.Length, _boot);
             _seq = seq;
             if (!MakeRoom(size, priority) || !Write(seq, channel, priority, payload, size))
             {
@@ -119,7 +142,9 @@ public sealed class DiskOutbox : IDisposable
 
     /// <summary>
     /// The oldest unsent records of the most urgent non-empty queue; telemetry only when
-    /// <paramref name="includeTelemetry"/> (the pacing allows it). Null when nothing is due.
+    /// <paramref name="includeTelemetry"/> (the pacing allows it). Null when nothing is due. A queue with
+    /// <see cref="OutboxOptions.MaxInFlight"/> records waiting for the cloud's watermark sends no more until some are
+    /// confirmed: with the cloud away, the backlog stays on the agent's disk instead of piling up in the broker.
     /// </summary>
     public OutboxBatch? TakeBatch(int max, bool includeTelemetry)
     {
@@ -132,6 +157,11 @@ public sealed class DiskOutbox : IDisposable
                     break;
                 }
 
+                if (_options.KeepUntilStored && queue.InFlight >= _options.MaxInFlight)
+                {
+                    continue;
+                }
+
                 if (queue.Read(max, ref _corrupted) is { } batch)
                 {
                     return batch;
@@ -142,20 +172,12 @@ public sealed class DiskOutbox : IDisposable
         }
     }
 
-    /// <summary>True when records of a priority above telemetry are waiting.</summary>
-    public bool HasUrgent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queues[(int)OutboxPriority.Safety].Depth + _queues[(int)OutboxPriority.Event].Depth > 0;
-            }
-        }
-    }
-
-    /// <summary>Deletes the first <paramref name="count"/> records of <paramref name="batch"/>: the broker has them.</summary>
-    public void Acknowledge(OutboxBatch batch, int count)
+    /// <summary>
+    /// The broker has the first <paramref name="count"/> records of <paramref name="batch"/>: the next ones may go. They stay
+    /// until the cloud's watermark passes them (unless <see cref="OutboxOptions.KeepUntilStored"/> is off). Those it
+    /// <paramref name="refused"/> for good (indexes into the batch) will never reach the cloud: they go, counted as dropped.
+    /// </summary>
+    public void Acknowledge(OutboxBatch batch, int count, IReadOnlySet<int>? refused = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (count <= 0)
@@ -165,9 +187,85 @@ public sealed class DiskOutbox : IDisposable
 
         lock (_gate)
         {
-            _queues[(int)batch.Priority].Acknowledge(batch, count);
+            var queue = _queues[(int)batch.Priority];
+            queue.Acknowledge(batch, count, _options.KeepUntilStored, refused);
+            _dropped += refused?.Count(i => i < count) ?? 0;
+            queue.Release(IsStored);
         }
     }
+
+    /// <summary>
+    /// Takes the cloud's stored watermark: records it has stored (or counted lost, or of a boot it closed) are deleted.
+    /// A watermark for this boot beyond the last seq written cannot be true and is ignored. True when anything was released.
+    /// </summary>
+    public bool Confirm(StoredWatermark watermark)
+    {
+        ArgumentNullException.ThrowIfNull(watermark);
+        lock (_gate)
+        {
+            foreach (var boot in watermark.Boots)
+            {
+                var key = boot.Boot.Value;
+                if (key == _boot && boot.Stored > _seq)
+                {
+                    continue;
+                }
+
+                var known = _stored.GetValueOrDefault(key);
+                _stored[key] = (Math.Max(known.Stored, boot.Stored), known.Closed || boot.Closed == true);
+            }
+
+            var released = false;
+            foreach (var queue in _queues)
+            {
+                released |= queue.Release(IsStored);
+            }
+
+            return released;
+        }
+    }
+
+    /// <summary>Sends again, from the cloud's watermark, every record the cloud has not confirmed (after a reconnect, or when the watermark stalls).</summary>
+    public void Rewind()
+    {
+        lock (_gate)
+        {
+            foreach (var queue in _queues)
+            {
+                queue.Rewind();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Boots whose watermark waits for a seq this outbox no longer holds (dropped when full, torn by a power cut): the
+    /// lowest seq still held of each. The status carries them so the cloud counts the rest lost and moves on.
+    /// </summary>
+    public IReadOnlyList<OutboxFloor> Floors()
+    {
+        lock (_gate)
+        {
+            var floors = new List<OutboxFloor>();
+            foreach (var (boot, (stored, closed)) in _stored)
+            {
+                if (closed)
+                {
+                    continue;
+                }
+
+                var held = _queues.Select(q => q.Floor(boot)).Where(f => f is not null).Min() ?? (boot == _boot ? _seq + 1 : null);
+                if (held is { } floor && floor > stored + 1 && BootId.TryParse(boot, out var id, out _))
+                {
+                    floors.Add(new OutboxFloor(id, floor));
+                }
+            }
+
+            return floors;
+        }
+    }
+
+    private bool IsStored(InFlight record) =>
+        record.Released || record.Boot.Length == 0 || (_stored.TryGetValue(record.Boot, out var w) && (w.Closed || record.Seq <= w.Stored));
 
     /// <summary>Records dropped since the last call (for the <c>outboxDropping</c> event).</summary>
     public long TakeNewDrops()
@@ -237,13 +335,13 @@ public sealed class DiskOutbox : IDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            RecordFormat.Write(buffer, seq, channel, priority, payload);
+            RecordFormat.Write(buffer, seq, channel, priority, _boot, payload);
             var segments = _queues.Sum(q => q.SegmentCount); // each retry deletes one: bounded, also when other files fill the disk
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    _queues[(int)priority].Append(buffer.AsSpan(0, size));
+                    _queues[(int)priority].Append(buffer.AsSpan(0, size), _boot, seq);
                     return true;
                 }
                 catch (IOException e)

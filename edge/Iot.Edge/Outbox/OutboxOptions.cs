@@ -19,6 +19,21 @@ public sealed class OutboxOptions
 
     /// <summary>How often written records are forced to the SD card (fsync); safety records are forced at once.</summary>
     public int FsyncMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// Keep each record until the cloud's stored watermark passes it (protocol 1.2), not only until the broker's PUBACK.
+    /// Off only for a cloud older than 1.2, which publishes no watermark.
+    /// </summary>
+    public bool KeepUntilStored { get; set; } = true;
+
+    /// <summary>Records per queue the broker has acknowledged and the cloud not yet confirmed; past it the queue waits.</summary>
+    public int MaxInFlight { get; set; } = 2000;
+
+    /// <summary>
+    /// When records wait this long for the cloud's watermark although the broker acknowledged them, they are sent again
+    /// (the broker may have lost them); the wait doubles each time it passes without progress, up to ten minutes.
+    /// </summary>
+    public double StallSeconds { get; set; } = 30;
 }
 
 /// <summary>Refuses outbox settings that cannot work, naming the setting.</summary>
@@ -47,6 +62,16 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         if (options.Window is < 1 or > 1000)
         {
             failures.Add($"Outbox:Window is {options.Window}; it must be 1 to 1000");
+        }
+
+        if (options.MaxInFlight is < 1 or > 100_000)
+        {
+            failures.Add($"Outbox:MaxInFlight is {options.MaxInFlight}; it must be 1 to 100000");
+        }
+
+        if (!double.IsFinite(options.StallSeconds) || options.StallSeconds is < 1 or > 3600)
+        {
+            failures.Add($"Outbox:StallSeconds is {options.StallSeconds}; it must be 1 to 3600");
         }
 
         if (options.FsyncMilliseconds is < 0 or > 600_000)

@@ -5,8 +5,10 @@ using Microsoft.Win32.SafeHandles;
 namespace Iot.Edge.Outbox;
 
 /// <summary>
-/// One priority's queue: a run of segment files and a cursor (the position up to which the broker has
-/// acknowledged). Not thread-safe: <see cref="DiskOutbox"/> holds the lock.
+/// One priority's queue: a run of segment files and two positions in it. The cursor (on disk) is where the records the
+/// cloud has confirmed stored end: segments before it are deleted. The send position (in memory) is where the records
+/// the broker has acknowledged end; between the two lie the records in flight, waiting for the cloud's watermark, and a
+/// rewind sends them again. Not thread-safe: <see cref="DiskOutbox"/> holds the lock.
 /// </summary>
 internal sealed class OutboxQueue : IDisposable
 {
@@ -15,10 +17,17 @@ internal sealed class OutboxQueue : IDisposable
     private readonly ILogger _logger;
     private readonly List<Segment> _segments = [];
     private readonly Dictionary<long, SafeFileHandle> _readers = [];
+
+    // Acknowledged by the broker, not yet confirmed by the cloud, in queue order: what the watermark releases.
+    private readonly Queue<InFlight> _inFlight = new();
+
+    // Where each boot's records begin in this queue. A queue is written in time order, so each boot is one run.
+    private readonly List<BootRun> _runs = [];
     private bool _cursorDirty;
     private Segment? _writeSegment;
     private SafeFileHandle? _writer;
     private QueuePosition _cursor;
+    private QueuePosition _sent;
 
     private OutboxQueue(OutboxPriority priority, string folder, long segmentBytes, ILogger logger)
     {
@@ -30,7 +39,11 @@ internal sealed class OutboxQueue : IDisposable
 
     public OutboxPriority Priority { get; }
 
+    /// <summary>Records not yet confirmed stored.</summary>
     public long Depth => _segments.Sum(s => s.Remaining);
+
+    /// <summary>Records the broker acknowledged that wait for the cloud's watermark.</summary>
+    public int InFlight => _inFlight.Count;
 
     public long Bytes => _segments.Sum(s => s.Length);
 
@@ -65,7 +78,7 @@ internal sealed class OutboxQueue : IDisposable
                 var offset = number == queue._cursor.Segment ? queue._cursor.Offset : 0;
                 while (true)
                 {
-                    var outcome = SegmentReader.ReadAt(handle, segment.Length, offset, out _, out var next);
+                    var outcome = SegmentReader.ReadAt(handle, segment.Length, offset, out var record, out var next);
                     if (outcome == ReadOutcome.End)
                     {
                         break;
@@ -74,6 +87,7 @@ internal sealed class OutboxQueue : IDisposable
                     if (outcome == ReadOutcome.Record)
                     {
                         segment.Remaining++;
+                        queue.NoteBoot(record!.Boot, record.Seq, new QueuePosition(number, offset));
                     }
                     else
                     {
@@ -92,18 +106,20 @@ internal sealed class OutboxQueue : IDisposable
             queue._cursor = new QueuePosition(queue._segments[0].Number, 0);
         }
 
+        queue._sent = queue._cursor;
         queue.CollectFinished();
         return queue;
     }
 
-    /// <summary>Appends one encoded record; a new segment starts when the current one is full.</summary>
-    public void Append(ReadOnlySpan<byte> encoded)
+    /// <summary>Appends one encoded record of <paramref name="boot"/>; a new segment starts when the current one is full.</summary>
+    public void Append(ReadOnlySpan<byte> encoded, string boot, long seq)
     {
         if (_writeSegment is null || _writer is null || (_writeSegment.Length > 0 && _writeSegment.Length + encoded.Length > _segmentBytes))
         {
             StartSegment();
         }
 
+        NoteBoot(boot, seq, new QueuePosition(_writeSegment!.Number, _writeSegment.Length));
         RandomAccess.Write(_writer!, encoded, _writeSegment!.Length);
         _writeSegment.Length += encoded.Length;
         _writeSegment.Remaining++;
@@ -118,13 +134,13 @@ internal sealed class OutboxQueue : IDisposable
         }
     }
 
-    /// <summary>Reads up to <paramref name="max"/> records from the cursor on, skipping damage (counted once).</summary>
+    /// <summary>Reads up to <paramref name="max"/> records from the send position on, skipping damage (counted once).</summary>
     public OutboxBatch? Read(int max, ref long corrupted)
     {
         var records = new List<OutboxRecord>();
         var ends = new List<QueuePosition>();
-        var position = _cursor;
-        foreach (var segment in _segments.Where(s => s.Number >= _cursor.Segment).ToList())
+        var position = _sent;
+        foreach (var segment in _segments.Where(s => s.Number >= _sent.Segment).ToList())
         {
             var offset = segment.Number == position.Segment ? position.Offset : 0;
             var handle = Reader(segment);
@@ -149,8 +165,8 @@ internal sealed class OutboxQueue : IDisposable
                 }
                 else if (records.Count == 0)
                 {
-                    // Nothing in flight before this damage: move the cursor past it now.
-                    _cursor = new QueuePosition(segment.Number, offset);
+                    // Nothing in this batch before the damage: send on from past it.
+                    Pass(new QueuePosition(segment.Number, offset));
                 }
             }
 
@@ -161,7 +177,7 @@ internal sealed class OutboxQueue : IDisposable
 
             if (records.Count == 0 && segment != _writeSegment)
             {
-                _cursor = new QueuePosition(segment.Number, segment.Length);
+                Pass(new QueuePosition(segment.Number, segment.Length));
             }
         }
 
@@ -174,27 +190,89 @@ internal sealed class OutboxQueue : IDisposable
         return new OutboxBatch(Priority, records, ends);
     }
 
-    /// <summary>Marks the first <paramref name="count"/> records of <paramref name="batch"/> as delivered.</summary>
-    public void Acknowledge(OutboxBatch batch, int count)
+    /// <summary>
+    /// The broker acknowledged the first <paramref name="count"/> records of <paramref name="batch"/>: they are sent, and wait
+    /// for the cloud's watermark unless not <paramref name="keepUntilStored"/> or <paramref name="refused"/> for good.
+    /// </summary>
+    public void Acknowledge(OutboxBatch batch, int count, bool keepUntilStored, IReadOnlySet<int>? refused)
     {
         for (var i = 0; i < count; i++)
         {
             var end = batch.Ends[i];
-            if (end <= _cursor)
+            if (end <= _sent)
             {
-                continue; // dropped meanwhile, or already acknowledged
+                continue; // dropped or rewound meanwhile, or already acknowledged
             }
 
-            if (_segments.Find(s => s.Number == end.Segment) is { } segment)
-            {
-                segment.Remaining = Math.Max(0, segment.Remaining - 1);
-            }
+            _sent = end;
+            var record = batch.Records[i];
+            _inFlight.Enqueue(new InFlight(record.Boot, record.Seq, end, Released: !keepUntilStored || refused?.Contains(i) == true));
+        }
+    }
 
-            _cursor = end;
+    /// <summary>Releases, from the oldest, the records in flight the cloud has stored; true when any was released.</summary>
+    public bool Release(Func<InFlight, bool> stored)
+    {
+        var released = false;
+        while (_inFlight.TryPeek(out var first) && stored(first))
+        {
+            _inFlight.Dequeue();
+            if (first.End > _cursor)
+            {
+                if (_segments.Find(s => s.Number == first.End.Segment) is { } segment)
+                {
+                    segment.Remaining = Math.Max(0, segment.Remaining - 1);
+                }
+
+                _cursor = first.End;
+                released = true;
+            }
         }
 
-        CollectFinished();
-        WriteCursor();
+        if (released)
+        {
+            CollectFinished();
+            WriteCursor();
+        }
+
+        return released;
+    }
+
+    /// <summary>Sends again everything the cloud has not confirmed: the send position goes back to the cursor.</summary>
+    public void Rewind()
+    {
+        _inFlight.Clear();
+        _sent = _cursor;
+    }
+
+    /// <summary>
+    /// The lowest seq of <paramref name="boot"/> this queue still holds, or null when it holds none. From memory, but for a
+    /// boot whose first held record is at the cursor with nothing in flight: that one record is read.
+    /// </summary>
+    public long? Floor(string boot)
+    {
+        var index = _runs.FindIndex(r => r.Boot == boot);
+        if (index < 0 || (index + 1 < _runs.Count && _runs[index + 1].Start <= _cursor))
+        {
+            return null; // never in this queue, or every record of it is released
+        }
+
+        if (_runs[index].Start >= _cursor)
+        {
+            return _runs[index].FirstSeq;
+        }
+
+        // The boot's run began before the cursor: its first held record is the one at the cursor.
+        if (_inFlight.TryPeek(out var first))
+        {
+            return first.Boot == boot ? first.Seq : null;
+        }
+
+        long ignored = 0;
+        var saved = _sent;
+        var head = Read(1, ref ignored);
+        _sent = saved < _cursor ? _cursor : saved;
+        return head is { Records: [var record] } && record.Boot == boot ? record.Seq : null;
     }
 
     /// <summary>Deletes the oldest segment, returning how many unsent records it held; false when empty.</summary>
@@ -219,6 +297,12 @@ internal sealed class OutboxQueue : IDisposable
             _cursor = new QueuePosition(_segments.Count > 0 ? _segments[0].Number : oldest.Number + 1, 0);
         }
 
+        while (_inFlight.TryPeek(out var first) && first.End <= _cursor)
+        {
+            _inFlight.Dequeue();
+        }
+
+        _sent = _sent < _cursor ? _cursor : _sent;
         WriteCursor();
         return true;
     }
@@ -291,6 +375,31 @@ internal sealed class OutboxQueue : IDisposable
                 _cursor = new QueuePosition(_segments.Count > 0 ? _segments[0].Number : first.Number + 1, 0);
             }
         }
+
+        _sent = _sent < _cursor ? _cursor : _sent;
+        while (_runs.Count > 1 && _runs[1].Start <= _cursor)
+        {
+            _runs.RemoveAt(0);
+        }
+    }
+
+    // Moves the send position past damage or an emptied segment; with nothing in flight the cursor moves with it.
+    private void Pass(QueuePosition to)
+    {
+        if (_inFlight.Count == 0 && _sent == _cursor)
+        {
+            _cursor = to;
+        }
+
+        _sent = to;
+    }
+
+    private void NoteBoot(string boot, long seq, QueuePosition at)
+    {
+        if (_runs.Count == 0 || _runs[^1].Boot != boot)
+        {
+            _runs.Add(new BootRun(boot, seq, at));
+        }
     }
 
     private void Remove(Segment segment)
@@ -346,3 +455,9 @@ internal sealed class OutboxQueue : IDisposable
         }
     }
 }
+
+/// <summary>A record the broker acknowledged: its boot and seq, where it ends in its queue, and whether it may go without the cloud's word.</summary>
+internal readonly record struct InFlight(string Boot, long Seq, QueuePosition End, bool Released);
+
+/// <summary>Where a boot's records begin in a queue, and the seq of the first.</summary>
+internal readonly record struct BootRun(string Boot, long FirstSeq, QueuePosition Start);

@@ -7,7 +7,8 @@ namespace Iot.Edge.Outbox;
 /// <param name="Channel">Where it is published.</param>
 /// <param name="Seq">Its data sequence number (informational; the payload carries the real one).</param>
 /// <param name="Payload">The wire bytes.</param>
-public sealed record OutboxRecord(OutboxPriority Priority, Channel Channel, long Seq, byte[] Payload);
+/// <param name="Boot">The boot it was written in (empty for records written before protocol 1.2).</param>
+public sealed record OutboxRecord(OutboxPriority Priority, Channel Channel, long Seq, byte[] Payload, string Boot = "");
 
 /// <summary>Records taken from one queue, to be acknowledged together once the broker has them.</summary>
 /// <param name="Priority">The queue they came from.</param>
@@ -38,8 +39,9 @@ public readonly record struct QueuePosition(long Segment, long Offset) : ICompar
 }
 
 /// <summary>What the outbox holds and has lost, for status health.</summary>
-/// <param name="Depth">Records waiting.</param>
+/// <param name="Depth">Records the cloud has not yet confirmed stored (sent or not).</param>
 /// <param name="Bytes">Bytes on disk.</param>
 /// <param name="Dropped">Records dropped because the outbox was full, since start.</param>
 /// <param name="Corrupted">Damaged regions skipped, since start.</param>
-public readonly record struct OutboxStats(long Depth, long Bytes, long Dropped, long Corrupted);
+/// <param name="Unconfirmed">Records the broker acknowledged that the cloud has not yet confirmed stored.</param>
+public readonly record struct OutboxStats(long Depth, long Bytes, long Dropped, long Corrupted, long Unconfirmed = 0);

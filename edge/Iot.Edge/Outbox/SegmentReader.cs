@@ -78,8 +78,7 @@ internal static class SegmentReader
 
             for (var i = 0; i + 4 <= read; i++)
             {
-                if (buffer[i] == 0x49 && buffer[i + 1] == 0x42 && buffer[i + 2] == 0x4F && buffer[i + 3] == 0x31
-                    && TryReadRecord(file, length, start + i, out _, out _))
+                if (RecordFormat.IsMagic(buffer.AsSpan(i, 4)) && TryReadRecord(file, length, start + i, out _, out _))
                 {
                     return start + i;
                 }

@@ -5,6 +5,7 @@ using Iot.Edge.Outbox;
 using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
+using Iot.Protocol.Validation;
 using Inbox = System.Threading.Channels.Channel;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -35,6 +36,41 @@ public sealed partial class AgentUplink
             {
                 Command(message.Topic, payload);
             }
+            else if (topic.Channel == Channel.Stored)
+            {
+                Stored(message.Topic, payload);
+            }
+        }
+    }
+
+    // The cloud's watermark: what it has stored leaves the outbox. Where it waits for records this agent no longer holds,
+    // the next status names the floors (once per change), so the cloud counts them lost instead of waiting for ever.
+    private void Stored(string topic, byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            return; // cleared
+        }
+
+        var read = MessageReader.ReadStored(payload, _time.GetUtcNow());
+        if (read.Message is not { } watermark || watermark.Agent != _agent.Identity.Agent)
+        {
+            UplinkLog.Ignored(_logger, Name, topic, read.Message is null ? read.Summary : "a watermark for another agent");
+            return;
+        }
+
+        if (_agent.Outbox.Confirm(watermark))
+        {
+            Interlocked.Exchange(ref _lastProgress, _time.GetTimestamp());
+            _stall = TimeSpan.FromSeconds(_outbox.StallSeconds);
+        }
+
+        var floors = string.Join(' ', _agent.Outbox.Floors().Select(f => $"{f.Boot}:{f.Seq}"));
+        if (floors.Length > 0 && floors != _floorsReported)
+        {
+            _floorsReported = floors;
+            _statusDue = true;
+            Wake();
         }
     }
 

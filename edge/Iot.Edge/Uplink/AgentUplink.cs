@@ -43,6 +43,12 @@ public sealed partial class AgentUplink : IAsyncDisposable
     private int _connectFailures;
     private volatile bool _statusDue;
     private volatile bool _born;
+    private volatile bool _rewindDue;
+
+    // When the cloud's watermark last moved (or nothing waited for it), and how long a wait counts as a stall now.
+    private long _lastProgress;
+    private TimeSpan _stall;
+    private string _floorsReported = string.Empty;
 
     /// <summary>Creates the link; nothing connects until <see cref="RunAsync"/>.</summary>
     /// <param name="agent">The agent whose outbox and status go up.</param>
@@ -61,6 +67,8 @@ public sealed partial class AgentUplink : IAsyncDisposable
         _statusInterval = statusInterval;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _lastProgress = _time.GetTimestamp();
+        _stall = TimeSpan.FromSeconds(outbox.StallSeconds);
         _ca = options.CaFile is { } file ? X509CertificateLoader.LoadCertificateFromFile(file) : null;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -142,8 +150,10 @@ public sealed partial class AgentUplink : IAsyncDisposable
                     await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Config)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                         .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Commands)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                        .WithTopicFilter(f => f.WithTopic(_agent.Identity.Topic(Channel.Stored)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                         .Build(), Unstoppable).ConfigureAwait(false);
                     await PublishStatusAsync(Presence.Online, null, Unstoppable).ConfigureAwait(false); // the birth
+                    _rewindDue = true; // what the last link carried may be gone with it: send again from the watermark
                     _born = true; // only now may the sender start on the outbox
                     backoff.Reset();
                     Wake();
@@ -194,11 +204,20 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 await TryAsync(PublishStatusAsync(Presence.Online, null, Unstoppable)).ConfigureAwait(false);
             }
 
+            if (_rewindDue || Stalled(now))
+            {
+                _rewindDue = false;
+                _agent.Outbox.Rewind();
+            }
+
             var telemetryAllowed = (int)Math.Min(tokens, _outbox.Window);
             var batch = _agent.Outbox.TakeBatch(_outbox.Window, includeTelemetry: telemetryAllowed >= 1);
             if (batch is null)
             {
-                var wait = _agent.Outbox.Stats.Depth > 0 ? TimeSpan.FromSeconds(Math.Max(0.01, (1 - tokens) / rate)) : TimeSpan.FromSeconds(1);
+                // Unsent telemetry waits for the pace; records waiting for the watermark (or a queue with too many of them)
+                // need no sender until something is appended, confirmed or a second has passed.
+                var stats = _agent.Outbox.Stats;
+                var wait = telemetryAllowed < 1 && stats.Depth > stats.Unconfirmed ? TimeSpan.FromSeconds(Math.Max(0.01, (1 - tokens) / rate)) : TimeSpan.FromSeconds(1);
                 await _agent.Outbox.WaitForAppendAsync(wait, ct).ConfigureAwait(false);
                 continue;
             }
@@ -208,8 +227,8 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 batch = batch with { Records = batch.Records.Take(telemetryAllowed).ToList(), Ends = batch.Ends.Take(telemetryAllowed).ToList() };
             }
 
-            var delivered = await PublishBatchAsync(batch, Unstoppable).ConfigureAwait(false);
-            _agent.Outbox.Acknowledge(batch, delivered);
+            var (delivered, refused) = await PublishBatchAsync(batch, Unstoppable).ConfigureAwait(false);
+            _agent.Outbox.Acknowledge(batch, delivered, refused);
             if (batch.Priority == OutboxPriority.Telemetry)
             {
                 tokens -= delivered;
@@ -222,9 +241,34 @@ public sealed partial class AgentUplink : IAsyncDisposable
         }
     }
 
-    // Publishes the batch's records together and returns how many, from the first, the broker acknowledged.
-    private async Task<int> PublishBatchAsync(OutboxBatch batch, CancellationToken ct)
+    // Records the broker acknowledged have waited too long for the cloud's watermark: the broker may have lost them (a restart
+    // without persistence, a shared subscription it forgot), so they are sent again, with a doubling wait while nothing moves.
+    private bool Stalled(long now)
     {
+        if (!_agent.Outbox.KeepsUntilStored || _agent.Outbox.Stats.Unconfirmed == 0)
+        {
+            Interlocked.Exchange(ref _lastProgress, now);
+            return false;
+        }
+
+        if (_time.GetElapsedTime(Interlocked.Read(ref _lastProgress), now) < _stall)
+        {
+            return false;
+        }
+
+        UplinkLog.Stalled(_logger, Name, _agent.Outbox.Stats.Unconfirmed, _stall.TotalSeconds);
+        Interlocked.Exchange(ref _lastProgress, now);
+        _stall = TimeSpan.FromSeconds(Math.Min(_stall.TotalSeconds * 2, MaxStallSeconds));
+        return true;
+    }
+
+    private const double MaxStallSeconds = 600;
+
+    // Publishes the batch's records together and returns how many, from the first, the broker acknowledged, and which of
+    // those it refused for good.
+    private async Task<(int Delivered, IReadOnlySet<int>? Refused)> PublishBatchAsync(OutboxBatch batch, CancellationToken ct)
+    {
+        HashSet<int>? refused = null;
         var topics = new Dictionary<Channel, string>();
         var sends = batch.Records.Select(r =>
         {
@@ -250,6 +294,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
                 {
                     // Refused for good (not authorised, bad topic): resending would block the queue forever.
                     UplinkLog.Refused(_logger, Name, result.ReasonCode.ToString());
+                    (refused ??= []).Add(delivered);
                 }
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException or IOException)
@@ -263,7 +308,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
 
         // Let the rest finish (or fail) before the batch is retried, so no send outlives its record.
         await Task.WhenAll(sends.Select(s => s.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
-        return delivered;
+        return (delivered, refused);
     }
 
     // MQTTnet throws "not connected" synchronously when the link dropped since the loop looked: inside a task it is

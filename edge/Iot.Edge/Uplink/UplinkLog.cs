@@ -19,6 +19,9 @@ internal static partial class UplinkLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Agent}: ignored a message on {Topic}: {Reason}")]
     public static partial void Ignored(ILogger logger, string agent, string topic, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Agent}: {Count} records the broker acknowledged have waited {Seconds:0} s for the cloud's watermark; sending them again")]
+    public static partial void Stalled(ILogger logger, string agent, long count, double seconds);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Agent}: offline ({Reason})")]
     public static partial void Offline(ILogger logger, string agent, string reason);
 }

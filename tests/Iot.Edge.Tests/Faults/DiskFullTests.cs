@@ -25,7 +25,7 @@ public sealed class DiskFullTests
         await broker.StopAsync(); // a long outage: everything goes to the outbox
 
         // The outbox's own bound (64 MiB) is far above what the disk has: the disk is what runs out.
-        var outbox = new OutboxOptions { MaxBytes = 64L * 1024 * 1024, ReplayRecordsPerSecond = 1000 };
+        var outbox = AgentHarness.WithoutCloud(maxBytes: 64L * 1024 * 1024, replayRecordsPerSecond: 1000);
         var harness = new AgentHarness(TestCourtyard.Only("lamp-01", "charger-01"), folder: disk.Path, outbox: outbox);
         LinkedAgent? linked = null;
         try

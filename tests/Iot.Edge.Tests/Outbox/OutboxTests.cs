@@ -33,7 +33,7 @@ public sealed class OutboxTests : IDisposable
     }
 
     private static List<int> RecordStarts(byte[] bytes) =>
-        Enumerable.Range(0, bytes.Length - 3).Where(i => bytes.AsSpan(i, 4).SequenceEqual("IBO1"u8)).ToList();
+        Enumerable.Range(0, bytes.Length - 3).Where(i => bytes.AsSpan(i, 4).SequenceEqual("IBO2"u8)).ToList();
 
     private static string[] Segments(string folder) => Directory.GetFiles(folder, "*.seg").Order(StringComparer.Ordinal).ToArray();
 

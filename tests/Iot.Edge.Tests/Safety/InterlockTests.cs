@@ -163,7 +163,7 @@ public sealed class InterlockTests : IDisposable
     [Fact]
     public void Interlocks_keep_cutting_while_the_outbox_is_full()
     {
-        using var tiny = new AgentHarness(TestCourtyard.Only("charger-01"), outbox: new OutboxOptions { MaxBytes = 256 * 1024, SegmentBytes = 64 * 1024 });
+        using var tiny = new AgentHarness(TestCourtyard.Only("charger-01"), outbox: AgentHarness.WithoutCloud(maxBytes: 256 * 1024, segmentBytes: 64 * 1024));
         // Fill the outbox with events so that no telemetry is left to drop.
         var filler = new byte[30 * 1024];
         for (var i = 0; i < 10; i++)

@@ -33,13 +33,20 @@ public sealed class AgentHarness : IDisposable
         Manifest = manifest ?? TestCourtyard.Manifest();
         Safety = safety ?? new SafetyOptions();
         Model = new CourtyardModel(Manifest, new Weather(25.031, 102.676, 7), scenario ?? new ScenarioOptions { Scripted = scripted }, demo?.Invoke(Manifest));
-        Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), outbox ?? new OutboxOptions(), NullLogger.Instance);
+        Outbox = DiskOutbox.Open(Path.Combine(Folder, "outbox"), outbox ?? WithoutCloud(), NullLogger.Instance);
         Identity = new AgentIdentity(SiteId.Parse("yongchang"), CourtyardId.Parse("test-1"), Manifest.Id, new GeoPoint(25.031, 102.676));
         beforeStart?.Invoke(Model);
         var agentClock = new AgentClock(Time, clock);
         Runtime = new AgentRuntime(Identity, Manifest, Model.Board, Model, Outbox, agentClock,
             new EdgeOptions { Site = "unused" }, Safety, new LatchStore(Folder), new ControlTrust(Trusted, Manifest.Id, agentClock, Folder), NullLogger.Instance);
     }
+
+    /// <summary>
+    /// Outbox settings for an agent with no cloud behind its broker: no stored watermark ever comes, so the broker's PUBACK
+    /// releases records. The watermark itself is tested in <c>Outbox/WatermarkTests</c> and <c>Uplink/WatermarkUplinkTests</c>.
+    /// </summary>
+    public static OutboxOptions WithoutCloud(long maxBytes = 256L * 1024 * 1024, long segmentBytes = 4L * 1024 * 1024, double replayRecordsPerSecond = 50) =>
+        new() { KeepUntilStored = false, MaxBytes = maxBytes, SegmentBytes = segmentBytes, ReplayRecordsPerSecond = replayRecordsPerSecond };
 
     public string Folder { get; }
 
