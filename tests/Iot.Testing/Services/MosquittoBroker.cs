@@ -124,6 +124,28 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await LaunchAsync();
     }
 
+    /// <summary>
+    /// Stops the broker cleanly (SIGTERM), deletes its persistence file (a lost or replaced disk: every session, queued
+    /// message and retained message is gone) and starts it again on the same ports.
+    /// </summary>
+    public async Task RestartLosingItsDiskAsync()
+    {
+        await StopGracefullyAsync();
+        var data = Path.Combine(Folder, "data");
+        var files = Directory.Exists(data) ? Directory.GetFiles(data) : [];
+        if (files.Length == 0)
+        {
+            throw new InvalidOperationException($"no persistence file in {data}: start the broker with Persistence = true");
+        }
+
+        foreach (var file in files)
+        {
+            File.Delete(file);
+        }
+
+        await LaunchAsync();
+    }
+
     /// <summary>Stops the broker cleanly (SIGTERM) and starts it again on the same ports, as <c>systemctl restart mosquitto</c> does.</summary>
     public async Task RestartGracefullyAsync()
     {

@@ -19,6 +19,8 @@ public static class Fleet
             ["Edge__StatusSeconds"] = "2",
             ["Mqtt__ReconnectMinSeconds"] = "0.5",
             ["Mqtt__ReconnectMaxSeconds"] = "2",
+            // Records the broker acknowledged and the cloud's watermark has not passed go again after 5 s (30 s in production).
+            ["Outbox__StallSeconds"] = "5",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

@@ -25,20 +25,33 @@ public static class Waits
     /// cloud's progress stands still for <paramref name="patience"/> (catching up is throughput, which a busy machine slows).
     /// </summary>
     public static Task ForCloudToCatchUpAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience) =>
-        ForCloudAsync(cloud, witness, patience, s => s.Contiguous, "the cloud to store everything the broker acknowledged");
+        ForCloudAsync(cloud, () => Seen(witness), patience, s => s.Contiguous, "the cloud to store everything the broker acknowledged");
+
+    /// <summary>
+    /// Waits, while the agents run on, until the cloud has stored everything the witness has seen so far (later messages
+    /// may still be on their way). After a fault, what the agents send again only after a stall is then in before they stop.
+    /// </summary>
+    public static Task ForCloudToStoreWhatWasSeenAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience)
+    {
+        var seen = Seen(witness);
+        return ForCloudAsync(cloud, () => seen, patience, s => s.Contiguous, "the cloud to store everything the witness had seen");
+    }
 
     /// <summary>Waits until the cloud has seen the last data message of every boot the witness saw (gaps allowed), while it makes progress.</summary>
     public static Task ForCloudToSeeTheEndAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience) =>
-        ForCloudAsync(cloud, witness, patience, s => s.MaxSeen, "the cloud to receive the last message of every boot");
+        ForCloudAsync(cloud, () => Seen(witness), patience, s => s.MaxSeen, "the cloud to receive the last message of every boot");
 
-    private static async Task ForCloudAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience, Func<SequenceFigures, long> reached, string what)
+    private static Dictionary<(string, string), long> Seen(Witness witness) =>
+        witness.Data.GroupBy(w => (w.Message.Agent.Value, w.Message.Boot.Value)).ToDictionary(g => g.Key, g => g.Max(w => w.Message.Seq));
+
+    private static async Task ForCloudAsync(CloudUnderTest cloud, Func<Dictionary<(string, string), long>> target, TimeSpan patience, Func<SequenceFigures, long> reached, string what)
     {
         IReadOnlyList<SequenceFigures> last = [];
         var behind = long.MaxValue;
         await ServiceProcess.WaitWhileProgressingAsync(
             async () =>
             {
-                var seen = witness.Data.GroupBy(w => (w.Message.Agent.Value, w.Message.Boot.Value)).ToDictionary(g => g.Key, g => g.Max(w => w.Message.Seq));
+                var seen = target();
                 last = await cloud.SequencesAsync();
                 behind = seen.Sum(s => Math.Max(0, s.Value - (last.Where(c => c.Agent == s.Key.Item1 && c.Boot == s.Key.Item2).Select(reached).DefaultIfEmpty(0).Max())));
                 return last.Sum(reached);

@@ -40,6 +40,7 @@ public sealed class Witness : IAsyncDisposable
     private readonly string _clientId = $"fault-witness-{Guid.NewGuid():N}";
     private readonly Task _loop;
     private int _connection;
+    private int _subscriptions;
 
     private Witness(string host, int port)
     {
@@ -70,6 +71,9 @@ public sealed class Witness : IAsyncDisposable
 
     /// <summary>Whether the witness is connected now.</summary>
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>How many times the witness has subscribed (once per connection): a broker that lost its sessions is watched again once this grows.</summary>
+    public int Subscriptions => Volatile.Read(ref _subscriptions);
 
     /// <summary>Connects (and keeps reconnecting) to the broker at <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static async Task<Witness> StartAsync(string host, int port)
@@ -138,6 +142,7 @@ public sealed class Witness : IAsyncDisposable
                         }
 
                         await _client.SubscribeAsync(subscribe.Build(), _stop.Token);
+                        Interlocked.Increment(ref _subscriptions);
                     }
                 }
                 catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Iot.Edge.Tests.Support;
+namespace Iot.Testing;
 
 /// <summary>
 /// A gate in front of the broker's port for the agent under test: open, it passes bytes both ways untouched; closed, it
 /// refuses new connections (accepts and drops them, as a dead link would). A test closes it to decide when the agent
 /// may reach a restarted broker, so that a subscriber is in place first, whatever the machine's speed.
 /// </summary>
-internal sealed class TcpGate : IAsyncDisposable
+public sealed class TcpGate : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _upstream;
