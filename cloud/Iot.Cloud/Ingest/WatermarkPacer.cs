@@ -21,6 +21,9 @@ public sealed class WatermarkPacer(TimeSpan interval)
     /// <summary>The least time between two routine watermarks to one agent.</summary>
     public TimeSpan Interval => interval;
 
+    /// <summary>Agents the pacer holds state for: those with a watermark waiting or sent within the last interval.</summary>
+    public int Tracked => _agents.Count;
+
     /// <summary>Agents with a watermark not yet sent.</summary>
     public int Pending => _agents.Values.Count(p => p.Latest is not null);
 
