@@ -84,9 +84,6 @@ public sealed partial class IngestBatch(
             {
                 state.Committed();
             }
-
-            // Only now is it true: the agents may let go of what the watermarks pass.
-            watermarks.Offer(sequences.TakeWatermarks());
         }
         catch
         {
@@ -99,6 +96,8 @@ public sealed partial class IngestBatch(
             throw;
         }
 
+        // Only now is it true: the agents may let go of what the watermarks pass.
+        watermarks.Offer(sequences.TakeWatermarks());
         await Acknowledgements.SendAsync(batch, logger, cancellationToken);
 
         // The rules see what was stored; if they fall behind, this waits (bounded hand-over).

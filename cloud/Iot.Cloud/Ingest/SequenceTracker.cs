@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Iot.Cloud.Data;
 using Iot.Protocol.Identifiers;
-using Iot.Protocol.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +21,7 @@ namespace Iot.Cloud.Ingest;
 /// boots are stored (<see cref="TakeWatermarks"/>): each window's <see cref="SequenceWindow.Contiguous"/>, which only
 /// ever covers seqs stored in a committed batch, read back from committed rows, or counted lost.
 /// </summary>
-public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
+public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
 {
     private readonly Dictionary<(AgentId Agent, string Boot), Entry> _windows = [];
     private readonly Dictionary<AgentId, List<Entry>> _byAgent = [];
@@ -35,10 +34,6 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     private readonly ConcurrentQueue<(AgentId Agent, string Boot, long Seq)> _noted = new();
     private readonly List<(AgentId Agent, string Boot, long Seq)> _marking = [];
     private readonly Channel<bool> _notedWaiting = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    // Agents whose windows this batch touched (their watermark is published after the commit), and what the commit said.
-    private readonly HashSet<AgentId> _touched = [];
-    private readonly List<(StoredWatermark Watermark, bool Gap)> _watermarks = [];
 
     /// <summary>Windows held in memory (bounded by <see cref="IngestOptions.MaxSequenceWindows"/> plus one batch).</summary>
     public int Count => _windows.Count;
@@ -105,20 +100,6 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         }
     }
 
-    /// <summary>Loads the windows for <paramref name="keys"/> that the database knows, and no others (for outbox floors: a floor cannot open a boot).</summary>
-    public async Task EnsureKnownLoadedAsync(CloudDb db, IEnumerable<(AgentId Agent, string Boot)> keys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var missing = keys.Distinct().Where(k => !_windows.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var (key, row) in await LoadAsync(db, missing, cancellationToken))
-            {
-                Add(key, Restored(row));
-            }
-        }
-    }
-
     /// <summary>
     /// A seq the event lane stored (any thread), or found stored already (a replay): the next batch marks it, as arrived, in
     /// its boot's window, and publishes the agent's watermark. <see cref="NotedWaiting"/> wakes the telemetry lane for it.
@@ -159,32 +140,6 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
 
     /// <summary>True when the boot was closed (too many live boots); its messages are refused. The window must have been loaded.</summary>
     public bool IsClosed(AgentId agent, string boot) => _windows[(agent, boot)].Closed;
-
-    /// <summary>The agent sent data of a closed boot: it has not heard that the boot is closed, so its watermark goes out again.</summary>
-    public void RefusedClosed(AgentId agent, string boot, DateTimeOffset now)
-    {
-        _windows[(agent, boot)].LastActive = now;
-        _touched.Add(agent);
-    }
-
-    /// <summary>
-    /// An outbox floor from the agent's status: what the boot's window still misses below <paramref name="floor"/> is
-    /// counted lost (never past what has arrived, see <see cref="SequenceWindow.GiveUpBelow"/>). Returns how many. A boot
-    /// not loaded (unknown to the database, see <see cref="EnsureKnownLoadedAsync"/>) or closed is left alone.
-    /// </summary>
-    public long GiveUpBelow(AgentId agent, string boot, long floor)
-    {
-        if (!_windows.TryGetValue((agent, boot), out var entry) || entry.Closed)
-        {
-            return 0;
-        }
-
-        Touch(entry);
-        _touched.Add(agent);
-        var lost = entry.Window.GiveUpBelow(floor);
-        entry.Dirty |= lost > 0;
-        return lost;
-    }
 
     /// <summary>
     /// Records a seq; the window must have been loaded. <paramref name="lost"/> counts seqs given up on by this step,
@@ -297,33 +252,6 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         Evict();
     }
 
-    /// <summary>
-    /// The watermarks of the agents the last committed batch touched, each with whether one of its windows has a new or a
-    /// wider gap (more seqs missing above the watermark than at the previous commit): then it should go out at once.
-    /// </summary>
-    public IReadOnlyList<(StoredWatermark Watermark, bool Gap)> TakeWatermarks()
-    {
-        var taken = _watermarks.ToList();
-        _watermarks.Clear();
-        return taken;
-    }
-
-    // The agent's boots held here, most recently active first, as committed.
-    private (StoredWatermark, bool) WatermarkOf(AgentId agent)
-    {
-        var gap = false;
-        var boots = new List<BootWatermark>();
-        foreach (var entry in _byAgent[agent].Where(e => e.Window.MaxSeen > 0 || e.Closed).OrderByDescending(e => e.LastActive).Take(StoredWatermark.MaxBoots))
-        {
-            var missing = entry.Window.Missing;
-            gap |= missing > entry.CommittedMissing;
-            entry.CommittedMissing = missing;
-            boots.Add(new BootWatermark(BootId.Parse(entry.Key.Boot), entry.Window.Contiguous, entry.Closed ? true : null));
-        }
-
-        return (new StoredWatermark(ProtocolVersion.Current, agent, boots), gap);
-    }
-
     /// <summary>Forgets everything in memory (after a failed save): the next batch reloads what was committed.</summary>
     public void RolledBack()
     {
@@ -338,6 +266,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         _recency.Clear();
         _live.Clear();
         _touched.Clear();
+        _watermarks.Clear();
     }
 
     // Only the pairs asked for: filtered by agents and boots in SQL, then exactly in memory.
