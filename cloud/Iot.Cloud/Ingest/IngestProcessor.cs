@@ -21,7 +21,7 @@ public sealed class IngestProcessor(
 
     // A batch opens with a message, or with seqs the event lane noted (an agent that sends only events still has them
     // marked and hears its watermark): then it may be empty of messages.
-    protected override async Task StartAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
+    protected override async Task OpenBatchAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
     {
         while (true)
         {

@@ -32,7 +32,7 @@ public abstract partial class LaneProcessor(
             try
             {
                 batch.Clear();
-                await StartAsync(batch, stoppingToken);
+                await OpenBatchAsync(batch, stoppingToken);
                 await FillAsync(batch, stoppingToken);
                 await StoreWithRetryAsync(batch, stoppingToken);
             }
@@ -44,7 +44,7 @@ public abstract partial class LaneProcessor(
     }
 
     /// <summary>Waits for what opens a batch: by default its first message.</summary>
-    protected virtual async Task StartAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
+    protected virtual async Task OpenBatchAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.Add(await reader.ReadAsync(stoppingToken));

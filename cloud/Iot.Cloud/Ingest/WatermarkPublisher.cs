@@ -28,6 +28,8 @@ public sealed partial class WatermarkPublisher : BackgroundService
     private readonly ILogger<WatermarkPublisher> _logger;
     private readonly WatermarkPacer _pacer = new(Interval);
     private readonly long _start;
+    private long _refused;
+    private long? _lastRefusalLog;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public WatermarkPublisher(CloudMqttClient mqtt, SiteRegistry registry, IngestMetrics metrics, [FromKeyedServices(Clocks.Retry)] TimeProvider pace, ILogger<WatermarkPublisher> logger)
@@ -154,12 +156,14 @@ public sealed partial class WatermarkPublisher : BackgroundService
             }
             catch (Exception e) when (e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException)
             {
-                LogPublishFailed(_logger, watermark.Agent.Value, e.Message);
                 if (_mqtt.IsConnected)
                 {
                     // Refused (a broker whose ACL predates the stored channel, say): the agent's next batch offers it again.
+                    Refused(watermark, e.Message);
                     continue;
                 }
+
+                LogPublishFailed(_logger, watermark.Agent.Value, e.Message);
 
                 // The connection went: this one and the rest go back, due again when it returns.
                 lock (_pacer)
@@ -174,6 +178,23 @@ public sealed partial class WatermarkPublisher : BackgroundService
             }
         }
     }
+
+    // Every agent's every watermark would be refused alike: one warning a minute says how many.
+    private void Refused(StoredWatermark watermark, string reason)
+    {
+        _refused++;
+        if (_lastRefusalLog is { } last && _pace.GetElapsedTime(last) < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        LogRefused(_logger, _refused, watermark.Agent.Value, reason);
+        _refused = 0;
+        _lastRefusalLog = _pace.GetTimestamp();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused {Count} stored watermark(s), the last to {Agent}: {Reason}. Agents keep their records until a watermark reaches them; if the broker's ACL predates protocol 1.2, provision it again (iot-edge provision broker)")]
+    private static partial void LogRefused(ILogger logger, long count, string agent, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the stored watermark of {Agent} failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string agent, string reason);
