@@ -21,6 +21,8 @@ public sealed partial class WatermarkPublisher : BackgroundService
     /// <summary>The least time between two routine watermarks to one agent.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    private const int InFlight = 8;
+
     private readonly CloudMqttClient _mqtt;
     private readonly SiteRegistry _registry;
     private readonly IngestMetrics _metrics;
@@ -28,9 +30,10 @@ public sealed partial class WatermarkPublisher : BackgroundService
     private readonly ILogger<WatermarkPublisher> _logger;
     private readonly WatermarkPacer _pacer = new(Interval);
     private readonly long _start;
+    private readonly Lock _refusals = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _refused;
     private long? _lastRefusalLog;
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public WatermarkPublisher(CloudMqttClient mqtt, SiteRegistry registry, IngestMetrics metrics, [FromKeyedServices(Clocks.Retry)] TimeProvider pace, ILogger<WatermarkPublisher> logger)
     {
@@ -138,59 +141,74 @@ public sealed partial class WatermarkPublisher : BackgroundService
             return;
         }
 
-        for (var i = 0; i < due.Count; i++)
+        // A few in flight at once (each waits for its PUBACK), well below a broker's receive maximum (Mosquitto: 20).
+        for (var start = 0; start < due.Count; start += InFlight)
         {
-            var watermark = due[i];
-
-            // An agent gone from the manifests gets nothing (its messages are refused anyway).
-            if (!snapshot.Agents.TryGetValue(watermark.Agent, out var agent))
+            var chunk = due.GetRange(start, Math.Min(InFlight, due.Count - start));
+            var sent = await Task.WhenAll(chunk.Select(w => PublishAsync(snapshot, w, cancellationToken)));
+            if (sent.All(s => s))
             {
                 continue;
             }
 
-            try
+            // The connection went: what did not go, and the rest, go back, due again when it returns.
+            lock (_pacer)
             {
-                var topic = new AgentTopic(snapshot.Site.Manifest.Id, agent.Courtyard.Id, watermark.Agent, Iot.Protocol.Topics.Channel.Stored).ToString();
-                await _mqtt.PublishAsync(topic, ProtocolJson.Serialize(watermark), retain: true, cancellationToken);
-                _metrics.WatermarksPublished.Add(1);
+                foreach (var back in chunk.Where((_, k) => !sent[k]).Concat(due.Skip(start + chunk.Count)))
+                {
+                    _pacer.Retry(back, Now);
+                }
             }
-            catch (Exception e) when (e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException)
+
+            return;
+        }
+    }
+
+    // False when the connection went and the watermark must go again; a refusal or an agent gone from the manifests is done.
+    private async Task<bool> PublishAsync(RegistrySnapshot snapshot, StoredWatermark watermark, CancellationToken cancellationToken)
+    {
+        // An agent gone from the manifests gets nothing (its messages are refused anyway).
+        if (!snapshot.Agents.TryGetValue(watermark.Agent, out var agent))
+        {
+            return true;
+        }
+
+        try
+        {
+            var topic = new AgentTopic(snapshot.Site.Manifest.Id, agent.Courtyard.Id, watermark.Agent, Iot.Protocol.Topics.Channel.Stored).ToString();
+            await _mqtt.PublishAsync(topic, ProtocolJson.Serialize(watermark), retain: true, cancellationToken);
+            _metrics.WatermarksPublished.Add(1);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            if (_mqtt.IsConnected)
             {
-                if (_mqtt.IsConnected)
-                {
-                    // Refused (a broker whose ACL predates the stored channel, say): the agent's next batch offers it again.
-                    Refused(watermark, e.Message);
-                    continue;
-                }
-
-                LogPublishFailed(_logger, watermark.Agent.Value, e.Message);
-
-                // The connection went: this one and the rest go back, due again when it returns.
-                lock (_pacer)
-                {
-                    foreach (var back in due.Skip(i))
-                    {
-                        _pacer.Retry(back, Now);
-                    }
-                }
-
-                return;
+                // Refused (a broker whose ACL predates the stored channel, say): the agent's next batch offers it again.
+                Refused(watermark, e.Message);
+                return true;
             }
+
+            LogPublishFailed(_logger, watermark.Agent.Value, e.Message);
+            return false;
         }
     }
 
     // Every agent's every watermark would be refused alike: one warning a minute says how many.
     private void Refused(StoredWatermark watermark, string reason)
     {
-        _refused++;
-        if (_lastRefusalLog is { } last && _pace.GetElapsedTime(last) < TimeSpan.FromMinutes(1))
+        lock (_refusals)
         {
-            return;
-        }
+            _refused++;
+            if (_lastRefusalLog is { } last && _pace.GetElapsedTime(last) < TimeSpan.FromMinutes(1))
+            {
+                return;
+            }
 
-        LogRefused(_logger, _refused, watermark.Agent.Value, reason);
-        _refused = 0;
-        _lastRefusalLog = _pace.GetTimestamp();
+            LogRefused(_logger, _refused, watermark.Agent.Value, reason);
+            _refused = 0;
+            _lastRefusalLog = _pace.GetTimestamp();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The broker refused {Count} stored watermark(s), the last to {Agent}: {Reason}. Agents keep their records until a watermark reaches them; if the broker's ACL predates protocol 1.2, provision it again (iot-edge provision broker)")]
