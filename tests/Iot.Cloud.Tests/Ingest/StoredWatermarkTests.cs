@@ -1,6 +1,7 @@
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
 using Iot.Cloud.Tests.Support;
+using Iot.Cloud.TimeSeries;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
@@ -50,6 +51,26 @@ public abstract class StoredWatermarkTests(BrokerFixture broker) : IAsyncLifetim
         var watermark = Read(retained);
         Assert.Equal(agent.Agent, watermark.Agent);
         Assert.Equal(new BootWatermark(agent.Boot, 3), Assert.Single(watermark.Boots));
+    }
+
+    [Fact]
+    public async Task Nothing_is_told_before_the_commit_nor_for_a_batch_that_failed_to_store()
+    {
+        var store = new FailingFirstWrite();
+        await using var cloud = await StartAsync(services: store.Wrap);
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
+        await using var live = await ListenAsync(agent);
+
+        await agent.TelemetryAsync(1, Reading(1));
+        await store.Entered.WaitAsync(Wait);
+        Assert.Null(cloud.Get<WatermarkPublisher>().PendingFor(agent.Agent));
+
+        // The write fails: the batch rolls back, is retried, and only its commit is told.
+        store.Fail();
+        await live.WaitForAsync(m => StoredOf(m, agent) == 1, Wait);
+        Assert.Equal(2, store.Writes);
+        Assert.Equal(1, (await SequenceAsync(cloud, agent.Agent, agent.Boot)).Contiguous);
+        Assert.All(live.Received, m => Assert.Equal(1, StoredOf(m, agent)));
     }
 
     [Fact]
@@ -157,7 +178,7 @@ public abstract class StoredWatermarkTests(BrokerFixture broker) : IAsyncLifetim
         Assert.Equal((2L, 0L), (row.Contiguous, row.Lost));
     }
 
-    private async Task<CloudHost> StartAsync(FakeTimeProvider? pace = null, Dictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    private async Task<CloudHost> StartAsync(FakeTimeProvider? pace = null, Dictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
         var all = await DatabaseAsync();
         foreach (var (key, value) in settings ?? [])
@@ -166,8 +187,16 @@ public abstract class StoredWatermarkTests(BrokerFixture broker) : IAsyncLifetim
         }
 
         // Only the publisher's pace is faked: the rest of the cloud's machinery keeps real time.
-        Action<IServiceCollection>? services = pace is null ? null : s => s.AddSingleton(sp => ActivatorUtilities.CreateInstance<WatermarkPublisher>(sp, pace));
-        var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"), all, clock: clock, services: services);
+        void Change(IServiceCollection s)
+        {
+            services?.Invoke(s);
+            if (pace is not null)
+            {
+                s.AddSingleton(sp => ActivatorUtilities.CreateInstance<WatermarkPublisher>(sp, pace));
+            }
+        }
+
+        var cloud = await CloudHost.StartAsync(broker.Port, broker.NewFolder("cloud"), all, clock: clock, services: Change);
         await cloud.WaitReadyAsync();
         return cloud;
     }
@@ -195,6 +224,59 @@ public abstract class StoredWatermarkTests(BrokerFixture broker) : IAsyncLifetim
     {
         await using var scope = cloud.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CloudDb>().Sequences.AsNoTracking().SingleAsync(s => s.AgentId == agent && s.BootId == boot.Value);
+    }
+
+    /// <summary>The real time-series store, whose first write waits until the test lets it fail.</summary>
+    private sealed class FailingFirstWrite
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _fail = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _writes;
+
+        public Task Entered => _entered.Task;
+
+        public int Writes => _writes;
+
+        public void Fail() => _fail.TrySetResult();
+
+        public void Wrap(IServiceCollection services)
+        {
+            var real = services.Single(d => d.ServiceType == typeof(ITimeSeriesStore));
+            services.Remove(real);
+            services.AddSingleton<ITimeSeriesStore>(sp => new Store((ITimeSeriesStore)real.ImplementationFactory!(sp), this));
+        }
+
+        private sealed class Store(ITimeSeriesStore inner, FailingFirstWrite test) : ITimeSeriesStore, IDisposable
+        {
+            public void Dispose() => (inner as IDisposable)?.Dispose();
+
+            public async Task WriteAsync(IReadOnlyList<StoredReading> readings, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Increment(ref test._writes) == 1)
+                {
+                    test._entered.TrySetResult();
+                    await test._fail.Task.WaitAsync(cancellationToken);
+                    throw new IOException("the time-series store is away (test)");
+                }
+
+                await inner.WriteAsync(readings, cancellationToken);
+            }
+
+            public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+            public Task<IReadOnlyList<LatestReading>> LatestAsync(CourtyardId courtyard, AgentId? agent, CancellationToken cancellationToken) =>
+                inner.LatestAsync(courtyard, agent, cancellationToken);
+
+            public Task<IReadOnlyList<SeriesPoint>> RangeAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, Resolution resolution, CancellationToken cancellationToken) =>
+                inner.RangeAsync(agent, sensor, from, to, resolution, cancellationToken);
+
+            public Task<IReadOnlyList<SeriesGap>> GapsAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, TimeSpan maxInterval, CancellationToken cancellationToken) =>
+                inner.GapsAsync(agent, sensor, from, to, maxInterval, cancellationToken);
+
+            public Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ApplyRetentionAsync(now, cancellationToken);
+
+            public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => inner.IsReachableAsync(cancellationToken);
+        }
     }
 }
 
