@@ -41,6 +41,7 @@ public sealed class EventBatch(
         }
 
         var seen = await StoredAlreadyAsync(db, accepted, cancellationToken);
+        var replayed = new List<(AgentId Agent, string Boot, long Seq)>();
         var anchors = await AnchorsAsync(db, accepted, cancellationToken);
         foreach (var (message, uplink, agent) in accepted)
         {
@@ -48,6 +49,7 @@ public sealed class EventBatch(
             if (!seen.Add((e.Agent, e.Boot.Value, e.Seq)))
             {
                 work.Duplicates++;
+                replayed.Add((e.Agent, e.Boot.Value, e.Seq));
                 continue;
             }
 
@@ -73,9 +75,10 @@ public sealed class EventBatch(
             throw;
         }
 
-        foreach (var e in work.Events)
+        // Replays too: they are stored, and an agent that replays is waiting for its watermark.
+        foreach (var (agent, boot, seq) in work.Events.Select(e => (e.AgentId, e.BootId, e.Seq)).Concat(replayed))
         {
-            sequences.Note(e.AgentId, e.BootId, e.Seq);
+            sequences.Note(agent, boot, seq);
         }
 
         await Acknowledgements.SendAsync(batch, logger, cancellationToken);

@@ -21,6 +21,7 @@ public sealed partial class IngestBatch(
     Admission admission,
     IStoredBatches stored,
     SequenceTracker sequences,
+    WatermarkPublisher watermarks,
     BootClock clock,
     AgentBudget budget,
     ITimeSeriesStore store,
@@ -55,11 +56,20 @@ public sealed partial class IngestBatch(
             var noted = sequences.TakeNoted();
             var dataKeys = accepted.Where(a => a.Message is not AgentStatus).Select(a => (a.Message.Agent, a.Message.Boot.Value));
             await sequences.EnsureLoadedAsync(db, dataKeys.Concat(noted.Select(n => (n.Agent, n.Boot))), cancellationToken);
+            var floors = accepted.Select(a => a.Message).OfType<AgentStatus>()
+                .SelectMany(s => (s.Health?.OutboxFloors ?? []).Select(f => (s.Agent, Boot: f.Boot.Value, f.Seq))).ToList();
+            await sequences.EnsureKnownLoadedAsync(db, floors.Select(f => (f.Agent, f.Boot)), cancellationToken);
             await clock.EnsureLoadedAsync(db, accepted.Select(a => (a.Message.Agent, a.Message.Boot.Value)), cancellationToken);
-            metrics.Lost.Add(sequences.MarkNoted());
+            metrics.Lost.Add(sequences.MarkNoted(now));
             foreach (var item in accepted)
             {
                 Process(item, now, work);
+            }
+
+            // After the batch's data, so a floor does not give up a seq that came in the same batch.
+            foreach (var (agent, boot, seq) in floors)
+            {
+                GiveUpBelow(agent, boot, seq);
             }
 
             await PlaceHeldReadingsAsync(db, work, cancellationToken);
@@ -86,6 +96,8 @@ public sealed partial class IngestBatch(
             throw;
         }
 
+        // Only now is it true: the agents may let go of what the watermarks pass.
+        watermarks.Offer(sequences.TakeWatermarks());
         await Acknowledgements.SendAsync(batch, logger, cancellationToken);
 
         // The rules see what was stored; if they fall behind, this waits (bounded hand-over).
@@ -93,7 +105,11 @@ public sealed partial class IngestBatch(
         {
             await stored.StoredAsync(new StoredBatch(work.Readings, work.Events, work.Statuses, floods), cancellationToken);
         }
-        metrics.BatchSize.Record(batch.Count);
+        if (batch.Count > 0)
+        {
+            metrics.BatchSize.Record(batch.Count);
+        }
+
         metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         metrics.Readings.Add(work.Readings.Count);
         stats.Record(batch.Count, work.Readings.Count, work.Refused, work.Duplicates, work.Unplaced.Count, now);
@@ -113,6 +129,7 @@ public sealed partial class IngestBatch(
         var bootId = uplink.Boot.Value;
         if (sequences.IsClosed(agentId, bootId))
         {
+            sequences.RefusedClosed(agentId, bootId, now);
             work.DeadLetter(message, agentId, $"boot '{bootId}' of agent '{agentId}' is closed: the agent started more than {options.Value.MaxLiveBootsPerAgent} live boots since, and its missing messages were counted lost", options.Value.DeadLetterPayloadBytes);
             return;
         }
@@ -176,6 +193,17 @@ public sealed partial class IngestBatch(
                     At = r.At ?? clock.Place(agentId, bootId, r.BootMs!.Value) ?? message.ReceivedAt, ReceivedAt = message.ReceivedAt,
                 });
                 break;
+        }
+    }
+
+    // An outbox floor: the agent holds nothing below it that the cloud lacks, so what is still missing is gone.
+    private void GiveUpBelow(AgentId agent, string boot, long floor)
+    {
+        var lost = sequences.GiveUpBelow(agent, boot, floor);
+        if (lost > 0)
+        {
+            metrics.Lost.Add(lost);
+            LogFloor(logger, lost, agent, boot, floor);
         }
     }
 
@@ -289,6 +317,9 @@ public sealed partial class IngestBatch(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} messages of {Agent} boot {Boot} never arrived and are counted lost")]
     private static partial void LogLost(ILogger logger, long count, AgentId agent, string boot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} messages of {Agent} boot {Boot} are counted lost: the agent no longer holds anything below seq {Floor} (its outbox floor)")]
+    private static partial void LogFloor(ILogger logger, long count, AgentId agent, string boot, long floor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placed {Count} held boot-relative readings of {Agent} boot {Boot}")]
     private static partial void LogPlaced(ILogger logger, int count, AgentId agent, string boot);

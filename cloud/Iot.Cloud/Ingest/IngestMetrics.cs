@@ -18,6 +18,7 @@ public sealed class IngestMetrics : IDisposable
         Rejected = _meter.CreateCounter<long>("iot.ingest.rejected", description: "Messages refused and dead-lettered");
         Duplicates = _meter.CreateCounter<long>("iot.ingest.duplicates", description: "Messages dropped as duplicates (agent, boot, seq)");
         Lost = _meter.CreateCounter<long>("iot.ingest.sequence_lost", description: "Sequence numbers given up on (data lost between agent and cloud)");
+        WatermarksPublished = _meter.CreateCounter<long>("iot.ingest.watermarks_published", description: "Stored watermarks published to agents (at most one a second per agent, at once on a gap)");
         Unplaced = _meter.CreateCounter<long>("iot.ingest.unplaced", description: "Boot-relative readings held until their boot is anchored");
         BatchSize = _meter.CreateHistogram<int>("iot.ingest.batch_messages", description: "Messages per processed batch");
         Lag = _meter.CreateHistogram<double>("iot.ingest.lag", unit: "s", description: "Arrival time minus reading time");
@@ -36,6 +37,8 @@ public sealed class IngestMetrics : IDisposable
     public Counter<long> Lost { get; }
 
     public Counter<long> Unplaced { get; }
+
+    public Counter<long> WatermarksPublished { get; }
 
     public Histogram<int> BatchSize { get; }
 

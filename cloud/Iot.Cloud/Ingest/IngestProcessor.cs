@@ -11,12 +11,37 @@ namespace Iot.Cloud.Ingest;
 public sealed class IngestProcessor(
     IngestInbox inbox,
     IngestBatch handler,
+    SequenceTracker sequences,
     IServiceScopeFactory scopes,
     IOptions<IngestOptions> options,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
     ILogger<IngestProcessor> logger) : LaneProcessor(inbox.Reader, options.Value.MaxBatchMessages, scopes, retryTime, logger)
 {
     protected override string Lane => "telemetry";
+
+    // A batch opens with a message, or with seqs the event lane noted (an agent that sends only events still has them
+    // marked and hears its watermark): then it may be empty of messages.
+    protected override async Task OpenBatchAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            if (inbox.Reader.TryRead(out var first))
+            {
+                batch.Add(first);
+                return;
+            }
+
+            if (sequences.NotedWaiting.TryPeek(out _))
+            {
+                return;
+            }
+
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            await Task.WhenAny(inbox.Reader.WaitToReadAsync(either.Token).AsTask(), sequences.NotedWaiting.WaitToReadAsync(either.Token).AsTask());
+            await either.CancelAsync();
+            stoppingToken.ThrowIfCancellationRequested();
+        }
+    }
 
     protected override async Task FillAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
     {

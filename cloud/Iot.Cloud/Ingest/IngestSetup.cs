@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Iot.Cloud.Ingest;
 
-/// <summary>Wires the ingest pipeline: inbox, its two lanes (telemetry and events), dedupe, boot clock, metrics.</summary>
+/// <summary>Wires the ingest pipeline: inbox, its two lanes (telemetry and events), dedupe, boot clock, stored watermarks, metrics.</summary>
 public static class IngestSetup
 {
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
@@ -20,6 +20,8 @@ public static class IngestSetup
         builder.Services.AddSingleton<IngestRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestRetention>());
         builder.Services.AddSingleton<Admission>();
+        builder.Services.AddSingleton<WatermarkPublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WatermarkPublisher>());
         builder.Services.AddSingleton<IngestBatch>();
         builder.Services.AddSingleton<IngestProcessor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestProcessor>());

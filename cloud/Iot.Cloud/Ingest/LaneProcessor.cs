@@ -32,7 +32,7 @@ public abstract partial class LaneProcessor(
             try
             {
                 batch.Clear();
-                batch.Add(await reader.ReadAsync(stoppingToken));
+                await OpenBatchAsync(batch, stoppingToken);
                 await FillAsync(batch, stoppingToken);
                 await StoreWithRetryAsync(batch, stoppingToken);
             }
@@ -41,6 +41,13 @@ public abstract partial class LaneProcessor(
                 break;
             }
         }
+    }
+
+    /// <summary>Waits for what opens a batch: by default its first message.</summary>
+    protected virtual async Task OpenBatchAsync(List<IncomingMessage> batch, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.Add(await reader.ReadAsync(stoppingToken));
     }
 
     /// <summary>Adds what else belongs in the batch that <paramref name="batch"/>'s first message opened.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Iot.Cloud.Data;
 using Iot.Protocol.Identifiers;
 using Microsoft.EntityFrameworkCore;
@@ -16,11 +17,14 @@ namespace Iot.Cloud.Ingest;
 /// Used by the telemetry lane only, but for <see cref="Note"/>: the event lane stores its events under the database's
 /// unique (agent, boot, seq) and notes their seqs here, to be marked in the telemetry lane's next batch (and, should the
 /// process stop first, read back from the stored events when the window is next loaded), so the data sequence's gaps
-/// stay exact across both lanes.
+/// stay exact across both lanes. After each commit it says, per agent whose windows the batch touched, how far the agent's
+/// boots are stored (<see cref="TakeWatermarks"/>): each window's <see cref="SequenceWindow.Contiguous"/>, which only
+/// ever covers seqs stored in a committed batch, read back from committed rows, or counted lost.
 /// </summary>
-public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
+public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : IBatchState
 {
     private readonly Dictionary<(AgentId Agent, string Boot), Entry> _windows = [];
+    private readonly Dictionary<AgentId, List<Entry>> _byAgent = [];
     private readonly LinkedList<(AgentId Agent, string Boot)> _recency = [];
 
     // Each agent's live boots, most recently active first; loaded when the agent starts a boot unknown to the database.
@@ -29,6 +33,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     // Seqs the event lane stored, waiting for the telemetry lane; and those taken into the batch being stored.
     private readonly ConcurrentQueue<(AgentId Agent, string Boot, long Seq)> _noted = new();
     private readonly List<(AgentId Agent, string Boot, long Seq)> _marking = [];
+    private readonly Channel<bool> _notedWaiting = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Windows held in memory (bounded by <see cref="IngestOptions.MaxSequenceWindows"/> plus one batch).</summary>
     public int Count => _windows.Count;
@@ -62,7 +67,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
             }
             else
             {
-                Add(key, new Entry(new SequenceWindow(), 0, 0, default, closed: false));
+                Add(key, new Entry(key, new SequenceWindow(), 0, 0, default, closed: false));
                 starting.Add(key.Agent);
             }
         }
@@ -90,17 +95,29 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         {
             if (wanted.Contains((e.AgentId, e.BootId)))
             {
-                Mark(e.AgentId, e.BootId, e.Seq, keepLive: false);
+                Mark(e.AgentId, e.BootId, e.Seq, now: null);
             }
         }
     }
 
-    /// <summary>A seq the event lane stored (any thread): the next batch marks it, as arrived, in its boot's window.</summary>
-    public void Note(AgentId agent, string boot, long seq) => _noted.Enqueue((agent, boot, seq));
+    /// <summary>
+    /// A seq the event lane stored (any thread), or found stored already (a replay): the next batch marks it, as arrived, in
+    /// its boot's window, and publishes the agent's watermark. <see cref="NotedWaiting"/> wakes the telemetry lane for it.
+    /// </summary>
+    public void Note(AgentId agent, string boot, long seq)
+    {
+        _noted.Enqueue((agent, boot, seq));
+        _notedWaiting.Writer.TryWrite(true);
+    }
+
+    /// <summary>Readable while noted seqs wait for a batch: an agent that sends only events still gets its seqs marked and its watermark.</summary>
+    public ChannelReader<bool> NotedWaiting => _notedWaiting.Reader;
 
     /// <summary>Takes the noted seqs into this batch; their windows must then be loaded and <see cref="MarkNoted"/> called.</summary>
     public IReadOnlyList<(AgentId Agent, string Boot, long Seq)> TakeNoted()
     {
+        // Before the queue: a seq noted after this read leaves the signal set for the next batch.
+        _notedWaiting.Reader.TryRead(out _);
         while (_noted.TryDequeue(out var noted))
         {
             _marking.Add(noted);
@@ -110,12 +127,12 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     }
 
     /// <summary>Marks the seqs taken by <see cref="TakeNoted"/>; returns the seqs given up on by doing so.</summary>
-    public long MarkNoted()
+    public long MarkNoted(DateTimeOffset now)
     {
         long lost = 0;
         foreach (var (agent, boot, seq) in _marking)
         {
-            lost += Mark(agent, boot, seq, keepLive: true);
+            lost += Mark(agent, boot, seq, now);
         }
 
         return lost;
@@ -133,6 +150,8 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         var key = (agent, boot);
         var entry = _windows[key];
         Touch(entry);
+        entry.LastActive = now;
+        _touched.Add(agent);
         var lostBefore = entry.Window.Lost;
         var verdict = entry.Window.Observe(seq);
         lost = entry.Window.Lost - lostBefore + KeepLive(agent, boot);
@@ -155,9 +174,16 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     }
 
     // An event's seq, stored by the event lane: arrived, but neither accepted nor a duplicate here (it was stored once).
-    private long Mark(AgentId agent, string boot, long seq, bool keepLive)
+    // With `now` it was noted live (the agent is active, and hears its watermark); without, read back from stored events.
+    private long Mark(AgentId agent, string boot, long seq, DateTimeOffset? now)
     {
         var entry = _windows[(agent, boot)];
+        if (now is { } active)
+        {
+            entry.LastActive = active;
+            _touched.Add(agent);
+        }
+
         if (entry.Closed)
         {
             return 0;
@@ -171,7 +197,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
             entry.Dirty = true;
         }
 
-        return entry.Window.Lost - lostBefore + (keepLive ? KeepLive(agent, boot) : 0);
+        return entry.Window.Lost - lostBefore + (now is null ? 0 : KeepLive(agent, boot));
     }
 
     /// <summary>Writes every window changed since the last call into <paramref name="db"/> (saved with the batch).</summary>
@@ -208,7 +234,7 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         }
     }
 
-    /// <summary>Marks staged changes as saved.</summary>
+    /// <summary>Marks staged changes as saved, and makes the touched agents' watermarks (<see cref="TakeWatermarks"/>).</summary>
     public void Committed()
     {
         _marking.Clear();
@@ -217,6 +243,12 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
             entry.Dirty = false;
         }
 
+        foreach (var agent in _touched)
+        {
+            _watermarks.Add(WatermarkOf(agent));
+        }
+
+        _touched.Clear();
         Evict();
     }
 
@@ -230,8 +262,11 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
 
         _marking.Clear();
         _windows.Clear();
+        _byAgent.Clear();
         _recency.Clear();
         _live.Clear();
+        _touched.Clear();
+        _watermarks.Clear();
     }
 
     // Only the pairs asked for: filtered by agents and boots in SQL, then exactly in memory.
@@ -300,12 +335,19 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     }
 
     private static Entry Restored(SequenceState s) =>
-        new(SequenceWindow.Restore(s.Contiguous, s.MaxSeen, s.Lost, s.SeenAbove), s.Duplicates, s.Accepted, s.FirstSeen, s.Closed);
+        new((s.AgentId, s.BootId), SequenceWindow.Restore(s.Contiguous, s.MaxSeen, s.Lost, s.SeenAbove), s.Duplicates, s.Accepted, s.FirstSeen, s.Closed) { LastActive = s.UpdatedAt };
 
-    private void Add((AgentId, string) key, Entry entry)
+    private void Add((AgentId Agent, string Boot) key, Entry entry)
     {
         entry.Node = _recency.AddFirst(key);
+        entry.CommittedMissing = entry.Window.Missing;
         _windows[key] = entry;
+        if (!_byAgent.TryGetValue(key.Agent, out var boots))
+        {
+            _byAgent[key.Agent] = boots = [];
+        }
+
+        boots.Add(entry);
     }
 
     // After a commit nothing is dirty, so the least recently used go down to the cap (they reload from the database on demand).
@@ -313,7 +355,11 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
     {
         while (_windows.Count > options.Value.MaxSequenceWindows && _recency.Last is { } oldest)
         {
-            _windows.Remove(oldest.Value);
+            if (_windows.Remove(oldest.Value, out var entry) && _byAgent.TryGetValue(oldest.Value.Agent, out var boots) && boots.Remove(entry) && boots.Count == 0)
+            {
+                _byAgent.Remove(oldest.Value.Agent);
+            }
+
             _recency.RemoveLast();
         }
     }
@@ -327,8 +373,10 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         }
     }
 
-    private sealed class Entry(SequenceWindow window, long duplicates, long accepted, DateTimeOffset firstSeen, bool closed)
+    private sealed class Entry((AgentId Agent, string Boot) key, SequenceWindow window, long duplicates, long accepted, DateTimeOffset firstSeen, bool closed)
     {
+        public (AgentId Agent, string Boot) Key { get; } = key;
+
         public SequenceWindow Window { get; } = window;
 
         public long Duplicates { get; set; } = duplicates;
@@ -340,6 +388,12 @@ public sealed class SequenceTracker(IOptions<IngestOptions> options) : IBatchSta
         public bool Closed { get; set; } = closed;
 
         public bool Dirty { get; set; }
+
+        /// <summary>When the agent last sent data of this boot (for the watermark's order).</summary>
+        public DateTimeOffset LastActive { get; set; }
+
+        /// <summary>Seqs missing above the watermark at the last published watermark (a new gap goes out at once).</summary>
+        public long CommittedMissing { get; set; }
 
         public LinkedListNode<(AgentId, string)>? Node { get; set; }
     }

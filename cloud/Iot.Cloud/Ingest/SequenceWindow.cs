@@ -79,6 +79,28 @@ public sealed class SequenceWindow
         return missing;
     }
 
+    /// <summary>
+    /// An agent's outbox floor: it holds nothing below <paramref name="floor"/> that has not arrived, so every seq below it
+    /// still missing here is given up (counted lost) and the watermark moves to at least <c>floor − 1</c>. Returns how many.
+    /// Never past <see cref="MaxSeen"/>: a floor is the agent's word, and a forged one (a stolen password) could otherwise
+    /// push the watermark far ahead, so that everything the agent really sends next is dropped as a duplicate. Bounded
+    /// this way, a forgery can only give up seqs already missing, which a genuine floor could too; and a genuine floor
+    /// above MaxSeen loses nothing by waiting, since the seqs between must arrive before they can be missed.
+    /// </summary>
+    public long GiveUpBelow(long floor)
+    {
+        var upTo = Math.Min(floor - 1, MaxSeen);
+        if (upTo <= Contiguous)
+        {
+            return 0;
+        }
+
+        var lostBefore = Lost;
+        Slide(upTo - Contiguous);
+        Compact();
+        return Lost - lostBefore;
+    }
+
     /// <summary>The seqs above the watermark that have arrived, as a bitmap (bit i for Contiguous + 1 + i), for persisting.</summary>
     public byte[] SeenAboveBitmap()
     {

@@ -7,18 +7,22 @@ namespace Iot.Edge.Provisioning;
 
 /// <summary>
 /// The Mosquitto ACL for a site: each agent may publish its uplink channels (telemetry, events, status, results)
-/// under its own <c>estate/v1/{site}/{courtyard}/{agent}/</c> and read its own config and commands, nothing else;
+/// under its own <c>estate/v1/{site}/{courtyard}/{agent}/</c> and read its own config, commands and stored watermark, nothing
+/// else;
 /// each cloud account reads every uplink channel of the site but events (shared subscriptions included: Mosquitto checks
-/// the topic inside <c>$share/{group}/</c>) and writes config and commands, and each cloud's event account reads the
-/// events. Anything not granted is refused.
+/// the topic inside <c>$share/{group}/</c>) and writes config, commands and stored watermarks, and each cloud's event
+/// account reads the events. Anything not granted is refused.
 /// </summary>
 public static class BrokerAcl
 {
     /// <summary>What an agent publishes; the cloud reads them (events on its event session).</summary>
     internal static readonly Channel[] Uplink = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
 
-    /// <summary>What only the cloud publishes, and each agent reads its own of.</summary>
-    internal static readonly Channel[] Downlink = [Channel.Config, Channel.Commands];
+    /// <summary>
+    /// What only the cloud publishes, and each agent reads its own of. The stored watermark above all: a forged one would
+    /// make an agent delete records the cloud never stored.
+    /// </summary>
+    internal static readonly Channel[] Downlink = [Channel.Config, Channel.Commands, Channel.Stored];
 
     /// <summary>The ACL file's text.</summary>
     public static string For(Site site, int cloudInstances)
@@ -34,7 +38,7 @@ public static class BrokerAcl
 
         for (var instance = 1; instance <= cloudInstances; instance++)
         {
-            acl.Append($"# Cloud instance {instance}: every agent's uplink but events, and the config and commands it sends them.\n");
+            acl.Append($"# Cloud instance {instance}: every agent's uplink but events, and the config, commands and watermarks it sends them.\n");
             acl.Append($"user {BrokerAccounts.Cloud(instance)}\n");
             foreach (var channel in Uplink.Where(c => c != Channel.Events))
             {

@@ -35,7 +35,7 @@ public static class EmqxAcl
 
         for (var instance = 1; instance <= cloudInstances; instance++)
         {
-            acl.Append($"%% Cloud instance {instance}: every agent's uplink but events; the config and commands it sends them. Its event session: the events.\n");
+            acl.Append($"%% Cloud instance {instance}: every agent's uplink but events; the config, commands and watermarks it sends them. Its event session: the events.\n");
             Rule(acl, BrokerAccounts.Cloud(instance), "subscribe", BrokerAcl.Uplink.Where(c => c != Channel.Events).Select(c => AgentTopic.Filter(c)));
             Rule(acl, BrokerAccounts.Cloud(instance), "publish", BrokerAcl.Downlink.Select(c => AgentTopic.Filter(c, siteId)));
             Rule(acl, BrokerAccounts.CloudEvents(instance), "subscribe", [AgentTopic.Filter(Channel.Events)]);
@@ -44,7 +44,7 @@ public static class EmqxAcl
 
         foreach (var (courtyard, agent) in site.Agents)
         {
-            acl.Append($"%% {agent.Id} in {courtyard.Id}: publishes under its own id only, reads its own config and commands.\n");
+            acl.Append($"%% {agent.Id} in {courtyard.Id}: publishes under its own id only, reads its own config, commands and watermark.\n");
             Rule(acl, agent.Id.Value, "publish", BrokerAcl.Uplink.Select(c => new AgentTopic(siteId, courtyard.Id, agent.Id, c).ToString()));
             Rule(acl, agent.Id.Value, "subscribe", BrokerAcl.Downlink.Select(c => new AgentTopic(siteId, courtyard.Id, agent.Id, c).ToString()));
         }

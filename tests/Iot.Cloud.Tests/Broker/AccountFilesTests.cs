@@ -12,7 +12,7 @@ namespace Iot.Cloud.Tests.Broker;
 public sealed class AccountFilesTests(ProvisionedFiles files) : IClassFixture<ProvisionedFiles>
 {
     private static readonly Channel[] Uplink = [Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results];
-    private static readonly Channel[] Downlink = [Channel.Config, Channel.Commands];
+    private static readonly Channel[] Downlink = [Channel.Config, Channel.Commands, Channel.Stored];
 
     private Provisioning Site => files.Provisioning;
 

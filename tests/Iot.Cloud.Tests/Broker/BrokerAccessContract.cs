@@ -128,6 +128,46 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
     }
 
     [Fact]
+    public async Task An_agent_cannot_forge_a_stored_watermark_for_itself_or_another_agent_nor_read_another_agents()
+    {
+        // A forged watermark would make the agent delete records the cloud never stored: only the cloud may publish one.
+        var genuineOfB = Marker("watermark of b");
+        var genuineOfA = Marker("watermark of a");
+        await using (var cloud = await broker.ConnectAsync(Provisioning.Cloud))
+        {
+            Assert.True(Accepted(await cloud.PublishAsync(B.Topic(Channel.Stored), genuineOfB, retain: true)));
+            Assert.True(Accepted(await cloud.PublishAsync(A.Topic(Channel.Stored), genuineOfA, retain: true)));
+        }
+
+        await using (var a = await broker.ConnectAsync(A.Id))
+        {
+            Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await a.PublishAsync(A.Topic(Channel.Stored), "forged", retain: true)).ReasonCode);
+            Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await a.PublishAsync(B.Topic(Channel.Stored), "forged", retain: true)).ReasonCode);
+        }
+
+        await Commands.MosquittoAsync("mosquitto_pub", "-h", broker.Host, "-p", Port, "-u", A.Id, "-P", Site.PasswordOf(A.Id), "-q", "1", "-r", "-t", B.Topic(Channel.Stored), "-m", "forged");
+        await Commands.MosquittoAsync("mosquitto_pub", "-h", broker.Host, "-p", Port, "-u", A.Id, "-P", Site.PasswordOf(A.Id), "-q", "1", "-r", "-t", A.Topic(Channel.Stored), "-m", "forged");
+
+        // The retained watermarks are still the cloud's, and A, subscribed to B's first, is given only its own.
+        await using var b = await broker.ConnectAsync(B.Id);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await b.SubscribeAsync(B.Topic(Channel.Stored)));
+        await b.WaitForAsync(m => m.Text == genuineOfB, Wait);
+
+        await using var reader = await broker.ConnectAsync(A.Id);
+        await reader.SubscribeAsync(B.Topic(Channel.Stored));
+        await reader.SubscribeAsync("estate/+/+/+/+/stored");
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await reader.SubscribeAsync(A.Topic(Channel.Stored)));
+        await reader.WaitForAsync(m => m.Text == genuineOfA, Wait);
+        Assert.All(reader.Received, m => Assert.Equal(A.Topic(Channel.Stored), m.Topic));
+        Assert.DoesNotContain(reader.Received.Concat(b.Received), m => m.Text == "forged");
+
+        // No retained watermark is left for the other probes (a subscription to estate/# would be given it first).
+        await using var cloudAgain = await broker.ConnectAsync(Provisioning.Cloud);
+        await cloudAgain.PublishAsync(A.Topic(Channel.Stored), [], retain: true);
+        await cloudAgain.PublishAsync(B.Topic(Channel.Stored), [], retain: true);
+    }
+
+    [Fact]
     public async Task An_agent_receives_its_own_config_and_commands_and_nothing_of_another_agent_even_subscribed_to_everything()
     {
         var configOfA = Marker("config of a");
@@ -165,7 +205,7 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
     }
 
     [Fact]
-    public async Task The_cloud_reads_every_uplink_channel_events_on_its_event_account_and_writes_config_and_commands_but_cannot_publish_as_an_agent()
+    public async Task The_cloud_reads_every_uplink_channel_events_on_its_event_account_and_writes_config_commands_and_watermarks_but_cannot_publish_as_an_agent()
     {
         await using var cloud = await broker.ConnectAsync(Provisioning.Cloud);
         await using var events = await broker.ConnectAsync(Provisioning.CloudEvents);
@@ -179,6 +219,7 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
         await using var b = await broker.ConnectAsync(B.Id);
         await b.SubscribeAsync(B.Topic(Channel.Config));
         await b.SubscribeAsync(B.Topic(Channel.Commands));
+        await b.SubscribeAsync(B.Topic(Channel.Stored));
         var run = Marker("run");
         foreach (var channel in new[] { Channel.Telemetry, Channel.Events, Channel.Status, Channel.Results })
         {
@@ -192,12 +233,14 @@ public abstract class BrokerAccessContract(ProvisionedBroker broker)
 
         Assert.True(Accepted(await cloud.PublishAsync(B.Topic(Channel.Config), run, retain: true)));
         Assert.True(Accepted(await cloud.PublishAsync(B.Topic(Channel.Commands), run)));
-        await b.WaitForCountAsync(m => m.Text == run, 2, Wait);
+        Assert.True(Accepted(await cloud.PublishAsync(B.Topic(Channel.Stored), run)));
+        await b.WaitForCountAsync(m => m.Text == run, 3, Wait);
 
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await cloud.PublishAsync(B.Topic(Channel.Telemetry), "forged by the cloud")).ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await cloud.PublishAsync(B.Topic(Channel.Events), GateForced(B))).ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await events.PublishAsync(B.Topic(Channel.Events), GateForced(B))).ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await events.PublishAsync(B.Topic(Channel.Commands), run)).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await events.PublishAsync(B.Topic(Channel.Stored), run)).ReasonCode);
     }
 
     [Fact]

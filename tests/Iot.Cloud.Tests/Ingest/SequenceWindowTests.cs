@@ -98,4 +98,77 @@ public class SequenceWindowTests
         Assert.True(w.SeenAboveBitmap().Length <= SequenceWindow.Width / 8);
         Assert.True(w.Lost > 0);
     }
+    [Fact]
+    public void A_floor_gives_up_the_missing_seqs_below_it_counts_them_lost_and_moves_the_watermark()
+    {
+        var w = new SequenceWindow();
+        foreach (var seq in new[] { 1, 2, 4, 6, 7 })
+        {
+            w.Observe(seq);
+        }
+
+        Assert.Equal(1, w.GiveUpBelow(4));
+        Assert.Equal((4L, 7L, 1L), (w.Contiguous, w.MaxSeen, w.Lost));
+
+        // 5 is still awaited: a floor of 6 gives it up, and what arrived above (6, 7) carries the watermark on.
+        Assert.Equal(1, w.GiveUpBelow(6));
+        Assert.Equal((7L, 2L, 0L), (w.Contiguous, w.Lost, w.Missing));
+        Assert.Equal(SeqVerdict.New, w.Observe(8));
+    }
+
+    [Fact]
+    public void A_floor_at_or_below_the_watermark_changes_nothing()
+    {
+        var w = new SequenceWindow();
+        foreach (var seq in new[] { 1, 2, 3, 5 })
+        {
+            w.Observe(seq);
+        }
+
+        Assert.Equal(0, w.GiveUpBelow(4));
+        Assert.Equal(0, w.GiveUpBelow(1));
+        Assert.Equal(0, w.GiveUpBelow(-7));
+        Assert.Equal((3L, 5L, 0L, 1L), (w.Contiguous, w.MaxSeen, w.Lost, w.Missing));
+        Assert.Equal(SeqVerdict.New, w.Observe(4));
+    }
+
+    [Fact]
+    public void A_floor_far_above_the_window_gives_up_no_more_than_what_has_arrived()
+    {
+        var w = new SequenceWindow();
+        w.Observe(1);
+        w.Observe(3);
+        w.Observe(5_000);
+
+        // The agent's word for seqs the cloud has not even heard of yet is not taken: the window moves to MaxSeen, no further.
+        Assert.Equal(5_000 - 3, w.GiveUpBelow(1_000_000_000));
+        Assert.Equal((5_000L, 5_000L, 4_997L, 0L), (w.Contiguous, w.MaxSeen, w.Lost, w.Missing));
+        Assert.Equal(SeqVerdict.New, w.Observe(5_001));
+        Assert.Equal(SeqVerdict.New, w.Observe(9_000_000));
+        Assert.Equal(SeqVerdict.Duplicate, w.Observe(4_000));
+    }
+
+    [Fact]
+    public void A_floor_on_an_empty_window_changes_nothing()
+    {
+        var w = new SequenceWindow();
+        Assert.Equal(0, w.GiveUpBelow(50));
+        Assert.Equal((0L, 0L, 0L), (w.Contiguous, w.MaxSeen, w.Lost));
+        Assert.Equal(SeqVerdict.New, w.Observe(1));
+    }
+
+    [Fact]
+    public void A_floor_survives_persisting_and_restoring()
+    {
+        var w = new SequenceWindow();
+        foreach (var seq in new[] { 1, 5, 9 })
+        {
+            w.Observe(seq);
+        }
+
+        w.GiveUpBelow(5);
+        var restored = SequenceWindow.Restore(w.Contiguous, w.MaxSeen, w.Lost, w.SeenAboveBitmap());
+        Assert.Equal((5L, 9L, 3L, 3L), (restored.Contiguous, restored.MaxSeen, restored.Lost, restored.Missing));
+        Assert.Equal(SeqVerdict.Duplicate, restored.Observe(9));
+    }
 }

@@ -40,10 +40,10 @@ public sealed class TestAgent : IAsyncDisposable
         _statusSeq = 0;
     }
 
-    public Task StatusAsync(DateTimeOffset? at, long bootMs, string? configHash = null, ConfigRejection? rejected = null, Presence state = Presence.Online) =>
+    public Task StatusAsync(DateTimeOffset? at, long bootMs, string? configHash = null, ConfigRejection? rejected = null, Presence state = Presence.Online, AgentHealth? health = null) =>
         _client.PublishAsync(Topic(Channel.Status), ProtocolJson.Serialize(new AgentStatus(
             ProtocolVersion.Current, Agent, Boot, ++_statusSeq, state, "1.0.0-test", ClockSynced: at is not null, BootMs: bootMs, At: at,
-            ConfigHash: configHash, RejectedConfig: rejected)), retain: true);
+            ConfigHash: configHash, RejectedConfig: rejected, Health: health)), retain: true);
 
     public Task TelemetryAsync(long seq, params Reading[] readings) =>
         _client.PublishAsync(Topic(Channel.Telemetry), ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, Agent, Boot, seq, readings)));

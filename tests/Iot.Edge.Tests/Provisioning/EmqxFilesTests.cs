@@ -99,7 +99,7 @@ public sealed partial class EmqxFilesTests : IDisposable
                 Assert.False(acl.Allows(agent.Id.Value, "subscribe", $"{others}/{channel}"));
             }
 
-            foreach (var channel in new[] { "config", "commands" })
+            foreach (var channel in new[] { "config", "commands", "stored" })
             {
                 Assert.True(acl.Allows(agent.Id.Value, "subscribe", $"{own}/{channel}"));
                 Assert.False(acl.Allows(agent.Id.Value, "publish", $"{own}/{channel}"), $"{agent.Id} sends itself {channel}");
@@ -121,6 +121,7 @@ public sealed partial class EmqxFilesTests : IDisposable
         {
             Assert.True(acl.Allows(cloud, "publish", $"{topic}/config"));
             Assert.True(acl.Allows(cloud, "publish", $"{topic}/commands"));
+            Assert.True(acl.Allows(cloud, "publish", $"{topic}/stored"));
             Assert.False(acl.Allows(cloud, "publish", $"{topic}/telemetry"), "the cloud forges readings");
             Assert.False(acl.Allows(cloud, "publish", $"estate/v1/elsewhere/{courtyard.Id}/{agent.Id}/commands"));
             foreach (var channel in new[] { "telemetry", "status", "results" })
