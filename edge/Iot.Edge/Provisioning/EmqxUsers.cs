@@ -41,7 +41,7 @@ public static class EmqxUsers
         {
             var password = book.PasswordOf(name);
             var (hash, salt) = existing.TryGetValue(name, out var kept) && Verifies(kept.Hash, kept.Salt, password) ? kept : Hash(password);
-            users.Add(new JsonObject { ["user_id"] = name, ["password_hash"] = hash, ["salt"] = salt, ["is_superuser"] = false });
+            users.Add((JsonNode)new JsonObject { ["user_id"] = name, ["password_hash"] = hash, ["salt"] = salt, ["is_superuser"] = false });
         }
 
         return users.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
