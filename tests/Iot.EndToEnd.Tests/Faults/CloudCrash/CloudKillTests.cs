@@ -45,14 +45,8 @@ public sealed class CloudKillTests(ITestOutputHelper output)
             gate.Open();
 
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
-            await Waits.ForCloudToStoreWhatWasSeenAsync(cloud, witness, Patience);
-            await fleet.StopAsync();
-            Assert.Equal(0, fleet.ExitCode);
-            await Waits.ForCloudToCatchUpAsync(cloud, witness, Patience);
-
-            var store = await StoredReadings.FromSqliteAsync(cloud.TimeSeriesFile, Path.Combine(folder.Path, "cloud.db"));
-            var sequences = await cloud.SequencesAsync();
-            var ledger = Ledger.Square(witness, sequences, store.Readings, store.RawRows, store.AggregatedCount, store.Events);
+            await Waits.StopAndCatchUpAsync(fleet, cloud, witness, Patience);
+            var (ledger, _, sequences) = await Ledger.SquareSqliteAsync(witness, cloud, folder.Path);
             output.WriteLine($"messages sent again that the cloud dropped as duplicates: {sequences.Sum(s => s.Duplicates)}");
             ledger.Record("cloud on its embedded broker killed (SIGKILL) mid-stream, restarted on its data", 1);
             ledger.AssertNothingLostOrDuplicated("after the kill of the cloud and its embedded broker");
@@ -93,13 +87,8 @@ public sealed class CloudKillTests(ITestOutputHelper output)
             await cloud.RestartAsync();
             await Waits.ForTelemetryAsync(witness, Agents, 3, Patience, fleet.Tail);
 
-            await fleet.StopAsync();
-            Assert.Equal(0, fleet.ExitCode);
-            await Waits.ForCloudToCatchUpAsync(cloud, witness, Patience);
-
-            var store = await StoredReadings.FromSqliteAsync(cloud.TimeSeriesFile, Path.Combine(folder.Path, "cloud.db"));
-            var sequences = await cloud.SequencesAsync();
-            var ledger = Ledger.Square(witness, sequences, store.Readings, store.RawRows, store.AggregatedCount, store.Events);
+            await Waits.StopAndCatchUpAsync(fleet, cloud, witness, Patience);
+            var (ledger, store, sequences) = await Ledger.SquareSqliteAsync(witness, cloud, folder.Path);
             output.WriteLine($"redelivered messages the cloud dropped as duplicates: {sequences.Sum(s => s.Duplicates)}");
             ledger.Record("cloud killed (SIGKILL) mid-ingest, restarted on its data", 1);
             ledger.AssertNothingLostOrDuplicated("after the cloud's kill and restart");

@@ -66,6 +66,18 @@ public sealed class Ledger
         return ledger;
     }
 
+    /// <summary>
+    /// Squares <paramref name="witness"/> with what <paramref name="cloud"/> (SQLite, its files in <paramref name="folder"/>)
+    /// accepted and stored; also returns the store's contents and the cloud's sequences for further checks.
+    /// </summary>
+    public static async Task<(Ledger Ledger, StoreContents Store, IReadOnlyList<SequenceFigures> Sequences)> SquareSqliteAsync(Witness witness, CloudUnderTest cloud, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        var store = await StoredReadings.FromSqliteAsync(cloud.TimeSeriesFile, Path.Combine(folder, "cloud.db"));
+        var sequences = await cloud.SequencesAsync();
+        return (Square(witness, sequences, store.Readings, store.RawRows, store.AggregatedCount, store.Events), store, sequences);
+    }
+
     /// <summary>Writes the test's line to test-results/reliability.tsv.</summary>
     public void Record(string test, int faults) => ReliabilityLog.Record(test, faults, Sent, Stored, Lost, Duplicated);
 

@@ -37,6 +37,19 @@ public static class Waits
         return ForCloudAsync(cloud, () => seen, patience, s => s.Contiguous, "the cloud to store everything the witness had seen");
     }
 
+    /// <summary>
+    /// The end of a fault test: lets in what the agents send again after a stall (<see cref="ForCloudToStoreWhatWasSeenAsync"/>),
+    /// stops the fleet cleanly, and waits until the cloud has stored everything the witness saw.
+    /// </summary>
+    public static async Task StopAndCatchUpAsync(Deployment.ProgramProcess fleet, CloudUnderTest cloud, Witness witness, TimeSpan patience)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        await ForCloudToStoreWhatWasSeenAsync(cloud, witness, patience);
+        await fleet.StopAsync();
+        Assert.Equal(0, fleet.ExitCode);
+        await ForCloudToCatchUpAsync(cloud, witness, patience);
+    }
+
     /// <summary>Waits until the cloud has seen the last data message of every boot the witness saw (gaps allowed), while it makes progress.</summary>
     public static Task ForCloudToSeeTheEndAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience) =>
         ForCloudAsync(cloud, () => Seen(witness), patience, s => s.MaxSeen, "the cloud to receive the last message of every boot");
