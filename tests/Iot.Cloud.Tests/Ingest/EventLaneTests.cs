@@ -141,12 +141,7 @@ public sealed class EventLaneTests(BrokerFixture broker) : IClassFixture<BrokerF
 
         public void Release() => _open.TrySetResult();
 
-        public void Wrap(IServiceCollection services)
-        {
-            var real = services.Single(d => d.ServiceType == typeof(ITimeSeriesStore));
-            services.Remove(real);
-            services.AddSingleton<ITimeSeriesStore>(sp => new Store((ITimeSeriesStore)real.ImplementationFactory!(sp), this));
-        }
+        public void Wrap(IServiceCollection services) => WrappedTimeSeriesStore.Wrap(services, WriteAsync);
 
         private static TaskCompletionSource Opened()
         {
@@ -155,31 +150,11 @@ public sealed class EventLaneTests(BrokerFixture broker) : IClassFixture<BrokerF
             return open;
         }
 
-        private sealed class Store(ITimeSeriesStore inner, HeldWrites gate) : ITimeSeriesStore, IDisposable
+        private async Task WriteAsync(ITimeSeriesStore inner, IReadOnlyList<StoredReading> readings, CancellationToken cancellationToken)
         {
-            public void Dispose() => (inner as IDisposable)?.Dispose();
-
-            public async Task WriteAsync(IReadOnlyList<StoredReading> readings, CancellationToken cancellationToken)
-            {
-                gate._entered.TrySetResult();
-                await gate._open.Task.WaitAsync(cancellationToken);
-                await inner.WriteAsync(readings, cancellationToken);
-            }
-
-            public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-            public Task<IReadOnlyList<LatestReading>> LatestAsync(CourtyardId courtyard, AgentId? agent, CancellationToken cancellationToken) =>
-                inner.LatestAsync(courtyard, agent, cancellationToken);
-
-            public Task<IReadOnlyList<SeriesPoint>> RangeAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, Resolution resolution, CancellationToken cancellationToken) =>
-                inner.RangeAsync(agent, sensor, from, to, resolution, cancellationToken);
-
-            public Task<IReadOnlyList<SeriesGap>> GapsAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, TimeSpan maxInterval, CancellationToken cancellationToken) =>
-                inner.GapsAsync(agent, sensor, from, to, maxInterval, cancellationToken);
-
-            public Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ApplyRetentionAsync(now, cancellationToken);
-
-            public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => inner.IsReachableAsync(cancellationToken);
+            _entered.TrySetResult();
+            await _open.Task.WaitAsync(cancellationToken);
+            await inner.WriteAsync(readings, cancellationToken);
         }
     }
 }

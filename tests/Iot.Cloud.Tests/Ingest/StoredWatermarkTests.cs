@@ -239,43 +239,18 @@ public abstract class StoredWatermarkTests(BrokerFixture broker) : IAsyncLifetim
 
         public void Fail() => _fail.TrySetResult();
 
-        public void Wrap(IServiceCollection services)
-        {
-            var real = services.Single(d => d.ServiceType == typeof(ITimeSeriesStore));
-            services.Remove(real);
-            services.AddSingleton<ITimeSeriesStore>(sp => new Store((ITimeSeriesStore)real.ImplementationFactory!(sp), this));
-        }
+        public void Wrap(IServiceCollection services) => WrappedTimeSeriesStore.Wrap(services, WriteAsync);
 
-        private sealed class Store(ITimeSeriesStore inner, FailingFirstWrite test) : ITimeSeriesStore, IDisposable
+        private async Task WriteAsync(ITimeSeriesStore inner, IReadOnlyList<StoredReading> readings, CancellationToken cancellationToken)
         {
-            public void Dispose() => (inner as IDisposable)?.Dispose();
-
-            public async Task WriteAsync(IReadOnlyList<StoredReading> readings, CancellationToken cancellationToken)
+            if (Interlocked.Increment(ref _writes) == 1)
             {
-                if (Interlocked.Increment(ref test._writes) == 1)
-                {
-                    test._entered.TrySetResult();
-                    await test._fail.Task.WaitAsync(cancellationToken);
-                    throw new IOException("the time-series store is away (test)");
-                }
-
-                await inner.WriteAsync(readings, cancellationToken);
+                _entered.TrySetResult();
+                await _fail.Task.WaitAsync(cancellationToken);
+                throw new IOException("the time-series store is away (test)");
             }
 
-            public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-            public Task<IReadOnlyList<LatestReading>> LatestAsync(CourtyardId courtyard, AgentId? agent, CancellationToken cancellationToken) =>
-                inner.LatestAsync(courtyard, agent, cancellationToken);
-
-            public Task<IReadOnlyList<SeriesPoint>> RangeAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, Resolution resolution, CancellationToken cancellationToken) =>
-                inner.RangeAsync(agent, sensor, from, to, resolution, cancellationToken);
-
-            public Task<IReadOnlyList<SeriesGap>> GapsAsync(AgentId agent, SensorId sensor, DateTimeOffset from, DateTimeOffset to, TimeSpan maxInterval, CancellationToken cancellationToken) =>
-                inner.GapsAsync(agent, sensor, from, to, maxInterval, cancellationToken);
-
-            public Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ApplyRetentionAsync(now, cancellationToken);
-
-            public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => inner.IsReachableAsync(cancellationToken);
+            await inner.WriteAsync(readings, cancellationToken);
         }
     }
 }
