@@ -43,6 +43,18 @@ public sealed class DiskOutbox : IDisposable
     /// <summary>The outbox's folder.</summary>
     public string Folder { get; }
 
+    /// <summary>Records the broker acknowledged that wait for the cloud's watermark (cheaper than <see cref="Stats"/>).</summary>
+    public long InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queues.Sum(q => q.InFlight);
+            }
+        }
+    }
+
     /// <summary>Whether records wait for the cloud's watermark (<see cref="OutboxOptions.KeepUntilStored"/>).</summary>
     public bool KeepsUntilStored => _options.KeepUntilStored;
 

@@ -245,7 +245,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
     // without persistence, a shared subscription it forgot), so they are sent again, with a doubling wait while nothing moves.
     private bool Stalled(long now)
     {
-        if (!_agent.Outbox.KeepsUntilStored || _agent.Outbox.Stats.Unconfirmed == 0)
+        if (!_agent.Outbox.KeepsUntilStored || _agent.Outbox.InFlight == 0)
         {
             Interlocked.Exchange(ref _lastProgress, now);
             return false;
@@ -256,7 +256,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
             return false;
         }
 
-        UplinkLog.Stalled(_logger, Name, _agent.Outbox.Stats.Unconfirmed, _stall.TotalSeconds);
+        UplinkLog.Stalled(_logger, Name, _agent.Outbox.InFlight, _stall.TotalSeconds);
         Interlocked.Exchange(ref _lastProgress, now);
         _stall = TimeSpan.FromSeconds(Math.Min(_stall.TotalSeconds * 2, MaxStallSeconds));
         return true;
