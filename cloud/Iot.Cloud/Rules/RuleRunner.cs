@@ -18,6 +18,7 @@ public sealed partial class RuleRunner(
     RuleInbox inbox,
     SiteRegistry registry,
     IServiceScopeFactory scopes,
+    InstanceBus bus,
     IOptions<RuleOptions> options,
     TimeProvider time,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
@@ -27,8 +28,14 @@ public sealed partial class RuleRunner(
     private RuleSet _rules = RuleSet.Empty;
     private volatile bool _rulesChanged = true;
 
-    /// <summary>Rules were edited: rebuild before the next evaluation.</summary>
-    public void RulesChanged() => _rulesChanged = true;
+    private const string RulesEdited = "rules";
+
+    /// <summary>Rules were edited here: rebuild before the next evaluation, and tell the other instances to.</summary>
+    public void RulesChanged()
+    {
+        _rulesChanged = true;
+        bus.Publish(RulesEdited, string.Empty);
+    }
 
     /// <summary>The engine's view of one rule for one subject (for the API).</summary>
     public ConditionState? StateOf(string key, string subject) => _engine?.StateOf(key, subject);
@@ -36,6 +43,10 @@ public sealed partial class RuleRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         registry.Changed += _ => _rulesChanged = true;
+
+        // Another instance saved a rule, or this one may have missed that while its listener was away.
+        bus.On(RulesEdited, _ => _rulesChanged = true);
+        bus.Reconnected += () => _rulesChanged = true;
         for (var attempt = 1; ; attempt++)
         {
             try
