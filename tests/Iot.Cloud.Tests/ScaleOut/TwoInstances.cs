@@ -16,8 +16,11 @@ public sealed class TwoInstances : IAsyncDisposable
     private readonly MosquittoBroker _brokerB;
     private readonly string _folder;
 
-    private TwoInstances(MosquittoBroker brokerA, MosquittoBroker brokerB, string folder, CloudHost a, CloudHost b, FakeTimeProvider clock)
+    private readonly Func<string, Dictionary<string, string?>> _settings;
+
+    private TwoInstances(MosquittoBroker brokerA, MosquittoBroker brokerB, string folder, CloudHost a, CloudHost b, FakeTimeProvider clock, Func<string, Dictionary<string, string?>> settings)
     {
+        _settings = settings;
         _brokerA = brokerA;
         _brokerB = brokerB;
         _folder = folder;
@@ -26,7 +29,7 @@ public sealed class TwoInstances : IAsyncDisposable
         Clock = clock;
     }
 
-    public CloudHost A { get; }
+    public CloudHost A { get; private set; }
 
     public CloudHost B { get; }
 
@@ -71,7 +74,16 @@ public sealed class TwoInstances : IAsyncDisposable
         // Each listens to the other before the test says anything.
         await a.Get<Iot.Cloud.Data.InstanceBus>().Listening.WaitAsync(Patience.Of(CloudHost.DefaultWait));
         await b.Get<Iot.Cloud.Data.InstanceBus>().Listening.WaitAsync(Patience.Of(CloudHost.DefaultWait));
-        return new TwoInstances(brokerA, brokerB, folder, a, b, clock);
+        return new TwoInstances(brokerA, brokerB, folder, a, b, clock, Settings);
+    }
+
+    /// <summary>Stops instance A and starts it again on the same database and broker (its rule engine reloads the stored states).</summary>
+    public async Task RestartAAsync()
+    {
+        await A.DisposeAsync();
+        A = await CloudHost.StartAsync(_brokerA.Port, Path.Combine(_folder, "a"), _settings("cloud-a"), "cloud-a", Clock);
+        await A.WaitReadyAsync();
+        await A.Get<Iot.Cloud.Data.InstanceBus>().Listening.WaitAsync(Patience.Of(CloudHost.DefaultWait));
     }
 
     public async ValueTask DisposeAsync()
