@@ -1,6 +1,7 @@
 using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Ingest;
+using Iot.Cloud.Notifications;
 using Iot.Cloud.Rules;
 using Iot.Cloud.Tests.Support;
 using Iot.Cloud.WorkOrders;
@@ -19,9 +20,11 @@ namespace Iot.Cloud.Tests.ScaleOut;
 public sealed class RuleStateAcrossInstancesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
-    public async Task Two_instances_raising_the_same_faults_at_once_make_one_alert_and_one_order_each()
+    public async Task Two_instances_raising_the_same_faults_at_once_make_one_alert_and_one_order_each_and_send_each_message_once()
     {
-        await using var two = await TwoInstances.StartAsync(postgres.Server);
+        // Both instances send webhooks, to one receiver.
+        await using var hooks = await WebhookReceiver.StartAsync();
+        await using var two = await TwoInstances.StartAsync(postgres.Server, new Dictionary<string, string?> { ["Webhooks:Parties:xinyu-property"] = hooks.Url("xinyu-property").ToString() });
         var gates = SampleSite.Registry.Agents.Values
             .SelectMany(a => a.Manifest.Devices.Where(d => d.Id.Value.StartsWith("gate", StringComparison.Ordinal)).Select(d => (Courtyard: a.Courtyard.Id.Value, Agent: a.Manifest.Id.Value, Gate: d.Id.Value)))
             .Take(12).ToList();
@@ -53,6 +56,15 @@ public sealed class RuleStateAcrossInstancesTests(PostgresFixture postgres) : IC
             Assert.Equal(gates.Count, alerts.Select(a => $"{a.Agent}/{a.Device}").Distinct().Count());
             Assert.Equal(gates.Count, orders.Count);
             Assert.All(alerts, a => Assert.Equal(6, a.Count));
+
+            // One message per change and channel, queued in the change's transaction; each sent once, whichever instance sent it.
+            List<Notification> messages = [];
+            await CloudHost.WaitUntilAsync(async () => (messages = await MessagesAsync(two.A)).Count > 0 && messages.All(m => m.DeliveredAt is not null), "every message delivered");
+            Assert.All(messages.Where(m => m.AlertId is not null).GroupBy(m => (m.AlertId, m.Kind)), g => Assert.Single(g));
+            Assert.All(messages.Where(m => m.WorkOrderId is not null).GroupBy(m => (m.WorkOrderId, m.Kind)), g => Assert.Single(g));
+            Assert.Equal(messages.Count, hooks.Received.Count);
+            Assert.Equal(messages.Count, hooks.Received.Select(r => r.Body).Distinct().Count());
+            Assert.All(messages, m => Assert.Equal(1, m.Attempts));
         }
         finally
         {
@@ -89,6 +101,12 @@ public sealed class RuleStateAcrossInstancesTests(PostgresFixture postgres) : IC
         Assert.Equal(forcedAt.AddSeconds(5), alert.ClearedAt);
         Assert.NotNull(alert.WorkOrderId);
         Assert.Single(await two.A.GetAsync<List<WorkOrderView>>("/api/work-orders?limit=1000"), o => o.Fault == "gate-forced");
+    }
+
+    private static async Task<List<Notification>> MessagesAsync(CloudHost cloud)
+    {
+        await using var scope = cloud.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CloudDb>().Notifications.AsNoTracking().ToListAsync();
     }
 
     private static async Task<int> EvaluatedAsync(CloudHost cloud)
