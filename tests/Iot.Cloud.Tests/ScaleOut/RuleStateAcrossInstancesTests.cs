@@ -103,6 +103,35 @@ public sealed class RuleStateAcrossInstancesTests(PostgresFixture postgres) : IC
         Assert.Single(await two.A.GetAsync<List<WorkOrderView>>("/api/work-orders?limit=1000"), o => o.Fault == "gate-forced");
     }
 
+    [Fact]
+    public async Task An_event_stored_by_an_instance_that_died_before_evaluating_it_is_taken_over_within_30_seconds()
+    {
+        await using var two = await TwoInstances.StartAsync(postgres.Server);
+
+        // An instance stored a forced gate and died before its rules ran: the row is there, evaluated by no one.
+        await using (var scope = two.A.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CloudDb>();
+            db.DeviceEvents.Add(new DeviceEventRecord
+            {
+                AgentId = Iot.Protocol.Identifiers.AgentId.Parse("yikang-1-a"), BootId = "b0000000000000001", Seq = 1, CourtyardId = Iot.Protocol.Identifiers.CourtyardId.Parse("yikang-1"),
+                DeviceId = Iot.Protocol.Identifiers.DeviceId.Parse("gate-01"), Kind = "gateForced", At = two.Clock.GetUtcNow().AddSeconds(-1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        // The live instances' ticks (every 5 s of the clock) take it over once it has waited RuleRunner.HandOverAfter, not before.
+        var stored = two.Clock.GetUtcNow();
+        await CloudHost.WaitUntilAsync(async () =>
+        {
+            two.Clock.Advance(TimeSpan.FromSeconds(5));
+            return (await two.A.GetAsync<List<AlertView>>("/api/alerts")).Any(a => a.RuleKey == "gate-forced");
+        }, "the orphaned event evaluated");
+        Assert.True(two.Clock.GetUtcNow() - stored >= RuleRunner.HandOverAfter, $"taken over after {two.Clock.GetUtcNow() - stored}");
+        Assert.Single(await two.A.GetAsync<List<AlertView>>("/api/alerts"), a => a.RuleKey == "gate-forced");
+        Assert.Equal(1, await EvaluatedAsync(two.A));
+    }
+
     private static async Task<List<Notification>> MessagesAsync(CloudHost cloud)
     {
         await using var scope = cloud.Services.CreateAsyncScope();
