@@ -9,7 +9,8 @@ namespace Iot.Cloud.Tests.ScaleOut;
 
 /// <summary>
 /// Several instances behave as one through PostgreSQL's LISTEN/NOTIFY: a console on one instance sees what another
-/// raised, and a rule saved on one instance counts on the others from their next evaluation, without a restart.
+/// raised, a rule saved on one instance counts on the others from their next evaluation without a restart, and an
+/// account changed on one instance ends its live streams on the others at once.
 /// </summary>
 public sealed class InstancesShareChangesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
@@ -31,6 +32,21 @@ public sealed class InstancesShareChangesTests(PostgresFixture postgres) : IClas
 
         // Its work order, made in the same transaction on B, is on A's feed too.
         await console.WaitForAsync("event: workOrder");
+    }
+
+    [Fact]
+    public async Task An_account_changed_on_one_instance_ends_its_live_streams_on_another_at_once()
+    {
+        await using var two = await TwoInstances.StartAsync(postgres.Server);
+
+        // A live stream's registration on A; the account is disabled (or given a new role) through B.
+        using var stream = two.A.Get<Iot.Cloud.Auth.AccountSessions>().Open("li-shifu");
+        two.B.Get<Iot.Cloud.Auth.AccountSessions>().Revoke("li-shifu");
+
+        // The clock stands still, so no heartbeat re-checks the stamp: only B's message can end it.
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var told = stream.Revoked.Register(() => ended.TrySetResult());
+        await ended.Task.WaitAsync(Iot.Testing.Patience.Of(CloudHost.DefaultWait));
     }
 
     [Fact]
