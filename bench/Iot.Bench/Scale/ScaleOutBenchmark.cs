@@ -54,11 +54,17 @@ public static class ScaleOutBenchmark
             await agent.ConnectAsync(broker.Port, CancellationToken.None);
         }
 
+        // A console on cloud-a: when does each probe's forced gate reach its live feed, whichever instance raised it?
+        var run = System.Diagnostics.Stopwatch.StartNew();
+        var forcedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
+        var onFeedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
+        using var console = new CancellationTokenSource();
+        var feed = WatchFeedAsync(clouds[0].Http, run, onFeedAt, console.Token);
+
         long offered;
         long errors;
         var killedAt = TimeSpan.Zero;
         var backAt = TimeSpan.Zero;
-        var run = System.Diagnostics.Stopwatch.StartNew();
         await using (var steady = new SteadyLoad(load, 20, TimeSpan.FromSeconds(1)))
         {
             steady.Start();
@@ -71,6 +77,7 @@ public static class ScaleOutBenchmark
                 await Task.Delay(spread * i);
                 var gate = p.Devices.First(d => d.Value.StartsWith("gate", StringComparison.Ordinal));
                 var charger = p.Devices.First(d => d.Value.StartsWith("charger", StringComparison.Ordinal));
+                forcedAt[p.Agent.Value] = run.Elapsed;
                 for (var n = 0; n < 3; n++)
                 {
                     await p.EventAsync(EventKind.GateForced, gate, CancellationToken.None);
@@ -135,6 +142,9 @@ public static class ScaleOutBenchmark
         }
         while ((probeAlerts < probes.Count * 2 || probeOrders < probes.Count * 2) && DateTime.UtcNow < deadline);
 
+        await console.CancelAsync();
+        await feed;
+        var pushed = forcedAt.Where(f => onFeedAt.ContainsKey(f.Key)).Select(f => (onFeedAt[f.Key] - f.Value).TotalMilliseconds).Order().ToList();
         var duplicateAlerts = alerts.Sum(g => g.Count() - 1);
         var duplicateOrders = orders.Sum(g => g.Count() - 1);
         var stats = new List<IngestStats>();
@@ -151,6 +161,9 @@ public static class ScaleOutBenchmark
         Console.WriteLine($"|{string.Concat(Enumerable.Repeat("---:|", ids.Count + 7))}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {string.Join(" | ", stats.Select((s, i) => kill && i == stats.Count - 1 ? $"{s.MessagesSinceStart:N0} (since its restart)" : $"{s.MessagesSinceStart:N0}"))} | {stored:N0} | {offered:N0} | {probes.Count * 2} | {probeAlerts} | {probeOrders} | {duplicateAlerts} | {duplicateOrders} |"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Forced gates on cloud-a's live feed (a console there; {count - 1} of {count} raised elsewhere on average): {pushed.Count} of {probes.Count}, publish → live push p50 {Percentile(pushed, 0.5):0.0} ms, max {(pushed.Count > 0 ? pushed[^1] : 0):0.0} ms."));
         foreach (var agent in load.Concat(probes))
         {
             await agent.DisposeAsync();
@@ -164,6 +177,39 @@ public static class ScaleOutBenchmark
         var split = stats.All(s => s.MessagesSinceStart > 0);
         return duplicateAlerts == 0 && duplicateOrders == 0 && split && errors == 0 && probeAlerts == probes.Count * 2 && probeOrders == probes.Count * 2
             && stored == offered ? 0 : 1;
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+
+    // Reads /api/live as a console would and notes when each agent's forced-gate alert was first pushed.
+    private static async Task WatchFeedAsync(HttpClient http, System.Diagnostics.Stopwatch run, System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> seen, CancellationToken stop)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/api/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, stop);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop));
+            while (await reader.ReadLineAsync(stop) is { } line)
+            {
+                if (!line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var change = JsonSerializer.Deserialize<JsonElement>(line["data: ".Length..]);
+                if (change.GetProperty("kind").GetString() == "raised" && change.GetProperty("data").TryGetProperty("ruleKey", out var rule) && rule.GetString() == "gate-forced")
+                {
+                    seen.TryAdd(change.GetProperty("data").GetProperty("agent").GetString()!, run.Elapsed);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"the live feed ended early: {e.Message}");
+        }
     }
 
     private static bool IsProbeFault(string key) =>
