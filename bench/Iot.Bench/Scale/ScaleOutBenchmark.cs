@@ -96,7 +96,7 @@ public static class ScaleOutBenchmark
                 await Task.Delay(TimeSpan.FromSeconds(seconds / 6.0));
                 backAt = run.Elapsed;
                 var killed = clouds[^1];
-                clouds[^1] = await CloudProcess.StartAsync(Settings(ids[^1]));
+                clouds[^1] = await RestartAsync(() => CloudProcess.StartAsync(Settings(ids[^1])));
                 await killed.DisposeAsync();
             }
 
@@ -177,6 +177,23 @@ public static class ScaleOutBenchmark
         var split = stats.All(s => s.MessagesSinceStart > 0);
         return duplicateAlerts == 0 && duplicateOrders == 0 && split && errors == 0 && probeAlerts == probes.Count * 2 && probeOrders == probes.Count * 2
             && stored == offered ? 0 : 1;
+    }
+
+    // A free port picked for the web API can be taken (by a client's ephemeral port) before the cloud binds it, which
+    // happened once here: the process exits, and is started again on another port.
+    private static async Task<CloudProcess> RestartAsync(Func<Task<CloudProcess>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start();
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.StartsWith("the cloud exited", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"restart attempt {attempt} failed (see its cloud.log); again on another port");
+            }
+        }
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
