@@ -47,136 +47,142 @@ public static class ScaleOutBenchmark
             clouds.Add(await CloudProcess.StartAsync(Settings(id)));
         }
 
-        var load = SiteAgents.Publishers(site, 0, 60);
-        var probes = SiteAgents.Publishers(site, 60, 40).Where(p => p.Devices.Any(d => d.Value.StartsWith("charger", StringComparison.Ordinal))).Take(20).ToList();
-        foreach (var agent in load.Concat(probes))
+        try
         {
-            await agent.ConnectAsync(broker.Port, CancellationToken.None);
-        }
-
-        // A console on cloud-a: when does each probe's forced gate reach its live feed, whichever instance raised it?
-        var run = System.Diagnostics.Stopwatch.StartNew();
-        var forcedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
-        var onFeedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
-        using var console = new CancellationTokenSource();
-        var feed = WatchFeedAsync(clouds[0].Http, run, onFeedAt, console.Token);
-
-        long offered;
-        long errors;
-        var killedAt = TimeSpan.Zero;
-        var backAt = TimeSpan.Zero;
-        await using (var steady = new SteadyLoad(load, 20, TimeSpan.FromSeconds(1)))
-        {
-            steady.Start();
-
-            // Each probe agent, its start spread over the run (so before, during and after the kill): a gate forced
-            // three times then closed, an outlet cut off three times.
-            var spread = TimeSpan.FromSeconds(seconds * 0.8 / probes.Count);
-            var faults = Task.WhenAll(probes.Select(async (p, i) =>
+            var load = SiteAgents.Publishers(site, 0, 60);
+            var probes = SiteAgents.Publishers(site, 60, 40).Where(p => p.Devices.Any(d => d.Value.StartsWith("charger", StringComparison.Ordinal))).Take(20).ToList();
+            foreach (var agent in load.Concat(probes))
             {
-                await Task.Delay(spread * i);
-                var gate = p.Devices.First(d => d.Value.StartsWith("gate", StringComparison.Ordinal));
-                var charger = p.Devices.First(d => d.Value.StartsWith("charger", StringComparison.Ordinal));
-                forcedAt[p.Agent.Value] = run.Elapsed;
-                for (var n = 0; n < 3; n++)
+                await agent.ConnectAsync(broker.Port, CancellationToken.None);
+            }
+
+            // A console on cloud-a: when does each probe's forced gate reach its live feed, whichever instance raised it?
+            var run = System.Diagnostics.Stopwatch.StartNew();
+            var forcedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
+            var onFeedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
+            using var console = new CancellationTokenSource();
+            var feed = WatchFeedAsync(clouds[0].Http, run, onFeedAt, console.Token);
+
+            long offered;
+            long errors;
+            var killedAt = TimeSpan.Zero;
+            var backAt = TimeSpan.Zero;
+            await using (var steady = new SteadyLoad(load, 20, TimeSpan.FromSeconds(1)))
+            {
+                steady.Start();
+
+                // Each probe agent, its start spread over the run (so before, during and after the kill): a gate forced
+                // three times then closed, an outlet cut off three times.
+                var spread = TimeSpan.FromSeconds(seconds * 0.8 / probes.Count);
+                var faults = Task.WhenAll(probes.Select(async (p, i) =>
                 {
-                    await p.EventAsync(EventKind.GateForced, gate, CancellationToken.None);
-                    await p.EventAsync(EventKind.ChargerCutOff, charger, CancellationToken.None);
+                    await Task.Delay(spread * i);
+                    var gate = p.Devices.First(d => d.Value.StartsWith("gate", StringComparison.Ordinal));
+                    var charger = p.Devices.First(d => d.Value.StartsWith("charger", StringComparison.Ordinal));
+                    forcedAt[p.Agent.Value] = run.Elapsed;
+                    for (var n = 0; n < 3; n++)
+                    {
+                        await p.EventAsync(EventKind.GateForced, gate, CancellationToken.None);
+                        await p.EventAsync(EventKind.ChargerCutOff, charger, CancellationToken.None);
+                    }
+
+                    await p.EventAsync(EventKind.GateClosed, gate, CancellationToken.None);
+                }));
+
+                if (kill)
+                {
+                    // The last instance dies mid-run and comes back with the same client id (its broker session kept its messages).
+                    await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+                    killedAt = run.Elapsed;
+                    await clouds[^1].KillAsync();
+                    await Task.Delay(TimeSpan.FromSeconds(seconds / 6.0));
+                    backAt = run.Elapsed;
+                    var killed = clouds[^1];
+                    clouds[^1] = await RestartAsync(() => CloudProcess.StartAsync(Settings(ids[^1])));
+                    await killed.DisposeAsync();
                 }
 
-                await p.EventAsync(EventKind.GateClosed, gate, CancellationToken.None);
-            }));
+                await faults;
+                var rest = TimeSpan.FromSeconds(seconds) - run.Elapsed;
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest);
+                }
 
-            if (kill)
-            {
-                // The last instance dies mid-run and comes back with the same client id (its broker session kept its messages).
-                await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
-                killedAt = run.Elapsed;
-                await clouds[^1].KillAsync();
-                await Task.Delay(TimeSpan.FromSeconds(seconds / 6.0));
-                backAt = run.Elapsed;
-                var killed = clouds[^1];
-                clouds[^1] = await RestartAsync(() => CloudProcess.StartAsync(Settings(ids[^1])));
-                await killed.DisposeAsync();
+                await steady.StopAsync();
+                offered = steady.Messages * 20;
+                errors = steady.Errors;
             }
 
-            await faults;
-            var rest = TimeSpan.FromSeconds(seconds) - run.Elapsed;
-            if (rest > TimeSpan.Zero)
+            // Let every instance finish: readings counted in InfluxDB itself (an instance's own counters start again with it).
+            using var influxHttp = new HttpClient { BaseAddress = influx.Url, Timeout = TimeSpan.FromSeconds(10) };
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            long stored;
+            do
             {
-                await Task.Delay(rest);
+                await Task.Delay(1000);
+                stored = await StoredReadingsAsync(influxHttp);
+            }
+            while (stored < offered && DateTime.UtcNow < deadline);
+
+            // The rules run after storing: wait until every fault has its alert and order, or give up after a while.
+            List<IGrouping<string, JsonElement>> alerts, orders;
+            int probeAlerts, probeOrders;
+            deadline = DateTime.UtcNow.AddSeconds(30);
+            do
+            {
+                await Task.Delay(1000);
+                alerts = (await clouds[0].Http.GetFromJsonAsync<JsonElement>(new Uri("/api/alerts?status=all&limit=1000", UriKind.Relative))).EnumerateArray()
+                    .Where(x => x.GetProperty("closedAt").ValueKind == JsonValueKind.Null)
+                    .GroupBy(x => $"{x.GetProperty("ruleKey").GetString()} {x.GetProperty("agent").GetString()}/{x.GetProperty("device").GetString()}/{x.GetProperty("outlet")}")
+                    .ToList();
+                orders = (await clouds[0].Http.GetFromJsonAsync<JsonElement>(new Uri("/api/work-orders?open=true&limit=1000", UriKind.Relative))).EnumerateArray()
+                    .GroupBy(x => $"{x.GetProperty("fault").GetString()} {x.GetProperty("subject").GetString()}")
+                    .ToList();
+                probeAlerts = alerts.Count(g => IsProbeFault(g.Key));
+                probeOrders = orders.Count(g => IsProbeFault(g.Key));
+            }
+            while ((probeAlerts < probes.Count * 2 || probeOrders < probes.Count * 2) && DateTime.UtcNow < deadline);
+
+            await console.CancelAsync();
+            await feed;
+            var pushed = forcedAt.Where(f => onFeedAt.ContainsKey(f.Key)).Select(f => (onFeedAt[f.Key] - f.Value).TotalMilliseconds).Order().ToList();
+            var duplicateAlerts = alerts.Sum(g => g.Count() - 1);
+            var duplicateOrders = orders.Sum(g => g.Count() - 1);
+            var stats = new List<IngestStats>();
+            foreach (var cloud in clouds)
+            {
+                stats.Add(await cloud.StatsAsync());
             }
 
-            await steady.StopAsync();
-            offered = steady.Messages * 20;
-            errors = steady.Errors;
-        }
+            Console.WriteLine($"Scale-out, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; {count} cloud instances, shared subscription on real Mosquitto, PostgreSQL and InfluxDB shared; "
+                + $"{probes.Count} agents × (3 forced-gate + 3 cut-off events) spread over the run, under {load.Count * 20:N0} readings/s for {seconds} s"
+                + (kill ? string.Create(CultureInfo.InvariantCulture, $"; {ids[^1]} killed (SIGKILL) at {killedAt.TotalSeconds:0} s and started again at {backAt.TotalSeconds:0} s.") : "."));
+            Console.WriteLine();
+            Console.WriteLine($"| {string.Join(" | ", ids.Select(i => $"messages via {i}"))} | readings stored (InfluxDB) | of offered | faults (gate, outlet) | alerts for them | work orders for them | duplicate alerts | duplicate work orders |");
+            Console.WriteLine($"|{string.Concat(Enumerable.Repeat("---:|", ids.Count + 7))}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {string.Join(" | ", stats.Select((s, i) => kill && i == stats.Count - 1 ? $"{s.MessagesSinceStart:N0} (since its restart)" : $"{s.MessagesSinceStart:N0}"))} | {stored:N0} | {offered:N0} | {probes.Count * 2} | {probeAlerts} | {probeOrders} | {duplicateAlerts} | {duplicateOrders} |"));
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Forced gates on cloud-a's live feed (a console there; {count - 1} of {count} raised elsewhere on average): {pushed.Count} of {probes.Count}, publish → live push p50 {Percentile(pushed, 0.5):0.0} ms, max {(pushed.Count > 0 ? pushed[^1] : 0):0.0} ms."));
+            foreach (var agent in load.Concat(probes))
+            {
+                await agent.DisposeAsync();
+            }
 
-        // Let every instance finish: readings counted in InfluxDB itself (an instance's own counters start again with it).
-        using var influxHttp = new HttpClient { BaseAddress = influx.Url, Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        long stored;
-        do
+            var split = stats.All(s => s.MessagesSinceStart > 0);
+            return duplicateAlerts == 0 && duplicateOrders == 0 && split && errors == 0 && probeAlerts == probes.Count * 2 && probeOrders == probes.Count * 2
+                && stored == offered ? 0 : 1;
+        }
+        finally
         {
-            await Task.Delay(1000);
-            stored = await StoredReadingsAsync(influxHttp);
+            // Also when the run fails: no cloud process outlives the bench.
+            foreach (var cloud in clouds)
+            {
+                await cloud.DisposeAsync();
+            }
         }
-        while (stored < offered && DateTime.UtcNow < deadline);
-
-        // The rules run after storing: wait until every fault has its alert and order, or give up after a while.
-        List<IGrouping<string, JsonElement>> alerts, orders;
-        int probeAlerts, probeOrders;
-        deadline = DateTime.UtcNow.AddSeconds(30);
-        do
-        {
-            await Task.Delay(1000);
-            alerts = (await clouds[0].Http.GetFromJsonAsync<JsonElement>(new Uri("/api/alerts?status=all&limit=1000", UriKind.Relative))).EnumerateArray()
-                .Where(x => x.GetProperty("closedAt").ValueKind == JsonValueKind.Null)
-                .GroupBy(x => $"{x.GetProperty("ruleKey").GetString()} {x.GetProperty("agent").GetString()}/{x.GetProperty("device").GetString()}/{x.GetProperty("outlet")}")
-                .ToList();
-            orders = (await clouds[0].Http.GetFromJsonAsync<JsonElement>(new Uri("/api/work-orders?open=true&limit=1000", UriKind.Relative))).EnumerateArray()
-                .GroupBy(x => $"{x.GetProperty("fault").GetString()} {x.GetProperty("subject").GetString()}")
-                .ToList();
-            probeAlerts = alerts.Count(g => IsProbeFault(g.Key));
-            probeOrders = orders.Count(g => IsProbeFault(g.Key));
-        }
-        while ((probeAlerts < probes.Count * 2 || probeOrders < probes.Count * 2) && DateTime.UtcNow < deadline);
-
-        await console.CancelAsync();
-        await feed;
-        var pushed = forcedAt.Where(f => onFeedAt.ContainsKey(f.Key)).Select(f => (onFeedAt[f.Key] - f.Value).TotalMilliseconds).Order().ToList();
-        var duplicateAlerts = alerts.Sum(g => g.Count() - 1);
-        var duplicateOrders = orders.Sum(g => g.Count() - 1);
-        var stats = new List<IngestStats>();
-        foreach (var cloud in clouds)
-        {
-            stats.Add(await cloud.StatsAsync());
-        }
-
-        Console.WriteLine($"Scale-out, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; {count} cloud instances, shared subscription on real Mosquitto, PostgreSQL and InfluxDB shared; "
-            + $"{probes.Count} agents × (3 forced-gate + 3 cut-off events) spread over the run, under {load.Count * 20:N0} readings/s for {seconds} s"
-            + (kill ? string.Create(CultureInfo.InvariantCulture, $"; {ids[^1]} killed (SIGKILL) at {killedAt.TotalSeconds:0} s and started again at {backAt.TotalSeconds:0} s.") : "."));
-        Console.WriteLine();
-        Console.WriteLine($"| {string.Join(" | ", ids.Select(i => $"messages via {i}"))} | readings stored (InfluxDB) | of offered | faults (gate, outlet) | alerts for them | work orders for them | duplicate alerts | duplicate work orders |");
-        Console.WriteLine($"|{string.Concat(Enumerable.Repeat("---:|", ids.Count + 7))}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {string.Join(" | ", stats.Select((s, i) => kill && i == stats.Count - 1 ? $"{s.MessagesSinceStart:N0} (since its restart)" : $"{s.MessagesSinceStart:N0}"))} | {stored:N0} | {offered:N0} | {probes.Count * 2} | {probeAlerts} | {probeOrders} | {duplicateAlerts} | {duplicateOrders} |"));
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forced gates on cloud-a's live feed (a console there; {count - 1} of {count} raised elsewhere on average): {pushed.Count} of {probes.Count}, publish → live push p50 {Percentile(pushed, 0.5):0.0} ms, max {(pushed.Count > 0 ? pushed[^1] : 0):0.0} ms."));
-        foreach (var agent in load.Concat(probes))
-        {
-            await agent.DisposeAsync();
-        }
-
-        foreach (var cloud in clouds)
-        {
-            await cloud.DisposeAsync();
-        }
-
-        var split = stats.All(s => s.MessagesSinceStart > 0);
-        return duplicateAlerts == 0 && duplicateOrders == 0 && split && errors == 0 && probeAlerts == probes.Count * 2 && probeOrders == probes.Count * 2
-            && stored == offered ? 0 : 1;
     }
 
     // A free port picked for the web API can be taken (by a client's ephemeral port) before the cloud binds it, which
