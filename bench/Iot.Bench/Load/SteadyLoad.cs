@@ -49,7 +49,8 @@ public sealed class SteadyLoad(IReadOnlyList<AgentPublisher> agents, int reading
             {
                 try
                 {
-                    await agent.TelemetryAsync(readingsPerMessage, _stop.Token);
+                    // Not cancelled by the stop: a message handed to the broker is finished and counted, so "offered" is exact.
+                    await agent.TelemetryAsync(readingsPerMessage, CancellationToken.None);
                     Interlocked.Increment(ref _messages);
                 }
                 catch (Exception e) when ((e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException) && !_stop.IsCancellationRequested)

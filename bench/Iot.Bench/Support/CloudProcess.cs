@@ -91,6 +91,9 @@ public sealed class CloudProcess : IAsyncDisposable
         return cloud;
     }
 
+    /// <summary>Kills the process at once (SIGKILL), as a crash or a lost machine would.</summary>
+    public Task KillAsync() => ServiceProcess.KillAsync(_process, hard: true);
+
     /// <summary>Reads the ingest stats.</summary>
     public async Task<IngestStats> StatsAsync() =>
         await Http.GetFromJsonAsync<IngestStats>(new Uri("/api/ingest/stats", UriKind.Relative)) ?? throw new InvalidOperationException("no stats");

@@ -40,11 +40,12 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
                     changes.Add(new AlertChange(alert, AlertChangeKind.Raised, !alert.Silenced));
                     break;
                 case TransitionKind.Raised or TransitionKind.Repeated:
-                    var reraised = alert.Status == AlertStatus.Cleared;
+                    // A raise from before the clear (heard late, from another instance) is counted, not a new fault.
+                    var reraised = alert.Status == AlertStatus.Cleared && !(t.At < alert.ClearedAt);
                     alert.Status = reraised ? AlertStatus.Open : alert.Status;
                     alert.ClearedAt = reraised ? null : alert.ClearedAt;
                     alert.Count++;
-                    alert.LastRaisedAt = t.At;
+                    alert.LastRaisedAt = t.At > alert.LastRaisedAt ? t.At : alert.LastRaisedAt;
                     alert.Value = t.Value ?? alert.Value;
                     alert.Version++;
                     var kind = reraised ? AlertChangeKind.Reraised : AlertChangeKind.Repeated;
@@ -56,7 +57,8 @@ public sealed class AlertService(TimeProvider time, IOptions<AlertOptions> optio
                     }
 
                     break;
-                case TransitionKind.Cleared when alert is { Status: not AlertStatus.Cleared }:
+                // A clear from before the last raise (heard late, from another instance) does not clear it.
+                case TransitionKind.Cleared when alert is { Status: not AlertStatus.Cleared } && t.At >= alert.LastRaisedAt:
                     alert.Status = AlertStatus.Cleared;
                     alert.ClearedAt = t.At;
                     alert.Version++;

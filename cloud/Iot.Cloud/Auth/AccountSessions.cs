@@ -1,15 +1,33 @@
+using Iot.Cloud.Data;
+
 namespace Iot.Cloud.Auth;
 
 /// <summary>
 /// The long-lived connections (the live stream) open for each account, so that a change to the account (disabled,
 /// new role or party, password reset) ends them at once: a request is checked against the security stamp when it
-/// starts, a stream only when it starts, so the stream is told. Within one process; a change made by another
-/// process (the command line) reaches a stream at its next heartbeat, when the stream checks the stamp itself.
+/// starts, a stream only when it starts, so the stream is told. The other instances on the same PostgreSQL database
+/// are told too (<see cref="InstanceBus"/>); a change made by another process (the command line) reaches a stream at
+/// its next heartbeat, when the stream checks the stamp itself.
 /// </summary>
 public sealed class AccountSessions
 {
+    private const string Topic = "account";
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<CancellationTokenSource>> _open = new(StringComparer.Ordinal);
+    private readonly InstanceBus? _bus;
+
+    /// <summary>Sessions of this process alone.</summary>
+    public AccountSessions()
+    {
+    }
+
+    /// <summary>Sessions whose revocations reach the other instances through <paramref name="bus"/>.</summary>
+    public AccountSessions(InstanceBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus;
+        bus.On(Topic, RevokeHere);
+    }
 
     /// <summary>Connections open for <paramref name="userName"/>.</summary>
     public int OpenFor(string userName)
@@ -38,8 +56,15 @@ public sealed class AccountSessions
         return new Connection(this, userName, cancel);
     }
 
-    /// <summary>Ends every open connection of <paramref name="userName"/>.</summary>
+    /// <summary>Ends every open connection of <paramref name="userName"/>, here and on the other instances.</summary>
     public void Revoke(string userName)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        RevokeHere(userName);
+        _bus?.Publish(Topic, userName);
+    }
+
+    private void RevokeHere(string userName)
     {
         CancellationTokenSource[] open;
         lock (_gate)

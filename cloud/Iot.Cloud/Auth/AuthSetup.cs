@@ -117,7 +117,7 @@ public static partial class AuthSetup
             .AddPasswordValidator<CommonPasswordValidator>()
             .AddDefaultTokenProviders();
         services.AddScoped<AccountService>();
-        services.AddSingleton<AccountSessions>();
+        services.AddSingleton(sp => sp.GetService<InstanceBus>() is { } bus ? new AccountSessions(bus) : new AccountSessions());
     }
 
     /// <summary>Sign-in, the same-origin check, roles and rate limits, in that order (after static files and language).</summary>

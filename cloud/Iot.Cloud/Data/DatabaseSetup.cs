@@ -25,6 +25,10 @@ public static class DatabaseSetup
 
         builder.Services.AddScoped<Work>();
         builder.Services.AddHostedService<DatabaseMigrator>();
+
+        // Several instances on one PostgreSQL database tell each other what they cache (live feed, rules).
+        builder.Services.AddSingleton<InstanceBus>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InstanceBus>());
         builder.Services.AddHealthChecks().AddDbContextCheck<CloudDb>("database", tags: ["ready"]);
         return builder;
     }

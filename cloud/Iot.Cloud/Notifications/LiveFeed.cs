@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Iot.Cloud.Data;
 using Iot.Protocol.Identifiers;
 
 namespace Iot.Cloud.Notifications;
@@ -16,12 +17,35 @@ public sealed record LiveEvent(string Type, string Kind, long Id, CourtyardId Co
 /// <summary>
 /// Broadcasts alert and work-order changes to connected staff consoles (server-sent events at <c>/api/live</c>).
 /// Each subscriber has a small bounded queue; a slow one loses the oldest events rather than slowing anyone down,
-/// and reloads from the API when it reconnects.
+/// and reloads from the API when it reconnects. A change published here also goes to the consoles of the other
+/// instances on the same PostgreSQL database (<see cref="InstanceBus"/>), so a console sees every instance's changes.
 /// </summary>
 public sealed class LiveFeed
 {
+    private const string Topic = "live";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _gate = new();
     private readonly List<Channel<LiveEvent>> _subscribers = [];
+    private readonly InstanceBus? _bus;
+
+    /// <summary>A feed for this process alone (tests of one instance).</summary>
+    public LiveFeed()
+    {
+    }
+
+    /// <summary>A feed shared with the other instances through <paramref name="bus"/>.</summary>
+    public LiveFeed(InstanceBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus;
+        bus.On(Topic, payload =>
+        {
+            if (JsonSerializer.Deserialize<LiveEvent>(payload, Json) is { } change)
+            {
+                PublishHere(change);
+            }
+        });
+    }
 
     /// <summary>Connected subscribers.</summary>
     public int Subscribers
@@ -35,7 +59,15 @@ public sealed class LiveFeed
         }
     }
 
+    /// <summary>Tells this instance's consoles, and the other instances'.</summary>
     public void Publish(LiveEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        PublishHere(change);
+        _bus?.Publish(Topic, JsonSerializer.Serialize(change, Json));
+    }
+
+    private void PublishHere(LiveEvent change)
     {
         lock (_gate)
         {

@@ -45,7 +45,7 @@ public static class NotificationsSetup
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<ChannelDirectory>();
         builder.Services.AddScoped<ChannelEditor>();
-        builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddSingleton(sp => sp.GetService<InstanceBus>() is { } bus ? new LiveFeed(bus) : new LiveFeed());
         builder.Services.AddSingleton<ChangeNotifier>();
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

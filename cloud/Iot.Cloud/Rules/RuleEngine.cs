@@ -123,8 +123,38 @@ public sealed class RuleEngine(SunClock sun)
                 var state = StateOf(rule.Key, subject);
                 if (condition == Condition.Raise && state.Phase == Phase.Raised)
                 {
-                    Set(rule.Key, subject, state with { LastAt = at, LastValue = value ?? state.LastValue });
+                    Set(rule.Key, subject, state with { LastAt = at > state.LastAt ? at : state.LastAt, LastValue = value ?? state.LastValue });
                     transitions.Add(new RuleTransition(rule, subject, agentId, deviceId, OutletOf(subject), courtyard, TransitionKind.Repeated, at, value));
+                    continue;
+                }
+
+                if (at < state.LastAt)
+                {
+                    // An event heard after a later one: another instance (or a replay) saw the later one first. An event
+                    // is a fact, never stale: a raise still raises, and is cleared at once when a clear came after it; a
+                    // clear clears what is raised (the alerts stage ignores it when nothing is open).
+                    var of = OutletOf(subject);
+                    if (condition == Condition.Raise)
+                    {
+                        transitions.Add(new RuleTransition(rule, subject, agentId, deviceId, of, courtyard, TransitionKind.Raised, at, value));
+                        if (state.Last == Condition.Clear)
+                        {
+                            transitions.Add(new RuleTransition(rule, subject, agentId, deviceId, of, courtyard, TransitionKind.Cleared, state.LastAt, state.LastValue));
+                        }
+                        else
+                        {
+                            Set(rule.Key, subject, state with { Phase = Phase.Raised, Since = at });
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (condition == Condition.Clear && state.Phase != Phase.Raised)
+                {
+                    // This instance never saw the raise (another one did): the clear is still a fact for the alert.
+                    Set(rule.Key, subject, state with { Last = condition, LastAt = at, LastValue = value ?? state.LastValue });
+                    transitions.Add(new RuleTransition(rule, subject, agentId, deviceId, OutletOf(subject), courtyard, TransitionKind.Cleared, at, value));
                     continue;
                 }
 

@@ -18,17 +18,28 @@ public sealed partial class RuleRunner(
     RuleInbox inbox,
     SiteRegistry registry,
     IServiceScopeFactory scopes,
+    InstanceBus bus,
     IOptions<RuleOptions> options,
     TimeProvider time,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
     ILogger<RuleRunner> logger) : BackgroundService
 {
+    /// <summary>How long an event another instance stored may wait unevaluated before this one takes it over.</summary>
+    public static readonly TimeSpan HandOverAfter = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<long, DateTimeOffset> _waitingSince = [];
     private RuleEngine? _engine;
     private RuleSet _rules = RuleSet.Empty;
     private volatile bool _rulesChanged = true;
 
-    /// <summary>Rules were edited: rebuild before the next evaluation.</summary>
-    public void RulesChanged() => _rulesChanged = true;
+    private const string RulesEdited = "rules";
+
+    /// <summary>Rules were edited here: rebuild before the next evaluation, and tell the other instances to.</summary>
+    public void RulesChanged()
+    {
+        _rulesChanged = true;
+        bus.Publish(RulesEdited, string.Empty);
+    }
 
     /// <summary>The engine's view of one rule for one subject (for the API).</summary>
     public ConditionState? StateOf(string key, string subject) => _engine?.StateOf(key, subject);
@@ -36,6 +47,10 @@ public sealed partial class RuleRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         registry.Changed += _ => _rulesChanged = true;
+
+        // Another instance saved a rule, or this one may have missed that while its listener was away.
+        bus.On(RulesEdited, _ => _rulesChanged = true);
+        bus.Reconnected += () => _rulesChanged = true;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -133,6 +148,11 @@ public sealed partial class RuleRunner(
             _rules = RuleSet.Build(await RuleCatalog.CurrentAsync(db, cancellationToken), site);
         }
 
+        if (sweep && bus.Shared)
+        {
+            inputs = [.. inputs, new StoredBatch([], await OrphansAsync(db, time.GetUtcNow(), cancellationToken), [])];
+        }
+
         // The engine works in memory, outside the transaction: most telemetry changes no rule's phase, and then there is
         // nothing to write and no write lock to take from the event lane. (A failure reloads the engine from the database,
         // so what it evaluated here is never half-saved.)
@@ -187,6 +207,29 @@ public sealed partial class RuleRunner(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         work.Committed();
+    }
+
+    // Events another instance stored but has not evaluated for HandOverAfter: that instance is gone (killed, its machine
+    // lost), so this one evaluates them. Should it be slow rather than gone, an event evaluated twice is a repeat on the
+    // alert, never a second alert (cloud/README.md, "Several instances").
+    private async Task<List<DeviceEventRecord>> OrphansAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var waiting = await db.DeviceEvents.AsNoTracking().Where(e => !e.Evaluated).Select(e => e.Id).ToListAsync(cancellationToken);
+        foreach (var gone in _waitingSince.Keys.Except(waiting).ToList())
+        {
+            _waitingSince.Remove(gone);
+        }
+
+        var orphans = new List<long>();
+        foreach (var id in waiting)
+        {
+            if (!_waitingSince.TryAdd(id, now) && now - _waitingSince[id] >= HandOverAfter)
+            {
+                orphans.Add(id);
+            }
+        }
+
+        return orphans.Count == 0 ? [] : await db.DeviceEvents.AsNoTracking().Where(e => orphans.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync(cancellationToken);
     }
 
     private async Task InitializeAsync(bool evaluatePending, CancellationToken cancellationToken)

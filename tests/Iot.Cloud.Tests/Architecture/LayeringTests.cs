@@ -93,7 +93,12 @@ public sealed class LayeringTests
     // source generators' own namespaces) is not the cloud's.
     private static string? Folder(IType type)
     {
-        var name = type.Namespace.FullName;
+        // A type from an assembly the loader did not read (Npgsql's, say) has no namespace here: it is not the cloud's.
+        if (type.Namespace?.FullName is not { } name)
+        {
+            return null;
+        }
+
         if (name.StartsWith("AspNetCoreGeneratedDocument", StringComparison.Ordinal))
         {
             return "Web";

@@ -149,6 +149,20 @@ public class RuleEngineTests
     }
 
     [Fact]
+    public void A_forced_gate_heard_after_its_closing_still_raises_and_is_cleared_at_once()
+    {
+        // Another instance heard the closing first and stored its view; this engine loaded it, then hears the forcing.
+        var t0 = SampleSite.Night;
+        var gate = DeviceId.Parse("gate-01");
+        var closed = _engine.OnEvent(Agent, gate, EventKind.GateClosed, null, t0.AddSeconds(5), null, _rules, SampleSite.Registry);
+        var forced = _engine.OnEvent(Agent, gate, EventKind.GateForced, null, t0, null, _rules, SampleSite.Registry).Where(t => t.Rule.Key == "gate-forced").ToList();
+
+        Assert.Equal(TransitionKind.Cleared, Assert.Single(closed, t => t.Rule.Key == "gate-forced").Kind);
+        Assert.Equal([(TransitionKind.Raised, t0), (TransitionKind.Cleared, t0.AddSeconds(5))], forced.Select(t => (t.Kind, t.At)));
+        Assert.Equal(Phase.Normal, _engine.StateOf("gate-forced", "yikang-1-a/gate-01").Phase);
+    }
+
+    [Fact]
     public void A_charger_cut_off_is_a_fault_of_its_outlet_and_a_station_reset_clears_every_outlet()
     {
         var t0 = SampleSite.Night;
