@@ -62,7 +62,7 @@ public sealed partial class AgentUplink
         if (_agent.Outbox.Confirm(watermark))
         {
             Interlocked.Exchange(ref _lastProgress, _time.GetTimestamp());
-            _stall = TimeSpan.FromSeconds(_outbox.StallSeconds);
+            Interlocked.Exchange(ref _stallTicks, TimeSpan.FromSeconds(_outbox.StallSeconds).Ticks);
         }
 
         var floors = string.Join(' ', _agent.Outbox.Floors().Select(f => $"{f.Boot}:{f.Seq}"));

@@ -46,8 +46,9 @@ public sealed partial class AgentUplink : IAsyncDisposable
     private volatile bool _rewindDue;
 
     // When the cloud's watermark last moved (or nothing waited for it), and how long a wait counts as a stall now.
+    // Both are read and written by the send and inbound loops: whole longs, through Interlocked.
     private long _lastProgress;
-    private TimeSpan _stall;
+    private long _stallTicks;
     private string _floorsReported = string.Empty;
 
     /// <summary>Creates the link; nothing connects until <see cref="RunAsync"/>.</summary>
@@ -68,7 +69,7 @@ public sealed partial class AgentUplink : IAsyncDisposable
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _lastProgress = _time.GetTimestamp();
-        _stall = TimeSpan.FromSeconds(outbox.StallSeconds);
+        _stallTicks = TimeSpan.FromSeconds(outbox.StallSeconds).Ticks;
         _ca = options.CaFile is { } file ? X509CertificateLoader.LoadCertificateFromFile(file) : null;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -251,18 +252,19 @@ public sealed partial class AgentUplink : IAsyncDisposable
             return false;
         }
 
-        if (_time.GetElapsedTime(Interlocked.Read(ref _lastProgress), now) < _stall)
+        var stall = TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks));
+        if (_time.GetElapsedTime(Interlocked.Read(ref _lastProgress), now) < stall)
         {
             return false;
         }
 
-        UplinkLog.Stalled(_logger, Name, _agent.Outbox.InFlight, _stall.TotalSeconds);
+        UplinkLog.Stalled(_logger, Name, _agent.Outbox.InFlight, stall.TotalSeconds);
         Interlocked.Exchange(ref _lastProgress, now);
-        _stall = TimeSpan.FromSeconds(Math.Min(_stall.TotalSeconds * 2, MaxStallSeconds));
+        Interlocked.Exchange(ref _stallTicks, Math.Min(stall.Ticks * 2, MaxStall.Ticks));
         return true;
     }
 
-    private const double MaxStallSeconds = 600;
+    private static readonly TimeSpan MaxStall = TimeSpan.FromMinutes(10);
 
     // Publishes the batch's records together and returns how many, from the first, the broker acknowledged, and which of
     // those it refused for good.
