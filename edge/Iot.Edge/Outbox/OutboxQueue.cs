@@ -247,7 +247,7 @@ internal sealed class OutboxQueue : IDisposable
 
     /// <summary>
     /// The lowest seq of <paramref name="boot"/> this queue still holds, or null when it holds none. From memory, but for a
-    /// boot whose first held record is at the cursor with nothing in flight: that one record is read.
+    /// boot whose first held record is at the cursor with nothing in flight: that one record is read (nothing moves).
     /// </summary>
     public long? Floor(string boot)
     {
@@ -263,16 +263,29 @@ internal sealed class OutboxQueue : IDisposable
         }
 
         // The boot's run began before the cursor: its first held record is the one at the cursor.
-        if (_inFlight.TryPeek(out var first))
+        var head = _inFlight.TryPeek(out var first) ? (first.Boot, first.Seq) : RecordAtCursor() is { } r ? (r.Boot, r.Seq) : default;
+        return head.Boot == boot ? head.Seq : null;
+    }
+
+    // The first sound record at or after the cursor, read without moving anything (damage is skipped, not counted).
+    private OutboxRecord? RecordAtCursor()
+    {
+        foreach (var segment in _segments.Where(s => s.Number >= _cursor.Segment))
         {
-            return first.Boot == boot ? first.Seq : null;
+            var offset = segment.Number == _cursor.Segment ? _cursor.Offset : 0;
+            var handle = Reader(segment);
+            while (SegmentReader.ReadAt(handle, segment.Length, offset, out var record, out var next) != ReadOutcome.End)
+            {
+                if (record is not null)
+                {
+                    return record;
+                }
+
+                offset = next;
+            }
         }
 
-        long ignored = 0;
-        var saved = _sent;
-        var head = Read(1, ref ignored);
-        _sent = saved < _cursor ? _cursor : saved;
-        return head is { Records: [var record] } && record.Boot == boot ? record.Seq : null;
+        return null;
     }
 
     /// <summary>Deletes the oldest segment, returning how many unsent records it held; false when empty.</summary>

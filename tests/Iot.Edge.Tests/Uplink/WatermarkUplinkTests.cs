@@ -27,21 +27,19 @@ public sealed class WatermarkUplinkTests
 
         public IEnumerable<ReceivedMessage> All { get; set; } = [];
 
-        public long Contiguous
+        /// <summary>Takes in what has arrived since the last look; returns the highest seq below which every seq arrived.</summary>
+        public long Contiguous()
         {
-            get
+            Seqs.UnionWith(Client.Received.Concat(All)
+                .Where(m => LinkedAgent.Is(m, Channel.Telemetry) || LinkedAgent.Is(m, Channel.Events))
+                .Select(m => System.Text.Json.JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64()));
+            long n = 0;
+            while (Seqs.Contains(n + 1))
             {
-                Seqs.UnionWith(Client.Received.Concat(All)
-                    .Where(m => LinkedAgent.Is(m, Channel.Telemetry) || LinkedAgent.Is(m, Channel.Events))
-                    .Select(m => System.Text.Json.JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64()));
-                long n = 0;
-                while (Seqs.Contains(n + 1))
-                {
-                    n++;
-                }
-
-                return n;
+                n++;
             }
+
+            return n;
         }
 
         public async Task PublishAsync(long stored) => await Client.PublishAsync(agent.Topic(Channel.Stored),
@@ -65,7 +63,7 @@ public sealed class WatermarkUplinkTests
 
         var cloud = new Receiver(await LinkedAgent.WatchAsync(broker), linked);
         harness.Time.Advance(TimeSpan.FromSeconds(31));                      // past Outbox:StallSeconds on the uplink's clock
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(cloud.Contiguous == written), Patience.Seconds(30), "the stalled records sent again");
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(cloud.Contiguous() == written), Patience.Seconds(30), "the stalled records sent again");
 
         await cloud.PublishAsync(written);
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), Patience.Seconds(20), "the watermark released them");
@@ -84,7 +82,7 @@ public sealed class WatermarkUplinkTests
 
         harness.Run(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
         var first = harness.Outbox.LastSeq;
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(cloud.Contiguous == first), Patience.Seconds(30), "first stretch received");
+        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(cloud.Contiguous() == first), Patience.Seconds(30), "first stretch received");
         await cloud.PublishAsync(first);
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Depth == 0), Patience.Seconds(20), "the first stretch released");
 
@@ -112,7 +110,7 @@ public sealed class WatermarkUplinkTests
         // Everything still held arrives; the cloud's watermark stops at the first seq the outbox dropped.
         var held = harness.Outbox.Stats.Depth;
         await ServiceProcess.WaitUntilAsync(() => Task.FromResult(harness.Outbox.Stats.Unconfirmed == held), Patience.Seconds(60), "the backlog sent");
-        var stalled = cloud.Contiguous;
+        var stalled = cloud.Contiguous();
         Assert.True(stalled >= first && stalled < harness.Outbox.LastSeq, $"watermark {stalled}");
         await cloud.PublishAsync(stalled);
 
