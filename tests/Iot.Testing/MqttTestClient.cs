@@ -58,7 +58,7 @@ public sealed class MqttTestClient : IAsyncDisposable
             .WithTcpServer(host, port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId ?? $"test-{Guid.NewGuid():N}")
-            .WithTimeout(TimeSpan.FromSeconds(10));
+            .WithTimeout(Patience.Seconds(30)); // a connect or subscribe on a loaded machine (load average 30) took more than 10 s
         if (user is not null)
         {
             builder.WithCredentials(user, password);
