@@ -21,6 +21,9 @@ internal static partial class TimeSeriesLog
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "SQLite retention at {Now}: deleted {Raw} raw readings, {Minute} minute and {Hour} hour windows")]
     public static partial void SqliteRetentionApplied(ILogger logger, DateTimeOffset now, int raw, int minute, int hour);
 
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Warning, Message = "SQLite time series {Path} moved to layout {Version} (readings keyed by block of sensors, then time); every reading and window was copied")]
+    public static partial void SqliteUpgraded(ILogger logger, string path, int version);
+
     [LoggerMessage(EventId = 4108, Level = LogLevel.Information, Message = "InfluxDB rollup re-aggregated from {From} to {To} (late readings reach the long-term windows before raw retention drops them)")]
     public static partial void InfluxRolledUp(ILogger logger, DateTimeOffset from, DateTimeOffset to);
 

@@ -13,6 +13,10 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
 {
     private const string Backend = "sqlite";
 
+    // The sensor's id and block, for a walk of the (block, time) key filtered to it.
+    private static readonly string OneSeries =
+        $"WITH s AS (SELECT id, id >> {SqliteSchema.BlockShift} AS block FROM series WHERE agent = $agent AND sensor = $sensor)";
+
     private readonly TimeSeriesOptions _options;
     private readonly TimeSeriesMetrics _metrics;
     private readonly ILogger _logger;
@@ -87,12 +91,21 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT s.agent, s.sensor, s.quantity, r.at, r.value
-            FROM series s
-            JOIN raw r ON r.series = s.id AND r.at = (SELECT max(at) FROM raw WHERE series = s.id)
-            WHERE s.courtyard = $courtyard AND ($agent IS NULL OR s.agent = $agent)
-            ORDER BY s.agent, s.sensor
+
+        // Each walks its block's key backwards and stops at the sensor's first row: its newest hour window, then its
+        // newest reading, which lies in that window (they are written together). For a sensor that fell silent, the first
+        // walk crosses the block's newer hour windows and the second one hour of readings, not all the block's newer ones.
+        command.CommandText = $"""
+            WITH s AS (
+                SELECT id, id >> {SqliteSchema.BlockShift} AS block, agent, sensor, quantity FROM series
+                WHERE courtyard = $courtyard AND ($agent IS NULL OR agent = $agent)),
+            t AS (
+                SELECT s.*, (SELECT start FROM hour WHERE block = s.block AND series = s.id ORDER BY start DESC LIMIT 1) AS since FROM s)
+            SELECT t.agent, t.sensor, t.quantity, r.at, r.value
+            FROM t
+            JOIN raw r ON r.block = t.block AND r.series = t.id
+                AND r.at = (SELECT at FROM raw WHERE block = t.block AND series = t.id AND at >= t.since AND at < t.since + {TimeAlignment.HourMs} ORDER BY at DESC LIMIT 1)
+            ORDER BY t.agent, t.sensor
             """;
         command.Parameters.AddWithValue("$courtyard", courtyard.Value);
         command.Parameters.AddWithValue("$agent", agent is { } a ? a.Value : DBNull.Value);
@@ -116,8 +129,8 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
 
         // Windows come from the aggregate tables, so they outlive raw retention; a window is returned when its start is in range.
         command.CommandText = resolution == Resolution.Raw
-            ? "SELECT at, value, value, value, 1 FROM raw WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND at >= $from AND at < $to ORDER BY at LIMIT $limit"
-            : $"SELECT start, sum / count, min, max, count FROM {SqliteSchema.AggregateTable(resolution)} WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND start >= $from AND start < $to ORDER BY start LIMIT $limit";
+            ? $"{OneSeries} SELECT at, value, value, value, 1 FROM raw, s WHERE raw.block = s.block AND raw.series = s.id AND at >= $from AND at < $to ORDER BY at LIMIT $limit"
+            : $"{OneSeries} SELECT start, sum / count, min, max, count FROM {SqliteSchema.AggregateTable(resolution)} w, s WHERE w.block = s.block AND w.series = s.id AND start >= $from AND start < $to ORDER BY start LIMIT $limit";
         AddRange(command, agent, sensor, from, to);
         command.Parameters.AddWithValue("$limit", SeriesLimit.StoreRows);
         var points = new List<SeriesPoint>();
@@ -136,7 +149,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
         var threshold = SeriesGaps.ThresholdMs(maxInterval);
         await using var connection = await OpenAsync(cancellationToken);
         await using var bounds = connection.CreateCommand();
-        bounds.CommandText = "SELECT min(at), max(at) FROM raw WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND at >= $from AND at < $to";
+        bounds.CommandText = $"{OneSeries} SELECT min(at), max(at) FROM raw, s WHERE raw.block = s.block AND raw.series = s.id AND at >= $from AND at < $to";
         AddRange(bounds, agent, sensor, from, to);
         long? first = null, last = null;
         await using (var reader = await bounds.ExecuteReaderAsync(cancellationToken))
@@ -149,10 +162,10 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
         }
 
         await using var inner = connection.CreateCommand();
-        inner.CommandText = """
-            SELECT previous, at FROM (
-                SELECT at, lag(at) OVER (ORDER BY at) AS previous FROM raw
-                WHERE series = (SELECT id FROM series WHERE agent = $agent AND sensor = $sensor) AND at >= $from AND at < $to)
+        inner.CommandText = $"""
+            {OneSeries} SELECT previous, at FROM (
+                SELECT at, lag(at) OVER (ORDER BY at) AS previous FROM raw, s
+                WHERE raw.block = s.block AND raw.series = s.id AND at >= $from AND at < $to)
             WHERE at - previous > $threshold ORDER BY at
             """;
         AddRange(inner, agent, sensor, from, to);
@@ -224,7 +237,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IDisposable
         if (_writer is null)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            _writer = new SqliteBatchWriter(_connectionString, _options.MaxCachedSeries);
+            _writer = new SqliteBatchWriter(_connectionString, _options.MaxCachedSeries, () => TimeSeriesLog.SqliteUpgraded(_logger, Path, SqliteSchema.Version));
             TimeSeriesLog.SqliteReady(_logger, Path);
         }
 
