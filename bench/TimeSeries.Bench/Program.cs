@@ -56,6 +56,15 @@ try
     using var influx = new InfluxTimeSeriesStore(influxOptions, TimeProvider.System, metrics, NullLogger<InfluxTimeSeriesStore>.Instance);
     var given = string.Join(", ", settings.Skip(2).Where(s => s.Value is not null).Select(s => $"{s.Key}={s.Value}"));
     await RunAsync($"InfluxDB {(influxArg is null ? "1.6.7 (local influxd)" : influxArg.ToString())}{(given.Length > 0 ? $" ({given})" : string.Empty)}", influx, server?.Pid);
+
+    // influxd's own counters (warm-up included): it counts request bytes after gunzip, so this is the line protocol's size.
+    using var http = new HttpClient { BaseAddress = influxArg ?? server!.Url };
+    using var query = new FormUrlEncodedContent([new("q", "SHOW STATS FOR 'httpd'")]);
+    using var stats = System.Text.Json.JsonDocument.Parse(await (await http.PostAsync(new Uri("/query", UriKind.Relative), query)).Content.ReadAsStringAsync());
+    var httpd = stats.RootElement.GetProperty("results")[0].GetProperty("series")[0];
+    var columns = httpd.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
+    double Stat(string column) => httpd.GetProperty("values")[0][columns.IndexOf(column)].GetDouble();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\ninfluxd: {Stat("pointsWrittenOK"):N0} points in {Stat("writeReq"):N0} write requests, {Stat("writeReqBytes") / Stat("pointsWrittenOK"):F1} bytes of line protocol per point"));
 }
 finally
 {
