@@ -41,9 +41,9 @@ internal static class LineProtocol
         var quantity = WireNames.Of(reading.Quantity);
         var sensor = reading.Sensor.Value;
 
-        // Worst case: every character escaped into two, each up to 3 UTF-8 bytes; 96 for names, the value and the time.
-        var span = output.GetSpan(96 + (6 * (agent.Length + courtyard.Length + device.Length + quantity.Length + sensor.Length)));
-        var n = Copy("reading"u8, span);
+        // At most 3 bytes a character (UTF-8; an escaped one takes 2); 128 for the names (58), the value (at most 24) and the time (at most 20).
+        var span = output.GetSpan(128 + (3 * (agent.Length + courtyard.Length + device.Length + quantity.Length + sensor.Length)));
+        var n = Copy("reading"u8, span); // Measurement
         n += Tag(",agent="u8, agent, span[n..]);
         n += Tag(",courtyard="u8, courtyard, span[n..]);
         n += Tag(",device="u8, device, span[n..]);
