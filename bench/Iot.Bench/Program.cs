@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "hotpath" => HotPathBenchmarks.Run(args[1..]),
+    "linewrite" => LineProtocolBenchmarks.Run(args[1..]),
     "latency" => await AlertLatencyBenchmark.RunAsync(args[1..]),
     "notify" => await NotifyLatencyBenchmark.RunAsync(args[1..]),
     "city" => await CityScaleBenchmark.RunAsync(args[1..]),
@@ -25,6 +26,8 @@ static int Usage()
 
           hotpath [BenchmarkDotNet options, e.g. --job short]
                  parse + validate + dedupe per message (BenchmarkDotNet)
+          linewrite [BenchmarkDotNet options]
+                 one 5,000-reading InfluxDB write body: before (PointData), now, now gzipped (BenchmarkDotNet)
           ingest [--agents 50] [--messages-per-agent 80] [--readings-per-message 50] [--in-flight 8] [--no-influx]
                  readings/s through real Mosquitto: raw broker ceiling, cloud into SQLite, cloud into InfluxDB
           latency [--rates 1000,5000] [--probes 100]

@@ -6,41 +6,65 @@ using Iot.Cloud.TimeSeries.Sqlite;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 using Iot.Testing.Services;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Usage: dotnet run -c Release --project bench/TimeSeries.Bench [readings] [--influx http://host:8086]
-// Writes the same readings, in batches of 500, into a temporary SQLite file and into InfluxDB (a throwaway influxd on
-// loopback unless --influx is given), and prints readings/s per backend. Each backend stops after 60 s at the latest.
-const int BatchSize = 500;
+// Usage: dotnet run -c Release --project bench/TimeSeries.Bench [readings] [--batch 500] [--influx http://host:8086]
+//        [--influx-only] [--influx-batch 5000] [--writes-in-flight 4] [--no-gzip]
+// Writes the same readings, in batches of 500 (or --batch: ingest hands the store up to 50,000 at once), into a temporary
+// SQLite file and into InfluxDB (a throwaway influxd on loopback unless --influx is given), and prints readings/s per
+// backend, this process's CPU and allocations, and the local influxd's CPU. Each backend stops after 60 s at the latest.
 var limit = TimeSpan.FromSeconds(60);
 var count = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 200_000;
 var influxArg = Array.IndexOf(args, "--influx") is var i and >= 0 && i + 1 < args.Length ? new Uri(args[i + 1]) : null;
+var batchSize = IntOption("--batch", 500);
 
 var readings = Readings(count);
-var batches = readings.Chunk(BatchSize).ToArray();
-var warmUp = Readings(BatchSize * 10, TimeSpan.FromDays(2)).Chunk(BatchSize).ToArray();
+var batches = readings.Chunk(batchSize).ToArray();
+var warmUp = Readings(Math.Min(batchSize * 10, 50_000), TimeSpan.FromDays(2)).Chunk(batchSize).ToArray();
 using var services = new ServiceCollection().AddMetrics().AddSingleton<TimeSeriesMetrics>().BuildServiceProvider();
 var metrics = services.GetRequiredService<TimeSeriesMetrics>();
 
-Console.WriteLine($"{count:N0} readings of {readings.Select(r => (r.Agent, r.Sensor)).Distinct().Count():N0} sensors, batches of {BatchSize}, {Environment.ProcessorCount} cores");
+Console.WriteLine($"{count:N0} readings of {readings.Select(r => (r.Agent, r.Sensor)).Distinct().Count():N0} sensors, batches of {batchSize}, {Environment.ProcessorCount} cores");
 Console.WriteLine();
-Console.WriteLine("| backend | readings | seconds | readings/s | bench process CPU s | readings per CPU s |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| backend | readings | seconds | readings/s | bench process CPU s | readings per CPU s | influxd CPU s | bytes allocated per reading | gen0 GCs |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 
 var folder = Directory.CreateTempSubdirectory("iot-ts-bench-").FullName;
 try
 {
-    var sqliteOptions = new TimeSeriesOptions { SqlitePath = Path.Combine(folder, "timeseries.db") };
-    using (var sqlite = new SqliteTimeSeriesStore(sqliteOptions, metrics, NullLogger<SqliteTimeSeriesStore>.Instance))
+    if (!args.Contains("--influx-only"))
     {
-        await RunAsync("SQLite (WAL, synchronous=FULL)", sqlite);
+        var sqliteOptions = new TimeSeriesOptions { SqlitePath = Path.Combine(folder, "timeseries.db") };
+        using var sqlite = new SqliteTimeSeriesStore(sqliteOptions, metrics, NullLogger<SqliteTimeSeriesStore>.Instance);
+        await RunAsync("SQLite (WAL, synchronous=FULL)", sqlite, null);
     }
 
     await using var server = influxArg is null ? await InfluxServer.StartAsync() : null;
-    var influxOptions = new TimeSeriesOptions { Backend = TimeSeriesBackend.Influx, Influx = { Url = influxArg ?? server!.Url, Database = $"bench_{Environment.ProcessId}" } };
+    // Settings given as configuration keys, as the cloud reads them (a key this build does not know is ignored).
+    var settings = new Dictionary<string, string?>
+    {
+        ["Url"] = (influxArg ?? server!.Url).ToString(),
+        ["Database"] = $"bench_{Environment.ProcessId}",
+        ["WritesInFlight"] = Option("--writes-in-flight"),
+        ["BatchSize"] = Option("--influx-batch"),
+        ["Gzip"] = args.Contains("--no-gzip") ? "false" : null,
+    };
+    var influxOptions = new TimeSeriesOptions { Backend = TimeSeriesBackend.Influx };
+    new ConfigurationBuilder().AddInMemoryCollection(settings.Where(s => s.Value is not null)).Build().Bind(influxOptions.Influx);
     using var influx = new InfluxTimeSeriesStore(influxOptions, TimeProvider.System, metrics, NullLogger<InfluxTimeSeriesStore>.Instance);
-    await RunAsync($"InfluxDB {(influxArg is null ? "1.6.7 (local influxd)" : influxArg.ToString())}", influx);
+    var given = string.Join(", ", settings.Skip(2).Where(s => s.Value is not null).Select(s => $"{s.Key}={s.Value}"));
+    await RunAsync($"InfluxDB {(influxArg is null ? "1.6.7 (local influxd)" : influxArg.ToString())}{(given.Length > 0 ? $" ({given})" : string.Empty)}", influx, server?.Pid);
+
+    // influxd's own counters (warm-up included): it counts request bytes after gunzip, so this is the line protocol's size.
+    using var http = new HttpClient { BaseAddress = influxArg ?? server!.Url };
+    using var query = new FormUrlEncodedContent([new("q", "SHOW STATS FOR 'httpd'")]);
+    using var stats = System.Text.Json.JsonDocument.Parse(await (await http.PostAsync(new Uri("/query", UriKind.Relative), query)).Content.ReadAsStringAsync());
+    var httpd = stats.RootElement.GetProperty("results")[0].GetProperty("series")[0];
+    var columns = httpd.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
+    double Stat(string column) => httpd.GetProperty("values")[0][columns.IndexOf(column)].GetDouble();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\ninfluxd: {Stat("pointsWrittenOK"):N0} points in {Stat("writeReq"):N0} write requests, {Stat("writeReqBytes") / Stat("pointsWrittenOK"):F1} bytes of line protocol per point"));
 }
 finally
 {
@@ -48,7 +72,7 @@ finally
     Directory.Delete(folder, recursive: true);
 }
 
-async Task RunAsync(string name, ITimeSeriesStore store)
+async Task RunAsync(string name, ITimeSeriesStore store, int? serverPid)
 {
     using var stop = new CancellationTokenSource(limit);
     await store.InitializeAsync(stop.Token);
@@ -59,6 +83,9 @@ async Task RunAsync(string name, ITimeSeriesStore store)
         await store.WriteAsync(batch, stop.Token);
     }
     var written = 0;
+    var serverCpu = CpuSeconds(serverPid);
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var gen0 = GC.CollectionCount(0);
     var cpu = Environment.CpuUsage.TotalTime;
     var clock = Stopwatch.StartNew();
     try
@@ -78,7 +105,25 @@ async Task RunAsync(string name, ITimeSeriesStore store)
 
     // CPU time of this process only (influxd's own work is not in it); it holds up better than wall time on a busy machine.
     var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {written:N0} | {seconds:F1} | {written / seconds:N0} | {cpuSeconds:F1} | {written / cpuSeconds:N0} |"));
+    var perReading = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)written;
+    var server = serverPid is null ? "–" : string.Create(CultureInfo.InvariantCulture, $"{CpuSeconds(serverPid) - serverCpu:F1}");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {written:N0} | {seconds:F1} | {written / seconds:N0} | {cpuSeconds:F1} | {written / cpuSeconds:N0} | {server} | {perReading:N0} | {GC.CollectionCount(0) - gen0} |"));
+}
+
+string? Option(string name) => Array.IndexOf(args, name) is var k and >= 0 && k + 1 < args.Length ? args[k + 1] : null;
+
+int IntOption(string name, int fallback) => Option(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+// CPU seconds used so far by the local influxd (on the same cores as this process).
+static double CpuSeconds(int? pid)
+{
+    if (pid is null)
+    {
+        return 0;
+    }
+
+    using var process = Process.GetProcessById(pid.Value);
+    return process.TotalProcessorTime.TotalSeconds;
 }
 
 // 50 courtyards x 4 agents x 10 sensors, one reading per sensor per second, ending a minute ago.

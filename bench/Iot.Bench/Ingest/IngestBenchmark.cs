@@ -45,7 +45,7 @@ public static class IngestBenchmark
             {
                 ["TimeSeries:Backend"] = "Influx",
                 ["TimeSeries:Influx:Url"] = influx.Url.ToString(),
-            });
+            }, influx.Pid);
             rows.Add(row);
             valid &= row.Complete;
         }
@@ -79,13 +79,15 @@ public static class IngestBenchmark
         return new Row("raw broker (plain subscriber)", received * (long)load.ReadingsPerMessage, received, elapsed, null, complete);
     }
 
-    private static async Task<Row> CloudAsync(string path, TelemetryLoad load, int port, int inFlight, Dictionary<string, string> settings)
+    /// <param name="storePid">A store server on the same machine (influxd): its CPU in the phase is printed beside the cloud's.</param>
+    private static async Task<Row> CloudAsync(string path, TelemetryLoad load, int port, int inFlight, Dictionary<string, string> settings, int? storePid = null)
     {
         settings["Broker:Mode"] = "External";
         settings["Broker:Port"] = port.ToString(CultureInfo.InvariantCulture);
         settings["Broker:SharedGroup"] = "bench";
         await using var cloud = await CloudProcess.StartAsync(settings);
         var cpuBefore = cloud.CpuTime;
+        var storeCpuBefore = Machine.ProcessCpu(storePid);
         var clock = Stopwatch.StartNew();
         await Publishers.PublishAsync(load, port, inFlight, CancellationToken.None);
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -105,6 +107,10 @@ public static class IngestBenchmark
         var elapsed = clock.Elapsed;
         var cpu = (cloud.CpuTime - cpuBefore) / elapsed / Environment.ProcessorCount;
         Console.Error.WriteLine($"{path}: {await BatchFiguresAsync(cloud)}");
+        if (storePid is not null)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: the store server (pid {storePid}) used {(Machine.ProcessCpu(storePid) - storeCpuBefore).TotalSeconds:F1} CPU s in the phase's {elapsed.TotalSeconds:F1} s, the cloud {(cloud.CpuTime - cpuBefore).TotalSeconds:F1} CPU s"));
+        }
         var complete = stats.ReadingsSinceStart == load.Readings && stats.RejectedSinceStart == 0 && stats.DuplicatesSinceStart == 0;
         if (!complete)
         {

@@ -16,4 +16,16 @@ public static class Machine
         var gib = memory is null ? "?" : (long.Parse(memory, System.Globalization.CultureInfo.InvariantCulture) / 1024.0 / 1024.0).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
         return $"{Environment.ProcessorCount} cores {cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}, {gib} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     }
+
+    /// <summary>CPU time used so far by another process on this machine (a store server), zero without one.</summary>
+    public static TimeSpan ProcessCpu(int? pid)
+    {
+        if (pid is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        using var process = System.Diagnostics.Process.GetProcessById(pid.Value);
+        return process.TotalProcessorTime;
+    }
 }

@@ -75,6 +75,11 @@ public sealed class TimeSeriesOptionsValidator : IValidateOptions<TimeSeriesOpti
             failures.Add($"{prefix}BatchSize must be between 1 and 100000, not {influx.BatchSize}.");
         }
 
+        if (influx.WritesInFlight is < 1 or > 64)
+        {
+            failures.Add($"{prefix}WritesInFlight must be between 1 and 64, not {influx.WritesInFlight}.");
+        }
+
         if (string.IsNullOrEmpty(influx.Username) != string.IsNullOrEmpty(influx.Password))
         {
             failures.Add($"{prefix}Username and {prefix}Password go together: set both or neither.");

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Iot.Cloud.TimeSeries;
 using Iot.Cloud.TimeSeries.Influx;
 using Iot.Protocol.Messages;
@@ -49,6 +52,87 @@ public sealed class InfluxTimeSeriesStoreTests(InfluxServerFixture influx) : Tim
         var line = LineProtocol.Build([reading], 0, 1);
 
         Assert.Equal("reading,agent=yikang-12-a,courtyard=yikang-12,device=drain-01,quantity=waterLevel,sensor=drain-01.water-level value=12.5 1764421200123\n", line);
+    }
+
+    [Fact]
+    public void Line_protocol_says_what_InfluxDB_Client_says_and_each_value_parses_back_to_the_same_double()
+    {
+        double[] values = [0.3, 0.1 + 0.2, -0.0, 1e-7, 123_456_789.123, 1e21, double.MaxValue, double.Epsilon, -17.25, 42];
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_764_421_200_123);
+        var readings = values.Select(v => new StoredReading(Yikang12, A, Drain, Quantity.WaterLevel, v, at)).ToArray();
+
+        var lines = LineProtocol.Build(readings, 0, readings.Length).Split('\n')[..^1];
+
+        Assert.Equal(values.Length, lines.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var expected = PointData.Measurement("reading").Tag("courtyard", Yikang12.Value).Tag("agent", A.Value).Tag("device", Drain.Device.Value)
+                .Tag("sensor", Drain.Value).Tag("quantity", "waterLevel").Field("value", values[i]).Timestamp(at, WritePrecision.Ms).ToLineProtocol();
+            var (ours, theirs) = (lines[i].Split(' '), expected.Split(' '));
+            Assert.Equal(theirs[0], ours[0]);
+            Assert.Equal(theirs[2], ours[2]);
+            Assert.Equal(values[i], double.Parse(ours[1]["value=".Length..], CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_the_part_size_goes_gzipped_in_parts_and_is_stored_whole()
+    {
+        var store = await NewStoreAsync(null, ("TimeSeries:Influx:BatchSize", "7"), ("TimeSeries:Influx:WritesInFlight", "3"), ("TimeSeries:Influx:Gzip", "true"));
+        var readings = Enumerable.Range(0, 100).Select(i => new StoredReading(Yikang12, i % 2 == 0 ? A : B, Lamp, Quantity.Current, i / 10.0, Data.T.AddSeconds(i))).ToArray();
+        var requestsBefore = await WriteRequestsAsync();
+
+        await store.WriteAsync(readings, Step);
+
+        Assert.Equal(15, await WriteRequestsAsync() - requestsBefore);
+        var a = await store.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(1), Resolution.Raw, Step);
+        var b = await store.RangeAsync(B, Lamp, Data.T, Data.T.AddHours(1), Resolution.Raw, Step);
+        Assert.Equal(readings.Where(r => r.Agent == A).Select(r => (r.At, r.Value)), a.Select(p => (p.At, p.Mean)));
+        Assert.Equal(readings.Where(r => r.Agent == B).Select(r => (r.At, r.Value)), b.Select(p => (p.At, p.Mean)));
+    }
+
+    [Fact]
+    public async Task A_plain_write_stores_what_a_gzipped_one_does()
+    {
+        var gzipped = await NewStoreAsync();
+        await gzipped.WriteAsync(Data.Readings, Step);
+        var plain = await NewStoreAsync(null, ("TimeSeries:Influx:Gzip", "false"));
+        await plain.WriteAsync(Data.Readings, Step);
+
+        Assert.Equal(
+            await gzipped.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Step),
+            await plain.RangeAsync(A, Lamp, Data.T, Data.T.AddHours(2), Resolution.Raw, Step));
+    }
+
+    [Fact]
+    public async Task A_part_refused_for_good_fails_the_whole_write_while_the_other_parts_are_accepted()
+    {
+        var store = await NewStoreAsync(null, ("TimeSeries:Influx:BatchSize", "2"), ("TimeSeries:Influx:WritesInFlight", "4"));
+
+        // A string "value" in T's shard (a day): InfluxDB refuses every float "value" there, for good (field type conflict).
+        await WriteRawAsync($"reading,agent=yikang-12-b,courtyard=yikang-12,device=gate-01,quantity=contact,sensor=gate-01.contact value=\"open\" {Data.T.ToUnixTimeMilliseconds()}");
+        var twoDaysEarlier = Data.T.AddDays(-2);
+        StoredReading Lamp(DateTimeOffset at, double value) => new(Yikang12, A, ContractData.Lamp, Quantity.Current, value, at);
+        StoredReading[] readings = [Lamp(twoDaysEarlier, 1), Lamp(twoDaysEarlier.AddSeconds(1), 2), Lamp(twoDaysEarlier.AddSeconds(2), 3), Lamp(twoDaysEarlier.AddSeconds(3), 4), Lamp(Data.T.AddSeconds(1), 5)];
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteAsync(readings, Step));
+
+        Assert.Contains("field type conflict", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reading_repeated_across_parts_of_one_batch_is_counted_once_in_the_rollups()
+    {
+        var store = await NewStoreAsync(null, ("TimeSeries:Influx:BatchSize", "3"), ("TimeSeries:Influx:WritesInFlight", "4"));
+
+        await store.WriteAsync([.. Data.Readings, .. Data.Readings, .. Data.Readings.Take(5)], Step);
+        await store.ApplyRetentionAsync(DateTimeOffset.UtcNow, Step);
+
+        // Straight from the rollup measurements: each of A's lamp readings once (6 in T's hour, 2 in the next).
+        var hours = await QueryAsync($"SELECT \"count\" FROM \"{_database}\".\"rollup\".\"reading_1h\" WHERE \"agent\" = 'yikang-12-a' AND \"sensor\" = 'lamp-01.current'");
+        var minutes = await QueryAsync($"SELECT sum(\"count\") FROM \"{_database}\".\"rollup\".\"reading_1m\" WHERE \"agent\" = 'yikang-12-a' AND \"sensor\" = 'lamp-01.current'");
+        Assert.Equal([6.0, 2.0], hours[0].GetProperty("values").EnumerateArray().Select(v => v[1].GetDouble()));
+        Assert.Equal(8.0, minutes[0].GetProperty("values")[0][1].GetDouble());
     }
 
     [Fact]
@@ -119,6 +203,22 @@ public sealed class InfluxTimeSeriesStoreTests(InfluxServerFixture influx) : Tim
         return series[0].GetProperty("values").EnumerateArray().ToDictionary(
             v => v[columns.IndexOf("name")].GetString()!,
             v => (InfluxQl.ParseGoDuration(v[columns.IndexOf("duration")].GetString()!), v[columns.IndexOf("default")].GetBoolean()));
+    }
+
+    // influxd's own count of /write requests (the tests of a class run one at a time, so a difference is one test's).
+    private async Task<long> WriteRequestsAsync()
+    {
+        var httpd = (await QueryAsync("SHOW STATS FOR 'httpd'"))[0];
+        var column = httpd.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf("writeReq");
+        return httpd.GetProperty("values")[0][column].GetInt64();
+    }
+
+    private async Task WriteRawAsync(string line)
+    {
+        using var http = new HttpClient { BaseAddress = influx.Server.Url };
+        using var body = new StringContent(line);
+        using var response = await http.PostAsync(new Uri($"/write?db={_database}&precision=ms", UriKind.Relative), body, Step);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Step));
     }
 
     // Straight to influxd, not through the store: the test checks what the server holds.

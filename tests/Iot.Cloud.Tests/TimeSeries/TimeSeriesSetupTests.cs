@@ -21,6 +21,7 @@ public sealed class TimeSeriesSetupTests : IDisposable
     [InlineData("TimeSeries:Influx:Url", "influx-host:8086", "TimeSeries:Influx:Url")]
     [InlineData("TimeSeries:Influx:Database", "", "TimeSeries:Influx:Database")]
     [InlineData("TimeSeries:Influx:BatchSize", "0", "TimeSeries:Influx:BatchSize")]
+    [InlineData("TimeSeries:Influx:WritesInFlight", "0", "TimeSeries:Influx:WritesInFlight")]
     [InlineData("TimeSeries:Influx:Username", "cloud", "TimeSeries:Influx:Password")]
     [InlineData("TimeSeries:AggregateRetention", "1.00:00:00", "TimeSeries:AggregateRetention")]
     public async Task A_wrong_influx_setting_stops_the_host_with_a_message_naming_it(string key, string value, string named)

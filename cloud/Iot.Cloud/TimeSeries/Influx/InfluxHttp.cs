@@ -65,10 +65,19 @@ internal sealed class InfluxHttp : IDisposable
         }
     }
 
-    /// <summary>Posts line protocol once. Throws <see cref="HttpRequestException"/> or <see cref="TimeoutException"/> when there is no answer.</summary>
-    public async Task<(HttpStatusCode Status, string Body)> WriteAsync(string lines, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts line protocol (UTF-8, gzipped when <paramref name="gzipped"/>) once. Throws <see cref="HttpRequestException"/>
+    /// or <see cref="TimeoutException"/> when there is no answer.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body)> WriteAsync(ReadOnlyMemory<byte> lines, bool gzipped, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(lines, Encoding.UTF8, "text/plain");
+        using var content = new ReadOnlyMemoryContent(lines);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        if (gzipped)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(WriteTimeout);
         try

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net;
 using Iot.Protocol.Identifiers;
 using Iot.Protocol.Messages;
 
@@ -7,21 +5,18 @@ namespace Iot.Cloud.TimeSeries.Influx;
 
 /// <summary>
 /// The InfluxDB backend, over the v1 HTTP API (see <see cref="InfluxHttp"/>) with the layout of <see cref="InfluxSchema"/>.
-/// Writes are retried until InfluxDB accepts them or the caller cancels: ingest acks MQTT only after WriteAsync returns.
+/// Writes (see <see cref="InfluxWriter"/>) are retried until InfluxDB accepts them or the caller cancels: ingest acks MQTT
+/// only after WriteAsync returns. The write path sends only /write requests, never a query.
 /// </summary>
 public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
 {
-    private const string Backend = "influx";
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LateReadingHorizon = TimeSpan.FromDays(1);
 
     private readonly TimeSeriesOptions _options;
     private readonly TimeProvider _time;
-    private readonly TimeProvider _retryTime;
-    private readonly TimeSeriesMetrics _metrics;
     private readonly ILogger _logger;
     private readonly InfluxHttp _http;
+    private readonly InfluxWriter _writer;
     private readonly InfluxSchema _schema;
     private volatile bool _managesSchema = true;
 
@@ -40,10 +35,9 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _time = time;
-        _retryTime = retryTime;
-        _metrics = metrics;
         _logger = logger;
         _http = new InfluxHttp(options.Influx);
+        _writer = new InfluxWriter(_http, options.Influx, retryTime, metrics, logger);
         _schema = new InfluxSchema(options.Influx.Database);
     }
 
@@ -89,14 +83,7 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
     public async Task WriteAsync(IReadOnlyList<StoredReading> readings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readings);
-        var batchSize = _options.Influx.BatchSize;
-        for (var start = 0; start < readings.Count; start += batchSize)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var count = Math.Min(batchSize, readings.Count - start);
-            await WriteBatchAsync(LineProtocol.Build(readings, start, count), count, cancellationToken);
-            _metrics.Written(Backend, count, started);
-        }
+        await _writer.WriteAsync(readings, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -230,12 +217,6 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
 
     private static bool IsVersion1(string version) => version == "unknown" || version.TrimStart('v').StartsWith("1.", StringComparison.Ordinal);
 
-    private static bool IsTransient(HttpStatusCode status, string body) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-
-        // Until InitializeAsync has created it (the maintenance service retries that), waiting is the right answer.
-        || (status == HttpStatusCode.NotFound && body.Contains("database not found", StringComparison.Ordinal));
-
     private async Task<IReadOnlyList<InfluxSeries>> QueryOneAsync(string statement, CancellationToken cancellationToken) =>
         (await _http.QueryAsync(statement, cancellationToken))[0];
 
@@ -249,49 +230,5 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore, IDisposable
             var count = (long)s.Number(r, 4);
             return new SeriesPoint(TimeAlignment.FromMs(InfluxSeries.Time(r)), s.Number(r, 1) / count, s.Number(r, 2), s.Number(r, 3), count);
         }));
-    }
-
-    private async Task WriteBatchAsync(string lines, int count, CancellationToken cancellationToken)
-    {
-        var delay = FirstRetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            string reason;
-            try
-            {
-                var (status, body) = await _http.WriteAsync(lines, cancellationToken);
-                if ((int)status is >= 200 and < 300)
-                {
-                    return;
-                }
-
-                // 1.x stores the rest of the batch and says so; the dropped points were past raw retention already.
-                if (status == HttpStatusCode.BadRequest && body.Contains("beyond retention policy", StringComparison.Ordinal))
-                {
-                    TimeSeriesLog.BeyondRetention(_logger, InfluxHttp.Shorten(body));
-                    return;
-                }
-
-                if (!IsTransient(status, body))
-                {
-                    throw new InvalidOperationException($"InfluxDB refused a write of {count} readings with {(int)status}: {InfluxHttp.Shorten(body)}");
-                }
-
-                reason = $"{(int)status} {InfluxHttp.Shorten(body)}";
-            }
-            catch (HttpRequestException e)
-            {
-                reason = e.Message;
-            }
-            catch (TimeoutException e)
-            {
-                reason = e.Message;
-            }
-
-            _metrics.Retried(Backend);
-            TimeSeriesLog.WriteRetry(_logger, count, reason, attempt, (long)delay.TotalMilliseconds);
-            await Task.Delay(delay, _retryTime, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-        }
     }
 }
