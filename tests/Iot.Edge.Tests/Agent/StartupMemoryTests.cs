@@ -1,6 +1,6 @@
 using Iot.Edge.Agent;
 using Iot.Edge.Outbox;
-using Iot.Protocol.Messages;
+using Iot.Protocol.Topics;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Iot.Edge.Tests.Agent;
