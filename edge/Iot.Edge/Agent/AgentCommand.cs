@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Iot.Edge.Agent;
@@ -43,8 +44,13 @@ public static class AgentCommand
             settings.TryAdd("Edge:Clock", nameof(ClockMode.WallClock));
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        // Settings are read once (no options monitor reads them again), so appsettings.json needs no file watcher and its thread.
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Configuration = configuration });
         builder.Configuration.AddInMemoryCollection(settings);
+        // The console (the journal under systemd) only: the debugger and EventSource loggers have no listener on a Pi.
+        builder.Logging.ClearProviders().AddConsole();
         builder.Services.AddSystemd();
         builder.Services.AddEdgeAgent();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));

@@ -86,7 +86,8 @@ public sealed partial class AgentService(
             var runtimes = agents.Select(a => a.Runtime).ToList();
             var loops = agents.SelectMany(a => new[] { TickLoopAsync(a.Runtime, stoppingToken), a.Uplink.RunAsync(stoppingToken) })
                 .Append(SafetyLoopAsync(runtimes, stoppingToken))
-                .Append(WatchdogLoopAsync(watchdog, runtimes, stoppingToken));
+                .Append(WatchdogLoopAsync(watchdog, runtimes, stoppingToken))
+                .Append(ReleaseStartupMemoryAsync(stoppingToken));
             await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -167,6 +168,19 @@ public sealed partial class AgentService(
         }
     }
 
+    // Start-up (the host, the site's manifests, the first connection) touches far more memory than running does.
+    private async Task ReleaseStartupMemoryAsync(CancellationToken ct)
+    {
+        if (edge.Value.ReleaseStartupMemorySeconds <= 0)
+        {
+            return;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(edge.Value.ReleaseStartupMemorySeconds), time, ct).ConfigureAwait(false);
+        var unmapped = StartupMemory.Release();
+        StartupMemoryReleased(_logger, unmapped / (1024.0 * 1024), Environment.WorkingSet / (1024.0 * 1024));
+    }
+
     // systemd's watchdog restarts a hung agent: the ping goes out only while every agent is still ticking.
     private static async Task WatchdogLoopAsync(ISystemdNotifier? notifier, IReadOnlyList<AgentRuntime> runtimes, CancellationToken ct)
     {
@@ -193,6 +207,9 @@ public sealed partial class AgentService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:Demo is on: a fault {First} s after the start, then one every {Interval} min")]
     private static partial void DemoOn(ILogger logger, int first, double interval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Start-up memory given back: heap compacted, {Unmapped:F1} MiB of code mappings dropped; resident now {Resident:F1} MiB")]
+    private static partial void StartupMemoryReleased(ILogger logger, double unmapped, double resident);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} agent(s) on {Hardware} hardware, broker {Broker}")]
     private static partial void Started(ILogger logger, int count, string hardware, string broker);

@@ -36,6 +36,12 @@ public sealed class EdgeOptions
     public long DiskLowBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Seconds after start when the agent gives back the memory only start-up needed (a decommitting GC, and the binary's
+    /// code pages unmapped: edge/README.md, "Footprint"); 0 keeps it.
+    /// </summary>
+    public int ReleaseStartupMemorySeconds { get; set; } = 15;
+
+    /// <summary>
     /// The folder of public keys (<c>*.pub.pem</c>) whose signatures the agent believes on configs and commands: the
     /// cloud's, from the bundle (two while the cloud's key is being changed). Unset, the agent trusts no one and refuses
     /// every config and command it is sent.

@@ -40,6 +40,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add($"Edge:StatusSeconds is {options.StatusSeconds}; it must be 1 to 86400");
         }
 
+        if (options.ReleaseStartupMemorySeconds < 0)
+        {
+            failures.Add($"Edge:ReleaseStartupMemorySeconds is {options.ReleaseStartupMemorySeconds}; it must be 0 (keep) or more");
+        }
+
         if (options.DiskLowBytes < 0)
         {
             failures.Add($"Edge:DiskLowBytes is {options.DiskLowBytes}; it must be 0 or more");

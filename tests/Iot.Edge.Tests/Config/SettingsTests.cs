@@ -44,9 +44,10 @@ public sealed class SettingsTests
     [Fact]
     public void Every_wrong_setting_is_named_in_the_failure()
     {
-        var edge = new EdgeOptionsValidator().Validate(null, new EdgeOptions { Site = "/nowhere", TickMilliseconds = 0 });
+        var edge = new EdgeOptionsValidator().Validate(null, new EdgeOptions { Site = "/nowhere", TickMilliseconds = 0, ReleaseStartupMemorySeconds = -1 });
         Assert.Contains("Edge:Site '/nowhere' is not a site folder", edge.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Edge:TickMilliseconds is 0", edge.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Edge:ReleaseStartupMemorySeconds is -1", edge.FailureMessage, StringComparison.Ordinal);
 
         var mqtt = new MqttOptionsValidator().Validate(null, new MqttOptions { Broker = "broker", Username = "yikang-1-a", CaFile = "/missing.pem" });
         Assert.Contains("Mqtt:Broker 'broker' is not host:port", mqtt.FailureMessage, StringComparison.Ordinal);
