@@ -66,6 +66,22 @@ public sealed class CloudProcess : IAsyncDisposable
             cloud._logs.Add((stream.CopyToAsync(output), output));
         }
 
+        try
+        {
+            await WaitReadyAndSignInAsync(cloud, process, log);
+        }
+        catch
+        {
+            // A cloud that never became ready must not outlive the bench.
+            await cloud.DisposeAsync();
+            throw;
+        }
+
+        return cloud;
+    }
+
+    private static async Task WaitReadyAndSignInAsync(CloudProcess cloud, Process process, string log)
+    {
         await ServiceProcess.WaitUntilAsync(
             async () =>
             {
@@ -88,7 +104,6 @@ public sealed class CloudProcess : IAsyncDisposable
             () => ServiceProcess.Tail(log));
         using var signIn = await cloud.Http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { userName = "street-chen", password = BenchPassword });
         signIn.EnsureSuccessStatusCode();
-        return cloud;
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or a lost machine would.</summary>
