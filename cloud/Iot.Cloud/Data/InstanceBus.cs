@@ -115,8 +115,7 @@ public sealed partial class InstanceBus(IOptions<DatabaseOptions> options, ILogg
             {
                 // The database is away: listen again when it is back, with a capped backoff.
                 LogListenFailed(logger, e.Message);
-                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                backoff = await WaitAndDoubleAsync(backoff, stoppingToken);
             }
         }
     }
@@ -157,10 +156,16 @@ public sealed partial class InstanceBus(IOptions<DatabaseOptions> options, ILogg
             {
                 // The first message of the failed batch is tried again; the rest of that batch is lost (best effort).
                 LogSendFailed(logger, e.Message);
-                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                backoff = await WaitAndDoubleAsync(backoff, stoppingToken);
             }
         }
+    }
+
+    // Waits out a backoff (with a little jitter, so instances do not retry in step) and returns the next, capped at 10 s.
+    private static async Task<TimeSpan> WaitAndDoubleAsync(TimeSpan backoff, CancellationToken stoppingToken)
+    {
+        await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
     }
 
     private void Dispatch(string message)

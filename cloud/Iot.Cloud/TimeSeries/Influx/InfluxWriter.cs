@@ -26,16 +26,18 @@ internal sealed class InfluxWriter(InfluxHttp http, InfluxOptions options, TimeP
         var parts = (readings.Count + size - 1) / size;
         if (parts <= 1)
         {
+            // One part: sent from here, without Parallel's scheduling.
             await WritePartAsync(readings, 0, readings.Count, cancellationToken);
-            metrics.Written(Backend, readings.Count, started);
-            return;
+        }
+        else
+        {
+            // A reading repeated in one batch is stored once whichever part lands last (same series, same time: InfluxDB
+            // keeps one point), so the parts need no order; with the same value, which one wins makes no difference.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.WritesInFlight, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, parts), parallel, async (part, token) =>
+                await WritePartAsync(readings, part * size, Math.Min(size, readings.Count - (part * size)), token));
         }
 
-        // A reading repeated in one batch is stored once whichever part lands last (same series, same time: InfluxDB
-        // keeps one point), so the parts need no order; with the same value, which one wins makes no difference.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.WritesInFlight, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, parts), parallel, async (part, token) =>
-            await WritePartAsync(readings, part * size, Math.Min(size, readings.Count - (part * size)), token));
         metrics.Written(Backend, readings.Count, started);
     }
 

@@ -148,14 +148,11 @@ internal sealed class SqliteBatchWriter : IDisposable
             min = min(min, excluded.min), max = max(max, excluded.max)
         """;
 
-    // Each touched window once, in key order as the readings.
+    // Each touched window once. A dictionary enumerates in the order its keys were added, which was the readings' key
+    // order, so the windows go block by block as well.
     private static void Upsert(RawStatement upsert, Dictionary<(long Series, long Start), WindowAggregate> windows)
     {
-        static (long Block, long Start, long Series) Key(KeyValuePair<(long Series, long Start), WindowAggregate> window) =>
-            (window.Key.Series >> SqliteSchema.BlockShift, window.Key.Start, window.Key.Series);
-        var pending = windows.ToArray();
-        Array.Sort(pending, static (x, y) => Key(x).CompareTo(Key(y)));
-        foreach (var ((series, start), aggregate) in pending)
+        foreach (var ((series, start), aggregate) in windows)
         {
             upsert.Bind(1, series >> SqliteSchema.BlockShift).Bind(2, start).Bind(3, series)
                 .Bind(4, aggregate.Count).Bind(5, aggregate.Sum).Bind(6, aggregate.Min).Bind(7, aggregate.Max)
