@@ -34,19 +34,16 @@ if ! dotnet build Iot.sln -nologo -clp:ErrorsOnly -v:q; then
 fi
 
 # --- 3. Run the test projects in three lanes ---
-# The schedule comes from measuring the whole suite on 2 cores (tests/README.md, "The suite"). No project keeps a core
-# busy by itself (they wait for brokers, databases, programs and the browser), so three lanes fill two cores; four
-# only made the machine busier without finishing sooner (806 s against 796 s). With whole projects the cloud project
-# was the longest lane by itself (680 s of 796), so it runs in two parts, each after a shorter project. Lanes are
-# balanced by processor time (end to end 206 s, then cloud part 2; cloud part 1, then edge 95 s and protocol 9 s;
-# browser 250 s). Each lane runs its entries one by one; an entry is a project, or project:part.
-lanes=(
-  "Iot.EndToEnd.Tests Iot.Cloud.Tests:2"
-  "Iot.Cloud.Tests:1 Iot.Edge.Tests Iot.Protocol.Tests"
-  "Iot.Browser.Tests"
+# No project keeps a core busy by itself (they wait for brokers, databases, programs and the browser), so three lanes
+# fill two cores; four only made the machine busier without finishing sooner (806 s against 796 s, tests/README.md,
+# "The suite"). The lanes take their entries from one queue, longest first, so no lane idles while another still has a
+# long list: an entry is a project or a part of one (project:part), and the longest projects run in parts.
+queue=(
+  Iot.EndToEnd.Tests:1 Iot.Cloud.Tests:1 Iot.Browser.Tests Iot.Cloud.Tests:2 Iot.EndToEnd.Tests:2 Iot.Edge.Tests Iot.Protocol.Tests
 )
-# The cloud project's parts: part 1 is these namespaces, part 2 everything else, so a new namespace runs in part 2 and
-# no test is left out or run twice.
+lane_count=3
+# The parts: the cloud project's part 1 is these namespaces, part 2 everything else, so a new namespace runs in part 2
+# and no test is left out or run twice; the end-to-end project's part 1 is its fault tests, part 2 the rest.
 cloud_part1=(Ingest WorkOrders Web Broker Sites Config Readings TimeSeries)
 filter_of() {
   local terms=() ns
@@ -55,6 +52,8 @@ filter_of() {
                        (IFS='|'; echo "${terms[*]}") ;;
     Iot.Cloud.Tests:2) for ns in "${cloud_part1[@]}"; do terms+=("FullyQualifiedName!~Iot.Cloud.Tests.$ns."); done
                        (IFS='&'; echo "${terms[*]}") ;;
+    Iot.EndToEnd.Tests:1) echo "FullyQualifiedName~Iot.EndToEnd.Tests.Faults." ;;
+    Iot.EndToEnd.Tests:2) echo "FullyQualifiedName!~Iot.EndToEnd.Tests.Faults." ;;
   esac
 }
 # Test processes live minutes: dynamic PGO's instrumented tier costs them more JIT than it saves (about a tenth of
@@ -76,21 +75,17 @@ marked() {
   done
 }
 
-# Each entry takes the ports of the services it starts from its own block below the ephemeral range
+# Each lane gives the entry it runs the ports of its own block below the ephemeral range
 # (tests/Iot.Testing/Services/TestPorts.cs): a broker restarted on its port never finds another entry's there.
-ports_of() {
-  local i=0 entry
-  for entry in ${lanes[*]}; do
-    [ "$entry" = "$1" ] && { echo "$((10000 + i * 3500))-$((13499 + i * 3500))"; return; }
-    i=$((i + 1))
-  done
+ports_of_lane() {
+  echo "$((10000 + $1 * 3500))-$((13499 + $1 * 3500))"
 }
 
 # One entry, in its own session and process group: when it ends, so does everything it started and left.
 run_project() {
-  local entry=$1 project=${1%%:*} name=${1/:/-} started=$SECONDS pgid status filter
+  local entry=$1 lane=$2 project=${1%%:*} name=${1/:/-} started=$SECONDS pgid status filter
   filter=$(filter_of "$entry")
-  env "$run_mark" IOT_TEST_PORTS="$(ports_of "$entry")" setsid dotnet test "tests/$project" --no-build -nologo \
+  env "$run_mark" IOT_TEST_PORTS="$(ports_of_lane "$lane")" setsid dotnet test "tests/$project" --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" ${filter:+--filter "$filter"} \
     --blame-hang-timeout 10m --blame-hang-dump-type none \
     -- RunConfiguration.TreatNoTestsAsError=false > "$results/$name.log" 2>&1 &
@@ -103,9 +98,14 @@ run_project() {
   return "$status"
 }
 
+# The queue's next entry: its index, taken under a lock so that two lanes never take the same one.
+next_entry() {
+  ( flock 9; local n; n=$(cat "$run_tmp/queue"); echo $((n + 1)) > "$run_tmp/queue"; echo "$n" ) 9> "$run_tmp/queue.lock"
+}
+
 run_lane() {
-  local status=0
-  for entry in $1; do run_project "$entry" || status=1; done
+  local status=0 i
+  while i=$(next_entry) && [ "$i" -lt "${#queue[@]}" ]; do run_project "${queue[$i]}" "$1" || status=1; done
   return "$status"
 }
 
@@ -123,7 +123,8 @@ interrupted() {
 lane_pids=()
 trap interrupted INT TERM
 
-for lane in "${lanes[@]}"; do run_lane "$lane" & lane_pids+=($!); done
+echo 0 > "$run_tmp/queue"
+for ((lane = 0; lane < lane_count; lane++)); do run_lane "$lane" & lane_pids+=($!); done
 status=0
 for pid in "${lane_pids[@]}"; do wait "$pid" || status=1; done
 trap - INT TERM
