@@ -22,6 +22,10 @@ public class BrowserFixture : IAsyncLifetime
 {
     public const string Password = "browser-test-password";
 
+    // How long any page action, navigation or expectation may wait. A deadline only matters when a test fails; a sign-in
+    // on a machine with a load average near 50 took over 30 s to reach the next page.
+    private static readonly TimeSpan PageWait = Patience.Seconds(90);
+
     private readonly string _data = Directory.CreateTempSubdirectory("iot-browser-").FullName;
     private WebApplicationFactory<Program> _factory = null!;
     private IPlaywright _playwright = null!;
@@ -120,7 +124,7 @@ public class BrowserFixture : IAsyncLifetime
         s_cloudLogs[BaseUrl.Authority] = _factory.Services.GetFakeLogCollector();
 
         // Expect(...) assertions wait 5 s by default, too short on a busy machine: as long as every other wait.
-        Assertions.SetDefaultExpectTimeout((float)Patience.Seconds(30).TotalMilliseconds);
+        Assertions.SetDefaultExpectTimeout((float)PageWait.TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -157,8 +161,8 @@ public class BrowserFixture : IAsyncLifetime
 
         // Every wait is bounded, and only by what the test waits for (an element, a text, a URL), never by the network
         // going idle: the console keeps a live feed open. Generous, since a deadline only matters when a test fails.
-        context.SetDefaultTimeout((float)Patience.Seconds(30).TotalMilliseconds);
-        context.SetDefaultNavigationTimeout((float)Patience.Seconds(30).TotalMilliseconds);
+        context.SetDefaultTimeout((float)PageWait.TotalMilliseconds);
+        context.SetDefaultNavigationTimeout((float)PageWait.TotalMilliseconds);
         lock (_contexts)
         {
             _contexts.Add(context);

@@ -21,11 +21,16 @@ public static class Waits
     }
 
     /// <summary>
-    /// Waits until the cloud has accepted every data message the witness saw, with nothing missing; fails only when the
-    /// cloud's progress stands still for <paramref name="patience"/> (catching up is throughput, which a busy machine slows).
+    /// Waits until the witness has taken in what the broker delivered so far, then until the cloud has accepted every data
+    /// message the witness saw, with nothing missing; fails only when the cloud's progress stands still for
+    /// <paramref name="patience"/> (catching up is throughput, which a busy machine slows).
     /// </summary>
-    public static Task ForCloudToCatchUpAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience) =>
-        ForCloudAsync(cloud, () => Seen(witness), patience, s => s.Contiguous, "the cloud to store everything the broker acknowledged");
+    public static async Task ForCloudToCatchUpAsync(CloudUnderTest cloud, Witness witness, TimeSpan patience)
+    {
+        ArgumentNullException.ThrowIfNull(witness);
+        await witness.CatchUpAsync(patience);
+        await ForCloudAsync(cloud, () => Seen(witness), patience, s => s.Contiguous, "the cloud to store everything the broker acknowledged");
+    }
 
     /// <summary>
     /// Waits, while the agents run on, until the cloud has stored everything the witness has seen so far (later messages

@@ -38,17 +38,25 @@ public sealed class Witness : IAsyncDisposable
     private readonly string _host;
     private readonly int _port;
     private readonly string _clientId = $"fault-witness-{Guid.NewGuid():N}";
+    private readonly string _barrierTopic;
     private readonly Task _loop;
     private int _connection;
     private int _subscriptions;
+    private int _barriersSent;
+    private int _barrierSeen;
 
     private Witness(string host, int port)
     {
         _host = host;
         _port = port;
+        _barrierTopic = $"test/{_clientId}/barrier";
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            if (AgentTopic.TryParse(e.ApplicationMessage.Topic, out var topic, out _) && Parse(topic.Channel, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)) is { } message)
+            if (e.ApplicationMessage.Topic == _barrierTopic)
+            {
+                Volatile.Write(ref _barrierSeen, int.Parse(e.ApplicationMessage.ConvertPayloadToString(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (AgentTopic.TryParse(e.ApplicationMessage.Topic, out var topic, out _) && Parse(topic.Channel, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)) is { } message)
             {
                 _seen.Enqueue(new Witnessed(_connection, topic.Channel, message));
             }
@@ -81,6 +89,37 @@ public sealed class Witness : IAsyncDisposable
         var witness = new Witness(host, port);
         await Iot.Testing.Services.ServiceProcess.WaitUntilAsync(() => Task.FromResult(witness.IsConnected), TimeSpan.FromSeconds(20), "the witness's MQTT connection");
         return witness;
+    }
+
+    /// <summary>
+    /// Waits until the witness has taken in everything the broker had queued for it when this was called: it publishes a
+    /// marker to itself and waits for it, and the broker delivers one subscriber's messages in the order it queued them.
+    /// A witness on a busy machine lags behind the cloud, and what it had not taken in yet would look never sent.
+    /// </summary>
+    public async Task CatchUpAsync(TimeSpan patience)
+    {
+        var marker = Interlocked.Increment(ref _barriersSent);
+        var published = false;
+        await Iot.Testing.Services.ServiceProcess.WaitUntilAsync(
+            async () =>
+            {
+                if (!published && _client.IsConnected)
+                {
+                    try
+                    {
+                        await _client.PublishStringAsync(_barrierTopic, marker.ToString(System.Globalization.CultureInfo.InvariantCulture), MqttQualityOfServiceLevel.AtLeastOnce);
+                        published = true;
+                    }
+                    catch (MQTTnet.Exceptions.MqttCommunicationException)
+                    {
+                        // The broker went away meanwhile; publish again once the witness is back.
+                    }
+                }
+
+                return Volatile.Read(ref _barrierSeen) >= marker;
+            },
+            patience,
+            "the witness to take in what the broker had queued for it");
     }
 
     /// <inheritdoc />
@@ -140,6 +179,8 @@ public sealed class Witness : IAsyncDisposable
                         {
                             subscribe.WithTopicFilter(f => f.WithTopic(AgentTopic.Filter(channel)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
                         }
+
+                        subscribe.WithTopicFilter(f => f.WithTopic(_barrierTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
 
                         await _client.SubscribeAsync(subscribe.Build(), _stop.Token);
                         Interlocked.Increment(ref _subscriptions);
