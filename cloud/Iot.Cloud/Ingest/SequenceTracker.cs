@@ -76,9 +76,9 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
             }
         }
 
-        foreach (var agent in starting)
+        if (starting.Count > 0)
         {
-            await EnsureLiveAsync(db, agent, cancellationToken);
+            await EnsureLiveAsync(db, starting, cancellationToken);
         }
 
         await MarkStoredEventsAsync(db, missing, cancellationToken);
@@ -304,23 +304,27 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
         return rows.Where(s => wanted.Contains((s.AgentId, s.BootId))).ToDictionary(s => (s.AgentId, s.BootId));
     }
 
-    // The agent's live boots from the database (once), with their windows, so that closing one can count its gaps.
-    private async Task EnsureLiveAsync(CloudDb db, AgentId agent, CancellationToken cancellationToken)
+    // The agents' live boots from the database (once per agent), with their windows, so that closing one can count its
+    // gaps. One query for all the agents of a batch: after a restart every agent starts a boot unknown here at once.
+    private async Task EnsureLiveAsync(CloudDb db, IReadOnlyCollection<AgentId> agents, CancellationToken cancellationToken)
     {
-        if (!_live.TryGetValue(agent, out var live))
+        var unknown = agents.Where(a => !_live.ContainsKey(a)).ToList();
+        if (unknown.Count > 0)
         {
-            var rows = await db.Sequences.AsNoTracking().Where(s => s.AgentId == agent && !s.Closed).OrderByDescending(s => s.UpdatedAt).ToListAsync(cancellationToken);
-            live = new LinkedList<string>(rows.Select(r => r.BootId));
-            _live[agent] = live;
-            foreach (var row in rows.Where(r => !_windows.ContainsKey((agent, r.BootId))))
+            var rows = await db.Sequences.AsNoTracking().Where(s => unknown.Contains(s.AgentId) && !s.Closed).ToListAsync(cancellationToken);
+            var byAgent = rows.ToLookup(r => r.AgentId);
+            foreach (var agent in unknown)
             {
-                Add((agent, row.BootId), Restored(row));
+                var boots = byAgent[agent].OrderByDescending(r => r.UpdatedAt).ToList();
+                _live[agent] = new LinkedList<string>(boots.Select(r => r.BootId));
+                foreach (var row in boots.Where(r => !_windows.ContainsKey((agent, r.BootId))))
+                {
+                    Add((agent, row.BootId), Restored(row));
+                }
             }
-
-            return;
         }
 
-        var evicted = live.Where(b => !_windows.ContainsKey((agent, b))).Select(b => (agent, b)).ToList();
+        var evicted = agents.Except(unknown).SelectMany(a => _live[a].Where(b => !_windows.ContainsKey((a, b))).Select(b => (a, b))).ToList();
         if (evicted.Count > 0)
         {
             foreach (var (key, row) in await LoadAsync(db, evicted, cancellationToken))
