@@ -50,6 +50,9 @@ public sealed partial class IngestBatch(
 
         var floods = budget.TakeChanges();
 
+        // Sized once: grown by doubling, a batch's list of 50,000 readings left a trail of large arrays behind it.
+        work.Readings.EnsureCapacity(accepted.Sum(a => a.Message is TelemetryBatch t ? t.Readings.Count : 0));
+
         try
         {
             // The event lane's seqs join this batch's, so the data sequence's gaps count both lanes.

@@ -35,6 +35,10 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
     private readonly List<(AgentId Agent, string Boot, long Seq)> _marking = [];
     private readonly Channel<bool> _notedWaiting = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    // The windows staged into the batch being saved, and the time they were staged (their rows' UpdatedAt).
+    private readonly List<Entry> _staged = [];
+    private DateTimeOffset _stagedAt;
+
     /// <summary>Windows held in memory (bounded by <see cref="IngestOptions.MaxSequenceWindows"/> plus one batch).</summary>
     public int Count => _windows.Count;
 
@@ -72,9 +76,9 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
             }
         }
 
-        foreach (var agent in starting)
+        if (starting.Count > 0)
         {
-            await EnsureLiveAsync(db, agent, cancellationToken);
+            await EnsureLiveAsync(db, starting, cancellationToken);
         }
 
         await MarkStoredEventsAsync(db, missing, cancellationToken);
@@ -204,33 +208,49 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
     public async Task StageAsync(CloudDb db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var dirty = _windows.Where(p => p.Value.Dirty).ToList();
-        if (dirty.Count == 0)
+        _staged.Clear();
+        foreach (var entry in _windows.Values)
+        {
+            if (entry.Dirty)
+            {
+                _staged.Add(entry);
+            }
+        }
+
+        _stagedAt = now;
+        if (_staged.Count == 0)
         {
             return;
         }
 
-        // Tracked, but only the rows about to change.
-        var agents = dirty.Select(p => p.Key.Agent).Distinct().ToList();
-        var boots = dirty.Select(p => p.Key.Boot).Distinct().ToList();
-        var existing = (await db.Sequences.Where(s => agents.Contains(s.AgentId) && boots.Contains(s.BootId)).ToListAsync(cancellationToken))
-            .ToDictionary(s => (s.AgentId, s.BootId));
-        foreach (var ((agent, boot), entry) in dirty)
+        // A window read from or saved to the database has its row there, so it is updated without reading the row first (a
+        // query each batch). Only a row saved longer ago than half the retention is looked up: the sweep may have deleted it.
+        var sweepable = now - options.Value.SequenceRetention / 2;
+        var unsure = _staged.Where(e => e.Stored && e.StoredAt < sweepable).Select(e => e.Key).ToList();
+        var present = unsure.Count == 0 ? [] : (await LoadAsync(db, unsure, cancellationToken)).Keys.ToHashSet();
+        foreach (var entry in _staged)
         {
-            if (!existing.TryGetValue((agent, boot), out var row))
+            var (agent, boot) = entry.Key;
+            var exists = entry.Stored && (entry.StoredAt >= sweepable || present.Contains(entry.Key));
+            if (entry.FirstSeen == default)
             {
-                row = new SequenceState { AgentId = agent, BootId = boot, FirstSeen = entry.FirstSeen == default ? now : entry.FirstSeen };
-                db.Sequences.Add(row);
+                entry.FirstSeen = now;
             }
 
-            row.Contiguous = entry.Window.Contiguous;
-            row.MaxSeen = entry.Window.MaxSeen;
-            row.SeenAbove = entry.Window.SeenAboveBitmap();
-            row.Lost = entry.Window.Lost;
-            row.Duplicates = entry.Duplicates;
-            row.Accepted = entry.Accepted;
-            row.Closed = entry.Closed;
-            row.UpdatedAt = now;
+            var row = new SequenceState
+            {
+                AgentId = agent, BootId = boot, FirstSeen = entry.FirstSeen, Contiguous = entry.Window.Contiguous, MaxSeen = entry.Window.MaxSeen,
+                SeenAbove = entry.Window.SeenAboveBitmap(), Lost = entry.Window.Lost, Duplicates = entry.Duplicates, Accepted = entry.Accepted,
+                Closed = entry.Closed, UpdatedAt = now,
+            };
+            if (exists)
+            {
+                db.Sequences.Update(row);
+            }
+            else
+            {
+                db.Sequences.Add(row);
+            }
         }
     }
 
@@ -238,10 +258,14 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
     public void Committed()
     {
         _marking.Clear();
-        foreach (var entry in _windows.Values)
+        foreach (var entry in _staged)
         {
             entry.Dirty = false;
+            entry.Stored = true;
+            entry.StoredAt = _stagedAt;
         }
+
+        _staged.Clear();
 
         foreach (var agent in _touched)
         {
@@ -261,6 +285,7 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
         }
 
         _marking.Clear();
+        _staged.Clear();
         _windows.Clear();
         _byAgent.Clear();
         _recency.Clear();
@@ -279,23 +304,27 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
         return rows.Where(s => wanted.Contains((s.AgentId, s.BootId))).ToDictionary(s => (s.AgentId, s.BootId));
     }
 
-    // The agent's live boots from the database (once), with their windows, so that closing one can count its gaps.
-    private async Task EnsureLiveAsync(CloudDb db, AgentId agent, CancellationToken cancellationToken)
+    // The agents' live boots from the database (once per agent), with their windows, so that closing one can count its
+    // gaps. One query for all the agents of a batch: after a restart every agent starts a boot unknown here at once.
+    private async Task EnsureLiveAsync(CloudDb db, IReadOnlyCollection<AgentId> agents, CancellationToken cancellationToken)
     {
-        if (!_live.TryGetValue(agent, out var live))
+        var unknown = agents.Where(a => !_live.ContainsKey(a)).ToList();
+        if (unknown.Count > 0)
         {
-            var rows = await db.Sequences.AsNoTracking().Where(s => s.AgentId == agent && !s.Closed).OrderByDescending(s => s.UpdatedAt).ToListAsync(cancellationToken);
-            live = new LinkedList<string>(rows.Select(r => r.BootId));
-            _live[agent] = live;
-            foreach (var row in rows.Where(r => !_windows.ContainsKey((agent, r.BootId))))
+            var rows = await db.Sequences.AsNoTracking().Where(s => unknown.Contains(s.AgentId) && !s.Closed).ToListAsync(cancellationToken);
+            var byAgent = rows.ToLookup(r => r.AgentId);
+            foreach (var agent in unknown)
             {
-                Add((agent, row.BootId), Restored(row));
+                var boots = byAgent[agent].OrderByDescending(r => r.UpdatedAt).ToList();
+                _live[agent] = new LinkedList<string>(boots.Select(r => r.BootId));
+                foreach (var row in boots.Where(r => !_windows.ContainsKey((agent, r.BootId))))
+                {
+                    Add((agent, row.BootId), Restored(row));
+                }
             }
-
-            return;
         }
 
-        var evicted = live.Where(b => !_windows.ContainsKey((agent, b))).Select(b => (agent, b)).ToList();
+        var evicted = agents.Except(unknown).SelectMany(a => _live[a].Where(b => !_windows.ContainsKey((a, b))).Select(b => (a, b))).ToList();
         if (evicted.Count > 0)
         {
             foreach (var (key, row) in await LoadAsync(db, evicted, cancellationToken))
@@ -335,7 +364,10 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
     }
 
     private static Entry Restored(SequenceState s) =>
-        new((s.AgentId, s.BootId), SequenceWindow.Restore(s.Contiguous, s.MaxSeen, s.Lost, s.SeenAbove), s.Duplicates, s.Accepted, s.FirstSeen, s.Closed) { LastActive = s.UpdatedAt };
+        new((s.AgentId, s.BootId), SequenceWindow.Restore(s.Contiguous, s.MaxSeen, s.Lost, s.SeenAbove), s.Duplicates, s.Accepted, s.FirstSeen, s.Closed)
+        {
+            LastActive = s.UpdatedAt, Stored = true, StoredAt = s.UpdatedAt,
+        };
 
     private void Add((AgentId Agent, string Boot) key, Entry entry)
     {
@@ -388,6 +420,12 @@ public sealed partial class SequenceTracker(IOptions<IngestOptions> options) : I
         public bool Closed { get; set; } = closed;
 
         public bool Dirty { get; set; }
+
+        /// <summary>True when the window's row is in the database (read from it, or saved by a committed batch).</summary>
+        public bool Stored { get; set; }
+
+        /// <summary>When the row was last saved, as far as this process knows (the retention sweep deletes rows long unsaved).</summary>
+        public DateTimeOffset StoredAt { get; set; }
 
         /// <summary>When the agent last sent data of this boot (for the watermark's order).</summary>
         public DateTimeOffset LastActive { get; set; }
