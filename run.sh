@@ -6,7 +6,8 @@
 # IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION, IOT_READY_WAIT (seconds, default 90),
 # IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start),
 # IOT_DEMO (default 1: the fleet plays a fault a minute after it starts and then every 4 minutes, and demo staff work
-# the orders; 0 for a quiet fleet with only its realistic, rare faults).
+# the orders; 0 for a quiet fleet with only its realistic, rare faults),
+# IOT_HISTORY_DAYS (default 0: days of history new agents write into their outboxes on an empty data folder and replay).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +19,7 @@ configuration=${IOT_CONFIGURATION:-Release}
 demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
 demo=${IOT_DEMO:-1}
 [ "$demo" = 1 ] && demo_on=true || demo_on=false
+history_days=${IOT_HISTORY_DAYS:-0}
 ready_wait=${IOT_READY_WAIT:-90}   # seconds to wait for the cloud, then for every agent, before saying what is missing
 mkdir -p "$data/logs"
 
@@ -74,7 +76,7 @@ done
 
 # The agents believe configs and commands signed with the cloud's key only: its public half, written at the cloud's start.
 # The demo's faults go to the courtyards of the parties the cloud has demo staff for (its demo accounts).
-( exec env Simulation__Demo="$demo_on" Simulation__DemoParties__0=xinyu-property Simulation__DemoParties__1=cable-works dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
+( exec env Simulation__Demo="$demo_on" Simulation__DemoParties__0=xinyu-property Simulation__DemoParties__1=cable-works Simulation__HistoryDays="$history_days" dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
     --broker "127.0.0.1:$broker_port" --data "$data/edge" --trusted-keys "$data/keys" ) > "$data/logs/fleet.log" 2>&1 &
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
