@@ -7,7 +7,7 @@
 # IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start),
 # IOT_DEMO (default 1: the fleet plays a fault a minute after it starts and then every 4 minutes, and demo staff work
 # the orders; 0 for a quiet fleet with only its realistic, rare faults),
-# IOT_HISTORY_DAYS (default 0: days of history new agents write into their outboxes on an empty data folder and replay).
+# IOT_HISTORY_DAYS (default 0: days of history replayed on the first start, on an empty data folder; see README.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +20,8 @@ demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
 demo=${IOT_DEMO:-1}
 [ "$demo" = 1 ] && demo_on=true || demo_on=false
 history_days=${IOT_HISTORY_DAYS:-0}
+# Only an empty data folder gets a history: a second start reuses the data, on the wall clock.
+[ -e "$data/cloud.db" ] && history_days=0
 ready_wait=${IOT_READY_WAIT:-90}   # seconds to wait for the cloud, then for every agent, before saying what is missing
 mkdir -p "$data/logs"
 
@@ -60,7 +62,7 @@ trap stop EXIT
     TimeSeries__SqlitePath="$data/timeseries.db" \
     Signing__KeyFile="$data/keys/cloud-signing.pem" \
     Sites__Folder="$site" \
-    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" Demo__Staff="$demo_on" \
+    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" Demo__Staff="$demo_on" Demo__HistoryDays="$history_days" \
     dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
 cloud_pid=$!
 

@@ -36,12 +36,20 @@ public sealed class HistoryReadings(Weather weather, IReadOnlyList<PastFault> fa
                 var rate = (level - DrainLevel(agent, device.Id, at - TimeSpan.FromMinutes(10))) / 10;
                 into.Add(new Reading(SensorId.Of(device.Id, "level"), Quantity.WaterLevel, Math.Round(level + (noise * 0.4), 1), at));
                 into.Add(new Reading(SensorId.Of(device.Id, "rise-rate"), Quantity.RiseRate, Math.Round(rate, 2), at));
+                if (device.Parts.Any(p => p.Role == "float"))
+                {
+                    into.Add(new Reading(SensorId.Of(device.Id, "float"), Quantity.FloatSwitch, FloatUp(level) ? 1 : 0, at));
+                }
+
                 break;
             default:
                 Charger(agent, device, at, noise, into);
                 break;
         }
     }
+
+    /// <summary>Whether a drain's float switch is up at <paramref name="level"/> cm (it sits at the 30 cm high-water mark).</summary>
+    public static bool FloatUp(double level) => level >= 30;
 
     /// <summary>The fault of <paramref name="kind"/> on this device at <paramref name="at"/>, if any.</summary>
     public PastFault? Active(PastFaultKind kind, AgentId agent, DeviceId? device, DateTimeOffset at) =>
@@ -96,14 +104,14 @@ public sealed class HistoryReadings(Weather weather, IReadOnlyList<PastFault> fa
         }
     }
 
-    // A few centimetres after ordinary rain. The storm raises every drain, the low-lying or blocked ones (about a third)
+    // A few centimetres after ordinary rain. The storm raises every drain, the low-lying or blocked ones (about one in five)
     // past their 30 cm mark, and they drain away in the hour after it.
     private double DrainLevel(AgentId agent, DeviceId drain, DateTimeOffset at)
     {
         var level = 3 + (weather.RainMmPerHour(at) * 0.3);
         foreach (var storm in faults.Where(f => f.Kind == PastFaultKind.Storm && at >= f.From && at < f.To + TimeSpan.FromHours(1)))
         {
-            var peak = 28 + (12 * Noise(agent, drain, storm.From));
+            var peak = 14 + (14 * Noise(agent, drain, storm.From));
             level += peak * Math.Sin(Math.PI * (at - storm.From) / (storm.To - storm.From + TimeSpan.FromHours(1)));
         }
 

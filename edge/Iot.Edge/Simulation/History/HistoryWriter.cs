@@ -54,6 +54,7 @@ public static class HistoryWriter
         outbox.StartBoot(boot);
         var fill = new HistoryFill();
         var batch = new List<Reading>();
+        var floatsUp = new HashSet<DeviceId>();
         var nextEvent = 0;
         foreach (var at in SampleTimes(from, to))
         {
@@ -82,7 +83,19 @@ public static class HistoryWriter
             batch.Clear();
             foreach (var device in agent.Devices)
             {
+                var first = batch.Count;
                 readings.Sample(agent.Id, device, at, batch);
+                if (batch.Skip(first).FirstOrDefault(r => r.Quantity == Quantity.FloatSwitch) is { } floating && (floating.Value > 0) != floatsUp.Contains(device.Id))
+                {
+                    // The float switch's edge is an event of its own, as the agent reports it.
+                    var up = floating.Value > 0;
+                    _ = up ? floatsUp.Add(device.Id) : floatsUp.Remove(device.Id);
+                    var level = batch.Skip(first).First(r => r.Quantity == Quantity.WaterLevel).Value;
+                    var kind = up ? EventKind.DrainHighWater : EventKind.DrainHighWaterCleared;
+                    outbox.Append(EventPriority.Of(kind), Channel.Events, seq =>
+                        ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, agent.Id, boot, seq, kind, device.Id, at, null, null, level)));
+                    fill = fill with { Records = fill.Records + 1, Events = fill.Events + 1 };
+                }
             }
 
             foreach (var chunk in batch.Chunk(MessageLimits.MaxReadingsPerBatch))
