@@ -111,7 +111,7 @@ public sealed class HistoryReadings(Weather weather, IReadOnlyList<PastFault> fa
         var level = 3 + (weather.RainMmPerHour(at) * 0.3);
         foreach (var storm in faults.Where(f => f.Kind == PastFaultKind.Storm && at >= f.From && at < f.To + TimeSpan.FromHours(1)))
         {
-            var peak = 14 + (14 * Noise(agent, drain, storm.From));
+            var peak = 19 + (9 * Noise(agent, drain, storm.From));
             level += peak * Math.Sin(Math.PI * (at - storm.From) / (storm.To - storm.From + TimeSpan.FromHours(1)));
         }
 
