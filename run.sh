@@ -101,6 +101,17 @@ while [ "$SECONDS" -lt "$deadline" ]; do
   sleep 0.2
 done
 
+# On a first start the agents replay their week before the cloud's clock comes back to now (README.md, "The two commands").
+if [ "$history_days" != 0 ]; then
+  echo "Replaying the $history_days days before now through the cloud..."
+  deadline=$((SECONDS + ready_wait))
+  until grep -q "business time joined the wall clock" "$data/logs/cloud.log"; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "The history did not finish in $ready_wait s; the demo goes on with what is in."; break; }
+    kill -0 "$cloud_pid" 2>/dev/null || { echo "The cloud stopped:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
+    sleep 0.2
+  done
+fi
+
 cat <<EOT
 
   $online of $total courtyard agents online.
