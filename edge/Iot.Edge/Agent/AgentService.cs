@@ -64,7 +64,7 @@ public sealed partial class AgentService(
         {
             DemoOn(_logger, scenario.Value.DemoFirstFaultSeconds, scenario.Value.DemoIntervalMinutes);
         }
-        var history = options.Simulate && scenario.Value.HistoryDays > 0 ? PastWeek(chosen.Select(c => c.Agent).ToList(), weather) : null;
+        var history = options.Simulate && scenario.Value.HistoryDays > 0 ? PastWeek(chosen.Select(c => c.Agent).ToList(), weather, demo) : null;
         using var trusted = options.LoadTrustedKeys();
         if (trusted.IsEmpty)
         {
@@ -159,11 +159,14 @@ public sealed partial class AgentService(
         return (runtime, uplink, board);
     }
 
-    private PastHistory PastWeek(IReadOnlyList<AgentManifest> agents, Weather weather)
+    private PastHistory PastWeek(IReadOnlyList<AgentManifest> agents, Weather weather, DemoScenario? demo)
     {
         var to = time.GetUtcNow();
         var from = to - TimeSpan.FromDays(scenario.Value.HistoryDays);
-        var faults = HistoryTimetable.Of(agents, from, to, weather, scenario.Value.Seed);
+
+        // The devices of the live demo's first hour of faults keep out of the week's.
+        var live = Enumerable.Range(0, 16).Select(n => demo?.Plan(n, to)).OfType<PlannedFault>().Select(f => (f.Agent, f.Device)).ToHashSet();
+        var faults = HistoryTimetable.Of(agents, from, to, weather, scenario.Value.Seed, live);
         return new PastHistory(from, to, faults, new HistoryReadings(weather, faults, scenario.Value.Seed));
     }
 

@@ -109,7 +109,8 @@ public sealed class HistoryReadings(Weather weather, IReadOnlyList<PastFault> fa
     private double DrainLevel(AgentId agent, DeviceId drain, DateTimeOffset at)
     {
         var level = 3 + (weather.RainMmPerHour(at) * 0.3);
-        foreach (var storm in faults.Where(f => f.Kind == PastFaultKind.Storm && at >= f.From && at < f.To + TimeSpan.FromHours(1)))
+        var spared = Active(PastFaultKind.Spared, agent, drain, at) is not null;
+        foreach (var storm in faults.Where(f => !spared && f.Kind == PastFaultKind.Storm && at >= f.From && at < f.To + TimeSpan.FromHours(1)))
         {
             var peak = 19 + (9 * Noise(agent, drain, storm.From));
             level += peak * Math.Sin(Math.PI * (at - storm.From) / (storm.To - storm.From + TimeSpan.FromHours(1)));

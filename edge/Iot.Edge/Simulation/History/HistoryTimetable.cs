@@ -29,6 +29,9 @@ public enum PastFaultKind
 
     /// <summary>An agent without power or network: it has no readings for those hours.</summary>
     AgentOffline,
+
+    /// <summary>Not a fault: a device the live demo plays on, kept out of the week's faults and storm.</summary>
+    Spared,
 }
 
 /// <summary>
@@ -37,8 +40,13 @@ public enum PastFaultKind
 /// </summary>
 public static class HistoryTimetable
 {
-    /// <summary>The faults of [<paramref name="from"/>, <paramref name="to"/>) for <paramref name="agents"/>, oldest first.</summary>
-    public static IReadOnlyList<PastFault> Of(IReadOnlyList<AgentManifest> agents, DateTimeOffset from, DateTimeOffset to, Weather weather, int seed)
+    /// <summary>
+    /// The faults of [<paramref name="from"/>, <paramref name="to"/>) for <paramref name="agents"/>, oldest first, none on the
+    /// devices in <paramref name="spare"/> (those the live demo plays its faults on: a fault of the week still open there
+    /// would take in the live one instead of opening an order of its own).
+    /// </summary>
+    public static IReadOnlyList<PastFault> Of(IReadOnlyList<AgentManifest> agents, DateTimeOffset from, DateTimeOffset to, Weather weather, int seed,
+        IReadOnlySet<(AgentId Agent, DeviceId Device)>? spare = null)
     {
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(weather);
@@ -48,7 +56,7 @@ public static class HistoryTimetable
         DateTimeOffset Within(DateTimeOffset start, DateTimeOffset end) =>
             start + TimeSpan.FromSeconds(random.NextDouble() * Math.Max(0, (end - start).TotalSeconds));
 
-        var devices = agents.SelectMany(a => a.Devices.Select(d => (Agent: a.Id, Device: d))).ToList();
+        var devices = agents.SelectMany(a => a.Devices.Select(d => (Agent: a.Id, Device: d))).Where(d => spare?.Contains((d.Agent, d.Device.Id)) != true).ToList();
         List<(AgentId Agent, DeviceManifest Device)> OfKind(DeviceKind kind) => devices.Where(d => d.Device.Kind == kind).ToList();
         T Pick<T>(List<T> items) => items[random.Next(items.Count)];
 
@@ -91,6 +99,7 @@ public static class HistoryTimetable
         // One storm of two hours in the week, and one agent out for 3 to 8 hours.
         var storm = Within(from + TimeSpan.FromHours(12), to - TimeSpan.FromHours(6));
         faults.Add(new PastFault(PastFaultKind.Storm, null, null, storm, storm + TimeSpan.FromHours(2)));
+        faults.AddRange((spare ?? new HashSet<(AgentId, DeviceId)>()).Select(s => new PastFault(PastFaultKind.Spared, s.Agent, s.Device, from, to)));
         if (agents.Count > 0)
         {
             var outage = Within(from + TimeSpan.FromHours(6), to - TimeSpan.FromHours(12));
