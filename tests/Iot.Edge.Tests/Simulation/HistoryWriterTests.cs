@@ -34,11 +34,11 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal(fill.Readings, batches.Sum(b => b.Readings.Count));
         var times = batches.Select(b => b.Readings[0].At!.Value).ToList();
         Assert.Equal(times.Order(), times);
-        Assert.InRange(times[0], from, from + TimeSpan.FromMinutes(30));
-        Assert.InRange(times[^1], End - TimeSpan.FromMinutes(1), End);
-        Assert.Equal(TimeSpan.FromMinutes(1), times[^1] - times[^2]);   // the last hours every minute
-        Assert.Equal(TimeSpan.FromMinutes(30), times[1] - times[0]);    // the first days every half hour
-        Assert.InRange(times.Count, 500, 700);                          // so 115 agents fit a first start's ingest budget
+        Assert.InRange(times[0], from, from + TimeSpan.FromHours(1));
+        Assert.InRange(times[^1], End - TimeSpan.FromMinutes(4), End);
+        Assert.Equal(TimeSpan.FromMinutes(4), times[^1] - times[^2]);   // the last day every 4 minutes
+        Assert.Equal(TimeSpan.FromHours(1), times[1] - times[0]);       // the days before every hour
+        Assert.InRange(times.Count, 450, 510);                          // so 115 agents fit a first start's ingest budget
 
         // The agent was offline for some hours: no readings then, and it came back in a new boot, numbered from 1 again.
         var outage = Assert.Single(faults, f => f.Kind == PastFaultKind.AgentOffline);

@@ -23,9 +23,11 @@ public readonly record struct HistoryFill(int Records, int Readings, int Events)
 /// </summary>
 public static class HistoryWriter
 {
-    /// <summary>Samples every minute in the last 3 hours, every 10 minutes in the rest of the last day, every 30 before.</summary>
-    public static TimeSpan StepAt(TimeSpan age) =>
-        age <= TimeSpan.FromHours(3) ? TimeSpan.FromMinutes(1) : age <= TimeSpan.FromDays(1) ? TimeSpan.FromMinutes(10) : TimeSpan.FromMinutes(30);
+    /// <summary>
+    /// A sample every 4 minutes in the last day and every hour before: the 24-hour chart (minute means) shows a gap only
+    /// after 5 minutes without a reading, the 7-day chart (hourly means) only after more than an hour.
+    /// </summary>
+    public static TimeSpan StepAt(TimeSpan age) => age <= TimeSpan.FromDays(1) ? TimeSpan.FromMinutes(4) : TimeSpan.FromHours(1);
 
     /// <summary>The sample times of [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
     public static IEnumerable<DateTimeOffset> SampleTimes(DateTimeOffset from, DateTimeOffset to)
