@@ -7,7 +7,8 @@
 # IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start),
 # IOT_DEMO (default 1: the fleet plays a fault a minute after it starts and then every 4 minutes, and demo staff work
 # the orders; 0 for a quiet fleet with only its realistic, rare faults),
-# IOT_HISTORY_DAYS (default 0: days of history replayed on the first start, on an empty data folder; see README.md).
+# IOT_HISTORY_DAYS (default 7 with the demo, 0 without: on an empty data folder the fleet replays that many days before now through the cloud,
+# whose clock follows the replay, before the banner; 0 to start empty; see README.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,7 +20,7 @@ configuration=${IOT_CONFIGURATION:-Release}
 demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
 demo=${IOT_DEMO:-1}
 [ "$demo" = 1 ] && demo_on=true || demo_on=false
-history_days=${IOT_HISTORY_DAYS:-0}
+history_days=${IOT_HISTORY_DAYS:-$([ "$demo" = 1 ] && echo 7 || echo 0)}
 # Only an empty data folder gets a history: a second start reuses the data, on the wall clock.
 [ -e "$data/cloud.db" ] && history_days=0
 ready_wait=${IOT_READY_WAIT:-90}   # seconds to wait for the cloud, then for every agent, before saying what is missing
