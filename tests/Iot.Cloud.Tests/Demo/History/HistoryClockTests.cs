@@ -49,12 +49,15 @@ public sealed class HistoryClockTests
     {
         var wall = new FakeTimeProvider(Now);
         using var clock = new HistoryClock(wall, TimeSpan.FromDays(7), Pump);
-        var delay = Task.Delay(TimeSpan.FromSeconds(10), clock);
+        var before = Task.Delay(TimeSpan.FromSeconds(10), clock);
 
         Assert.True(clock.Join());
         Assert.False(clock.Join());
         Assert.Equal(Now, clock.GetUtcNow());
         Assert.False(clock.Behind);
+        await before.WaitAsync(TimeSpan.FromSeconds(30)); // due a week ago on the clock that has just jumped to now
+
+        var delay = Task.Delay(TimeSpan.FromSeconds(10), clock);
         Assert.False(delay.IsCompleted);
 
         wall.Advance(TimeSpan.FromSeconds(11));   // the pump (on the wall clock) fires what fell due
