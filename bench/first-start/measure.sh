@@ -16,7 +16,7 @@ for _ in $(seq "$pairs"); do
     setsid env IOT_SKIP_BUILD=1 IOT_WEB_PORT="$web" IOT_BROKER_PORT="$broker" IOT_DATA="$data" IOT_HISTORY_DAYS="$days" IOT_READY_WAIT=300 \
       ./run.sh > "$data/run.out" 2>&1 &
     pid=$!
-    until grep -q "courtyard agents online" "$data/run.out"; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    until grep -q "courtyard agents online" "$data/run.out" 2>/dev/null; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     end=$(date +%s.%N)
     kill -TERM -- "-$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
