@@ -6,7 +6,9 @@
 # IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION, IOT_READY_WAIT (seconds, default 90),
 # IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start),
 # IOT_DEMO (default 1: the fleet plays a fault a minute after it starts and then every 4 minutes, and demo staff work
-# the orders; 0 for a quiet fleet with only its realistic, rare faults).
+# the orders; 0 for a quiet fleet with only its realistic, rare faults),
+# IOT_HISTORY_DAYS (default 7 with the demo, 0 without: on an empty data folder the fleet replays that many days before now through the cloud,
+# whose clock follows the replay, before the banner; 0 to start empty; see README.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +20,9 @@ configuration=${IOT_CONFIGURATION:-Release}
 demo_password=${IOT_DEMO_PASSWORD:-yongchang-demo}
 demo=${IOT_DEMO:-1}
 [ "$demo" = 1 ] && demo_on=true || demo_on=false
+history_days=${IOT_HISTORY_DAYS:-$([ "$demo" = 1 ] && echo 7 || echo 0)}
+# Only an empty data folder gets a history: a second start reuses the data, on the wall clock.
+[ -e "$data/cloud.db" ] && history_days=0
 ready_wait=${IOT_READY_WAIT:-90}   # seconds to wait for the cloud, then for every agent, before saying what is missing
 mkdir -p "$data/logs"
 
@@ -58,7 +63,7 @@ trap stop EXIT
     TimeSeries__SqlitePath="$data/timeseries.db" \
     Signing__KeyFile="$data/keys/cloud-signing.pem" \
     Sites__Folder="$site" \
-    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" Demo__Staff="$demo_on" \
+    Demo__SeedAccounts=true Demo__SeedPatrolPlans=true Demo__Password="$demo_password" Demo__Staff="$demo_on" Demo__HistoryDays="$history_days" \
     dotnet "cloud/Iot.Cloud/bin/$configuration/net10.0/iot-cloud.dll" ) > "$data/logs/cloud.log" 2>&1 &
 cloud_pid=$!
 
@@ -74,7 +79,7 @@ done
 
 # The agents believe configs and commands signed with the cloud's key only: its public half, written at the cloud's start.
 # The demo's faults go to the courtyards of the parties the cloud has demo staff for (its demo accounts).
-( exec env Simulation__Demo="$demo_on" Simulation__DemoParties__0=xinyu-property Simulation__DemoParties__1=cable-works dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
+( exec env Simulation__Demo="$demo_on" Simulation__DemoParties__0=xinyu-property Simulation__DemoParties__1=cable-works Simulation__HistoryDays="$history_days" dotnet "edge/Iot.Edge/bin/$configuration/net10.0/iot-edge.dll" fleet "$site" --simulate \
     --broker "127.0.0.1:$broker_port" --data "$data/edge" --trusted-keys "$data/keys" ) > "$data/logs/fleet.log" 2>&1 &
 fleet_pid=$!
 echo "Starting the simulated courtyards (log: $data/logs/fleet.log)..."
@@ -96,6 +101,17 @@ while [ "$SECONDS" -lt "$deadline" ]; do
   kill -0 "$fleet_pid" 2>/dev/null || { echo "The fleet stopped:"; tail -n 30 "$data/logs/fleet.log"; exit 1; }
   sleep 0.2
 done
+
+# On a first start the agents replay their week before the cloud's clock comes back to now (README.md, "The two commands").
+if [ "$history_days" != 0 ]; then
+  echo "Replaying the $history_days days before now through the cloud..."
+  deadline=$((SECONDS + ready_wait))
+  until grep -q "business time joined the wall clock" "$data/logs/cloud.log"; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "The history did not finish in $ready_wait s; the demo goes on with what is in."; break; }
+    kill -0 "$cloud_pid" 2>/dev/null || { echo "The cloud stopped:"; tail -n 30 "$data/logs/cloud.log"; exit 1; }
+    sleep 0.2
+  done
+fi
 
 cat <<EOT
 

@@ -6,7 +6,8 @@ namespace Iot.Cloud.Broker;
 /// <param name="Retained">Whether the broker delivered it as retained.</param>
 /// <param name="ReceivedAt">When the client received it.</param>
 /// <param name="Acknowledge">Tells the broker it is stored; until then the broker keeps it for redelivery.</param>
-public sealed record ArrivedMessage(string Topic, byte[] Payload, bool Retained, DateTimeOffset ReceivedAt, Func<CancellationToken, ValueTask> Acknowledge);
+/// <param name="Latest">The latest real time, when the cloud's clock runs behind it on purpose (<see cref="Operations.LaggingClock"/>).</param>
+public sealed record ArrivedMessage(string Topic, byte[] Payload, bool Retained, DateTimeOffset ReceivedAt, Func<CancellationToken, ValueTask> Acknowledge, DateTimeOffset? Latest = null);
 
 /// <summary>
 /// Where the MQTT client hands what arrives (ingest implements it). Accepting waits while the receiver is full, which

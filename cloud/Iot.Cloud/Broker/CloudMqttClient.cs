@@ -210,7 +210,7 @@ public sealed partial class CloudMqttClient(
         e.AutoAcknowledge = false;
         var message = e.ApplicationMessage;
         await arrivals.AcceptAsync(
-            new ArrivedMessage(message.Topic, message.Payload.ToArray(), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct))),
+            new ArrivedMessage(message.Topic, message.Payload.ToArray(), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct)), Operations.Clocks.LatestOf(time)),
             CancellationToken.None);
     }
 

@@ -1,5 +1,6 @@
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
+using Iot.Cloud.Demo.History;
 using Iot.Cloud.Kernel;
 using Iot.Cloud.Sites;
 using Iot.Cloud.WorkOrders;
@@ -22,7 +23,7 @@ public sealed record DemoRound(IReadOnlyList<string> Taken, IReadOnlyList<string
 /// <see cref="OrdersChanged"/> and one save. The telemetry verifies the fixed ones as it does any other's.
 /// Orders from residents and staff are left for the people trying the demo.
 /// </summary>
-public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOptions> options, TimeProvider time, SiteRegistry registry)
+public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOptions> options, TimeProvider time, SiteRegistry registry, HistoryClock? history = null)
 {
     /// <summary>The demo account that works <paramref name="party"/>'s orders, if there is one.</summary>
     public static string? StaffOf(string party) =>
@@ -35,6 +36,41 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         var spread = o.AcknowledgeMaxSeconds - o.AcknowledgeMinSeconds + 1;
         return TimeSpan.FromSeconds(o.AcknowledgeMinSeconds + (int)((id * 7919) % spread));
     }
+
+    /// <summary>
+    /// How long order <paramref name="order"/> waits to be taken: in a replayed week (opened before the history ended)
+    /// minutes, some past the service level, as people answer; live, the demo's quick <see cref="AcknowledgeDelay(long)"/>.
+    /// </summary>
+    public TimeSpan AcknowledgeDelay(WorkOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (!InHistory(order))
+        {
+            return AcknowledgeDelay(order.Id);
+        }
+
+        var o = options.Value;
+        var spread = o.HistoryAcknowledgeMaxMinutes - o.HistoryAcknowledgeMinMinutes + 1;
+        return TimeSpan.FromMinutes(o.HistoryAcknowledgeMinMinutes + (int)((order.Id * 7919) % spread));
+    }
+
+    /// <summary>Whether a taken <paramref name="order"/> is reported fixed, and how long after it was taken.</summary>
+    public TimeSpan? FixDelay(WorkOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var o = options.Value;
+        if (!InHistory(order))
+        {
+            return order.Id % o.FixOneIn == 0 ? TimeSpan.FromMinutes(o.FixAfterMinutes) : null;
+        }
+
+        // In the past week every order was fixed, within hours, but for some of the last six hours' still being worked on.
+        // (A fixed order is verified by the telemetry and closes its alert: the live demo's faults then open orders of their own.)
+        var recent = history is { } h && h.Ends - order.CreatedAt < TimeSpan.FromHours(6);
+        return recent && order.Id % 2 == 0 ? null : TimeSpan.FromHours(0.5 + ((order.Id * 104729) % 100 / 100.0 * (o.HistoryFixMaxHours - 0.5)));
+    }
+
+    private bool InHistory(WorkOrder order) => history is { } h && order.CreatedAt < h.Ends;
 
     /// <summary>Does what is due now.</summary>
     public async Task<DemoRound> RunOnceAsync(CancellationToken cancellationToken)
@@ -49,7 +85,6 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         var principals = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Account>>();
 
         var waiting = await db.WorkOrders.Where(w => w.Source == WorkOrderSource.Alert && w.Status == WorkOrderStatus.New).ToListAsync(cancellationToken);
-        var fixedBefore = now - TimeSpan.FromMinutes(o.FixAfterMinutes);
         var staffNames = DemoAccounts.All.Select(a => a.UserName).ToList();
         var working = await db.WorkOrders
             .Where(w => w.Source == WorkOrderSource.Alert && w.Status == WorkOrderStatus.InProgress && w.AssignedTo != null && staffNames.Contains(w.AssignedTo))
@@ -73,19 +108,19 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         var changes = new List<WorkOrderChange>();
         var taken = new List<string>();
         var fixedOnes = new List<string>();
-        foreach (var order in waiting.Where(w => w.CreatedAt + AcknowledgeDelay(w.Id) <= now))
+        foreach (var order in waiting.Where(w => w.CreatedAt + AcknowledgeDelay(w) <= now))
         {
-            if (await ScopeOf(order.PartyId) is { } who && Move(orders, db, who, order, WorkOrderStatus.InProgress, null) is { } change)
+            if (await ScopeOf(order.PartyId) is { } who && Move(orders, db, who, order, WorkOrderStatus.InProgress, null, When(order, order.CreatedAt + AcknowledgeDelay(order))) is { } change)
             {
                 changes.Add(change);
                 taken.Add(order.Number);
             }
         }
 
-        foreach (var order in working.Where(w => w.Id % o.FixOneIn == 0 && w.AcknowledgedAt <= fixedBefore))
+        foreach (var order in working.Where(w => FixDelay(w) is { } delay && w.AcknowledgedAt + delay <= now))
         {
             if (await ScopeOf(order.PartyId) is { } who && who.Name == order.AssignedTo
-                && Move(orders, db, who, order, WorkOrderStatus.Fixed, "演示：已到现场处理 / Demo: repaired on site") is { } change)
+                && Move(orders, db, who, order, WorkOrderStatus.Fixed, "演示：已到现场处理 / Demo: repaired on site", When(order, order.AcknowledgedAt!.Value + FixDelay(order)!.Value)) is { } change)
             {
                 changes.Add(change);
                 fixedOnes.Add(order.Number);
@@ -102,8 +137,11 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
     }
 
     // The checks the status endpoint makes for a person (the order in their scope, their role allows the move), then the move.
-    private static WorkOrderChange? Move(WorkOrderService orders, CloudDb db, AccessScope who, WorkOrder order, WorkOrderStatus to, string? note) =>
+    private static WorkOrderChange? Move(WorkOrderService orders, CloudDb db, AccessScope who, WorkOrder order, WorkOrderStatus to, string? note, DateTimeOffset? at) =>
         who.Order(order.PartyId, order.CourtyardId) && WorkOrderRoles.Refusal(who, order, to) is null
-            ? orders.Transition(db, order, to, who.Name!, note).Change
+            ? orders.Transition(db, order, to, who.Name!, note, at: at).Change
             : null;
+
+    // On a replayed week's clock a round comes a while after the moment a person would have acted: the move is dated then.
+    private DateTimeOffset? When(WorkOrder order, DateTimeOffset due) => InHistory(order) ? due : null;
 }

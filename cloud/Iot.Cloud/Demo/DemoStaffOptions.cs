@@ -24,6 +24,28 @@ public sealed class DemoStaffOptions
 
     /// <summary>One order in this many taken is reported fixed; the rest stay in progress for a person to try.</summary>
     public int FixOneIn { get; set; } = 2;
+
+    /// <summary>
+    /// Days of history the first start replays (0: none; ./run.sh sets 7 on an empty data folder, beside the fleet's
+    /// <c>Simulation:HistoryDays</c>). Business time then starts that many days back and follows the agents' replay
+    /// (<see cref="History.HistoryClock"/>) until it catches up with the wall clock. Refused in Production.
+    /// </summary>
+    public double HistoryDays { get; set; }
+
+    /// <summary>Seconds the history clock waits for every agent to start its replay before following those that did.</summary>
+    public int HistoryWaitSeconds { get; set; } = 30;
+
+    /// <summary>Seconds after which the history clock joins the wall clock, whether or not every replay has caught up.</summary>
+    public int HistoryMaxSeconds { get; set; } = 300;
+
+    /// <summary>In the replayed week, the quickest a demo staff member takes an order, minutes after it was opened.</summary>
+    public int HistoryAcknowledgeMinMinutes { get; set; } = 4;
+
+    /// <summary>The slowest, minutes: past a critical order's 30 minutes, so some are late and escalated.</summary>
+    public int HistoryAcknowledgeMaxMinutes { get; set; } = 55;
+
+    /// <summary>In the replayed week, hours from taking an order to reporting it fixed (each order its own, up to this).</summary>
+    public double HistoryFixMaxHours { get; set; } = 6;
 }
 
 /// <summary>Refuses demo staff settings that make no sense, naming the setting.</summary>
@@ -46,6 +68,31 @@ public sealed class DemoStaffOptionsValidator(IHostEnvironment environment) : IV
         if (!double.IsFinite(options.FixAfterMinutes) || options.FixAfterMinutes < 0)
         {
             problems.Add($"Demo:FixAfterMinutes is {options.FixAfterMinutes}; it must be 0 or more");
+        }
+
+        if (options.HistoryDays > 0 && environment.IsProduction())
+        {
+            problems.Add("Demo:HistoryDays must be 0 in Production: business time would run a week behind");
+        }
+
+        if (!(double.IsFinite(options.HistoryDays) && options.HistoryDays is >= 0 and <= 14))
+        {
+            problems.Add($"Demo:HistoryDays is {options.HistoryDays}; it must be 0 to 14");
+        }
+
+        if (options.HistoryWaitSeconds < 0 || options.HistoryMaxSeconds < options.HistoryWaitSeconds)
+        {
+            problems.Add($"Demo:HistoryWaitSeconds ({options.HistoryWaitSeconds}) and Demo:HistoryMaxSeconds ({options.HistoryMaxSeconds}) must be 0 ≤ wait ≤ max");
+        }
+
+        if (options.HistoryAcknowledgeMinMinutes < 0 || options.HistoryAcknowledgeMaxMinutes < options.HistoryAcknowledgeMinMinutes)
+        {
+            problems.Add($"Demo:HistoryAcknowledgeMinMinutes ({options.HistoryAcknowledgeMinMinutes}) and Demo:HistoryAcknowledgeMaxMinutes ({options.HistoryAcknowledgeMaxMinutes}) must be 0 ≤ min ≤ max");
+        }
+
+        if (!(double.IsFinite(options.HistoryFixMaxHours) && options.HistoryFixMaxHours > 0))
+        {
+            problems.Add($"Demo:HistoryFixMaxHours is {options.HistoryFixMaxHours}; it must be more than 0");
         }
 
         if (options.FixOneIn < 1)

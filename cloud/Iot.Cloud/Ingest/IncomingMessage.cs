@@ -10,13 +10,15 @@ namespace Iot.Cloud.Ingest;
 /// <param name="Retained">Delivered from the broker's retained store (old news) rather than live.</param>
 /// <param name="ReceivedAt">Arrival time, cloud clock.</param>
 /// <param name="Acknowledge">Sends the QoS 1 acknowledgement; null when there is nothing to acknowledge.</param>
-public sealed record IncomingMessage(string Topic, byte[] Payload, bool Retained, DateTimeOffset ReceivedAt, Func<CancellationToken, ValueTask>? Acknowledge)
+/// <param name="Latest">The latest real time, for "not in the future": the arrival time unless the cloud's clock runs
+/// behind on purpose (<see cref="Operations.LaggingClock"/>).</param>
+public sealed record IncomingMessage(string Topic, byte[] Payload, bool Retained, DateTimeOffset ReceivedAt, Func<CancellationToken, ValueTask>? Acknowledge, DateTimeOffset? Latest = null)
 {
     /// <summary>
     /// The topic and payload checks, done on the receiving thread as the message arrives so that they overlap with
     /// the processor storing the previous batch (two stages, two cores).
     /// </summary>
-    public MessageCheck Check { get; init; } = MessageCheck.Of(Topic, Payload, ReceivedAt);
+    public MessageCheck Check { get; init; } = MessageCheck.Of(Topic, Payload, Latest ?? ReceivedAt);
 }
 
 /// <summary>The parsed topic and message, or why either was refused.</summary>

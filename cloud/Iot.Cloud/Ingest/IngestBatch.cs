@@ -212,8 +212,10 @@ public sealed partial class IngestBatch(
 
     private void AddReading(BatchContents work, RegisteredAgent agent, AgentId agentId, SensorId sensor, Quantity quantity, double value, DateTimeOffset at, DateTimeOffset now, IncomingMessage? message)
     {
-        // A boot anchor can be off; never store a reading before 2020 or in the future.
-        if (at < MessageLimits.EarliestTime || at > now + MessageLimits.MaxFutureSkew)
+        // A boot anchor can be off; never store a reading before 2020 or in the future (of the wall clock, should business
+        // time run behind it on purpose: a demo's replayed week).
+        var latest = time is Operations.LaggingClock lagging ? lagging.Latest : now;
+        if (at < MessageLimits.EarliestTime || at > latest + MessageLimits.MaxFutureSkew)
         {
             if (message is not null)
             {

@@ -39,7 +39,7 @@ public sealed class IngestInbox(IOptions<IngestOptions> options) : IArrivals
     public ValueTask AcceptAsync(ArrivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return EnqueueAsync(new IncomingMessage(message.Topic, message.Payload, message.Retained, message.ReceivedAt, message.Acknowledge), cancellationToken);
+        return EnqueueAsync(new IncomingMessage(message.Topic, message.Payload, message.Retained, message.ReceivedAt, message.Acknowledge, message.Latest), cancellationToken);
     }
 
     // Only a valid event is an alarm: garbage on an events topic is dead-lettered with the telemetry, in its batches, so a

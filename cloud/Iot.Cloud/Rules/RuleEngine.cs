@@ -223,8 +223,12 @@ public sealed class RuleEngine(SunClock sun)
         return transitions;
     }
 
-    /// <summary>Lets time pass: completes raises and clears whose durations ran out, finds stale devices, auto-clears events.</summary>
-    public List<RuleTransition> Tick(DateTimeOffset now, RuleSet rules, RegistrySnapshot registry)
+    /// <summary>
+    /// Lets time pass: completes raises and clears whose durations ran out, finds stale devices (unless
+    /// <paramref name="watchSilence"/> is false: while agents replay a backlog, its spacing is no sign of a silent sensor),
+    /// auto-clears events.
+    /// </summary>
+    public List<RuleTransition> Tick(DateTimeOffset now, RuleSet rules, RegistrySnapshot registry, bool watchSilence = true)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(registry);
@@ -262,7 +266,7 @@ public sealed class RuleEngine(SunClock sun)
             }
         }
 
-        foreach (var (id, agent) in registry.Agents)
+        foreach (var (id, agent) in registry.Agents.Where(_ => watchSilence))
         {
             var courtyard = agent.Courtyard.Id;
             foreach (var rule in rules.For(courtyard, "device").Where(r => r.Kind == RuleKind.Stale))

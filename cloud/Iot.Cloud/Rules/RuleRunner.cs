@@ -28,6 +28,7 @@ public sealed partial class RuleRunner(
     public static readonly TimeSpan HandOverAfter = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<long, DateTimeOffset> _waitingSince = [];
+    private readonly AheadOfClock _ahead = new();
     private RuleEngine? _engine;
     private RuleSet _rules = RuleSet.Empty;
     private volatile bool _rulesChanged = true;
@@ -153,6 +154,10 @@ public sealed partial class RuleRunner(
             inputs = [.. inputs, new StoredBatch([], await OrphansAsync(db, time.GetUtcNow(), cancellationToken), [])];
         }
 
+        // What lies beyond the clock's skew waits for the clock (a demo's replayed week; nothing otherwise).
+        var now = time.GetUtcNow();
+        inputs = _ahead.Release(inputs, now + MessageLimits.MaxFutureSkew);
+
         // The engine works in memory, outside the transaction: most telemetry changes no rule's phase, and then there is
         // nothing to write and no write lock to take from the event lane. (A failure reloads the engine from the database,
         // so what it evaluated here is never half-saved.)
@@ -182,10 +187,10 @@ public sealed partial class RuleRunner(
             }
         }
 
-        var now = time.GetUtcNow();
         if (sweep)
         {
-            transitions.AddRange(_engine.Tick(now, _rules, site));
+            // A replayed week's readings are spaced wider than live ones: silence is watched from when the clock runs live.
+            transitions.AddRange(_engine.Tick(now, _rules, site, watchSilence: time is not Operations.LaggingClock { Behind: true }));
         }
 
         var dirty = _engine.TakeDirty();

@@ -135,8 +135,11 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         return new WorkOrderChange(order, WorkOrderChangeKind.ReportMerged, Notify: false);
     }
 
-    /// <summary>Moves an order to <paramref name="to"/>, if allowed; returns a reason when it is not.</summary>
-    public (WorkOrderChange? Change, FormattableString? Refusal) Transition(CloudDb db, WorkOrder order, WorkOrderStatus to, string by, string? note, string? assignee = null)
+    /// <summary>
+    /// Moves an order to <paramref name="to"/>, if allowed; returns a reason when it is not. <paramref name="at"/> dates a
+    /// move made a little earlier than now (the demo staff's, between two rounds on a replayed week's clock); never later.
+    /// </summary>
+    public (WorkOrderChange? Change, FormattableString? Refusal) Transition(CloudDb db, WorkOrder order, WorkOrderStatus to, string by, string? note, string? assignee = null, DateTimeOffset? at = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(order);
@@ -156,6 +159,7 @@ public sealed class WorkOrderService(TimeProvider time, IOptions<WorkOrderOption
         }
 
         var now = time.GetUtcNow();
+        now = at < now ? at.Value : now;
         var from = order.Status;
         var assignedBefore = order.AssignedTo;
         order.Status = to;

@@ -4,6 +4,7 @@ using Iot.Edge.Hardware;
 using Iot.Edge.Outbox;
 using Iot.Edge.Safety;
 using Iot.Edge.Simulation;
+using Iot.Edge.Simulation.History;
 using Iot.Edge.Sites;
 using Iot.Edge.Uplink;
 using Iot.Protocol.Identifiers;
@@ -63,6 +64,7 @@ public sealed partial class AgentService(
         {
             DemoOn(_logger, scenario.Value.DemoFirstFaultSeconds, scenario.Value.DemoIntervalMinutes);
         }
+        var history = options.Simulate && scenario.Value.HistoryDays > 0 ? PastWeek(chosen.Select(c => c.Agent).ToList(), weather, demo) : null;
         using var trusted = options.LoadTrustedKeys();
         if (trusted.IsEmpty)
         {
@@ -78,7 +80,12 @@ public sealed partial class AgentService(
         {
             foreach (var (courtyard, manifest) in chosen)
             {
-                agents.Add(Start(site, courtyard, manifest, weather, demo, trusted));
+                agents.Add(Start(site, courtyard, manifest, weather, demo, trusted, history));
+            }
+
+            if (history is not null)
+            {
+                HistoryWritten(_logger, history.Agents, history.Records, history.Readings, history.Events, history.Elapsed.TotalSeconds);
             }
 
             Started(_logger, agents.Count, options.Simulate ? "simulated" : "real", mqtt.Value.Broker);
@@ -127,7 +134,7 @@ public sealed partial class AgentService(
         return options.Agents > 0 ? all.Take(options.Agents).ToList() : all;
     }
 
-    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather, DemoScenario? demo, TrustedKeys trusted)
+    private (AgentRuntime, AgentUplink, Board) Start(Site site, CourtyardManifest courtyard, AgentManifest manifest, Weather weather, DemoScenario? demo, TrustedKeys trusted, PastHistory? history)
     {
         var options = edge.Value;
         var logger = loggers.CreateLogger($"Iot.Edge.{manifest.Id}");
@@ -135,13 +142,56 @@ public sealed partial class AgentService(
         CourtyardModel? model = options.Simulate ? new CourtyardModel(manifest, weather, scenario.Value, demo) : null;
         var board = model is not null ? (Board)model.Board : new PiBoard();
         board.Calibration = CalibrationCheck.Load(folder, manifest, logger);
-        var box = DiskOutbox.Open(Path.Combine(folder, "outbox"), outbox.Value, logger);
+        var outboxFolder = Path.Combine(folder, "outbox");
+        if (history is not null && !Directory.Exists(outboxFolder))
+        {
+            // Only on an empty data folder: a second start replays whatever is still unsent, and writes no week again.
+            history.Add(HistoryWriter.Write(() => DiskOutbox.Open(outboxFolder, outbox.Value, logger), manifest, history.Sampler, history.Faults, history.From, history.To, scenario.Value.Seed));
+        }
+
+        var box = DiskOutbox.Open(outboxFolder, outbox.Value, logger);
+
         var identity = new AgentIdentity(site.Manifest.Id, courtyard.Id, manifest.Id, site.Manifest.Location);
         var clock = new AgentClock(time, options.Clock);
         var runtime = new AgentRuntime(identity, manifest, board, model, box, clock, options, safety.Value, new LatchStore(folder),
             new ControlTrust(trusted, manifest.Id, clock, folder), logger);
         var uplink = new AgentUplink(runtime, mqtt.Value, outbox.Value, TimeSpan.FromSeconds(options.StatusSeconds), logger, time);
         return (runtime, uplink, board);
+    }
+
+    private PastHistory PastWeek(IReadOnlyList<AgentManifest> agents, Weather weather, DemoScenario? demo)
+    {
+        var to = time.GetUtcNow();
+        var from = to - TimeSpan.FromDays(scenario.Value.HistoryDays);
+
+        // The devices of the live demo's first hour of faults keep out of the week's.
+        var live = Enumerable.Range(0, 16).Select(n => demo?.Plan(n, to)).OfType<PlannedFault>().Select(f => (f.Agent, f.Device)).ToHashSet();
+        var faults = HistoryTimetable.Of(agents, from, to, weather, scenario.Value.Seed, live);
+        return new PastHistory(from, to, faults, new HistoryReadings(weather, faults, scenario.Value.Seed));
+    }
+
+    // The past week the fleet writes into new agents' outboxes, and what it wrote.
+    private sealed record PastHistory(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<PastFault> Faults, HistoryReadings Sampler)
+    {
+        private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public int Agents { get; private set; }
+
+        public int Records { get; private set; }
+
+        public int Readings { get; private set; }
+
+        public int Events { get; private set; }
+
+        public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
+
+        public void Add(HistoryFill fill)
+        {
+            Agents++;
+            Records += fill.Records;
+            Readings += fill.Readings;
+            Events += fill.Events;
+        }
     }
 
     private async Task TickLoopAsync(AgentRuntime runtime, CancellationToken ct)
@@ -207,6 +257,9 @@ public sealed partial class AgentService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:Demo is on: a fault {First} s after the start, then one every {Interval} min")]
     private static partial void DemoOn(ILogger logger, int first, double interval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:HistoryDays: {Agents} new agents wrote their past into their outboxes, {Records} records with {Readings} readings and {Events} events, in {Seconds:F1} s")]
+    private static partial void HistoryWritten(ILogger logger, int agents, int records, int readings, int events, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Start-up memory given back: heap compacted, {Unmapped:F1} MiB of code mappings dropped; resident now {Resident:F1} MiB")]
     private static partial void StartupMemoryReleased(ILogger logger, double unmapped, double resident);

@@ -33,6 +33,13 @@ public sealed class ScenarioOptions
     /// parties the cloud has demo staff for, so every fault is seen through to a taken order.
     /// </summary>
     public string[] DemoParties { get; set; } = [];
+
+    /// <summary>
+    /// Days of history an agent starting on an empty data folder writes into its outbox before it connects (0: none):
+    /// the readings and faults of those days, which it then replays to the cloud as any backlog
+    /// (<see cref="History.HistoryWriter"/>). ./run.sh asks for 7; an agent with an outbox already starts as it is.
+    /// </summary>
+    public double HistoryDays { get; set; }
 }
 
 /// <summary>Refuses simulation settings that make no sense, naming the setting.</summary>
@@ -56,6 +63,16 @@ public sealed class ScenarioOptionsValidator : Microsoft.Extensions.Options.IVal
         if (!(double.IsFinite(options.DemoIntervalMinutes) && options.DemoIntervalMinutes is >= 0.5 and <= 1440))
         {
             problems.Add($"Simulation:DemoIntervalMinutes is {options.DemoIntervalMinutes}; it must be 0.5 to 1440");
+        }
+
+        if (!(double.IsFinite(options.HistoryDays) && options.HistoryDays is >= 0 and <= 14))
+        {
+            problems.Add($"Simulation:HistoryDays is {options.HistoryDays}; it must be 0 to 14");
+        }
+
+        if (options.HistoryDays > 0 && options.Scripted)
+        {
+            problems.Add("Simulation:HistoryDays needs a running world; it cannot be more than 0 with Simulation:Scripted");
         }
 
         if (options.Demo && options.Scripted)

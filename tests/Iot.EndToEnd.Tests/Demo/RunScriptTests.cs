@@ -8,20 +8,57 @@ using Iot.Testing.Services;
 namespace Iot.EndToEnd.Tests.Demo;
 
 /// <summary>
-/// The newcomer's command: ./run.sh brings every sample courtyard online with live readings, prints a demo account
-/// per role, and Ctrl-C stops everything.
+/// The newcomer's command: ./run.sh on an empty data folder fills the week before with history through the real path,
+/// brings every sample courtyard online with live readings, plays a live fault within two minutes, prints a demo
+/// account per role, and Ctrl-C stops everything; a second start reuses the data and fills no week again.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // run.sh is bash; file modes are Unix
 public sealed class RunScriptTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("iot-demo-").FullName;
 
+    private DateTimeOffset _firstStartEnded;
+    private int _ordersAfterFirstStart;
+
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
     [Fact]
-    public async Task Run_sh_brings_every_sample_courtyard_online_with_live_readings_and_ctrl_c_stops_everything()
+    public async Task Run_sh_fills_a_week_of_history_brings_every_sample_courtyard_online_with_a_live_fault_and_ctrl_c_stops_everything()
     {
         var web = ServiceProcess.FreePort();
+        var broker = ServiceProcess.FreePort();
+
+        // A session jar an older run left readable by everyone is replaced, not reused with its mode.
+        var jar = Path.Combine(_data, "demo-session.cookies");
+        File.WriteAllText(jar, "");
+        File.SetUnixFileMode(jar, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        using (var first = Start(web, broker))
+        {
+            try
+            {
+                await RunAndStopAsync(first, web, firstStart: true);
+            }
+            finally
+            {
+                // Whatever happened above, nothing run.sh started outlives the test.
+                ServiceProcess.SignalGroup(first.Id, "KILL");
+            }
+        }
+
+        using var second = Start(web, broker);
+        try
+        {
+            await RunAndStopAsync(second, web, firstStart: false);
+        }
+        finally
+        {
+            ServiceProcess.SignalGroup(second.Id, "KILL");
+        }
+    }
+
+    private Process Start(int web, int broker)
+    {
         // In its own process group, as a terminal runs it: Ctrl-C goes to the group, and the test can end the whole group.
         // A program started in the background by a script inherits SIGINT ignored, and bash cannot trap a signal ignored
         // on entry: give run.sh the default disposition a terminal's foreground job has.
@@ -33,30 +70,16 @@ public sealed class RunScriptTests : IDisposable
             WorkingDirectory = RepoPaths.Root,
         };
         psi.Environment["IOT_WEB_PORT"] = web.ToString(CultureInfo.InvariantCulture);
-        psi.Environment["IOT_BROKER_PORT"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        psi.Environment["IOT_BROKER_PORT"] = broker.ToString(CultureInfo.InvariantCulture);
+        psi.Environment["IOT_HISTORY_DAYS"] = "7";
         psi.Environment["IOT_DATA"] = _data;
         psi.Environment["IOT_CONFIGURATION"] = "Debug";   // test.sh has built Debug already
         psi.Environment["IOT_SKIP_BUILD"] = "1";
         psi.Environment["IOT_READY_WAIT"] = ((int)Patience.Seconds(180).TotalSeconds).ToString(CultureInfo.InvariantCulture);
-
-        // A session jar an older run left readable by everyone is replaced, not reused with its mode.
-        var jar = Path.Combine(_data, "demo-session.cookies");
-        File.WriteAllText(jar, "");
-        File.SetUnixFileMode(jar, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-
-        using var run = Process.Start(psi)!;
-        try
-        {
-            await RunAndStopAsync(run, web);
-        }
-        finally
-        {
-            // Whatever happened above, nothing run.sh started outlives the test.
-            ServiceProcess.SignalGroup(run.Id, "KILL");
-        }
+        return Process.Start(psi)!;
     }
 
-    private async Task RunAndStopAsync(Process run, int web)
+    private async Task RunAndStopAsync(Process run, int web, bool firstStart)
     {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         run.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
@@ -70,6 +93,7 @@ public sealed class RunScriptTests : IDisposable
             TimeSpan.FromSeconds(400),
             "run.sh",
             () => string.Join('\n', output));
+        var bannerAt = DateTimeOffset.UtcNow;
         var banner = output.First(l => l.Contains("courtyard agents online", StringComparison.Ordinal));
         Assert.Contains("115 of 115 courtyard agents online", banner, StringComparison.Ordinal);
 
@@ -95,7 +119,26 @@ public sealed class RunScriptTests : IDisposable
             TimeSpan.FromSeconds(120),   // 115 agents' first readings through one ingest; generous, as only a broken run reaches it
             "live readings");
 
+        if (firstStart)
+        {
+            await HistoryAndLiveFaultAsync(http, bannerAt);
+        }
+        else
+        {
+            // The second start reused the data: neither the fleet nor the cloud went back a week.
+            Assert.DoesNotContain("new agents wrote their past", await File.ReadAllTextAsync(Path.Combine(_data, "logs", "fleet.log")), StringComparison.Ordinal);
+            Assert.DoesNotContain("Demo:HistoryDays: business time starts", await File.ReadAllTextAsync(Path.Combine(_data, "logs", "cloud.log")), StringComparison.Ordinal);
+            var orders = await http.GetFromJsonAsync<JsonElement>("/api/work-orders");
+            Assert.Equal(_ordersAfterFirstStart, orders.EnumerateArray().Count(o => o.GetProperty("createdAt").GetDateTimeOffset() < _firstStartEnded));
+        }
+
         // Ctrl-C, as a terminal delivers it: to the whole process group. run.sh gives each program 20 s to stop.
+        if (firstStart)
+        {
+            _firstStartEnded = DateTimeOffset.UtcNow;
+            _ordersAfterFirstStart = (await http.GetFromJsonAsync<JsonElement>("/api/work-orders")).GetArrayLength();
+        }
+
         ServiceProcess.SignalGroup(run.Id, "INT");
         using var stopped = new CancellationTokenSource(Patience.Seconds(90));
         await run.WaitForExitAsync(stopped.Token);
@@ -110,5 +153,53 @@ public sealed class RunScriptTests : IDisposable
             .Select(f => { try { return File.ReadAllText(f); } catch (IOException) { return string.Empty; } })
             .Where(cmd => cmd.Contains(_data, StringComparison.Ordinal));
         Assert.Empty(leftovers);
+    }
+
+    // The week before the first start, worked through the real path, and a live fault within two minutes of the banner.
+    private static async Task HistoryAndLiveFaultAsync(HttpClient http, DateTimeOffset bannerAt)
+    {
+        // A live fault becomes an alert and an order routed to the party that answers for its courtyard.
+        JsonElement live = default;
+        await ServiceProcess.WaitUntilAsync(
+            async () =>
+            {
+                var orders = await http.GetFromJsonAsync<JsonElement>("/api/work-orders");
+                live = orders.EnumerateArray().FirstOrDefault(o => o.GetProperty("createdAt").GetDateTimeOffset() >= bannerAt - TimeSpan.FromMinutes(1)
+                    && o.GetProperty("source").GetString() == "alert" && o.GetProperty("party").ValueKind != JsonValueKind.Null);
+                return live.ValueKind != JsonValueKind.Undefined;
+            },
+            Patience.Seconds(120),
+            "a live fault's routed order within two minutes of the banner");
+        var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
+        Assert.Contains(alerts.EnumerateArray(), a => a.GetProperty("raisedAt").GetDateTimeOffset() >= bannerAt - TimeSpan.FromMinutes(1));
+
+        // The week's orders were opened at the week's times, and the demo staff took and fixed some of them then.
+        var week = (await http.GetFromJsonAsync<JsonElement>("/api/work-orders")).EnumerateArray()
+            .Where(o => o.GetProperty("createdAt").GetDateTimeOffset() < bannerAt - TimeSpan.FromHours(1)).ToList();
+        Assert.NotEmpty(week);
+        Assert.Contains(week, o => o.GetProperty("createdAt").GetDateTimeOffset() < bannerAt - TimeSpan.FromDays(3));
+        var taken = week.Where(o => o.GetProperty("acknowledgedAt").ValueKind == JsonValueKind.String).ToList();
+        Assert.NotEmpty(taken);
+        Assert.All(taken, o => Assert.InRange(
+            o.GetProperty("acknowledgedAt").GetDateTimeOffset() - o.GetProperty("createdAt").GetDateTimeOffset(), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)));
+        Assert.Contains(week, o => o.GetProperty("fixedAt").ValueKind == JsonValueKind.String);
+        Assert.Contains(week, o => o.GetProperty("escalationLevel").GetInt32() > 0);
+
+        // The dashboard's night lamp rate and weekly trends are numbers, not "—" or zeros.
+        var dashboard = await http.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        var lamps = System.Text.RegularExpressions.Regex.Match(dashboard, "夜间亮灯率: ([^\"<]*)");
+        Assert.True(lamps.Success, "the dashboard has no night lamp trend");
+        Assert.Matches("\\d+(\\.\\d+)?%$", lamps.Groups[1].Value.Trim());
+        var gates = System.Text.RegularExpressions.Regex.Match(dashboard, "门禁事件: ([^\"<]*)");
+        Assert.Matches("[1-9]\\d*$", gates.Groups[1].Value.Trim());
+
+        // The service record has a row for every party with an order, and the demo staff's party has its times.
+        var record = await http.GetFromJsonAsync<JsonElement>("/api/supervision/");
+        var rows = record.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("figures").GetProperty("key").GetString()!, r => r.GetProperty("figures"));
+        Assert.All(week.Select(o => o.GetProperty("party").GetString()!).Distinct(), party => Assert.True(rows.ContainsKey(party), $"no service record row for {party}"));
+        var xinyu = rows["xinyu-property"];
+        Assert.True(xinyu.GetProperty("acknowledged").GetInt32() > 0);
+        Assert.Equal(JsonValueKind.Number, xinyu.GetProperty("medianAckMinutes").ValueKind);
+        Assert.Equal(JsonValueKind.Number, xinyu.GetProperty("medianFixMinutes").ValueKind);
     }
 }

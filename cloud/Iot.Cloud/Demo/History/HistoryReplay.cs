@@ -1,0 +1,123 @@
+using Iot.Cloud.Ingest;
+using Iot.Cloud.Rules;
+using Iot.Cloud.Sites;
+using Iot.Protocol.Identifiers;
+using Microsoft.Extensions.Options;
+
+namespace Iot.Cloud.Demo.History;
+
+/// <summary>
+/// Moves the <see cref="HistoryClock"/> as the agents' replayed week is stored: to the oldest point every agent's replay
+/// has passed (each agent replays its telemetry oldest first, so its newest stored reading is how far it has come). It
+/// waits for every agent of the site to have sent something, or for <see cref="DemoStaffOptions.HistoryWaitSeconds"/>,
+/// so the first agents do not run the clock ahead of the rest; it joins the wall clock once the slowest agent is within
+/// 30 seconds of it, or after <see cref="DemoStaffOptions.HistoryMaxSeconds"/> whatever happened. At each move the demo
+/// staff first do what falls due up to the new time (dated when they would have done it), and only then do the clock's
+/// timers fire (the rules' sweep with its service-level escalations), so an order taken in time is not escalated because
+/// the clock moved past its deadline in one step. Every batch goes on to the rules as it would without this.
+/// </summary>
+public sealed partial class HistoryReplay(RuleInbox rules, HistoryClock clock, DemoStaff staff, SiteRegistry registry, IOptions<DemoStaffOptions> options,
+    [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider wall, ILogger<HistoryReplay> logger) : BackgroundService, IStoredBatches
+{
+    // Within the stale-sensor rule's allowance, so joining the wall clock does not make the slowest agent look silent.
+    private static readonly TimeSpan CaughtUp = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(100);
+    private readonly Dictionary<AgentId, DateTimeOffset> _progress = [];
+    private readonly Lock _gate = new();
+    private readonly DateTimeOffset _started = wall.GetUtcNow();
+    private DateTimeOffset? _firstData;
+
+    /// <inheritdoc />
+    public async ValueTask StoredAsync(StoredBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!clock.Joined && batch.Readings.Count > 0)
+        {
+            lock (_gate)
+            {
+                _firstData ??= wall.GetUtcNow();
+                foreach (var reading in batch.Readings)
+                {
+                    if (!_progress.TryGetValue(reading.Agent, out var at) || reading.At > at)
+                    {
+                        _progress[reading.Agent] = reading.At;
+                    }
+                }
+            }
+        }
+
+        await rules.StoredAsync(batch, cancellationToken);
+    }
+
+    /// <summary>Where the clock should be: null to stay, or the time; joining when the replay has caught up or time is up.</summary>
+    public (bool Join, DateTimeOffset? Target) Next()
+    {
+        var o = options.Value;
+        var now = wall.GetUtcNow();
+        DateTimeOffset? slowest;
+        lock (_gate)
+        {
+            var agents = registry.Current?.Agents.Count ?? 0;
+            var waited = _firstData is { } first && now - first >= TimeSpan.FromSeconds(o.HistoryWaitSeconds);
+            slowest = _progress.Count > 0 && (_progress.Count >= agents || waited) ? _progress.Values.Min() : null;
+        }
+
+        return (now - _started >= TimeSpan.FromSeconds(o.HistoryMaxSeconds) || slowest >= now - CaughtUp, slowest);
+    }
+
+    /// <summary>One move: the demo staff's due work up to the new time, then the clock's timers; or the join.</summary>
+    public async Task StepAsync(CancellationToken cancellationToken)
+    {
+        var (join, target) = Next();
+        if (join)
+        {
+            var seconds = (wall.GetUtcNow() - _started).TotalSeconds;
+            if (clock.Join())
+            {
+                LogJoined(logger, seconds, _progress.Count);
+            }
+
+            return;
+        }
+
+        if (target is not { } t || t <= clock.GetUtcNow())
+        {
+            return;
+        }
+
+        clock.Advance(t);
+        if (options.Value.Staff)
+        {
+            try
+            {
+                await staff.RunOnceAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A round that lost a race with the live round or a person is done again at the next move.
+                LogStaffFailed(logger, e.Message);
+            }
+        }
+
+        clock.FireDue();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogReplaying(logger, clock.Start);
+        using var timer = new PeriodicTimer(Every, wall);
+        while (!clock.Joined && await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await StepAsync(stoppingToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo:HistoryDays: business time starts at {Start:O} and follows the agents' replayed history. Never use this in production.")]
+    private static partial void LogReplaying(ILogger logger, DateTimeOffset start);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo history: business time joined the wall clock {Seconds:F1} s after the start ({Agents} agents replayed)")]
+    private static partial void LogJoined(ILogger logger, double seconds, int agents);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo history: a demo staff round failed, trying again at the next move: {Problem}")]
+    private static partial void LogStaffFailed(ILogger logger, string problem);
+}
