@@ -82,7 +82,19 @@ public sealed class RunScriptTests : IDisposable
     private async Task RunAndStopAsync(Process run, int web, bool firstStart)
     {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        run.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        DateTimeOffset? fleetStarted = null;   // everything the week holds lies before it, every live fault after it
+        run.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                if (e.Data.StartsWith("Starting the simulated courtyards", StringComparison.Ordinal))
+                {
+                    fleetStarted ??= DateTimeOffset.UtcNow;
+                }
+
+                output.Enqueue(e.Data);
+            }
+        };
         run.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         run.BeginOutputReadLine();
         run.BeginErrorReadLine();
@@ -121,7 +133,7 @@ public sealed class RunScriptTests : IDisposable
 
         if (firstStart)
         {
-            await HistoryAndLiveFaultAsync(http, bannerAt);
+            await HistoryAndLiveFaultAsync(http, fleetStarted ?? throw new InvalidOperationException("run.sh never said it started the fleet"), bannerAt);
         }
         else
         {
@@ -156,22 +168,30 @@ public sealed class RunScriptTests : IDisposable
     }
 
     // The week before the first start, worked through the real path, and a live fault within two minutes of the banner.
-    private static async Task HistoryAndLiveFaultAsync(HttpClient http, DateTimeOffset bannerAt)
+    // A live fault is one raised after the fleet started: the agents' week ends there. On a busy machine the demo's first
+    // fault (a minute after the fleet's first tick) can come while the week is still replaying; the rules then hold it
+    // until the cloud's clock reaches it, and it is raised at its own time, before the banner.
+    private static async Task HistoryAndLiveFaultAsync(HttpClient http, DateTimeOffset fleetStarted, DateTimeOffset bannerAt)
     {
         // A live fault becomes an alert and an order routed to the party that answers for its courtyard.
-        JsonElement live = default;
         await ServiceProcess.WaitUntilAsync(
             async () =>
             {
-                var orders = await http.GetFromJsonAsync<JsonElement>("/api/work-orders");
-                live = orders.EnumerateArray().FirstOrDefault(o => o.GetProperty("createdAt").GetDateTimeOffset() >= bannerAt - TimeSpan.FromMinutes(1)
-                    && o.GetProperty("source").GetString() == "alert" && o.GetProperty("party").ValueKind != JsonValueKind.Null);
-                return live.ValueKind != JsonValueKind.Undefined;
+                var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
+                foreach (var alert in alerts.EnumerateArray().Where(a => a.GetProperty("raisedAt").GetDateTimeOffset() >= fleetStarted
+                    && a.GetProperty("workOrderId").ValueKind == JsonValueKind.Number))
+                {
+                    var order = (await http.GetFromJsonAsync<JsonElement>($"/api/work-orders/{alert.GetProperty("workOrderId").GetInt64()}")).GetProperty("order");
+                    if (order.GetProperty("source").GetString() == "alert" && order.GetProperty("party").ValueKind != JsonValueKind.Null)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             },
             Patience.Seconds(120),
-            "a live fault's routed order within two minutes of the banner");
-        var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
-        Assert.Contains(alerts.EnumerateArray(), a => a.GetProperty("raisedAt").GetDateTimeOffset() >= bannerAt - TimeSpan.FromMinutes(1));
+            "a live fault's alert and routed order within two minutes of the banner");
 
         // The week's orders were opened at the week's times, and the demo staff took and fixed some of them then.
         var week = (await http.GetFromJsonAsync<JsonElement>("/api/work-orders")).EnumerateArray()
