@@ -41,6 +41,7 @@ public sealed partial class IngestBatch(
         ArgumentNullException.ThrowIfNull(db);
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
+        var latest = Operations.Clocks.LatestOf(time);
         var work = new BatchContents();
         var accepted = admission.Admit(batch, work, now);
         foreach (var summary in budget.CloseWindows(now))
@@ -66,7 +67,7 @@ public sealed partial class IngestBatch(
             metrics.Lost.Add(sequences.MarkNoted(now));
             foreach (var item in accepted)
             {
-                Process(item, now, work);
+                Process(item, now, latest, work);
             }
 
             // After the batch's data, so a floor does not give up a seq that came in the same batch.
@@ -118,7 +119,7 @@ public sealed partial class IngestBatch(
         stats.Record(batch.Count, work.Readings.Count, work.Refused, work.Duplicates, work.Unplaced.Count, now);
     }
 
-    private void Process(Accepted item, DateTimeOffset now, BatchContents work)
+    private void Process(Accepted item, DateTimeOffset now, DateTimeOffset latest, BatchContents work)
     {
         var (message, uplink, agent) = item;
         if (uplink is AgentStatus status)
@@ -167,7 +168,7 @@ public sealed partial class IngestBatch(
                     var at = reading.At ?? clock.Place(agentId, bootId, reading.BootMs!.Value);
                     if (at is { } placed)
                     {
-                        AddReading(work, agent, uplink.Agent, reading.Sensor, reading.Quantity, reading.Value, placed, now, message);
+                        AddReading(work, agent, uplink.Agent, reading.Sensor, reading.Quantity, reading.Value, placed, now, latest, message);
                     }
                     else
                     {
@@ -210,11 +211,10 @@ public sealed partial class IngestBatch(
         }
     }
 
-    private void AddReading(BatchContents work, RegisteredAgent agent, AgentId agentId, SensorId sensor, Quantity quantity, double value, DateTimeOffset at, DateTimeOffset now, IncomingMessage? message)
+    // A boot anchor can be off; never store a reading before 2020 or after latest (Clocks.LatestOf: the wall clock, should
+    // business time run behind it on purpose, a demo's replayed week).
+    private void AddReading(BatchContents work, RegisteredAgent agent, AgentId agentId, SensorId sensor, Quantity quantity, double value, DateTimeOffset at, DateTimeOffset now, DateTimeOffset latest, IncomingMessage? message)
     {
-        // A boot anchor can be off; never store a reading before 2020 or in the future (of the wall clock, should business
-        // time run behind it on purpose: a demo's replayed week).
-        var latest = time is Operations.LaggingClock lagging ? lagging.Latest : now;
         if (at < MessageLimits.EarliestTime || at > latest + MessageLimits.MaxFutureSkew)
         {
             if (message is not null)
@@ -233,6 +233,7 @@ public sealed partial class IngestBatch(
     private async Task PlaceHeldReadingsAsync(CloudDb db, BatchContents work, CancellationToken cancellationToken)
     {
         var snapshot = registry.Current;
+        var (now, latest) = (time.GetUtcNow(), Operations.Clocks.LatestOf(time));
         foreach (var (agent, boot) in clock.Changed)
         {
             var held = await db.UnplacedReadings.Where(u => u.AgentId == agent && u.BootId == boot).ToListAsync(cancellationToken);
@@ -242,7 +243,7 @@ public sealed partial class IngestBatch(
                 if (snapshot is not null && snapshot.Agents.TryGetValue(agent, out var registered)
                     && WireNames.TryParse<Quantity>(u.Quantity, out var quantity) && clock.Place(agent, boot, u.BootMs) is { } at)
                 {
-                    AddReading(work, registered, registered.Manifest.Id, SensorId.Parse(u.SensorId), quantity, u.Value, at, time.GetUtcNow(), null);
+                    AddReading(work, registered, registered.Manifest.Id, SensorId.Parse(u.SensorId), quantity, u.Value, at, now, latest, null);
                 }
             }
 

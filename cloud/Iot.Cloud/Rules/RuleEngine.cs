@@ -266,7 +266,12 @@ public sealed class RuleEngine(SunClock sun)
             }
         }
 
-        foreach (var (id, agent) in registry.Agents.Where(_ => watchSilence))
+        if (!watchSilence)
+        {
+            return transitions;
+        }
+
+        foreach (var (id, agent) in registry.Agents)
         {
             var courtyard = agent.Courtyard.Id;
             foreach (var rule in rules.For(courtyard, "device").Where(r => r.Kind == RuleKind.Stale))
