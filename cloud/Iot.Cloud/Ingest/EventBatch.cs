@@ -20,6 +20,7 @@ public sealed class EventBatch(
     IStoredBatches stored,
     SequenceTracker sequences,
     BootClock clock,
+    WriteGate gate,
     IngestMetrics metrics,
     IngestStats stats,
     TimeProvider time,
@@ -67,7 +68,10 @@ public sealed class EventBatch(
         db.DeviceEvents.AddRange(work.Events);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            using (await gate.EnterAsync(WriteLane.Urgent, cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch
         {

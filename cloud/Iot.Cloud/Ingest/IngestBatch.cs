@@ -25,6 +25,7 @@ public sealed partial class IngestBatch(
     BootClock clock,
     AgentBudget budget,
     ITimeSeriesStore store,
+    WriteGate gate,
     IngestMetrics metrics,
     IngestStats stats,
     IOptions<IngestOptions> options,
@@ -83,7 +84,11 @@ public sealed partial class IngestBatch(
             }
 
             await StageAsync(db, work, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            using (await gate.EnterAsync(WriteLane.Bulk, cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             foreach (var state in _states)
             {
                 state.Committed();
