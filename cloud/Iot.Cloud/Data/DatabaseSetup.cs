@@ -23,7 +23,6 @@ public static class DatabaseSetup
             builder.Services.AddDbContext<CloudDb, SqliteCloudDb>((sp, o) => o.UseSqlite(options.ConnectionString).AddInterceptors([.. sp.GetServices<IInterceptor>(), new SqliteBusyWait()]));
         }
 
-        builder.Services.AddSingleton(new WriteGate(enabled: options.Provider == DatabaseProvider.Sqlite));
         builder.Services.AddScoped<Work>();
         builder.Services.AddHostedService<DatabaseMigrator>();
 

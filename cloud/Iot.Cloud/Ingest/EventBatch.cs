@@ -20,7 +20,6 @@ public sealed class EventBatch(
     IStoredBatches stored,
     SequenceTracker sequences,
     BootClock clock,
-    WriteGate gate,
     IngestMetrics metrics,
     IngestStats stats,
     TimeProvider time,
@@ -68,10 +67,7 @@ public sealed class EventBatch(
         db.DeviceEvents.AddRange(work.Events);
         try
         {
-            using (await gate.EnterAsync(WriteLane.Urgent, cancellationToken))
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch
         {

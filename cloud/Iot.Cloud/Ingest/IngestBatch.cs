@@ -25,7 +25,6 @@ public sealed partial class IngestBatch(
     BootClock clock,
     AgentBudget budget,
     ITimeSeriesStore store,
-    WriteGate gate,
     IngestMetrics metrics,
     IngestStats stats,
     IOptions<IngestOptions> options,
@@ -84,11 +83,7 @@ public sealed partial class IngestBatch(
             }
 
             await StageAsync(db, work, now, cancellationToken);
-            using (await gate.EnterAsync(WriteLane.Bulk, cancellationToken))
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
+            await db.SaveChangesAsync(cancellationToken);
             foreach (var state in _states)
             {
                 state.Committed();

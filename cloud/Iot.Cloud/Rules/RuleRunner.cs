@@ -19,7 +19,6 @@ public sealed partial class RuleRunner(
     SiteRegistry registry,
     IServiceScopeFactory scopes,
     InstanceBus bus,
-    WriteGate gate,
     IOptions<RuleOptions> options,
     TimeProvider time,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider retryTime,
@@ -204,9 +203,7 @@ public sealed partial class RuleRunner(
             return;
         }
 
-        // Alerts, the orders they make, their notifications and the rule states commit together, or not at all; the
-        // write lock is taken ahead of telemetry (an alarm's alert is made here).
-        using var turn = await gate.EnterAsync(WriteLane.Urgent, cancellationToken);
+        // Alerts, the orders they make, their notifications and the rule states commit together, or not at all.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await work.RaiseAsync(new RulesEvaluated(transitions, sweep), cancellationToken);
         await SaveStatesAsync(db, dirty, now, cancellationToken);
