@@ -2,6 +2,7 @@ using Iot.Edge.Outbox;
 using Iot.Edge.Simulation;
 using Iot.Edge.Simulation.History;
 using Iot.Edge.Tests.Support;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
@@ -101,6 +102,28 @@ public sealed class HistoryWriterTests : IDisposable
         var from = End - TimeSpan.FromDays(7);
         Assert.Equal(HistoryTimetable.Of(agents, from, End, Sky, 7), HistoryTimetable.Of(agents, from, End, Sky, 7));
         Assert.NotEqual(HistoryTimetable.Of(agents, from, End, Sky, 7), HistoryTimetable.Of(agents, from, End, Sky, 8));
+    }
+
+    [Fact]
+    public void One_forced_gate_is_forced_again_a_day_later_and_only_where_its_order_is_worked()
+    {
+        var agent = TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01");
+        var from = End - TimeSpan.FromDays(7);
+
+        var faults = HistoryTimetable.Of([agent], from, End, Sky, seed: 7, worked: new HashSet<AgentId> { agent.Id });
+
+        var again = Assert.Single(faults, f => f.Again);
+        Assert.Equal(PastFaultKind.GateForced, again.Kind);
+        var before = faults.Where(f => f.Kind == PastFaultKind.GateForced && !f.Again && f.Device == again.Device && f.From < again.From).MaxBy(f => f.From)!;
+        Assert.InRange(again.From - before.From, TimeSpan.FromHours(20), TimeSpan.FromHours(28)); // the gate forced the day before
+        Assert.Equal(before.To - before.From, again.To - again.From);
+        Assert.True(again.To < End);
+        Assert.DoesNotContain(faults, f => f.Again && f.Kind != PastFaultKind.GateForced);
+
+        // No agent whose orders are worked: no gate forced again (its first order would still be open, nothing to reopen).
+        Assert.DoesNotContain(HistoryTimetable.Of([agent], from, End, Sky, seed: 7, worked: new HashSet<AgentId>()), f => f.Again);
+        // The rest of the week is the same with or without it.
+        Assert.Equal(HistoryTimetable.Of([agent], from, End, Sky, seed: 7, worked: new HashSet<AgentId>()), faults.Where(f => !f.Again));
     }
 
     private DiskOutbox Open() => DiskOutbox.Open(_folder, new OutboxOptions(), NullLogger.Instance);

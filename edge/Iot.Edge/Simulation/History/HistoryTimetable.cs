@@ -10,7 +10,8 @@ namespace Iot.Edge.Simulation.History;
 /// <param name="From">When it began.</param>
 /// <param name="To">When it was over: the lamp mended, the gate shut, the outlet reset, the water gone, the agent back.</param>
 /// <param name="Outlet">The charger outlet cut off.</param>
-public sealed record PastFault(PastFaultKind Kind, AgentId? Agent, DeviceId? Device, DateTimeOffset From, DateTimeOffset To, int? Outlet = null);
+/// <param name="Again">The same fault back on the same device a day after an earlier one was over (the cloud reopens its order).</param>
+public sealed record PastFault(PastFaultKind Kind, AgentId? Agent, DeviceId? Device, DateTimeOffset From, DateTimeOffset To, int? Outlet = null, bool Again = false);
 
 /// <summary>The kinds of fault the past week holds.</summary>
 public enum PastFaultKind
@@ -36,17 +37,20 @@ public enum PastFaultKind
 
 /// <summary>
 /// The faults of the week before the fleet's first start, from a seed: a few lamps dark at night, gates forced, chargers
-/// overheating and cut off, a storm and an agent offline for some hours. The same seed and end give the same week.
+/// overheating and cut off, a storm, an agent offline for some hours, and one forced gate forced again a day later. The
+/// same seed and end give the same week.
 /// </summary>
 public static class HistoryTimetable
 {
     /// <summary>
     /// The faults of [<paramref name="from"/>, <paramref name="to"/>) for <paramref name="agents"/>, oldest first, none on the
     /// devices in <paramref name="spare"/> (those the live demo plays its faults on: a fault of the week still open there
-    /// would take in the live one instead of opening an order of its own).
+    /// would take in the live one instead of opening an order of its own). The gate forced again is one of
+    /// <paramref name="worked"/>'s (the agents whose party's orders are worked in the demo, so the first order is closed
+    /// when the gate is forced again; any agent when not given).
     /// </summary>
     public static IReadOnlyList<PastFault> Of(IReadOnlyList<AgentManifest> agents, DateTimeOffset from, DateTimeOffset to, Weather weather, int seed,
-        IReadOnlySet<(AgentId Agent, DeviceId Device)>? spare = null)
+        IReadOnlySet<(AgentId Agent, DeviceId Device)>? spare = null, IReadOnlySet<AgentId>? worked = null)
     {
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(weather);
@@ -104,6 +108,19 @@ public static class HistoryTimetable
         {
             var outage = Within(from + TimeSpan.FromHours(6), to - TimeSpan.FromHours(12));
             faults.Add(new PastFault(PastFaultKind.AgentOffline, Pick(agents.ToList()).Id, null, outage, outage + TimeSpan.FromHours(3 + random.Next(6))));
+        }
+
+        // One forced gate forced again 20 to 28 hours later (its lock did not hold): by then its order was fixed and closed,
+        // so the cloud reopens it. Drawn last, so the rest of the week is the same as without it.
+        var again = faults.Where(f => f.Kind == PastFaultKind.GateForced && f.To < to - TimeSpan.FromHours(30)
+            && (worked is null || worked.Contains(f.Agent!.Value))
+            && !faults.Any(o => o != f && o.Agent == f.Agent && (o.Kind == PastFaultKind.AgentOffline || o.Device == f.Device)
+                && o.From < f.From + TimeSpan.FromHours(30) && o.To > f.From)).ToList(); // nothing else on that gate or agent meanwhile
+        if (again.Count > 0)
+        {
+            var first = Pick(again);
+            var at = first.From + TimeSpan.FromHours(20 + (random.NextDouble() * 8));
+            faults.Add(first with { From = at, To = at + (first.To - first.From), Again = true });
         }
 
         return [.. faults.OrderBy(f => f.From)];
