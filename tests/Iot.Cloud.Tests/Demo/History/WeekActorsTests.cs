@@ -79,6 +79,48 @@ public sealed class WeekActorsTests(BrokerFixture broker) : IClassFixture<Broker
     }
 
     [Fact]
+    public async Task A_gate_forced_again_a_day_after_its_order_closed_reopens_the_order_and_the_demo_staff_take_it_again()
+    {
+        using var clock = new HistoryClock(_wall, TimeSpan.FromDays(7), TimeSpan.FromMilliseconds(100));
+        await using var cloud = await StartAsync(clock);
+        var start = clock.GetUtcNow();
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
+        await agent.StatusAsync(start, 600_000);
+        await agent.EventAsync(1, EventKind.GateForced, "gate-01", start);
+        await CloudHost.WaitUntilAsync(async () => (await OrdersAsync(cloud)).Count == 1, "the routed order");
+        await agent.EventAsync(2, EventKind.GateClosed, "gate-01", start + TimeSpan.FromMinutes(3));
+        var staff = cloud.Get<DemoStaff>();
+
+        // Taken, fixed, and verified by the quiet telemetry: closed.
+        clock.Advance(start + TimeSpan.FromHours(1));
+        Assert.Single((await staff.RunOnceAsync(CancellationToken.None)).Taken);
+        clock.Advance(start + TimeSpan.FromHours(8));
+        Assert.Single((await staff.RunOnceAsync(CancellationToken.None)).Fixed);
+        clock.Advance(start + TimeSpan.FromHours(9));
+        await SweepAsync(cloud);
+        var order = Assert.Single(await OrdersAsync(cloud));
+        Assert.Equal(WorkOrderStatus.Closed, order.Status);
+
+        // A day later the same gate is forced again: the system reopens the order, still 李师傅's, who takes it again.
+        var again = start + TimeSpan.FromHours(24);
+        clock.Advance(again);
+        await agent.EventAsync(3, EventKind.GateForced, "gate-01", again);
+        await CloudHost.WaitUntilAsync(async () => (await OrdersAsync(cloud)).Single().ReopenCount == 1, "the order reopened");
+        order = Assert.Single(await OrdersAsync(cloud));
+        Assert.Equal((WorkOrderStatus.Assigned, "xinyu-li", again, (DateTimeOffset?)null), (order.Status, order.AssignedTo, order.ReopenedAt, order.AcknowledgedAt));
+        var detail = await cloud.GetAsync<WorkOrderDetail>($"/api/work-orders/{order.Id}");
+        Assert.Contains(detail.Audit, a => a.Actor == "system" && a.Action == "reopened" && a.At == again);
+
+        var delay = staff.AcknowledgeDelay(order);
+        clock.Advance(again + delay - TimeSpan.FromMinutes(1));
+        Assert.Empty((await staff.RunOnceAsync(CancellationToken.None)).Taken);
+        clock.Advance(again + TimeSpan.FromHours(1));
+        Assert.Equal([order.Number], (await staff.RunOnceAsync(CancellationToken.None)).Taken);
+        order = await OrderAsync(cloud, order.Id);
+        Assert.Equal((WorkOrderStatus.InProgress, again + delay), (order.Status, order.AcknowledgedAt!.Value));
+    }
+
+    [Fact]
     public void A_move_dated_later_than_now_is_dated_now()
     {
         using var clock = new HistoryClock(_wall, TimeSpan.FromDays(7), TimeSpan.FromMilliseconds(100));
