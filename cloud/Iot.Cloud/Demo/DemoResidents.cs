@@ -49,6 +49,10 @@ public sealed class DemoResidents(IServiceScopeFactory scopes, TimeProvider time
     /// <summary>The demo account that rates repairs: the first community supervisor (张主任 of the residents' committee).</summary>
     public static string Committee { get; } = DemoAccounts.All.First(a => a.Role == StaffRole.CommunitySupervisor).UserName;
 
+    private static readonly string? CommitteeCommunity = DemoAccounts.All.First(a => a.Role == StaffRole.CommunitySupervisor).Community;
+
+    private bool _done;
+
     /// <summary>The report key of the week's report <paramref name="index"/>: one report each, however often a round runs.</summary>
     public static string KeyOf(DateTimeOffset weekStart, int index) => $"demo-week-{weekStart.ToUnixTimeSeconds()}-{index}";
 
@@ -56,38 +60,27 @@ public sealed class DemoResidents(IServiceScopeFactory scopes, TimeProvider time
     public async Task<ResidentRound> RunOnceAsync(CancellationToken cancellationToken)
     {
         var round = new ResidentRound([], [], []);
-        if (history is not { } week)
+        var now = time.GetUtcNow();
+
+        // Called at every move of the replay's clock: nothing to look up before the first report or after the last rating.
+        if (history is not { } week || _done || now < week.Start + Week[0].After)
         {
             return round;
         }
 
-        var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var work = services.GetRequiredService<Work>();
         var orders = services.GetRequiredService<WorkOrderService>();
-        if (await DemoStaff.ScopeOfAsync(services, Committee, registry) is not { } committee)
-        {
-            return round;
-        }
-
-        var courtyards = registry.Current?.Site.Courtyards
-            .Where(c => c.Community.Id.Value == committee.Community && c.Courtyard.Responsible is { } party && DemoStaff.StaffOf(party.Value) is not null)
-            .Select(c => c.Courtyard.Id.Value).Order(StringComparer.Ordinal).ToList() ?? [];
-        if (courtyards.Count == 0)
-        {
-            return round;
-        }
-
         var keys = Week.Select((_, i) => KeyOf(week.Start, i)).ToList();
+        var ours = await work.Db.WorkOrders.Where(w => w.ReportKey != null && keys.Contains(w.ReportKey)).ToListAsync(cancellationToken);
         for (var i = 0; i < Week.Count; i++)
         {
-            var report = Week[i];
-            var at = week.Start + report.After;
-            if (at <= now && at < week.Ends && !await work.Db.WorkOrders.AnyAsync(w => w.ReportKey == keys[i], cancellationToken))
+            var at = week.Start + Week[i].After;
+            if (at <= now && at < week.Ends && !ours.Any(o => o.ReportKey == keys[i]) && Courtyards() is { Count: > 0 } courtyards)
             {
                 // Spread over the community's courtyards, a different one each time.
-                var body = new ReportRequest(courtyards[i * 7 % courtyards.Count], report.Category, report.Text, Key: keys[i]);
+                var body = new ReportRequest(courtyards[i * 7 % courtyards.Count], Week[i].Category, Week[i].Text, Key: keys[i]);
                 var saved = await ReportsApi.SaveAsync(body, work, orders, services.GetRequiredService<ReportLimits>(), cancellationToken);
                 if (saved.Receipt is { } receipt)
                 {
@@ -96,7 +89,6 @@ public sealed class DemoResidents(IServiceScopeFactory scopes, TimeProvider time
             }
         }
 
-        var ours = await work.Db.WorkOrders.Where(w => w.ReportKey != null && keys.Contains(w.ReportKey)).ToListAsync(cancellationToken);
         foreach (var order in ours.Where(o => o.Status == WorkOrderStatus.Fixed && o.FixedAt + ConfirmAfter <= now))
         {
             if (await ResidentConfirmation.ConfirmAsync(order.TrackingCode!, work, orders, cancellationToken) == ConfirmOutcome.Confirmed)
@@ -106,17 +98,30 @@ public sealed class DemoResidents(IServiceScopeFactory scopes, TimeProvider time
         }
 
         var rated = await work.Db.Ratings.Where(r => r.By == Committee).Select(r => r.WorkOrderId).ToListAsync(cancellationToken);
-        foreach (var order in ours.Where(o => o.ClosedAt + RateAfter <= now && !rated.Contains(o.Id) && committee.Order(o.PartyId, o.CourtyardId)))
+        var due = ours.Where(o => o.ClosedAt + RateAfter <= now && !rated.Contains(o.Id)).ToList();
+        if (due.Count > 0 && await DemoStaff.ScopeOfAsync(services, Committee, registry) is { } committee)
         {
-            var report = Week[keys.IndexOf(order.ReportKey!)];
-            var at = order.ClosedAt!.Value + RateAfter;
-            if (await RepairRatings.RateAsync(work.Db, order, Committee, report.Score, report.Remark, at, cancellationToken) is not null)
+            foreach (var order in due.Where(o => committee.Order(o.PartyId, o.CourtyardId)))
             {
-                round.Rated.Add(order.Number);
+                var report = Week[keys.IndexOf(order.ReportKey!)];
+                if (await RepairRatings.RateAsync(work.Db, order, Committee, report.Score, report.Remark, order.ClosedAt!.Value + RateAfter, cancellationToken) is not null)
+                {
+                    round.Rated.Add(order.Number);
+                    rated.Add(order.Id);
+                }
             }
+
+            await work.Db.SaveChangesAsync(cancellationToken);
         }
 
-        await work.Db.SaveChangesAsync(cancellationToken);
+        _done = Week.Select((r, i) => (r, i)).Where(x => week.Start + x.r.After < week.Ends)
+            .All(x => ours.FirstOrDefault(o => o.ReportKey == keys[x.i]) is { } order && rated.Contains(order.Id));
         return round;
     }
+
+    // The committee's community's courtyards whose party has demo staff (so the reports are worked), in a fixed order.
+    private List<string> Courtyards() =>
+        registry.Current?.Site.Courtyards
+            .Where(c => c.Community.Id.Value == CommitteeCommunity && c.Courtyard.Responsible is { } party && DemoStaff.StaffOf(party.Value) is not null)
+            .Select(c => c.Courtyard.Id.Value).Order(StringComparer.Ordinal).ToList() ?? [];
 }
