@@ -110,17 +110,24 @@ public static class HistoryTimetable
             faults.Add(new PastFault(PastFaultKind.AgentOffline, Pick(agents.ToList()).Id, null, outage, outage + TimeSpan.FromHours(3 + random.Next(6))));
         }
 
-        // One forced gate forced again 20 to 28 hours later (its lock did not hold): by then its order was fixed and closed,
-        // so the cloud reopens it. Drawn last, so the rest of the week is the same as without it.
-        var again = faults.Where(f => f.Kind == PastFaultKind.GateForced && f.To < to - TimeSpan.FromHours(30)
-            && (worked is null || worked.Contains(f.Agent!.Value))
-            && !faults.Any(o => o != f && o.Agent == f.Agent && (o.Kind == PastFaultKind.AgentOffline || o.Device == f.Device)
-                && o.From < f.From + TimeSpan.FromHours(30) && o.To > f.From)).ToList(); // nothing else on that gate or agent meanwhile
-        if (again.Count > 0)
+        // One gate forced twice, 20 to 28 hours apart (its lock did not hold): by the second time the first order was fixed
+        // and closed, so the cloud reopens it. A gate of `worked` with nothing else on it or its agent in those hours (a few
+        // times tried); drawn last, so the rest of the week is the same as without it.
+        for (var attempt = 0; attempt < 20; attempt++)
         {
-            var first = Pick(again);
-            var at = first.From + TimeSpan.FromHours(20 + (random.NextDouble() * 8));
-            faults.Add(first with { From = at, To = at + (first.To - first.From), Again = true });
+            var firstAt = Within(from + TimeSpan.FromHours(6), to - TimeSpan.FromHours(36));
+            var gap = TimeSpan.FromHours(20 + (random.NextDouble() * 8));
+            var shut = TimeSpan.FromMinutes(2 + random.Next(9));
+            var quiet = gates.Where(g => (worked is null || worked.Contains(g.Agent))
+                && !faults.Any(o => o.Agent == g.Agent && (o.Kind == PastFaultKind.AgentOffline || o.Device == g.Device.Id)
+                    && o.From < firstAt + gap + TimeSpan.FromHours(1) && o.To > firstAt - TimeSpan.FromHours(1))).ToList();
+            if (quiet.Count > 0 && firstAt >= from && firstAt + gap < to - TimeSpan.FromHours(1))
+            {
+                var (agent, gate) = Pick(quiet);
+                faults.Add(new PastFault(PastFaultKind.GateForced, agent, gate.Id, firstAt, firstAt + shut));
+                faults.Add(new PastFault(PastFaultKind.GateForced, agent, gate.Id, firstAt + gap, firstAt + gap + shut, Again: true));
+                break;
+            }
         }
 
         return [.. faults.OrderBy(f => f.From)];
