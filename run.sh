@@ -5,8 +5,8 @@
 # Ctrl-C stops everything (the terminal sends it to run.sh and everything it started: one process group). Overrides:
 # IOT_WEB_PORT, IOT_BROKER_PORT, IOT_DATA, IOT_SITE, IOT_CONFIGURATION, IOT_READY_WAIT (seconds, default 90),
 # IOT_DEMO_PASSWORD (the password of the demo accounts, one per role, seeded and printed at start),
-# IOT_DEMO (default 1: the fleet plays a fault a minute after it starts and then every 4 minutes, and demo staff work
-# the orders; 0 for a quiet fleet with only its realistic, rare faults),
+# IOT_DEMO (default 1: the fleet plays a fault a minute after it starts, or after its replayed week is in, and then every
+# 4 minutes, and demo staff work the orders; 0 for a quiet fleet with only its realistic, rare faults),
 # IOT_HISTORY_DAYS (default 7 with the demo, 0 without: on an empty data folder the fleet replays that many days before now through the cloud,
 # whose clock follows the replay, before the banner; 0 to start empty; see README.md).
 set -euo pipefail
@@ -119,7 +119,7 @@ cat <<EOT
 
   Open http://127.0.0.1:$web_port/ in a browser (Chinese; English at the top right).
 $( [ "$demo_on" = true ] && printf '%s\n' "
-  Demo (演示数据): a gate is forced about a minute after the fleet started, then every 4 minutes a charger outlet
+  Demo (演示数据): a gate is forced about a minute after the fleet started (after its week, on a first start), then every 4 minutes a charger outlet
   overheats and is cut off, a storm raises a drain, a lamp goes dark at night, in turn. Each becomes an alert and a
   routed work order on the console, which the demo staff (李师傅, 赵科长) take within a minute and sometimes fix." )
 

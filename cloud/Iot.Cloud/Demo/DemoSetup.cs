@@ -14,6 +14,7 @@ public static class DemoSetup
         builder.Services.AddOptions<DemoStaffOptions>().BindConfiguration(DemoStaffOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DemoStaffOptions>, DemoStaffOptionsValidator>();
         builder.Services.AddSingleton<DemoStaff>();
+        builder.Services.AddSingleton<DemoResidents>();
         builder.Services.AddHostedService<DemoStaffService>();
 
         // The clock is chosen before the container is built, so the setting is read here (and validated with the rest).

@@ -81,13 +81,17 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         var work = scope.ServiceProvider.GetRequiredService<Work>();
         var db = work.Db;
         var orders = scope.ServiceProvider.GetRequiredService<WorkOrderService>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
-        var principals = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Account>>();
 
-        var waiting = await db.WorkOrders.Where(w => w.Source == WorkOrderSource.Alert && w.Status == WorkOrderStatus.New).ToListAsync(cancellationToken);
+        // New orders, and reopened ones still assigned to a demo staff member (a fault that came back goes to whoever had it).
+        // Alerts' orders always; residents' only in the replayed week, which nobody else works.
         var staffNames = DemoAccounts.All.Select(a => a.UserName).ToList();
-        var working = await db.WorkOrders
-            .Where(w => w.Source == WorkOrderSource.Alert && w.Status == WorkOrderStatus.InProgress && w.AssignedTo != null && staffNames.Contains(w.AssignedTo))
+        var weekEnds = history?.Ends ?? DateTimeOffset.MinValue;
+        var ours = db.WorkOrders.Where(w => w.Source == WorkOrderSource.Alert || (w.Source == WorkOrderSource.Resident && w.CreatedAt < weekEnds));
+        var waiting = await ours.Where(w => w.Status == WorkOrderStatus.New
+                || (w.Status == WorkOrderStatus.Assigned && w.AcknowledgedAt == null && w.AssignedTo != null && staffNames.Contains(w.AssignedTo)))
+            .ToListAsync(cancellationToken);
+        var working = await ours
+            .Where(w => w.Status == WorkOrderStatus.InProgress && w.AssignedTo != null && staffNames.Contains(w.AssignedTo))
             .ToListAsync(cancellationToken);
 
         var staff = new Dictionary<string, AccessScope?>(StringComparer.Ordinal);
@@ -95,10 +99,7 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         {
             if (!staff.TryGetValue(party, out var found))
             {
-                // The account's real claims, as its sign-in cookie would carry them, so its real scope applies.
-                found = StaffOf(party) is { } name && await users.FindByNameAsync(name) is { } account
-                    ? AccessScope.Of(await principals.CreateAsync(account), registry.Current?.Site)
-                    : null;
+                found = StaffOf(party) is { } name ? await ScopeOfAsync(scope.ServiceProvider, name, registry) : null;
                 staff[party] = found;
             }
 
@@ -108,9 +109,9 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         var changes = new List<WorkOrderChange>();
         var taken = new List<string>();
         var fixedOnes = new List<string>();
-        foreach (var order in waiting.Where(w => w.CreatedAt + AcknowledgeDelay(w) <= now))
+        foreach (var order in waiting.Where(w => w.StartedAt + AcknowledgeDelay(w) <= now))
         {
-            if (await ScopeOf(order.PartyId) is { } who && Move(orders, db, who, order, WorkOrderStatus.InProgress, null, When(order, order.CreatedAt + AcknowledgeDelay(order))) is { } change)
+            if (await ScopeOf(order.PartyId) is { } who && Move(orders, db, who, order, WorkOrderStatus.InProgress, null, When(order, order.StartedAt + AcknowledgeDelay(order))) is { } change)
             {
                 changes.Add(change);
                 taken.Add(order.Number);
@@ -134,6 +135,14 @@ public sealed class DemoStaff(IServiceScopeFactory scopes, IOptions<DemoStaffOpt
         }
 
         return new DemoRound(taken, fixedOnes);
+    }
+
+    /// <summary>A demo account's scope from its real claims, as its sign-in cookie would carry them; null without the account.</summary>
+    internal static async Task<AccessScope?> ScopeOfAsync(IServiceProvider services, string userName, SiteRegistry registry)
+    {
+        var users = services.GetRequiredService<UserManager<Account>>();
+        var principals = services.GetRequiredService<IUserClaimsPrincipalFactory<Account>>();
+        return await users.FindByNameAsync(userName) is { } account ? AccessScope.Of(await principals.CreateAsync(account), registry.Current?.Site) : null;
     }
 
     // The checks the status endpoint makes for a person (the order in their scope, their role allows the move), then the move.

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Iot.Cloud.Demo;
 
-/// <summary>Runs the demo staff every few seconds of the cloud's business clock while <c>Demo:Staff</c> is on.</summary>
-public sealed partial class DemoStaffService(DemoStaff staff, IOptions<DemoStaffOptions> options, TimeProvider time, ILogger<DemoStaffService> logger) : BackgroundService
+/// <summary>Runs the demo staff (and a replayed week's residents) every few seconds of the cloud's business clock while <c>Demo:Staff</c> is on.</summary>
+public sealed partial class DemoStaffService(DemoStaff staff, DemoResidents residents, IOptions<DemoStaffOptions> options, TimeProvider time, ILogger<DemoStaffService> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
 
@@ -30,6 +30,8 @@ public sealed partial class DemoStaffService(DemoStaff staff, IOptions<DemoStaff
                 {
                     LogFixed(logger, number);
                 }
+
+                LogResidents(logger, await residents.RunOnceAsync(stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -51,6 +53,25 @@ public sealed partial class DemoStaffService(DemoStaff staff, IOptions<DemoStaff
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo staff reported order {Number} fixed")]
     private static partial void LogFixed(ILogger logger, string number);
+
+    private static void LogResidents(ILogger logger, ResidentRound round)
+    {
+        foreach (var number in round.Reported)
+        {
+            LogReported(logger, number);
+        }
+
+        foreach (var number in round.Rated)
+        {
+            LogRated(logger, number);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo residents reported a fault: order {Number}")]
+    private static partial void LogReported(ILogger logger, string number);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo committee rated the repair of order {Number}")]
+    private static partial void LogRated(ILogger logger, string number);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo staff round failed, trying again: {Problem}")]
     private static partial void LogFailed(ILogger logger, string problem);

@@ -1,5 +1,4 @@
 using Iot.Cloud.Api;
-using Iot.Cloud.Audit;
 using Iot.Cloud.Auth;
 using Iot.Cloud.Data;
 using Iot.Cloud.WorkOrders;
@@ -33,23 +32,12 @@ public static class RatingsApi
             return Problems.Bad("score", $"score is 1 (poor) to 5 (excellent); a remark is at most 500 characters");
         }
 
-        if (order.Status is not (WorkOrderStatus.Fixed or WorkOrderStatus.Verified or WorkOrderStatus.Closed))
+        var rating = await RepairRatings.RateAsync(db, order, Actor.Of(http), body.Score, body.Remark, time.GetUtcNow(), ct);
+        if (rating is null)
         {
             return Problems.Conflict($"only a repaired order (fixed, verified or closed) can be rated");
         }
 
-        var by = Actor.Of(http);
-        var rating = await db.Ratings.SingleOrDefaultAsync(r => r.WorkOrderId == id && r.By == by, ct);
-        if (rating is null)
-        {
-            rating = new WorkOrderRating { WorkOrderId = id, PartyId = order.PartyId, By = by };
-            db.Ratings.Add(rating);
-        }
-
-        rating.Score = body.Score;
-        rating.Remark = string.IsNullOrWhiteSpace(body.Remark) ? null : body.Remark.Trim();
-        rating.At = time.GetUtcNow();
-        db.AuditLog.Add(AuditEntry.Of(rating.At, by, "workOrder", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "rated", $"{body.Score}/5{(rating.Remark is null ? string.Empty : $": {rating.Remark}")}"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new RatingView(rating.WorkOrderId, rating.Score, rating.Remark, rating.By, rating.At));
     }

@@ -9,7 +9,7 @@ public sealed record WorkOrderView(
     Severity Severity, string Title, string? Description, string? AssignedTo, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset AckDueAt,
     DateTimeOffset FixDueAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? FixedAt, DateTimeOffset? VerifiedAt, string? VerifiedBy, DateTimeOffset? ClosedAt,
     DateTimeOffset? CancelledAt, string? CancelReason, int EscalationLevel, int ReopenCount, bool Overdue, string? TrackingCode,
-    Verification? VerifiedVia = null, DateTimeOffset? RecoveredAt = null, int ResidentReports = 0)
+    Verification? VerifiedVia = null, DateTimeOffset? RecoveredAt = null, int ResidentReports = 0, DateTimeOffset? ReopenedAt = null)
 {
     public static WorkOrderView Of(WorkOrder w, DateTimeOffset now)
     {
@@ -18,6 +18,6 @@ public sealed record WorkOrderView(
             && (now > w.FixDueAt || (w.AcknowledgedAt is null && now > w.AckDueAt));
         return new(w.Id, w.Number, w.Source, w.Status, w.CourtyardId, w.PartyId, w.Fault, w.Subject, w.Target, w.Severity, w.Title, w.Description, w.AssignedTo,
             w.CreatedAt, w.CreatedBy, w.AckDueAt, w.FixDueAt, w.AcknowledgedAt, w.FixedAt, w.VerifiedAt, w.VerifiedBy, w.ClosedAt, w.CancelledAt, w.CancelReason,
-            w.EscalationLevel, w.ReopenCount, overdue, w.TrackingCode, w.VerifiedVia, w.RecoveredAt, w.ResidentReports);
+            w.EscalationLevel, w.ReopenCount, overdue, w.TrackingCode, w.VerifiedVia, w.RecoveredAt, w.ResidentReports, w.ReopenedAt);
     }
 }

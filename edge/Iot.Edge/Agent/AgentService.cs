@@ -64,7 +64,14 @@ public sealed partial class AgentService(
         {
             DemoOn(_logger, scenario.Value.DemoFirstFaultSeconds, scenario.Value.DemoIntervalMinutes);
         }
-        var history = options.Simulate && scenario.Value.HistoryDays > 0 ? PastWeek(chosen.Select(c => c.Agent).ToList(), weather, demo) : null;
+        var history = options.Simulate && scenario.Value.HistoryDays > 0 ? PastWeek(chosen, weather, demo) : null;
+        if (history is not null)
+        {
+            // The live faults start once the week is sent, after the cloud's clock has followed it to now: played during
+            // the replay, a fault would be raised at its own time before the demo is ready to be watched.
+            demo?.Hold();
+        }
+
         using var trusted = options.LoadTrustedKeys();
         if (trusted.IsEmpty)
         {
@@ -94,7 +101,8 @@ public sealed partial class AgentService(
             var loops = agents.SelectMany(a => new[] { TickLoopAsync(a.Runtime, stoppingToken), a.Uplink.RunAsync(stoppingToken) })
                 .Append(SafetyLoopAsync(runtimes, stoppingToken))
                 .Append(WatchdogLoopAsync(watchdog, runtimes, stoppingToken))
-                .Append(ReleaseStartupMemoryAsync(stoppingToken));
+                .Append(ReleaseStartupMemoryAsync(stoppingToken))
+                .Append(ReleaseDemoAsync(demo, runtimes, stoppingToken));
             await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -159,14 +167,18 @@ public sealed partial class AgentService(
         return (runtime, uplink, board);
     }
 
-    private PastHistory PastWeek(IReadOnlyList<AgentManifest> agents, Weather weather, DemoScenario? demo)
+    private PastHistory PastWeek(List<(CourtyardManifest Courtyard, AgentManifest Agent)> chosen, Weather weather, DemoScenario? demo)
     {
+        var agents = chosen.Select(c => c.Agent).ToList();
         var to = time.GetUtcNow();
         var from = to - TimeSpan.FromDays(scenario.Value.HistoryDays);
 
         // The devices of the live demo's first hour of faults keep out of the week's.
         var live = Enumerable.Range(0, 16).Select(n => demo?.Plan(n, to)).OfType<PlannedFault>().Select(f => (f.Agent, f.Device)).ToHashSet();
-        var faults = HistoryTimetable.Of(agents, from, to, weather, scenario.Value.Seed, live);
+        // The gate forced again is in a courtyard whose party has demo staff (the demo's parties), so its order is closed by then.
+        var parties = scenario.Value.DemoParties;
+        var worked = parties.Length == 0 ? null : chosen.Where(c => c.Courtyard.Responsible is { } p && parties.Contains(p.Value)).Select(c => c.Agent.Id).ToHashSet();
+        var faults = HistoryTimetable.Of(agents, from, to, weather, scenario.Value.Seed, live, worked);
         return new PastHistory(from, to, faults, new HistoryReadings(weather, faults, scenario.Value.Seed));
     }
 
@@ -218,6 +230,33 @@ public sealed partial class AgentService(
         }
     }
 
+    // The outboxes hold about this many records between sends once the week is sent (each agent wrote about 500).
+    private const int SentBacklog = 32;
+
+    // Releases a held demo once every agent's outbox is down to its live backlog: the week is stored in the cloud (records
+    // leave the outbox only when the cloud has stored them), or after the cloud's own limit for following it (5 min).
+    private async Task ReleaseDemoAsync(DemoScenario? demo, IReadOnlyList<AgentRuntime> runtimes, CancellationToken ct)
+    {
+        if (demo is null || scenario.Value.HistoryDays <= 0)
+        {
+            return;
+        }
+
+        var started = time.GetUtcNow();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            var sent = runtimes.All(r => r.Outbox.Stats.Depth <= SentBacklog);
+            if (sent || time.GetUtcNow() - started > TimeSpan.FromMinutes(5))
+            {
+                demo.Release();
+                var seconds = (time.GetUtcNow() - started).TotalSeconds;
+                DemoReleased(_logger, seconds, sent);
+                return;
+            }
+        }
+    }
+
     // Start-up (the host, the site's manifests, the first connection) touches far more memory than running does.
     private async Task ReleaseStartupMemoryAsync(CancellationToken ct)
     {
@@ -260,6 +299,9 @@ public sealed partial class AgentService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:HistoryDays: {Agents} new agents wrote their past into their outboxes, {Records} records with {Readings} readings and {Events} events, in {Seconds:F1} s")]
     private static partial void HistoryWritten(ILogger logger, int agents, int records, int readings, int events, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:Demo: the live faults start now, {Seconds:F1} s after the agents started (the past week sent: {Sent})")]
+    private static partial void DemoReleased(ILogger logger, double seconds, bool sent);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Start-up memory given back: heap compacted, {Unmapped:F1} MiB of code mappings dropped; resident now {Resident:F1} MiB")]
     private static partial void StartupMemoryReleased(ILogger logger, double unmapped, double resident);

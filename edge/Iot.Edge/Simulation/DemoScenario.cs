@@ -41,6 +41,7 @@ public sealed class DemoScenario
     private readonly Lock _gate = new();
     private DateTimeOffset? _origin;
     private int _next;
+    private bool _held;
 
     /// <summary>Plans the demo over <paramref name="agents"/> (the agents this fleet runs).</summary>
     public DemoScenario(ScenarioOptions options, IEnumerable<AgentManifest> agents)
@@ -93,12 +94,18 @@ public sealed class DemoScenario
 
     /// <summary>
     /// The faults of <paramref name="agent"/> that have started by <paramref name="now"/> and were not taken yet (each
-    /// is handed out once). The first call of any courtyard starts the demo's clock.
+    /// is handed out once). The first call of any courtyard starts the demo's clock; while the demo is held
+    /// (<see cref="Hold"/>) nothing is due and its clock has not started.
     /// </summary>
     public IReadOnlyList<PlannedFault> TakeDue(AgentId agent, DateTimeOffset now)
     {
         lock (_gate)
         {
+            if (_held)
+            {
+                return [];
+            }
+
             _origin ??= now;
             while (Plan(_next, _origin.Value) is { } fault && fault.Starts <= now)
             {
@@ -117,6 +124,27 @@ public sealed class DemoScenario
             }
 
             return mine;
+        }
+    }
+
+    /// <summary>
+    /// Holds the demo back: no fault is due, and its clock starts at the first <see cref="TakeDue"/> after
+    /// <see cref="Release"/> (the fleet holds it while its agents replay a past week, so the first live fault comes after it).
+    /// </summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _held = _origin is null;
+        }
+    }
+
+    /// <summary>Lets the demo start (see <see cref="Hold"/>).</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _held = false;
         }
     }
 

@@ -38,6 +38,32 @@ public sealed class DemoScenarioTests
     }
 
     [Fact]
+    public void A_held_demo_plays_nothing_and_its_first_fault_comes_its_first_delay_after_the_release()
+    {
+        var agent = TestCourtyard.Only("gate-01");
+        var demo = new DemoScenario(Demo, [agent]);
+        var clock = new FakeTimeProvider(AgentHarness.Evening);
+        demo.Hold();
+        for (var i = 0; i < 600; i++)
+        {
+            Assert.Empty(demo.TakeDue(agent.Id, clock.GetUtcNow()));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        demo.Release();
+        var released = clock.GetUtcNow();
+        var played = new List<PlannedFault>();
+        for (var i = 0; i <= 60; i++)
+        {
+            played.AddRange(demo.TakeDue(agent.Id, clock.GetUtcNow()));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = Assert.Single(played);
+        Assert.Equal(released + TimeSpan.FromSeconds(60), first.Starts);
+    }
+
+    [Fact]
     public void A_fleet_without_a_kind_of_device_gets_the_next_kind_it_has()
     {
         var demo = new DemoScenario(Demo, [TestCourtyard.Only("gate-01")]);

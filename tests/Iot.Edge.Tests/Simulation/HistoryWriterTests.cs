@@ -2,6 +2,7 @@ using Iot.Edge.Outbox;
 using Iot.Edge.Simulation;
 using Iot.Edge.Simulation.History;
 using Iot.Edge.Tests.Support;
+using Iot.Protocol.Identifiers;
 using Iot.Protocol.Json;
 using Iot.Protocol.Messages;
 using Iot.Protocol.Topics;
@@ -101,6 +102,32 @@ public sealed class HistoryWriterTests : IDisposable
         var from = End - TimeSpan.FromDays(7);
         Assert.Equal(HistoryTimetable.Of(agents, from, End, Sky, 7), HistoryTimetable.Of(agents, from, End, Sky, 7));
         Assert.NotEqual(HistoryTimetable.Of(agents, from, End, Sky, 7), HistoryTimetable.Of(agents, from, End, Sky, 8));
+    }
+
+    [Fact]
+    public void One_gate_is_forced_twice_a_day_apart_with_nothing_else_on_it_between_and_only_where_its_order_is_worked()
+    {
+        // A few courtyards, as a week's gates are forced here and there.
+        var agent = TestCourtyard.Only("lamp-01", "gate-01", "drain-01", "charger-01");
+        var agents = new[] { agent, agent with { Id = AgentId.Parse("test-2-a") }, agent with { Id = AgentId.Parse("test-3-a") } };
+        var from = End - TimeSpan.FromDays(7);
+
+        var faults = HistoryTimetable.Of(agents, from, End, Sky, seed: 7, worked: new HashSet<AgentId> { agent.Id });
+
+        var again = Assert.Single(faults, f => f.Again);
+        Assert.Equal((PastFaultKind.GateForced, agent.Id), (again.Kind, again.Agent!.Value)); // only where the orders are worked
+        var before = faults.Where(f => f.Kind == PastFaultKind.GateForced && !f.Again && f.Agent == again.Agent && f.Device == again.Device && f.From < again.From).MaxBy(f => f.From)!;
+        Assert.InRange(again.From - before.From, TimeSpan.FromHours(20), TimeSpan.FromHours(28)); // the gate forced the day before
+        Assert.Equal(before.To - before.From, again.To - again.From);
+        Assert.True(again.To < End);
+        Assert.DoesNotContain(faults, f => f.Again && f.Kind != PastFaultKind.GateForced);
+
+        // No agent whose orders are worked: no gate forced again (its first order would still be open, nothing to reopen).
+        Assert.DoesNotContain(HistoryTimetable.Of(agents, from, End, Sky, seed: 7, worked: new HashSet<AgentId>()), f => f.Again);
+        // The rest of the week is the same with or without the pair, and nothing else happens on that gate or agent between.
+        Assert.Equal(HistoryTimetable.Of(agents, from, End, Sky, seed: 7, worked: new HashSet<AgentId>()), faults.Where(f => f != again && f != before));
+        Assert.DoesNotContain(faults, f => f != again && f != before && f.Agent == agent.Id && (f.Device == again.Device || f.Kind == PastFaultKind.AgentOffline)
+            && f.From < again.To && f.To > before.From);
     }
 
     private DiskOutbox Open() => DiskOutbox.Open(_folder, new OutboxOptions(), NullLogger.Instance);

@@ -82,19 +82,7 @@ public sealed class RunScriptTests : IDisposable
     private async Task RunAndStopAsync(Process run, int web, bool firstStart)
     {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        DateTimeOffset? fleetStarted = null;   // everything the week holds lies before it, every live fault after it
-        run.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                if (e.Data.StartsWith("Starting the simulated courtyards", StringComparison.Ordinal))
-                {
-                    fleetStarted ??= DateTimeOffset.UtcNow;
-                }
-
-                output.Enqueue(e.Data);
-            }
-        };
+        run.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         run.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         run.BeginOutputReadLine();
         run.BeginErrorReadLine();
@@ -133,7 +121,7 @@ public sealed class RunScriptTests : IDisposable
 
         if (firstStart)
         {
-            await HistoryAndLiveFaultAsync(http, fleetStarted ?? throw new InvalidOperationException("run.sh never said it started the fleet"), bannerAt);
+            await HistoryAndLiveFaultAsync(http, bannerAt);
         }
         else
         {
@@ -168,21 +156,21 @@ public sealed class RunScriptTests : IDisposable
     }
 
     // The week before the first start, worked through the real path, and a live fault within two minutes of the banner.
-    // A live fault is one raised after the fleet started: the agents' week ends there. On a busy machine the demo's first
-    // fault (a minute after the fleet's first tick) can come while the week is still replaying; the rules then hold it
-    // until the cloud's clock reaches it, and it is raised at its own time, before the banner.
-    private static async Task HistoryAndLiveFaultAsync(HttpClient http, DateTimeOffset fleetStarted, DateTimeOffset bannerAt)
+    // The banner comes once the cloud's clock has joined the wall clock, and the fleet holds the demo's faults until its
+    // week is sent: the live fault is raised after the banner, and opens an order of its own (not a week's, not reopened).
+    private static async Task HistoryAndLiveFaultAsync(HttpClient http, DateTimeOffset bannerAt)
     {
         // A live fault becomes an alert and an order routed to the party that answers for its courtyard.
         await ServiceProcess.WaitUntilAsync(
             async () =>
             {
                 var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
-                foreach (var alert in alerts.EnumerateArray().Where(a => a.GetProperty("raisedAt").GetDateTimeOffset() >= fleetStarted
+                foreach (var alert in alerts.EnumerateArray().Where(a => a.GetProperty("raisedAt").GetDateTimeOffset() >= bannerAt
                     && a.GetProperty("workOrderId").ValueKind == JsonValueKind.Number))
                 {
                     var order = (await http.GetFromJsonAsync<JsonElement>($"/api/work-orders/{alert.GetProperty("workOrderId").GetInt64()}")).GetProperty("order");
-                    if (order.GetProperty("source").GetString() == "alert" && order.GetProperty("party").ValueKind != JsonValueKind.Null)
+                    if (order.GetProperty("source").GetString() == "alert" && order.GetProperty("party").ValueKind != JsonValueKind.Null
+                        && order.GetProperty("createdAt").GetDateTimeOffset() >= bannerAt && order.GetProperty("reopenCount").GetInt32() == 0)
                     {
                         return true;
                     }
@@ -191,7 +179,7 @@ public sealed class RunScriptTests : IDisposable
                 return false;
             },
             Patience.Seconds(120),
-            "a live fault's alert and routed order within two minutes of the banner");
+            "a live fault's alert and its own routed order within two minutes of the banner");
 
         // The week's orders were opened at the week's times, and the demo staff took and fixed some of them then.
         var week = (await http.GetFromJsonAsync<JsonElement>("/api/work-orders")).EnumerateArray()
@@ -201,9 +189,20 @@ public sealed class RunScriptTests : IDisposable
         var taken = week.Where(o => o.GetProperty("acknowledgedAt").ValueKind == JsonValueKind.String).ToList();
         Assert.NotEmpty(taken);
         Assert.All(taken, o => Assert.InRange(
-            o.GetProperty("acknowledgedAt").GetDateTimeOffset() - o.GetProperty("createdAt").GetDateTimeOffset(), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)));
+            o.GetProperty("acknowledgedAt").GetDateTimeOffset() - StartedAt(o), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)));
         Assert.Contains(week, o => o.GetProperty("fixedAt").ValueKind == JsonValueKind.String);
         Assert.Contains(week, o => o.GetProperty("escalationLevel").GetInt32() > 0);
+
+        // A gate forced again a day after its order closed: the system reopened that order in the week.
+        var reopened = Assert.Single(week, o => o.GetProperty("reopenCount").GetInt32() > 0);
+        Assert.True(StartedAt(reopened) < bannerAt - TimeSpan.FromHours(1), "reopened in the week");
+        var trail = (await http.GetFromJsonAsync<JsonElement>($"/api/work-orders/{reopened.GetProperty("id").GetInt64()}")).GetProperty("audit").EnumerateArray();
+        Assert.Contains(trail, a => a.GetProperty("action").GetString() == "reopened" && a.GetProperty("actor").GetString() == "system");
+
+        // Residents reported faults in the week; the demo staff repaired them, the residents confirmed, the committee rated.
+        var reported = week.Where(o => o.GetProperty("source").GetString() == "resident").ToList();
+        Assert.True(reported.Count >= 3, $"{reported.Count} residents' reports in the week");
+        Assert.Contains(reported, o => o.GetProperty("verifiedVia").GetString() == "resident");
 
         // The dashboard's night lamp rate and weekly trends are numbers, not "—" or zeros.
         var dashboard = await http.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
@@ -221,5 +220,12 @@ public sealed class RunScriptTests : IDisposable
         Assert.True(xinyu.GetProperty("acknowledged").GetInt32() > 0);
         Assert.Equal(JsonValueKind.Number, xinyu.GetProperty("medianAckMinutes").ValueKind);
         Assert.Equal(JsonValueKind.Number, xinyu.GetProperty("medianFixMinutes").ValueKind);
+        Assert.Equal(1, rows[reopened.GetProperty("party").GetString()!].GetProperty("reopened").GetInt32()); // counted in its party's record
+        var ratings = rows.Values.Sum(r => r.GetProperty("ratings").GetInt32());
+        Assert.True(ratings >= 3, $"{ratings} ratings in the service record");
+        Assert.Contains(rows.Values, r => r.GetProperty("averageRating").ValueKind == JsonValueKind.Number);
     }
+
+    private static DateTimeOffset StartedAt(JsonElement order) =>
+        order.GetProperty("reopenedAt").ValueKind == JsonValueKind.String ? order.GetProperty("reopenedAt").GetDateTimeOffset() : order.GetProperty("createdAt").GetDateTimeOffset();
 }

@@ -12,11 +12,11 @@ namespace Iot.Cloud.Demo.History;
 /// waits for every agent of the site to have sent something, or for <see cref="DemoStaffOptions.HistoryWaitSeconds"/>,
 /// so the first agents do not run the clock ahead of the rest; it joins the wall clock once the slowest agent is within
 /// 30 seconds of it, or after <see cref="DemoStaffOptions.HistoryMaxSeconds"/> whatever happened. At each move the demo
-/// staff first do what falls due up to the new time (dated when they would have done it), and only then do the clock's
+/// staff and residents first do what falls due up to the new time (the staff's moves dated when they would have made them), and only then do the clock's
 /// timers fire (the rules' sweep with its service-level escalations), so an order taken in time is not escalated because
 /// the clock moved past its deadline in one step. Every batch goes on to the rules as it would without this.
 /// </summary>
-public sealed partial class HistoryReplay(RuleInbox rules, HistoryClock clock, DemoStaff staff, SiteRegistry registry, IOptions<DemoStaffOptions> options,
+public sealed partial class HistoryReplay(RuleInbox rules, HistoryClock clock, DemoStaff staff, DemoResidents residents, SiteRegistry registry, IOptions<DemoStaffOptions> options,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider wall, ILogger<HistoryReplay> logger) : BackgroundService, IStoredBatches
 {
     // Within the stale-sensor rule's allowance, so joining the wall clock does not make the slowest agent look silent.
@@ -91,6 +91,7 @@ public sealed partial class HistoryReplay(RuleInbox rules, HistoryClock clock, D
             try
             {
                 await staff.RunOnceAsync(cancellationToken);
+                await residents.RunOnceAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

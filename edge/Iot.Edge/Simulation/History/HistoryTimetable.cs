@@ -10,7 +10,8 @@ namespace Iot.Edge.Simulation.History;
 /// <param name="From">When it began.</param>
 /// <param name="To">When it was over: the lamp mended, the gate shut, the outlet reset, the water gone, the agent back.</param>
 /// <param name="Outlet">The charger outlet cut off.</param>
-public sealed record PastFault(PastFaultKind Kind, AgentId? Agent, DeviceId? Device, DateTimeOffset From, DateTimeOffset To, int? Outlet = null);
+/// <param name="Again">The same fault back on the same device a day after an earlier one was over (the cloud reopens its order).</param>
+public sealed record PastFault(PastFaultKind Kind, AgentId? Agent, DeviceId? Device, DateTimeOffset From, DateTimeOffset To, int? Outlet = null, bool Again = false);
 
 /// <summary>The kinds of fault the past week holds.</summary>
 public enum PastFaultKind
@@ -36,17 +37,20 @@ public enum PastFaultKind
 
 /// <summary>
 /// The faults of the week before the fleet's first start, from a seed: a few lamps dark at night, gates forced, chargers
-/// overheating and cut off, a storm and an agent offline for some hours. The same seed and end give the same week.
+/// overheating and cut off, a storm, an agent offline for some hours, and one forced gate forced again a day later. The
+/// same seed and end give the same week.
 /// </summary>
 public static class HistoryTimetable
 {
     /// <summary>
     /// The faults of [<paramref name="from"/>, <paramref name="to"/>) for <paramref name="agents"/>, oldest first, none on the
     /// devices in <paramref name="spare"/> (those the live demo plays its faults on: a fault of the week still open there
-    /// would take in the live one instead of opening an order of its own).
+    /// would take in the live one instead of opening an order of its own). The gate forced again is one of
+    /// <paramref name="worked"/>'s (the agents whose party's orders are worked in the demo, so the first order is closed
+    /// when the gate is forced again; any agent when not given).
     /// </summary>
     public static IReadOnlyList<PastFault> Of(IReadOnlyList<AgentManifest> agents, DateTimeOffset from, DateTimeOffset to, Weather weather, int seed,
-        IReadOnlySet<(AgentId Agent, DeviceId Device)>? spare = null)
+        IReadOnlySet<(AgentId Agent, DeviceId Device)>? spare = null, IReadOnlySet<AgentId>? worked = null)
     {
         ArgumentNullException.ThrowIfNull(agents);
         ArgumentNullException.ThrowIfNull(weather);
@@ -104,6 +108,26 @@ public static class HistoryTimetable
         {
             var outage = Within(from + TimeSpan.FromHours(6), to - TimeSpan.FromHours(12));
             faults.Add(new PastFault(PastFaultKind.AgentOffline, Pick(agents.ToList()).Id, null, outage, outage + TimeSpan.FromHours(3 + random.Next(6))));
+        }
+
+        // One gate forced twice, 20 to 28 hours apart (its lock did not hold): by the second time the first order was fixed
+        // and closed, so the cloud reopens it. A gate of `worked` with nothing else on it or its agent in those hours (a few
+        // times tried); drawn last, so the rest of the week is the same as without it.
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var firstAt = Within(from + TimeSpan.FromHours(6), to - TimeSpan.FromHours(36));
+            var gap = TimeSpan.FromHours(20 + (random.NextDouble() * 8));
+            var shut = TimeSpan.FromMinutes(2 + random.Next(9));
+            var quiet = gates.Where(g => (worked is null || worked.Contains(g.Agent))
+                && !faults.Any(o => o.Agent == g.Agent && (o.Kind == PastFaultKind.AgentOffline || o.Device == g.Device.Id)
+                    && o.From < firstAt + gap + TimeSpan.FromHours(1) && o.To > firstAt - TimeSpan.FromHours(1))).ToList();
+            if (quiet.Count > 0 && firstAt >= from && firstAt + gap < to - TimeSpan.FromHours(1))
+            {
+                var (agent, gate) = Pick(quiet);
+                faults.Add(new PastFault(PastFaultKind.GateForced, agent, gate.Id, firstAt, firstAt + shut));
+                faults.Add(new PastFault(PastFaultKind.GateForced, agent, gate.Id, firstAt + gap, firstAt + gap + shut, Again: true));
+                break;
+            }
         }
 
         return [.. faults.OrderBy(f => f.From)];
