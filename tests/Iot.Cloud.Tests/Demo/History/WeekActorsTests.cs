@@ -1,3 +1,4 @@
+using Iot.Cloud.Alerts;
 using Iot.Cloud.Data;
 using Iot.Cloud.Demo;
 using Iot.Cloud.Demo.History;
@@ -89,6 +90,10 @@ public sealed class WeekActorsTests(BrokerFixture broker) : IClassFixture<Broker
         await agent.EventAsync(1, EventKind.GateForced, "gate-01", start);
         await CloudHost.WaitUntilAsync(async () => (await OrdersAsync(cloud)).Count == 1, "the routed order");
         await agent.EventAsync(2, EventKind.GateClosed, "gate-01", start + TimeSpan.FromMinutes(3));
+
+        // The gate closed is what verifies the repair: it must be in before the clock moves on (on a busy machine it can
+        // still be on its way when the staff act).
+        await CloudHost.WaitUntilAsync(async () => await AlertClearedAsync(cloud), "the forced gate's alert cleared");
         var staff = cloud.Get<DemoStaff>();
 
         // Taken, fixed, and verified by the quiet telemetry: closed.
@@ -214,6 +219,12 @@ public sealed class WeekActorsTests(BrokerFixture broker) : IClassFixture<Broker
     {
         await using var scope = cloud.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CloudDb>().WorkOrders.AsNoTracking().OrderBy(w => w.Id).ToListAsync();
+    }
+
+    private static async Task<bool> AlertClearedAsync(CloudHost cloud)
+    {
+        await using var scope = cloud.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CloudDb>().Alerts.AnyAsync(a => a.RuleKey == "gate-forced" && a.ClearedAt != null);
     }
 
     private static async Task<WorkOrder> OrderAsync(CloudHost cloud, long id) => (await OrdersAsync(cloud)).Single(o => o.Id == id);
