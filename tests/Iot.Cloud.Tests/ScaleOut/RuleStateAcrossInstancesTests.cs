@@ -72,7 +72,9 @@ public sealed class RuleStateAcrossInstancesTests(PostgresFixture postgres) : IC
 
                     return messages.Count > 0 && messages.All(m => m.DeliveredAt is not null);
                 },
-                "every message delivered");
+                "every message delivered",
+                diagnostics: () => $"the clock at {two.Clock.GetUtcNow():O}; undelivered: " + string.Join("; ", messages.Where(m => m.DeliveredAt is null).Select(m =>
+                    $"#{m.Id} {m.Channel} {m.Kind}, attempts {m.Attempts}, next {m.NextAttemptAt:O}, leased by {m.LeaseOwner ?? "nobody"} until {m.LeasedUntil:O}, failed {m.FailedAt:O}, last {m.LastResult}")));
             Assert.All(messages.Where(m => m.AlertId is not null).GroupBy(m => (m.AlertId, m.Kind)), g => Assert.Single(g));
             Assert.All(messages.Where(m => m.WorkOrderId is not null).GroupBy(m => (m.WorkOrderId, m.Kind)), g => Assert.Single(g));
             Assert.Equal(messages.Count, hooks.Received.Count);

@@ -145,8 +145,8 @@ public sealed class CloudHost : IAsyncDisposable
     /// Polls <paramref name="condition"/> until it holds (no fixed sleeps), or fails after <paramref name="timeout"/>
     /// (<see cref="DefaultWait"/> unless told), measured on the monotonic clock and stretched by <see cref="Patience"/>.
     /// </summary>
-    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
-        Iot.Testing.Services.ServiceProcess.WaitUntilAsync(condition, timeout ?? DefaultWait, what);
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null) =>
+        Iot.Testing.Services.ServiceProcess.WaitUntilAsync(condition, timeout ?? DefaultWait, what, diagnostics);
 
     /// <summary>
     /// Waits until ingest has processed <paramref name="messages"/> messages since start. Stats are recorded last in
