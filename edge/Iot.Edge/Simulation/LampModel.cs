@@ -25,8 +25,17 @@ public enum LampFault
 public sealed class LampModel(DeviceId id, SimulatedGpioDriver pins, SimulatedIna219? meter, SimulatedBh1750? light, int relayPin, bool relayActiveLow, CtSignal? transformer = null)
     : DeviceModel(id, pins)
 {
+    /// <summary>What a healthy 12 V LED lamp draws, A.</summary>
+    public const double LedCurrentA = 0.45;
+
+    /// <summary>What a healthy mains LED lamp draws, A.</summary>
+    public const double MainsCurrentA = 0.4;
+
+    /// <summary>A 12 V lamp's supply, V.</summary>
+    public const double LedSupplyVolts = 12.2;
+
     /// <summary>Current the healthy lamp draws, A.</summary>
-    public double NominalCurrentA { get; set; } = transformer is null ? 0.45 : 0.4;
+    public double NominalCurrentA { get; set; } = transformer is null ? LedCurrentA : MainsCurrentA;
 
     /// <summary>The lamp circuit's current transformer, when it is a mains lamp.</summary>
     public CtSignal? Transformer { get; } = transformer;
@@ -38,7 +47,7 @@ public sealed class LampModel(DeviceId id, SimulatedGpioDriver pins, SimulatedIn
     public double AmbientLux { get; set; } = 1;
 
     /// <summary>Supply voltage, V.</summary>
-    public double SupplyVolts { get; set; } = 12.2;
+    public double SupplyVolts { get; set; } = LedSupplyVolts;
 
     /// <summary>Whether the relay feeds the lamp.</summary>
     public bool RelayOn => Energised(relayPin, relayActiveLow);

@@ -13,7 +13,6 @@ namespace Iot.Edge.Simulation.History;
 /// </summary>
 public sealed class HistoryReadings(Weather weather, IReadOnlyList<PastFault> faults, int seed)
 {
-    private const double LampVolts = 12.2;
     private const double MainsVolts = 220;
 
     /// <summary>Adds the readings of <paramref name="device"/> of <paramref name="agent"/> at <paramref name="at"/> to <paramref name="into"/>.</summary>
@@ -60,8 +59,8 @@ public sealed class HistoryReadings(Weather weather, IReadOnlyList<PastFault> fa
         var mains = device.Parts.Any(p => p.Driver == "ct-ads1115");
         var on = weather.SunElevation(at) < -1; // the agent switches its lamps at dusk and dawn
         var dark = Active(PastFaultKind.LampDark, agent, device.Id, at) is not null;
-        var current = !on ? 0 : dark ? 0.004 : (mains ? 0.4 : 0.45) * (1 + (noise * 0.02));
-        var volts = mains ? MainsVolts : LampVolts - (current * 0.3);
+        var current = !on ? 0 : dark ? 0.004 : (mains ? LampModel.MainsCurrentA : LampModel.LedCurrentA) * (1 + (noise * 0.02));
+        var volts = mains ? MainsVolts : LampModel.LedSupplyVolts - (current * 0.3);
         into.Add(new Reading(SensorId.Of(device.Id, "current"), Quantity.Current, Math.Round(current, 3), at));
         if (!mains)
         {
