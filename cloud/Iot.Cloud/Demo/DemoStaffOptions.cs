@@ -46,6 +46,12 @@ public sealed class DemoStaffOptions
 
     /// <summary>In the replayed week, hours from taking an order to reporting it fixed (each order its own, up to this).</summary>
     public double HistoryFixMaxHours { get; set; } = 6;
+
+    /// <summary>
+    /// The replayed week's clock moves at most this many minutes at a time, each step worked by the staff and the rules
+    /// before the next: an order opens within a step of its alert, and what happens a day later comes after it.
+    /// </summary>
+    public double HistoryStepMinutes { get; set; } = 30;
 }
 
 /// <summary>Refuses demo staff settings that make no sense, naming the setting.</summary>
@@ -88,6 +94,11 @@ public sealed class DemoStaffOptionsValidator(IHostEnvironment environment) : IV
         if (options.HistoryAcknowledgeMinMinutes < 0 || options.HistoryAcknowledgeMaxMinutes < options.HistoryAcknowledgeMinMinutes)
         {
             problems.Add($"Demo:HistoryAcknowledgeMinMinutes ({options.HistoryAcknowledgeMinMinutes}) and Demo:HistoryAcknowledgeMaxMinutes ({options.HistoryAcknowledgeMaxMinutes}) must be 0 ≤ min ≤ max");
+        }
+
+        if (!(double.IsFinite(options.HistoryStepMinutes) && options.HistoryStepMinutes is > 0 and <= 60))
+        {
+            problems.Add($"Demo:HistoryStepMinutes is {options.HistoryStepMinutes}; it must be more than 0 and at most 60");
         }
 
         if (!(double.IsFinite(options.HistoryFixMaxHours) && options.HistoryFixMaxHours > 0))

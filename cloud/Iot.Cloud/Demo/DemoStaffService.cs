@@ -20,6 +20,11 @@ public sealed partial class DemoStaffService(DemoStaff staff, DemoResidents resi
             try
             {
                 await Task.Delay(Every, time, stoppingToken);
+                if (time is Operations.LaggingClock { Behind: true })
+                {
+                    continue; // the replayed week's steps run the rounds themselves, each before the rules' sweep
+                }
+
                 var round = await staff.RunOnceAsync(stoppingToken);
                 foreach (var number in round.Taken)
                 {

@@ -32,6 +32,9 @@ public sealed partial class RuleRunner(
     private RuleEngine? _engine;
     private RuleSet _rules = RuleSet.Empty;
     private volatile bool _rulesChanged = true;
+    private readonly Lock _sweepGate = new();
+    private DateTimeOffset _sweptAt = DateTimeOffset.MinValue;
+    private TaskCompletionSource _swept = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private const string RulesEdited = "rules";
 
@@ -40,6 +43,29 @@ public sealed partial class RuleRunner(
     {
         _rulesChanged = true;
         bus.Publish(RulesEdited, string.Empty);
+    }
+
+    /// <summary>
+    /// Completes once a sweep of the clock at <paramref name="at"/> or later is evaluated and committed: a demo's replayed
+    /// week moves its clock a step at a time, each step worked by the rules before the next.
+    /// </summary>
+    public async Task SweptAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next;
+            lock (_sweepGate)
+            {
+                if (_sweptAt >= at)
+                {
+                    return;
+                }
+
+                next = _swept.Task;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>The engine's view of one rule for one subject (for the API).</summary>
@@ -216,6 +242,23 @@ public sealed partial class RuleRunner(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         work.Committed();
+        if (sweep)
+        {
+            Swept(now);
+        }
+    }
+
+    private void Swept(DateTimeOffset at)
+    {
+        TaskCompletionSource done;
+        lock (_sweepGate)
+        {
+            _sweptAt = at;
+            done = _swept;
+            _swept = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.SetResult();
     }
 
     // Events another instance stored but has not evaluated for HandOverAfter: that instance is gone (killed, its machine
