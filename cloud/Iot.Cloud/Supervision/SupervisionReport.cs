@@ -28,9 +28,9 @@ public enum SupervisionGroup
 /// <param name="MedianFixMinutes">Median time to confirmed recovery, minutes (not to the click on "fixed").</param>
 /// <param name="P90FixMinutes">90th percentile time to confirmed recovery, minutes.</param>
 /// <param name="Overdue">Orders acknowledged or repaired after their due time (or still not, past it); a repair awaiting confirmation counts at its "fixed".</param>
-/// <param name="OverdueShare">Overdue / raised.</param>
+/// <param name="OverdueShare">Overdue / raised; null without orders.</param>
 /// <param name="Reopened">Orders reopened because the fault came back.</param>
-/// <param name="ReopenRate">Reopened / raised.</param>
+/// <param name="ReopenRate">Reopened / raised; null without orders.</param>
 /// <param name="Ratings">Ratings the community and residents gave these orders' repairs (one per order and person).</param>
 /// <param name="AverageRating">Their average, 1 (poor) to 5 (excellent), one decimal; null without ratings.</param>
 /// <param name="ByTelemetry">Repairs confirmed by the telemetry.</param>
@@ -41,11 +41,11 @@ public enum SupervisionGroup
 /// <param name="RoundsMissed">Of those, not walked.</param>
 public sealed record SupervisionRow(
     string Key, int Raised, int Acknowledged, int Fixed, double? MedianAckMinutes, double? P90AckMinutes, double? MedianFixMinutes, double? P90FixMinutes,
-    int Overdue, double OverdueShare, int Reopened, double ReopenRate, int Ratings = 0, double? AverageRating = null,
+    int Overdue, double? OverdueShare, int Reopened, double? ReopenRate, int Ratings = 0, double? AverageRating = null,
     int ByTelemetry = 0, int ByCommunity = 0, int ByResident = 0, double? MaintenanceHours = null, int? RoundsDue = null, int? RoundsMissed = null)
 {
-    /// <summary>A group with patrol rounds due and no work order in the period.</summary>
-    public static SupervisionRow Empty(string key) => new(key, 0, 0, 0, null, null, null, null, 0, 0, 0, 0);
+    /// <summary>A group with no work order in the period (answering for a courtyard, or with patrol rounds due).</summary>
+    public static SupervisionRow Empty(string key) => new(key, 0, 0, 0, null, null, null, null, 0, null, 0, null);
 }
 
 /// <summary>
@@ -97,5 +97,5 @@ public static class SupervisionReport
         return Math.Round(sorted[Math.Clamp(rank, 1, sorted.Count) - 1], 1);
     }
 
-    private static double Share(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 3);
+    private static double? Share(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 3);
 }

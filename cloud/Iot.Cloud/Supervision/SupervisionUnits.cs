@@ -19,7 +19,7 @@ public static class SupervisionUnits
     public static double? ToHours(double? minutes) => minutes is { } m ? Math.Round(m / 60, 1, MidpointRounding.AwayFromZero) : null;
 
     /// <summary>A share (0 to 1) as a percentage with at most one decimal: "12.5%".</summary>
-    public static string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+    public static string? Percent(double? share) => share is { } s ? (s * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : null;
 
     /// <summary>An average rating, 1 to 5, one decimal.</summary>
     public static string? Rating(double? average) => average?.ToString("0.0", CultureInfo.InvariantCulture);

@@ -130,7 +130,12 @@ public sealed class WorkApiTests(BrokerFixture broker) : IClassFixture<BrokerFix
         await using var cloud = await StartAsync();
         await cloud.Http.PostAsJsonAsync("/api/reports", new { courtyard = "yikang-1", category = "gate" });
         var view = await cloud.GetAsync<SupervisionView>("/api/supervision?groupBy=party");
-        Assert.Equal("昆明馨宇物业服务有限公司", Assert.Single(view.Rows).Name);
+        Assert.Equal("昆明馨宇物业服务有限公司", Assert.Single(view.Rows, r => r.Figures.Raised > 0).Name);
+
+        // Every party that answers for a courtyard has its row, with or without orders.
+        var answering = (await cloud.GetAsync<System.Text.Json.JsonElement>("/api/courtyards")).EnumerateArray()
+            .Select(c => c.GetProperty("responsible").GetString()!).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(answering, view.Rows.Select(r => r.Figures.Key));
 
         var csv = await cloud.Http.GetByteArrayAsync(new Uri("/api/supervision/csv?groupBy=party", UriKind.Relative));
         var text = System.Text.Encoding.UTF8.GetString(csv);

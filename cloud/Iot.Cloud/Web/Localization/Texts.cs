@@ -686,6 +686,7 @@ public static class Texts
         ["Patrol rounds due"] = "应巡查次数",
         ["Patrol rounds missed"] = "漏巡次数",
         ["No order acknowledged in this period"] = "本期没有已响应的工单",
+        ["No order raised in this period"] = "本期没有工单",
         ["No order fixed in this period"] = "本期没有已修复的工单",
         ["No repair rated in this period"] = "本期没有评价",
         ["Swipe the table sideways to see every column."] = "表格较宽，可左右滑动查看所有列。",
