@@ -12,15 +12,18 @@ namespace Iot.Cloud.Rules;
 /// </summary>
 public sealed class AheadOfClock
 {
-    private readonly List<StoredReading> _readings = [];
-    private readonly List<DeviceEventRecord> _events = [];
+    // By time, then arrival (so what came at the same time keeps its order). A queue, not a list scanned at every
+    // release: a replayed week holds the fast agents' readings, a million or more, and the rules release at every batch.
+    private readonly PriorityQueue<StoredReading, (DateTimeOffset, long)> _readings = new();
+    private readonly PriorityQueue<DeviceEventRecord, (DateTimeOffset, long)> _events = new();
+    private long _arrived;
 
     /// <summary>Readings and events held.</summary>
     public int Count => _readings.Count + _events.Count;
 
     /// <summary>
     /// <paramref name="inputs"/> without what lies after <paramref name="until"/> (held), preceded by what was held and is
-    /// now due. Returns <paramref name="inputs"/> itself when nothing is held or to hold.
+    /// now due, in time order. Returns <paramref name="inputs"/> itself when nothing is held or to hold.
     /// </summary>
     public IReadOnlyList<StoredBatch> Release(IReadOnlyList<StoredBatch> inputs, DateTimeOffset until)
     {
@@ -31,8 +34,8 @@ public sealed class AheadOfClock
         }
 
         var released = new List<StoredBatch>(inputs.Count + 1);
-        var dueReadings = Take(_readings, r => r.At <= until).OrderBy(r => r.At).ToList();
-        var dueEvents = Take(_events, e => e.At <= until).OrderBy(e => e.At).ToList();
+        var dueReadings = Due(_readings, until);
+        var dueEvents = Due(_events, until);
         if (dueReadings.Count > 0 || dueEvents.Count > 0)
         {
             released.Add(new StoredBatch(dueReadings, dueEvents, []));
@@ -40,18 +43,30 @@ public sealed class AheadOfClock
 
         foreach (var batch in inputs)
         {
-            _readings.AddRange(batch.Readings.Where(r => r.At > until));
-            _events.AddRange(batch.Events.Where(e => e.At > until));
+            foreach (var r in batch.Readings.Where(r => r.At > until))
+            {
+                _readings.Enqueue(r, (r.At, _arrived++));
+            }
+
+            foreach (var e in batch.Events.Where(e => e.At > until))
+            {
+                _events.Enqueue(e, (e.At, _arrived++));
+            }
+
             released.Add(batch with { Readings = [.. batch.Readings.Where(r => r.At <= until)], Events = [.. batch.Events.Where(e => e.At <= until)] });
         }
 
         return released;
     }
 
-    private static List<T> Take<T>(List<T> from, Predicate<T> due)
+    private static List<T> Due<T>(PriorityQueue<T, (DateTimeOffset At, long)> held, DateTimeOffset until)
     {
-        var taken = from.FindAll(due);
-        from.RemoveAll(due);
-        return taken;
+        var due = new List<T>();
+        while (held.TryPeek(out _, out var key) && key.At <= until)
+        {
+            due.Add(held.Dequeue());
+        }
+
+        return due;
     }
 }
