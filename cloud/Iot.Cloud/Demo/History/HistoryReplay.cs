@@ -10,12 +10,12 @@ namespace Iot.Cloud.Demo.History;
 /// Moves the <see cref="HistoryClock"/> as the agents' replayed week is stored: to the oldest point every agent's replay
 /// has passed (each agent replays its telemetry oldest first, so its newest stored reading is how far it has come). It
 /// waits for every agent of the site to have sent something, or for <see cref="DemoStaffOptions.HistoryWaitSeconds"/>,
-/// so the first agents do not run the clock ahead of the rest; it joins the wall clock once its steps have brought it (and so
-/// the slowest agent) within 30 seconds of it, or after <see cref="DemoStaffOptions.HistoryMaxSeconds"/> whatever happened. The clock moves in short
-/// steps, each worked before the next (<see cref="StepAsync"/>): the demo staff and residents first do what falls due up to
-/// the step's time (the staff's moves dated when they would have made them), then the clock's timers fire (the rules'
-/// sweep with its service-level escalations), so an order taken in time is not escalated because the clock moved past its
-/// deadline. Every batch goes on to the rules as it would without this.
+/// so the first agents do not run the clock ahead of the rest; it joins the wall clock once its steps have brought it
+/// (and so the slowest agent) within 30 seconds of it, or after <see cref="DemoStaffOptions.HistoryMaxSeconds"/> whatever
+/// happened. The clock moves in short steps, each worked before the next (<see cref="StepAsync"/>): the demo staff and
+/// residents first do what falls due up to the step's time (the staff's moves dated when they would have made them),
+/// then the clock's timers fire (the rules' sweep with its service-level escalations), so an order taken in time is not
+/// escalated because the clock moved past its deadline. Every batch goes on to the rules as it would without this.
 /// </summary>
 public sealed partial class HistoryReplay(RuleInbox rules, RuleRunner runner, IOptions<RuleOptions> ruleOptions, HistoryClock clock, DemoStaff staff, DemoResidents residents, SiteRegistry registry, IOptions<DemoStaffOptions> options,
     [FromKeyedServices(Operations.Clocks.Retry)] TimeProvider wall, ILogger<HistoryReplay> logger) : BackgroundService, IStoredBatches
