@@ -69,6 +69,12 @@ public sealed partial class ServiceRecordPageTests(ServiceRecordCloud fixture)
         Assert.Contains("title=\"本期没有评价\">—<", cable, StringComparison.Ordinal);
         Assert.Contains("“—”表示本期还没有可计算的数据", page, StringComparison.Ordinal);
 
+        // The community's other parties had no order this week: each still has its row, 0 orders and every share "—",
+        // saying why.
+        var idle = Row().Matches(page).Select(m => m.Value).Where(r => r.Contains("title=\"本期没有工单\">—<", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(idle);
+        Assert.All(idle, r => Assert.Equal("0", Cells().Matches(r).First().Groups[1].Value.Trim()));
+
         // A figure that exists carries no such title.
         var xinyu = Row().Matches(page).Select(m => m.Value).First(r => r.Contains("昆明馨宇物业服务有限公司", StringComparison.Ordinal));
         Assert.DoesNotContain("title=", xinyu, StringComparison.Ordinal);

@@ -31,15 +31,22 @@ public sealed class ServiceRecord(CloudDb db)
         var orders = await db.WorkOrders.AsNoTracking().Where(scope.WorkOrders)
             .Where(w => w.CreatedAt >= trendFrom && w.CreatedAt < to && w.Status != WorkOrderStatus.Cancelled).ToListAsync(cancellationToken);
         var parties = await db.Parties.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
-        var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.BlockId, cancellationToken);
+        var courtyards = await db.Courtyards.AsNoTracking().ToDictionaryAsync(c => c.Id, c => (c.BlockId, Party: c.ResponsiblePartyId), cancellationToken);
+        var inScope = courtyards.Where(c => scope.Courtyard(c.Key)).Select(c => c.Value).ToList();
         var blocks = await db.Blocks.AsNoTracking().ToDictionaryAsync(b => b.Id, b => b.Name, cancellationToken);
         var ids = orders.Select(o => o.Id).ToArray();
         var scores = (await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.WorkOrderId)).Select(r => new { r.WorkOrderId, r.Score }).ToListAsync(cancellationToken))
             .ToLookup(r => r.WorkOrderId, r => r.Score);
 
         var period = orders.Where(o => o.CreatedAt >= from).ToList();
-        List<RecordRow> Rows(Func<WorkOrder, string> key, Func<string, string> name) =>
-            [.. SupervisionReport.Compute(period, key, to, scores).Select(row => new RecordRow(row.Key, name(row.Key), row))];
+        // A row for every party (block) answering for a courtyard in scope, as in /api/supervision: none missing for having
+        // no order this week.
+        List<RecordRow> Rows(Func<WorkOrder, string> key, IEnumerable<string> answering, Func<string, string> name)
+        {
+            var rows = SupervisionReport.Compute(period, key, to, scores).ToDictionary(r => r.Key, StringComparer.Ordinal);
+            return [.. rows.Keys.Union(answering, StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .Select(k => new RecordRow(k, name(k), rows.GetValueOrDefault(k) ?? SupervisionRow.Empty(k)))];
+        }
 
         var trend = new Dictionary<string, IReadOnlyList<RecordWeek>>(StringComparer.Ordinal);
         foreach (var party in orders.Select(o => o.PartyId).Distinct().Order(StringComparer.Ordinal))
@@ -58,8 +65,8 @@ public sealed class ServiceRecord(CloudDb db)
 
         return new ServiceRecordView(
             from, to,
-            Rows(o => o.PartyId, k => parties.GetValueOrDefault(k, k)),
-            Rows(o => courtyards.GetValueOrDefault(o.CourtyardId, "unknown"), k => blocks.GetValueOrDefault(k, k)),
+            Rows(o => o.PartyId, inScope.Select(c => c.Party), k => parties.GetValueOrDefault(k, k)),
+            Rows(o => courtyards.TryGetValue(o.CourtyardId, out var c) ? c.BlockId : "unknown", inScope.Select(c => c.BlockId), k => blocks.GetValueOrDefault(k, k)),
             trend);
     }
 }
