@@ -9,7 +9,12 @@ measure=${1:-60}
 fleet=${2:-50}
 warmup=20
 work=$(mktemp -d -t iot-edge-footprint-XXXXXX)
-port=$((20000 + RANDOM % 20000))
+# The broker's port: from IOT_TEST_PORTS (first-last) when set, so that a run beside the tests stays in its own block.
+if [[ ${IOT_TEST_PORTS:-} =~ ^([0-9]+)-([0-9]+)$ ]]; then
+  port=$((BASH_REMATCH[1] + RANDOM % (BASH_REMATCH[2] - BASH_REMATCH[1] + 1)))
+else
+  port=$((20000 + RANDOM % 20000))
+fi
 
 printf "listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n" "$port" > "$work/mosquitto.conf"
 (exec mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1) & broker=$!

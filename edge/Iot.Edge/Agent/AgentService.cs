@@ -303,7 +303,7 @@ public sealed partial class AgentService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulation:Demo: the live faults start now, {Seconds:F1} s after the agents started (the past week sent: {Sent})")]
     private static partial void DemoReleased(ILogger logger, double seconds, bool sent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Start-up memory given back: heap compacted, {Unmapped:F1} MiB of code mappings dropped; resident now {Resident:F1} MiB")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Start-up memory given back: heap compacted, {Unmapped:F1} MiB of file mappings (code, read-only data) dropped; resident now {Resident:F1} MiB")]
     private static partial void StartupMemoryReleased(ILogger logger, double unmapped, double resident);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} agent(s) on {Hardware} hardware, broker {Broker}")]

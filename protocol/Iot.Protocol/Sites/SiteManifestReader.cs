@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Json.Serialization.Metadata;
@@ -56,7 +57,10 @@ public static partial class SiteManifestReader
     {
         try
         {
-            var value = JsonSerializer.Deserialize(text.Json, type);
+            // From the string, the serializer transcodes into a buffer rented from ArrayPool<byte>.Shared at three bytes a
+            // character: a community file of 180,000 characters takes a 1 MiB array that the pool then keeps for the life
+            // of the process (1.5 MiB of an edge agent's heap). An array of the exact UTF-8 length is garbage at once.
+            var value = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(text.Json), type);
             if (value is null)
             {
                 problems.Add(new ManifestProblem(text.File, "$", "the file is empty or null"));
