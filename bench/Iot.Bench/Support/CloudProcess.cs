@@ -156,4 +156,4 @@ public sealed class CloudProcess : IAsyncDisposable
 }
 
 /// <summary>The part of /api/ingest/stats the bench reads.</summary>
-public sealed record IngestStats(long MessagesSinceStart, long ReadingsSinceStart, long RejectedSinceStart, long DuplicatesSinceStart, bool StoreFailing, string? StoreError);
+public sealed record IngestStats(long MessagesSinceStart, long ReadingsSinceStart, long RejectedSinceStart, long DuplicatesSinceStart, bool StoreFailing, string? StoreError, int QueueDepth = 0);
