@@ -24,7 +24,7 @@ public sealed class SequenceWindow
     public const int Width = 8192;
 
     // Only while seqs above the watermark have arrived (out of order): an agent whose messages come in order, as nearly
-    // all do, holds no bitmap at all, where it held 1 KiB (bench/README.md, "City scale, third round").
+    // all do, holds no bitmap at all, where it held 1 KiB (bench/README.md, "City scale (issue 16, third round)").
     private ulong[]? _bits;
 
     // Bit for seq (Contiguous + 1 + i) lives at ring position (_head + i) % Width.
