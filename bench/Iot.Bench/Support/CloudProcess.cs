@@ -20,6 +20,8 @@ public sealed class CloudProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    private const string CloudEnvPrefix = "IOT_CLOUD_ENV_";
+
     private static readonly string BenchPassword = $"bench-{Guid.NewGuid():N}";
 
     public string Folder { get; }
@@ -55,6 +57,13 @@ public sealed class CloudProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
         {
             psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        // A runtime setting for the cloud alone (IOT_CLOUD_ENV_DOTNET_GCConserveMemory=5 sets DOTNET_GCConserveMemory),
+        // so that measuring it leaves the bench's own process, the load driver, as it was.
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith(CloudEnvPrefix, StringComparison.Ordinal)))
+        {
+            psi.Environment[key[CloudEnvPrefix.Length..]] = Environment.GetEnvironmentVariable(key);
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the cloud");
@@ -156,4 +165,4 @@ public sealed class CloudProcess : IAsyncDisposable
 }
 
 /// <summary>The part of /api/ingest/stats the bench reads.</summary>
-public sealed record IngestStats(long MessagesSinceStart, long ReadingsSinceStart, long RejectedSinceStart, long DuplicatesSinceStart, bool StoreFailing, string? StoreError);
+public sealed record IngestStats(long MessagesSinceStart, long ReadingsSinceStart, long RejectedSinceStart, long DuplicatesSinceStart, bool StoreFailing, string? StoreError, int QueueDepth = 0);

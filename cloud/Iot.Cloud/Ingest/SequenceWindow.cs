@@ -23,7 +23,9 @@ public sealed class SequenceWindow
     /// <summary>How many seqs above the watermark are tracked.</summary>
     public const int Width = 8192;
 
-    private readonly ulong[] _bits = new ulong[Width / 64];
+    // Only while seqs above the watermark have arrived (out of order): an agent whose messages come in order, as nearly
+    // all do, holds no bitmap at all, where it held 1 KiB (bench/README.md, "City scale (issue 16, third round)").
+    private ulong[]? _bits;
 
     // Bit for seq (Contiguous + 1 + i) lives at ring position (_head + i) % Width.
     private int _head;
@@ -47,6 +49,15 @@ public sealed class SequenceWindow
         if (seq <= Contiguous)
         {
             return SeqVerdict.Duplicate;
+        }
+
+        // In order, nothing held above: the watermark moves on, and no bitmap is needed.
+        if (seq == Contiguous + 1 && MaxSeen <= Contiguous)
+        {
+            Contiguous = seq;
+            MaxSeen = seq;
+            _head = (_head + 1) % Width;
+            return SeqVerdict.New;
         }
 
         var offset = seq - Contiguous - 1;
@@ -74,7 +85,7 @@ public sealed class SequenceWindow
         var missing = Missing;
         Lost += missing;
         Contiguous = MaxSeen;
-        Array.Clear(_bits);
+        _bits = null;
         _head = 0;
         return missing;
     }
@@ -168,12 +179,18 @@ public sealed class SequenceWindow
             _head = (_head + 1) % Width;
             Contiguous++;
         }
+
+        // Caught up: every bit is clear again, so the bitmap goes until the next seq out of order.
+        if (MaxSeen <= Contiguous)
+        {
+            _bits = null;
+        }
     }
 
     private long CountAbove()
     {
         long n = 0;
-        foreach (var word in _bits)
+        foreach (var word in _bits ?? [])
         {
             n += BitOperations.PopCount(word);
         }
@@ -181,17 +198,17 @@ public sealed class SequenceWindow
         return n;
     }
 
-    private bool IsSet(int position) => (_bits[position >> 6] & (1UL << (position & 63))) != 0;
+    private bool IsSet(int position) => _bits is { } bits && (bits[position >> 6] & (1UL << (position & 63))) != 0;
 
     private void Set(int position, bool value)
     {
         if (value)
         {
-            _bits[position >> 6] |= 1UL << (position & 63);
+            (_bits ??= new ulong[Width / 64])[position >> 6] |= 1UL << (position & 63);
         }
-        else
+        else if (_bits is { } bits)
         {
-            _bits[position >> 6] &= ~(1UL << (position & 63));
+            bits[position >> 6] &= ~(1UL << (position & 63));
         }
     }
 }

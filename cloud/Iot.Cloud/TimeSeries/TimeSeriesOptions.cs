@@ -18,8 +18,13 @@ public sealed class TimeSeriesOptions
     /// <summary>How long the 1-minute and 1-hour aggregates are kept.</summary>
     public TimeSpan AggregateRetention { get; set; } = TimeSpan.FromDays(730);
 
-    /// <summary>Series ids the SQLite writer keeps in memory; past this it starts again empty (ids are looked up on demand).</summary>
-    public int MaxCachedSeries { get; set; } = 100_000;
+    /// <summary>
+    /// Series ids the SQLite writer keeps in memory; past this it starts again empty (ids are looked up on demand). Sized
+    /// for a city: 10,000 courtyards of up to about 50 series each. Below the series in use it thrashes, and every
+    /// reading pays an upsert: at 100,000 the city bench's 240,000 series cost the cloud a fifth of its CPU
+    /// (bench/README.md, "City scale (issue 16, third round)").
+    /// </summary>
+    public int MaxCachedSeries { get; set; } = 500_000;
 
     /// <summary>InfluxDB settings, used when <see cref="Backend"/> is Influx.</summary>
     public InfluxOptions Influx { get; set; } = new();

@@ -45,6 +45,35 @@ public class SequenceWindowTests
     }
 
     [Fact]
+    public void Holes_that_open_after_the_window_caught_up_are_tracked_again()
+    {
+        // In order, then a hole filled (the window catches up and drops its bitmap), then holes again past the ring's end.
+        var w = new SequenceWindow();
+        for (var seq = 1; seq <= 10; seq++)
+        {
+            w.Observe(seq);
+        }
+
+        Assert.Equal(SeqVerdict.New, w.Observe(12));
+        Assert.Equal(SeqVerdict.New, w.Observe(11));
+        Assert.Equal(12, w.Contiguous);
+        for (var seq = 13; seq <= SequenceWindow.Width + 20; seq++)
+        {
+            w.Observe(seq);
+        }
+
+        Assert.Equal(SeqVerdict.New, w.Observe(SequenceWindow.Width + 23));
+        Assert.Equal(SeqVerdict.Duplicate, w.Observe(SequenceWindow.Width + 23));
+        Assert.Equal(SeqVerdict.Duplicate, w.Observe(SequenceWindow.Width + 20));
+        Assert.Equal(2, w.Missing);
+        Assert.Equal(SeqVerdict.New, w.Observe(SequenceWindow.Width + 22));
+        Assert.Equal(SeqVerdict.New, w.Observe(SequenceWindow.Width + 21));
+        Assert.Equal(SequenceWindow.Width + 23, w.Contiguous);
+        Assert.Equal(0, w.Missing);
+        Assert.Equal(0, w.Lost);
+    }
+
+    [Fact]
     public void A_hole_that_the_window_moves_past_is_counted_as_lost()
     {
         var w = new SequenceWindow();
