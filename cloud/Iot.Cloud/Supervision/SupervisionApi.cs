@@ -83,26 +83,27 @@ public static class SupervisionApi
             _ => null,
         };
         var hours = windowKey is null ? null : await MaintenanceHoursAsync(db, scope, start, end, courtyards, windowKey, party, ct);
-        var rows = SupervisionReport.Compute(orders, key, end, scores, hours);
+        // By party or block, every party (block) that answers for a courtyard in scope has a row, orders or not: a company
+        // with nothing to show for the period shows that, rather than being missing from the record.
+        var answering = group is SupervisionGroup.Party or SupervisionGroup.Block
+            ? courtyards.Values.Where(c => scope.Courtyard(c.Id) && (party == null || c.ResponsiblePartyId == party)).Select(windowKey!)
+            : null;
+        var rows = SupervisionReport.Compute(orders, key, end, scores, hours, answering);
         if (group is SupervisionGroup.Party or SupervisionGroup.Block)
         {
-            // Every party (or block) that answers for a courtyard in scope has a row, orders or not: a company with
-            // nothing to show for the period shows that, rather than being missing from the record.
-            var answering = courtyards.Values.Where(c => scope.Courtyard(c.Id) && (party == null || c.ResponsiblePartyId == party)).Select(windowKey!);
-            rows = WithEveryGroup(rows, answering, hours, await patrols.ComputeAsync(db, start, end, group == SupervisionGroup.Block, c => scope.Courtyard(c), party, ct));
+            rows = WithPatrols(rows, await patrols.ComputeAsync(db, start, end, group == SupervisionGroup.Block, c => scope.Courtyard(c), party, ct));
         }
 
         return new SupervisionPeriod(start, end, group, rows, k => names.GetValueOrDefault(k, k));
     }
 
-    // A row for each group with orders, answering for a courtyard, or with patrol rounds due; rounds due and missed beside
-    // the orders' figures, by the same key.
-    private static List<SupervisionRow> WithEveryGroup(List<SupervisionRow> rows, IEnumerable<string> answering, Dictionary<string, double>? hours, List<PatrolFigures> patrols)
+    // Patrol rounds due and missed beside the orders' figures, by the same key; a group with rounds due and no order gets a row too.
+    private static List<SupervisionRow> WithPatrols(List<SupervisionRow> rows, List<PatrolFigures> patrols)
     {
         var byKey = patrols.ToDictionary(p => p.Key, StringComparer.Ordinal);
-        return [.. rows.Select(r => r.Key).Union(answering, StringComparer.Ordinal)
+        return [.. rows.Select(r => r.Key)
             .Union(patrols.Where(p => p.Due > 0).Select(p => p.Key), StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(k => (rows.FirstOrDefault(r => r.Key == k) ?? SupervisionRow.Empty(k) with { MaintenanceHours = hours is null ? null : Math.Round(hours.GetValueOrDefault(k), 1) }) with
+            .Select(k => (rows.FirstOrDefault(r => r.Key == k) ?? SupervisionRow.Empty(k)) with
             {
                 RoundsDue = byKey.TryGetValue(k, out var p) ? p.Due : 0,
                 RoundsMissed = byKey.TryGetValue(k, out var q) ? q.Missed : 0,

@@ -44,7 +44,7 @@ public sealed record SupervisionRow(
     int Overdue, double? OverdueShare, int Reopened, double? ReopenRate, int Ratings = 0, double? AverageRating = null,
     int ByTelemetry = 0, int ByCommunity = 0, int ByResident = 0, double? MaintenanceHours = null, int? RoundsDue = null, int? RoundsMissed = null)
 {
-    /// <summary>A group with no work order in the period (answering for a courtyard, or with patrol rounds due).</summary>
+    /// <summary>A group with patrol rounds due and no work order in the period.</summary>
     public static SupervisionRow Empty(string key) => new(key, 0, 0, 0, null, null, null, null, 0, null, 0, null);
 }
 
@@ -59,24 +59,27 @@ public static class SupervisionReport
     /// <param name="periodEnd">The end of the period: an order not yet acknowledged or fixed by then and past due is overdue.</param>
     /// <param name="scores">The ratings' scores by work order, when ratings count.</param>
     /// <param name="maintenanceHours">Hours of maintenance windows by group, when the grouping has courtyards.</param>
+    /// <param name="groups">Groups that have a row with or without orders (the parties answering for courtyards in scope).</param>
     public static List<SupervisionRow> Compute(
-        IEnumerable<WorkOrder> orders, Func<WorkOrder, string> key, DateTimeOffset periodEnd, ILookup<long, int>? scores = null, IReadOnlyDictionary<string, double>? maintenanceHours = null)
+        IEnumerable<WorkOrder> orders, Func<WorkOrder, string> key, DateTimeOffset periodEnd, ILookup<long, int>? scores = null,
+        IReadOnlyDictionary<string, double>? maintenanceHours = null, IEnumerable<string>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(key);
-        return orders.Where(o => o.Status != WorkOrderStatus.Cancelled).GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        var byGroup = orders.Where(o => o.Status != WorkOrderStatus.Cancelled).ToLookup(key);
+        return byGroup.Select(g => g.Key).Union(groups ?? [], StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(k =>
         {
-            var list = g.ToList();
+            var list = byGroup[k].ToList();
             var ack = list.Where(o => o.AcknowledgedAt is not null).Select(o => (o.AcknowledgedAt!.Value - o.StartedAt).TotalMinutes).ToList();
             var fix = list.Where(o => o.RecoveredAt is not null).Select(o => (o.RecoveredAt!.Value - o.StartedAt).TotalMinutes).ToList();
             var overdue = list.Count(o => (o.AcknowledgedAt ?? periodEnd) > o.AckDueAt || (Repaired(o) ?? periodEnd) > o.FixDueAt);
             var reopened = list.Count(o => o.ReopenCount > 0);
             List<int> rated = scores is null ? [] : [.. list.SelectMany(o => scores[o.Id])];
             return new SupervisionRow(
-                g.Key, list.Count, ack.Count, fix.Count, Percentile(ack, 50), Percentile(ack, 90), Percentile(fix, 50), Percentile(fix, 90),
+                k, list.Count, ack.Count, fix.Count, Percentile(ack, 50), Percentile(ack, 90), Percentile(fix, 50), Percentile(fix, 90),
                 overdue, Share(overdue, list.Count), reopened, Share(reopened, list.Count), rated.Count, rated.Count == 0 ? null : Math.Round(rated.Average(), 1, MidpointRounding.AwayFromZero),
                 list.Count(o => o.VerifiedVia == Verification.Telemetry), list.Count(o => o.VerifiedVia is Verification.Community or Verification.StreetOffice or Verification.Volunteer),
-                list.Count(o => o.VerifiedVia == Verification.Resident), maintenanceHours is null ? null : Math.Round(maintenanceHours.GetValueOrDefault(g.Key), 1));
+                list.Count(o => o.VerifiedVia == Verification.Resident), maintenanceHours is null ? null : Math.Round(maintenanceHours.GetValueOrDefault(k), 1));
         }).ToList();
     }
 

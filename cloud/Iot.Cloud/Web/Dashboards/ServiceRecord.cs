@@ -39,14 +39,9 @@ public sealed class ServiceRecord(CloudDb db)
             .ToLookup(r => r.WorkOrderId, r => r.Score);
 
         var period = orders.Where(o => o.CreatedAt >= from).ToList();
-        // A row for every party (block) answering for a courtyard in scope, as in /api/supervision: none missing for having
-        // no order this week.
-        List<RecordRow> Rows(Func<WorkOrder, string> key, IEnumerable<string> answering, Func<string, string> name)
-        {
-            var rows = SupervisionReport.Compute(period, key, to, scores).ToDictionary(r => r.Key, StringComparer.Ordinal);
-            return [.. rows.Keys.Union(answering, StringComparer.Ordinal).Order(StringComparer.Ordinal)
-                .Select(k => new RecordRow(k, name(k), rows.GetValueOrDefault(k) ?? SupervisionRow.Empty(k)))];
-        }
+        // A row for every party (block) answering for a courtyard in scope, as in /api/supervision.
+        List<RecordRow> Rows(Func<WorkOrder, string> key, IEnumerable<string> answering, Func<string, string> name) =>
+            [.. SupervisionReport.Compute(period, key, to, scores, groups: answering).Select(row => new RecordRow(row.Key, name(row.Key), row))];
 
         var trend = new Dictionary<string, IReadOnlyList<RecordWeek>>(StringComparer.Ordinal);
         foreach (var party in orders.Select(o => o.PartyId).Distinct().Order(StringComparer.Ordinal))
