@@ -66,12 +66,18 @@ public sealed class BootClock(IOptions<IngestOptions> options) : IBatchState
         Anchor? candidate = status is { ClockSynced: true, At: { } at }
             ? new Anchor(at.AddMilliseconds(-status.BootMs), Exact: true)
             : retained ? null : new Anchor(receivedAt.AddMilliseconds(-status.BootMs), Exact: false);
-        if (candidate is not { } c)
-        {
-            return false;
-        }
+        return candidate is { } c && Learn((status.Agent, status.Boot.Value), c);
+    }
 
-        var key = (status.Agent, status.Boot.Value);
+    /// <summary>Learns from a telemetry batch's synced clock (protocol 1.3): an exact anchor; true when it appeared or moved.</summary>
+    public bool Observe(AgentId agent, BootId boot, SyncedClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return Learn((agent, boot.Value), new Anchor(clock.BootStart, Exact: true));
+    }
+
+    private bool Learn((AgentId Agent, string Boot) key, Anchor c)
+    {
         lock (_gate)
         {
             if (!_known.TryGetValue(key, out var known))

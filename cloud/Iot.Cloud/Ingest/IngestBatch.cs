@@ -155,6 +155,12 @@ public sealed partial class IngestBatch(
         switch (uplink)
         {
             case TelemetryBatch telemetry:
+                if (telemetry.Clock is { } synced)
+                {
+                    // Places this boot's held boot-relative readings too, when no status of the boot ever came (a boot spent offline).
+                    clock.Observe(agentId, uplink.Boot, synced);
+                }
+
                 List<string>? unknown = null;
                 foreach (var reading in telemetry.Readings)
                 {

@@ -47,6 +47,13 @@ public sealed class AgentClock
     /// <summary>A time stamp for something happening now: exactly one of the two is set.</summary>
     public (DateTimeOffset? At, long? BootMs) Stamp() => IsSynced ? (_time.GetUtcNow(), null) : (null, BootMs);
 
+    /// <summary>The synced clock and the milliseconds since boot at one moment (a telemetry batch's <c>clock</c>), or null before the sync.</summary>
+    public SyncedClock? Synced()
+    {
+        var bootMs = BootMs;
+        return IsSynced ? new SyncedClock(bootMs, _time.GetUtcNow()) : null;
+    }
+
     /// <summary>
     /// The reader's "now" for validating incoming messages: with an unsynced clock (1970 on a Pi) every time
     /// would look like the future, so the future check is left to the sender.

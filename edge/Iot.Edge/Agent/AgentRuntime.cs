@@ -36,6 +36,7 @@ public sealed partial class AgentRuntime : IDisposable
     private TimeSpan _nextHousekeeping;
     private TimeSpan? _lastDropReport;
     private bool _wasSynced;
+    private readonly bool _beganUnsynced;
     private bool _diskLow;
 
     /// <summary>Opens the agent's devices for <paramref name="manifest"/>.</summary>
@@ -56,6 +57,7 @@ public sealed partial class AgentRuntime : IDisposable
         _logger = logger;
         _sink = new Sink(this);
         _wasSynced = clock.IsSynced;
+        _beganUnsynced = !_wasSynced;
         Manifest = manifest;
         ConfigHash = Protocol.Messages.ConfigHash.Of(manifest);
         model?.Advance(clock.Time.GetUtcNow());
@@ -302,11 +304,14 @@ public sealed partial class AgentRuntime : IDisposable
             return;
         }
 
-        var (at, bootMs) = Clock.Stamp();
+        // A boot that began unsynced says where it starts in every batch after the sync: its boot-relative records may reach
+        // the cloud only in a replay from a later boot, with no status message of this boot ever sent (protocol 1.3).
+        var synced = _beganUnsynced ? Clock.Synced() : null;
+        var (at, bootMs) = synced is { } c ? (c.At, null) : Clock.Stamp();
         foreach (var chunk in _pending.Select(r => r with { At = at, BootMs = bootMs }).Chunk(MessageLimits.MaxReadingsPerBatch))
         {
             Append(OutboxPriority.Telemetry, Channel.Telemetry, seq =>
-                ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, Identity.Agent, Clock.Boot, seq, chunk)));
+                ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, Identity.Agent, Clock.Boot, seq, chunk, synced)));
         }
 
         _pending.Clear();

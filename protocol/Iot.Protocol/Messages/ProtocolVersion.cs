@@ -14,10 +14,10 @@ namespace Iot.Protocol.Messages;
 public readonly record struct ProtocolVersion(int Major, int Minor)
 {
     /// <summary>
-    /// The version this library writes: 1.2 (1.1 plus the cloud's stored watermark and the agent's outbox floors; 1.1 added
-    /// the <c>sensorFault</c> event and signed configs and commands).
+    /// The version this library writes: 1.3 (a telemetry batch's <c>clock</c>, which places its boot; 1.2 added the cloud's
+    /// stored watermark and the agent's outbox floors; 1.1 the <c>sensorFault</c> event and signed configs and commands).
     /// </summary>
-    public static readonly ProtocolVersion Current = new(1, 2);
+    public static readonly ProtocolVersion Current = new(1, 3);
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Major}.{Minor}");

@@ -60,7 +60,8 @@ public static class MessageReader
         {
             var head = Header(root, f);
             var readings = f.Array(root, "$", "readings", required: true, 1, MessageLimits.MaxReadingsPerBatch, (e, path) => ReadReading(e, path, f));
-            return head is { } h && readings is not null ? new TelemetryBatch(h.V, h.Agent, h.Boot, h.Seq, readings) : null;
+            var clock = root.TryGetProperty("clock", out var c) && c.ValueKind != JsonValueKind.Null ? ReadSyncedClock(c, "$.clock", f) : null;
+            return head is { } h && readings is not null ? new TelemetryBatch(h.V, h.Agent, h.Boot, h.Seq, readings, clock) : null;
         });
 
     /// <summary>Reads a <see cref="DeviceEvent"/>.</summary>
@@ -328,6 +329,24 @@ public static class MessageReader
             return null;
         });
         return hash is not null && reasons is not null ? new ConfigRejection(hash, reasons) : null;
+    }
+
+    private static SyncedClock? ReadSyncedClock(JsonElement e, string path, FieldReader f)
+    {
+        if (!f.IsObject(e, path))
+        {
+            return null;
+        }
+
+        var bootMs = f.Integer(e, path, "bootMs", required: true, 0, MessageLimits.MaxBootMs);
+        var at = f.Time(e, path, "at", required: true);
+        if (bootMs is { } b && at is { } a && a.AddMilliseconds(-b) < MessageLimits.EarliestTime)
+        {
+            f.Add(path, $"places its boot at {a.AddMilliseconds(-b):O}, before 2020: 'bootMs' or 'at' is wrong");
+            return null;
+        }
+
+        return bootMs is { } ms && at is { } t ? new SyncedClock(ms, t) : null;
     }
 
     private static AgentHealth? ReadHealth(JsonElement e, string path, FieldReader f)

@@ -2,6 +2,7 @@ using Iot.Cloud.Ingest;
 using Iot.Cloud.Readings;
 using Iot.Cloud.Tests.Support;
 using Iot.Protocol.Identifiers;
+using Iot.Protocol.Messages;
 using Iot.Testing.Services;
 
 namespace Iot.Cloud.Tests.Ingest;
@@ -128,6 +129,31 @@ public abstract class IngestEndToEndTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal(0.7, Assert.Single(await LatestAsync(cloud)).Value);
         Assert.Equal(bootStart.AddMilliseconds(130_000), (await LatestAsync(cloud)).Single().At);
         Assert.All(await LatestAsync(cloud), l => Assert.True(l.At.Year >= 2020 && l.At <= DateTimeOffset.UtcNow.AddMinutes(5)));
+    }
+
+    [Fact]
+    public async Task A_boot_that_never_sent_a_status_is_placed_by_the_synced_clock_its_later_batches_carry()
+    {
+        await using var cloud = await StartCloudAsync();
+        await using var agent = await TestAgent.ConnectAsync(broker.Port);
+
+        // A boot spent offline, replayed from the outbox by a later boot: its first readings are boot-relative, and no
+        // status message of it ever reaches the cloud. Held, not guessed.
+        agent.Reboot("b00000000000000b7");
+        await agent.TelemetryAsync(1, TestAgent.CurrentAtBootMs(0.5, 10_000), TestAgent.CurrentAtBootMs(0.6, 20_000));
+        await cloud.WaitProcessedAsync(1);
+        Assert.Equal(2, (await cloud.GetAsync<IngestStatsView>("/api/ingest/stats")).ReadingsAwaitingPlacement);
+
+        // Its clock synced at bootMs 125,000; the batch written then says so (protocol 1.3).
+        var synced = Minutes(30);
+        var bootStart = synced.AddMilliseconds(-125_000);
+        await agent.TelemetryWithClockAsync(2, new SyncedClock(125_000, synced), TestAgent.Current(0.7, synced));
+        await cloud.WaitProcessedAsync(2);
+
+        Assert.Equal(0, (await cloud.GetAsync<IngestStatsView>("/api/ingest/stats")).ReadingsAwaitingPlacement);
+        var series = await cloud.GetAsync<SeriesView>($"/api/agents/yikang-1-a/sensors/lamp-01.current/series?from={Uri.EscapeDataString(bootStart.ToString("O"))}&resolution=raw");
+        Assert.Equal([bootStart.AddMilliseconds(10_000), bootStart.AddMilliseconds(20_000), synced], series.Points.Select(p => p.At));
+        Assert.Equal([0.5, 0.6, 0.7], series.Points.Select(p => p.Mean));
     }
 }
 

@@ -48,6 +48,9 @@ public sealed class TestAgent : IAsyncDisposable
     public Task TelemetryAsync(long seq, params Reading[] readings) =>
         _client.PublishAsync(Topic(Channel.Telemetry), ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, Agent, Boot, seq, readings)));
 
+    public Task TelemetryWithClockAsync(long seq, SyncedClock clock, params Reading[] readings) =>
+        _client.PublishAsync(Topic(Channel.Telemetry), ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, Agent, Boot, seq, readings, clock)));
+
     public Task EventAsync(long seq, EventKind kind, string device, DateTimeOffset at) =>
         _client.PublishAsync(Topic(Channel.Events), ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, Agent, Boot, seq, kind, DeviceId.Parse(device), At: at)));
 

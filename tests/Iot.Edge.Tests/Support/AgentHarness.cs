@@ -29,7 +29,7 @@ public sealed class AgentHarness : IDisposable
     {
         Folder = folder ?? Directory.CreateTempSubdirectory("iot-agent-").FullName;
         OwnsFolder = folder is null;
-        Time = new FakeTimeProvider(start ?? Evening);
+        Time = new NtpTime(start ?? Evening);
         Manifest = manifest ?? TestCourtyard.Manifest();
         Safety = safety ?? new SafetyOptions();
         Model = new CourtyardModel(Manifest, new Weather(25.031, 102.676, 7), scenario ?? new ScenarioOptions { Scripted = scripted }, demo?.Invoke(Manifest));
@@ -55,7 +55,7 @@ public sealed class AgentHarness : IDisposable
 
     public bool OwnsFolder { get; }
 
-    public FakeTimeProvider Time { get; }
+    public NtpTime Time { get; }
 
     public AgentManifest Manifest { get; }
 

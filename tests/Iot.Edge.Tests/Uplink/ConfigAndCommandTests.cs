@@ -155,12 +155,33 @@ public sealed class ConfigAndCommandTests(BrokerFixture fixture) : IClassFixture
         Assert.False(status.ClockSynced);
         Assert.Null(status.At);
 
-        // NTP sets the clock: from then on readings carry UTC, and the moment is announced.
-        harness.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 13, 0, 0, TimeSpan.Zero));
+        Assert.All(watcher.Received.Where(m => LinkedAgent.Is(m, Channel.Telemetry)), m => Assert.Null(LinkedAgent.Read<TelemetryBatch>(m).Clock));
+
+        // NTP sets the clock 20 s after boot (the monotonic clock runs on): from then on readings carry UTC, the moment is
+        // announced, and every batch says where the boot starts, so its boot-relative readings can be placed without a status.
+        var syncedAt = new DateTimeOffset(2026, 11, 29, 13, 0, 0, TimeSpan.Zero);
+        var bootStart = syncedAt - (harness.Time.GetUtcNow() - DateTimeOffset.UnixEpoch);   // the harness booted at the epoch
+        harness.Time.Sync(syncedAt);
         harness.Run(TimeSpan.FromSeconds(6));
         var synced = LinkedAgent.Read<DeviceEvent>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Events) && LinkedAgent.Read<DeviceEvent>(m).Kind == EventKind.ClockSynced, Wait));
         Assert.NotNull(synced.At);
         var later = LinkedAgent.Read<TelemetryBatch>(await watcher.WaitForAsync(m => LinkedAgent.Is(m, Channel.Telemetry) && LinkedAgent.Read<TelemetryBatch>(m).Readings[0].At is not null, Wait));
         Assert.Equal(2026, later.Readings[0].At!.Value.Year);
+        Assert.Equal(later.Readings[0].At, later.Clock!.At);
+        Assert.Equal(bootStart, later.Clock.BootStart);
+        var last = watcher.Received.Last(m => LinkedAgent.Is(m, Channel.Telemetry));
+        var valid = Protocol.Validation.MessageReader.ReadUplink(AgentTopic.Parse(last.Topic), last.Payload, syncedAt + TimeSpan.FromSeconds(6));
+        Assert.True(valid.IsValid, valid.Summary);
+    }
+
+    [Fact]
+    public void A_boot_whose_clock_was_synced_from_its_start_writes_no_clock_in_its_batches()
+    {
+        using var harness = new AgentHarness(TestCourtyard.Only("lamp-01"));
+        harness.Run(TimeSpan.FromSeconds(12));
+
+        var batches = harness.Records().Where(r => r.Channel == Channel.Telemetry).Select(r => ProtocolJson.DeserializeTrusted<TelemetryBatch>(r.Payload)!).ToList();
+        Assert.NotEmpty(batches);
+        Assert.All(batches, b => Assert.True(b.Clock is null && b.Readings.All(r => r.At is not null)));
     }
 }

@@ -24,6 +24,17 @@ public class RoundTripTests
     public void Telemetry_batch_round_trips() => AssertRoundTrips(Samples.Telemetry(), (b, n) => MessageReader.ReadTelemetry(b, n));
 
     [Fact]
+    public void Telemetry_batch_with_its_synced_clock_round_trips_and_without_it_has_no_clock_field()
+    {
+        var synced = Samples.Telemetry() with { Clock = new SyncedClock(3_600_000, Samples.Now) };
+        AssertRoundTrips(synced, (b, n) => MessageReader.ReadTelemetry(b, n));
+        Assert.Equal(Samples.Now.AddHours(-1), MessageReader.ReadTelemetry(ProtocolJson.Serialize(synced), Samples.Now).Message!.Clock!.BootStart);
+
+        using var doc = JsonDocument.Parse(ProtocolJson.Serialize(Samples.Telemetry()));
+        Assert.False(doc.RootElement.TryGetProperty("clock", out _), "a batch written before the sync says nothing of the clock");
+    }
+
+    [Fact]
     public void Event_round_trips() => AssertRoundTrips(Samples.Event(), (b, n) => MessageReader.ReadEvent(b, n));
 
     [Fact]
@@ -59,7 +70,7 @@ public class RoundTripTests
         Assert.Equal("2026-11-29T13:05:07.123Z", reading.GetProperty("at").GetString());
         Assert.Equal("current", reading.GetProperty("quantity").GetString());
         Assert.Equal("A", reading.GetProperty("unit").GetString());
-        Assert.Equal("1.2", doc.RootElement.GetProperty("v").GetString());
+        Assert.Equal("1.3", doc.RootElement.GetProperty("v").GetString());
         Assert.Equal("waterLevel", doc.RootElement.GetProperty("readings")[2].GetProperty("quantity").GetString());
         Assert.False(doc.RootElement.GetProperty("readings")[2].TryGetProperty("at", out _), "absent times are left out, not null");
     }

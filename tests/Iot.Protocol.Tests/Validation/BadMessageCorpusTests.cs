@@ -11,10 +11,12 @@ public class BadMessageCorpusTests
 {
     private const string Head = """ "v": "1.0", "agent": "yikang-12-a", "boot": "5f0c2a9e41d7b3c8", "seq": 42 """;
 
+    private const string LampReading = """{ "sensor": "lamp-01.current", "quantity": "current", "unit": "A", "value": 0.4, "at": "2026-11-29T13:00:00.000Z" }""";
+
     private static string Batch(string reading) => $$"""{ {{Head}}, "readings": [ {{reading}} ] }""";
 
     private static string Lamp(string replace) =>
-        Batch("""{ "sensor": "lamp-01.current", "quantity": "current", "unit": "A", "value": 0.4, "at": "2026-11-29T13:00:00.000Z" }""")
+        Batch(LampReading)
             .Replace(replace.Split('|')[0], replace.Split('|')[1], StringComparison.Ordinal);
 
     public static TheoryData<string, string, string, string> Corpus => new()
@@ -50,6 +52,12 @@ public class BadMessageCorpusTests
         { "telemetry", Lamp(", \"at\": \"2026-11-29T13:00:00.000Z\"|"), "$.readings[0]", "needs a time" },
         { "telemetry", Lamp("\"at\": \"2026-11-29T13:00:00.000Z\"|\"at\": \"2026-11-29T13:00:00.000Z\", \"bootMs\": 5"), "$.readings[0]", "has both 'at' and 'bootMs'" },
         { "telemetry", Lamp("\"sensor\": \"lamp-01.current\"|\"sensor\": \"lamp-01\""), "$.readings[0].sensor", "{device}.{signal}" },
+        { "telemetry", $$"""{ {{Head}}, "clock": { "bootMs": 5 }, "readings": [ {{LampReading}} ] }""", "$.clock.at", "is required" },
+        { "telemetry", $$"""{ {{Head}}, "clock": { "at": "2026-11-29T13:00:00.000Z" }, "readings": [ {{LampReading}} ] }""", "$.clock.bootMs", "is required" },
+        { "telemetry", $$"""{ {{Head}}, "clock": { "bootMs": -5, "at": "2026-11-29T13:00:00.000Z" }, "readings": [ {{LampReading}} ] }""", "$.clock.bootMs", "out of range" },
+        { "telemetry", $$"""{ {{Head}}, "clock": { "bootMs": 5, "at": "2027-01-01T00:00:00.000Z" }, "readings": [ {{LampReading}} ] }""", "$.clock.at", "in the future" },
+        { "telemetry", $$"""{ {{Head}}, "clock": { "bootMs": 315360000000, "at": "2026-11-29T13:00:00.000Z" }, "readings": [ {{LampReading}} ] }""", "$.clock", "before 2020" },
+        { "telemetry", $$"""{ {{Head}}, "clock": "2026-11-29T13:00:00.000Z", "readings": [ {{LampReading}} ] }""", "$.clock", "must be a JSON object" },
         { "telemetry", Batch("42"), "$.readings[0]", "must be a JSON object, found the number 42" },
         { "telemetry", $$"""{ {{Head}}, "readings": [] }""", "$.readings", "has 0 items" },
         { "telemetry", $$"""{ {{Head}}, "readings": {} }""", "$.readings", "must be an array" },
