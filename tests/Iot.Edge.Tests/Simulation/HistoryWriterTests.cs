@@ -33,7 +33,8 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal(fill.Records, records.Count);
         var batches = records.Where(r => r.Channel == Channel.Telemetry).Select(r => ProtocolJson.DeserializeTrusted<TelemetryBatch>(r.Payload)!).ToList();
         Assert.Equal(fill.Readings, batches.Sum(b => b.Readings.Count));
-        var times = batches.Select(b => b.Readings[0].At!.Value).ToList();
+        var outage = Assert.Single(faults, f => f.Kind == PastFaultKind.AgentOffline);
+        var times = batches.Select(b => b.Readings[0].At ?? outage.To.AddMilliseconds(b.Readings[0].BootMs!.Value)).ToList();   // placed as the cloud would
         Assert.Equal(times.Order(), times);
         Assert.InRange(times[0], from, from + TimeSpan.FromHours(1));
         Assert.InRange(times[^1], End - TimeSpan.FromMinutes(4), End);
@@ -42,11 +43,25 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.InRange(times.Count, 450, 510);                          // so 115 agents fit a first start's ingest budget
 
         // The agent was offline for some hours: no readings then, and it came back in a new boot, numbered from 1 again.
-        var outage = Assert.Single(faults, f => f.Kind == PastFaultKind.AgentOffline);
         Assert.DoesNotContain(times, t => t >= outage.From && t < outage.To);
         var boots = batches.GroupBy(b => b.Boot).ToList();
         Assert.Equal(2, boots.Count);
         Assert.All(boots, boot => Assert.Equal(1, records.Where(r => r.Boot == boot.Key.Value).Min(r => r.Seq)));
+
+        // The first boot ran synced all week before the outage. The second began at the outage's end without a synced clock:
+        // its first sample a minute after boot carries boot-relative times, and once its clock synced the agent said so and
+        // every batch carries the boot's clock, which places the boot where it began (protocol 1.3).
+        Assert.All(boots[0], b => Assert.True(b.Clock is null && b.Readings.All(r => r.At is not null)));
+        var unsynced = boots[1].TakeWhile(b => b.Clock is null).ToList();
+        Assert.NotEmpty(unsynced);
+        Assert.All(unsynced, b => Assert.True(b.Readings.All(r => r.At is null && r.BootMs < HistoryWriter.SyncAfterBoot.TotalMilliseconds)));
+        Assert.Equal(60_000, unsynced[0].Readings[0].BootMs);
+        var placed = boots[1].Skip(unsynced.Count).ToList();
+        Assert.NotEmpty(placed);
+        Assert.All(placed, b => Assert.True((b.Clock!.BootStart - outage.To).Duration() < TimeSpan.FromMilliseconds(1) && b.Clock.At == b.Readings[0].At && b.Readings.All(r => r.BootMs is null)));
+        var syncedEvent = Assert.Single(records.Where(r => r.Channel == Channel.Events).Select(r => ProtocolJson.DeserializeTrusted<DeviceEvent>(r.Payload)!),
+            e => e.Kind == EventKind.ClockSynced);
+        Assert.Equal((boots[1].Key, placed[0].Clock!.At), (syncedEvent.Boot, syncedEvent.At!.Value));
     }
 
     [Fact]

@@ -122,6 +122,7 @@ public sealed class RunScriptTests : IDisposable
         if (firstStart)
         {
             await HistoryAndLiveFaultAsync(http, bannerAt);
+            Assert.Contains("held boot-relative readings of", await File.ReadAllTextAsync(Path.Combine(_data, "logs", "cloud.log")), StringComparison.Ordinal);
         }
         else
         {
@@ -203,6 +204,11 @@ public sealed class RunScriptTests : IDisposable
         var reported = week.Where(o => o.GetProperty("source").GetString() == "resident").ToList();
         Assert.True(reported.Count >= 3, $"{reported.Count} residents' reports in the week");
         Assert.Contains(reported, o => o.GetProperty("verifiedVia").GetString() == "resident");
+
+        // The agent offline in the week came back in a boot whose clock was not yet synced. No status of that boot ever reached
+        // the cloud (the boot ended before the first start), so its boot-relative readings were placed by the clock its later
+        // batches carry (protocol 1.3): none is left waiting.
+        Assert.Equal(0, (await http.GetFromJsonAsync<JsonElement>("/api/ingest/stats")).GetProperty("readingsAwaitingPlacement").GetInt64());
 
         // The dashboard's night lamp rate and weekly trends are numbers, not "—" or zeros.
         var dashboard = await http.GetStringAsync(new Uri("/dashboard", UriKind.Relative));

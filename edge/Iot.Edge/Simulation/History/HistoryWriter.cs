@@ -18,11 +18,19 @@ public readonly record struct HistoryFill(int Records, int Readings, int Events)
 /// Writes a simulated agent's past week into its outbox, as the agent would have written it while it was cut off from
 /// the cloud: telemetry batches and events, each stamped with its boot, seq and time, in the agent's own record format.
 /// The agent then replays them over MQTT like any backlog, so the cloud stores, evaluates and alerts on them through
-/// its real path. An agent that was offline for some hours has no readings then, and comes back in a new boot.
+/// its real path. An agent that was offline for some hours has no readings then, and comes back in a new boot whose clock
+/// is not synced for its first <see cref="SyncAfterBoot"/>: its readings then carry <c>bootMs</c>, and the batches after
+/// the sync the boot's <c>clock</c>, which is how the cloud places them (no status message of that boot ever reached it).
 /// Older samples are further apart, so the week fits the ingest budget of a first start (<see cref="StepAt"/>).
 /// </summary>
 public static class HistoryWriter
 {
+    /// <summary>How long a Pi that lost its power runs on boot-relative time: NTP waits for the courtyard's router to come up.</summary>
+    public static readonly TimeSpan SyncAfterBoot = TimeSpan.FromMinutes(12);
+
+    // A Pi samples its devices within a minute of booting, before its clock syncs.
+    private static readonly TimeSpan FirstSampleAfterBoot = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// A sample every 4 minutes in the last day and every hour before: the 24-hour chart (minute means) shows a gap only
     /// after 5 minutes without a reading, the 7-day chart (hourly means) only after more than an hour.
@@ -50,15 +58,20 @@ public static class HistoryWriter
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(faults);
         var outages = faults.Where(f => f.Kind == PastFaultKind.AgentOffline && f.Agent == agent.Id).ToList();
-        var events = EventsOf(agent.Id, faults).OrderBy(e => e.At).Where(e => e.At >= from && e.At < to && !outages.Any(o => o.From <= e.At && e.At < o.To)).ToList();
+
+        // Events of the unsynced minutes after a return are left out: the cloud could only date them by their arrival.
+        var events = EventsOf(agent.Id, faults).OrderBy(e => e.At).Where(e => e.At >= from && e.At < to && !outages.Any(o => o.From <= e.At && e.At < o.To + SyncAfterBoot)).ToList();
         var boot = BootOf(agent.Id, from, seed);
+        DateTimeOffset? bootStart = null;   // set for a boot that began unsynced: it then places itself
         var outbox = open();
         outbox.StartBoot(boot);
         var fill = new HistoryFill();
         var batch = new List<Reading>();
         var floatsUp = new HashSet<DeviceId>();
         var nextEvent = 0;
-        foreach (var at in SampleTimes(from, to))
+        var syncAnnounced = new HashSet<BootId>();
+        var firstSamples = outages.Select(o => o.To + FirstSampleAfterBoot).Where(t => t >= from && t < to);
+        foreach (var at in SampleTimes(from, to).Concat(firstSamples).Order())
         {
             while (nextEvent < events.Count && events[nextEvent].At <= at)
             {
@@ -74,6 +87,7 @@ public static class HistoryWriter
                 if (boot != BootOf(agent.Id, outage.To, seed))
                 {
                     boot = BootOf(agent.Id, outage.To, seed);
+                    bootStart = outage.To;
                     outbox.Dispose();
                     outbox = open();
                     outbox.StartBoot(boot);
@@ -82,14 +96,40 @@ public static class HistoryWriter
                 continue;
             }
 
+            // The clock of a boot that began unsynced: boot-relative times until the sync, then UTC and the boot's clock.
+            SyncedClock? clock = null;
+            long? bootMs = null;
+            if (bootStart is { } started)
+            {
+                var sinceBoot = (long)(at - started).TotalMilliseconds;
+                if (at < started + SyncAfterBoot)
+                {
+                    bootMs = sinceBoot;
+                }
+                else
+                {
+                    clock = new SyncedClock(sinceBoot, at);
+                }
+            }
+
+            if (clock is not null && !syncAnnounced.Contains(boot))
+            {
+                // As the agent announces the moment its clock syncs (stamped with the first synced sample's time).
+                syncAnnounced.Add(boot);
+                outbox.Append(EventPriority.Of(EventKind.ClockSynced), Channel.Events, seq =>
+                    ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, agent.Id, boot, seq, EventKind.ClockSynced, agent.Devices.Count > 0 ? agent.Devices[0].Id : DeviceId.Parse("agent"), at, null, null, null,
+                        string.Create(CultureInfo.InvariantCulture, $"boot {boot} at {clock.BootMs} ms"))));
+                fill = fill with { Records = fill.Records + 1, Events = fill.Events + 1 };
+            }
+
             batch.Clear();
             foreach (var device in agent.Devices)
             {
                 var first = batch.Count;
                 readings.Sample(agent.Id, device, at, batch);
-                if (batch.Skip(first).FirstOrDefault(r => r.Quantity == Quantity.FloatSwitch) is { } floating && (floating.Value > 0) != floatsUp.Contains(device.Id))
+                if (bootMs is null && batch.Skip(first).FirstOrDefault(r => r.Quantity == Quantity.FloatSwitch) is { } floating && (floating.Value > 0) != floatsUp.Contains(device.Id))
                 {
-                    // The float switch's edge is an event of its own, as the agent reports it.
+                    // The float switch's edge is an event of its own, as the agent reports it (after the sync, like the week's other events).
                     var up = floating.Value > 0;
                     _ = up ? floatsUp.Add(device.Id) : floatsUp.Remove(device.Id);
                     var level = batch.Skip(first).First(r => r.Quantity == Quantity.WaterLevel).Value;
@@ -100,10 +140,11 @@ public static class HistoryWriter
                 }
             }
 
-            foreach (var chunk in batch.Chunk(MessageLimits.MaxReadingsPerBatch))
+            var stamped = bootMs is { } ms ? batch.Select(r => r with { At = null, BootMs = ms }) : batch;
+            foreach (var chunk in stamped.Chunk(MessageLimits.MaxReadingsPerBatch))
             {
                 outbox.Append(OutboxPriority.Telemetry, Channel.Telemetry, seq =>
-                    ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, agent.Id, boot, seq, chunk)));
+                    ProtocolJson.Serialize(new TelemetryBatch(ProtocolVersion.Current, agent.Id, boot, seq, chunk, clock)));
                 fill = fill with { Records = fill.Records + 1, Readings = fill.Readings + chunk.Length };
             }
         }
