@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Iot.Protocol.Identifiers;
 
 namespace Iot.Protocol.Messages;
@@ -26,6 +27,7 @@ public sealed record TelemetryBatch(
 /// <param name="At">The synced clock at that moment, UTC.</param>
 public sealed record SyncedClock(long BootMs, DateTimeOffset At)
 {
-    /// <summary>When the boot began.</summary>
+    /// <summary>When the boot began (not on the wire).</summary>
+    [JsonIgnore]
     public DateTimeOffset BootStart => At.AddMilliseconds(-BootMs);
 }

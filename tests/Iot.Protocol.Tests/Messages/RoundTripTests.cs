@@ -29,6 +29,10 @@ public class RoundTripTests
         var synced = Samples.Telemetry() with { Clock = new SyncedClock(3_600_000, Samples.Now) };
         AssertRoundTrips(synced, (b, n) => MessageReader.ReadTelemetry(b, n));
         Assert.Equal(Samples.Now.AddHours(-1), MessageReader.ReadTelemetry(ProtocolJson.Serialize(synced), Samples.Now).Message!.Clock!.BootStart);
+        using (var written = JsonDocument.Parse(ProtocolJson.Serialize(synced)))
+        {
+            Assert.Equal(["bootMs", "at"], written.RootElement.GetProperty("clock").EnumerateObject().Select(p => p.Name));
+        }
 
         using var doc = JsonDocument.Parse(ProtocolJson.Serialize(Samples.Telemetry()));
         Assert.False(doc.RootElement.TryGetProperty("clock", out _), "a batch written before the sync says nothing of the clock");
