@@ -23,7 +23,11 @@ public sealed class AgentClock
         _mode = mode;
         _start = time.GetTimestamp();
         Boot = BootId.Parse(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+        BeganUnsynced = !IsSynced;
     }
+
+    /// <summary>Whether this run began before the clock was synced (a Pi's always does after a power cut: it has no real-time clock).</summary>
+    public bool BeganUnsynced { get; }
 
     /// <summary>This run's id.</summary>
     public BootId Boot { get; }

@@ -36,7 +36,6 @@ public sealed partial class AgentRuntime : IDisposable
     private TimeSpan _nextHousekeeping;
     private TimeSpan? _lastDropReport;
     private bool _wasSynced;
-    private readonly bool _beganUnsynced;
     private bool _diskLow;
 
     /// <summary>Opens the agent's devices for <paramref name="manifest"/>.</summary>
@@ -57,7 +56,6 @@ public sealed partial class AgentRuntime : IDisposable
         _logger = logger;
         _sink = new Sink(this);
         _wasSynced = clock.IsSynced;
-        _beganUnsynced = !_wasSynced;
         Manifest = manifest;
         ConfigHash = Protocol.Messages.ConfigHash.Of(manifest);
         model?.Advance(clock.Time.GetUtcNow());
@@ -306,7 +304,7 @@ public sealed partial class AgentRuntime : IDisposable
 
         // A boot that began unsynced says where it starts in every batch after the sync: its boot-relative records may reach
         // the cloud only in a replay from a later boot, with no status message of this boot ever sent (protocol 1.3).
-        var synced = _beganUnsynced ? Clock.Synced() : null;
+        var synced = Clock.BeganUnsynced ? Clock.Synced() : null;
         var (at, bootMs) = synced is { } c ? (c.At, null) : Clock.Stamp();
         foreach (var chunk in _pending.Select(r => r with { At = at, BootMs = bootMs }).Chunk(MessageLimits.MaxReadingsPerBatch))
         {
