@@ -33,8 +33,8 @@ internal static class DeadLetterRows
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Inserts <paramref name="letters"/> in <paramref name="db"/>'s current transaction, which the caller has begun.</summary>
-    public static async Task InsertAsync(CloudDb db, IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken)
+    // Inserts the letters in db's current transaction, which the caller has begun.
+    private static async Task InsertAsync(CloudDb db, IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken)
     {
         if (letters.Count == 0)
         {
