@@ -151,11 +151,12 @@ public static class HostileBenchmark
                 : floodPerMessage * ((readings - (s.MessagesSinceStart - before.MessagesSinceStart) + (s.RejectedSinceStart - before.RejectedSinceStart)) / (floodPerMessage - 1));
         }
 
-        var cpu = (cloud.CpuTime - cpuBefore) / elapsed / Environment.ProcessorCount;
+        var cpuTime = cloud.CpuTime - cpuBefore;
+        var cpu = cpuTime / elapsed / Environment.ProcessorCount;
         var (sent, hostileSeconds) = await hostile;
         var stored = Math.Min(Honest(stats), load.Readings);
         var duplicates = stats.DuplicatesSinceStart - before.DuplicatesSinceStart;
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {stored:N0} of {load.Readings:N0} readings in {elapsed.TotalSeconds:0.00} s, {duplicates} duplicates, {stats.RejectedSinceStart - before.RejectedSinceStart} rejected so far, store error {stats.StoreError ?? "none"}"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {stored:N0} of {load.Readings:N0} readings in {elapsed.TotalSeconds:0.00} s (cloud CPU {cpuTime.TotalSeconds:0.00} s), {duplicates} duplicates, {stats.RejectedSinceStart - before.RejectedSinceStart} rejected so far, store error {stats.StoreError ?? "none"}"));
         return new Phase(stored / elapsed.TotalSeconds, cpu, load.Readings - stored, stored == load.Readings && duplicates == 0, sent, hostileSeconds, start.RejectedSinceStart, stats.RejectedSinceStart - before.RejectedSinceStart, start.MessagesSinceStart, load.Messages);
     }
 

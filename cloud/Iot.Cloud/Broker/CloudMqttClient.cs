@@ -210,9 +210,19 @@ public sealed partial class CloudMqttClient(
         e.AutoAcknowledge = false;
         var message = e.ApplicationMessage;
         await arrivals.AcceptAsync(
-            new ArrivedMessage(message.Topic, message.Payload.ToArray(), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct)), Operations.Clocks.LatestOf(time)),
+            new ArrivedMessage(message.Topic, PayloadOf(message.Payload), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct)), Operations.Clocks.LatestOf(time)),
             CancellationToken.None);
     }
+
+    // MQTTnet hands each publish's payload in an array of its own (not pooled, not reused: the message keeps it), so a
+    // payload that is exactly one whole array is taken as it is. Copying it cost every message an allocation, and an
+    // oversized one (a hostile 300 KB) a third large-object-heap array besides MQTTnet's two, each pushing the GC
+    // towards a full collection. Anything else (a slice, several segments) is copied as before.
+    internal static byte[] PayloadOf(ReadOnlySequence<byte> payload) =>
+        payload.IsSingleSegment && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload.First, out var whole)
+            && whole.Array is { } array && whole.Offset == 0 && whole.Count == array.Length
+            ? array
+            : payload.ToArray();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected the {Session} session to MQTT broker {Host}:{Port} (session present: {SessionPresent}, shared subscription: {Shared})")]
     private static partial void LogConnected(ILogger logger, string session, string host, int port, bool sessionPresent, bool shared);

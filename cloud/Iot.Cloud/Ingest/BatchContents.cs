@@ -45,7 +45,8 @@ internal sealed class BatchContents
             Topic = message.Topic.Length <= 512 ? message.Topic : message.Topic[..512],
             AgentId = agent,
             Reason = reason.Length <= 2000 ? reason : reason[..2000],
-            Payload = message.Payload.AsSpan(0, Math.Min(keepBytes, message.Payload.Length)).ToArray(),
+            // The payload as it arrived when it fits (it is never changed), else its first keepBytes.
+            Payload = message.Payload.Length <= keepBytes ? message.Payload : message.Payload[..keepBytes],
             PayloadBytes = message.Payload.Length,
         });
     }

@@ -63,11 +63,10 @@ public sealed class EventBatch(
             });
         }
 
-        db.DeadLetters.AddRange(work.DeadLetters);
         db.DeviceEvents.AddRange(work.Events);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await DeadLetterRows.SaveChangesWithAsync(db, work.DeadLetters, cancellationToken);
         }
         catch
         {

@@ -83,7 +83,7 @@ public sealed partial class IngestBatch(
             }
 
             await StageAsync(db, work, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await DeadLetterRows.SaveChangesWithAsync(db, work.DeadLetters, cancellationToken);
             foreach (var state in _states)
             {
                 state.Committed();
@@ -264,7 +264,6 @@ public sealed partial class IngestBatch(
 
     private async Task StageAsync(CloudDb db, BatchContents work, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        db.DeadLetters.AddRange(work.DeadLetters);
         db.DeviceEvents.AddRange(work.Events);
         db.CommandResults.AddRange(work.Results);
         db.UnplacedReadings.AddRange(work.Unplaced);
