@@ -44,6 +44,15 @@ public static class CityScaleBenchmark
         var connectTime = connecting.Elapsed;
         var connections = await BrokerConnectionsAsync(broker.Port);
 
+        // Each agent says it is online as it connects: let the cloud store those statuses first, or on a loaded machine the
+        // window's CPU is spent on them and counted against the telemetry (up to two minutes; the queue's depth is sampled).
+        var settling = Stopwatch.StartNew();
+        while (settling.Elapsed < TimeSpan.FromMinutes(2) && (await TryStatsAsync(cloud))?.QueueDepth is not 0)
+        {
+            await Task.Delay(500);
+        }
+
+        var settleTime = settling.Elapsed;
         var cpuBefore = cloud.CpuTime;
         var storedBefore = (await cloud.StatsAsync()).ReadingsSinceStart;
         var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -69,7 +78,7 @@ public static class CityScaleBenchmark
             }
 
             var elapsed = clock.Elapsed;
-            var storedInWindow = (await TryStatsAsync(cloud) ?? await cloud.StatsAsync()).ReadingsSinceStart;
+            var storedInWindow = (await TryStatsAsync(cloud) ?? await TryStatsAsync(cloud) ?? await TryStatsAsync(cloud) ?? await cloud.StatsAsync()).ReadingsSinceStart;
             var cloudCpuTime = cloud.CpuTime - cpuBefore;
             var cloudCpu = cloudCpuTime / elapsed / Environment.ProcessorCount;
 
@@ -107,7 +116,7 @@ public static class CityScaleBenchmark
                 }
             }
 
-            Console.WriteLine($"City scale, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; real Mosquitto on loopback, cloud on SQLite; {agents} agents × one batch of {readings} readings every {interval.TotalSeconds:0} s for {seconds} s.");
+            Console.WriteLine($"City scale, {DateTime.UtcNow:yyyy-MM-dd}, {Machine.Describe()}; real Mosquitto on loopback, cloud on SQLite; {agents} agents × one batch of {readings} readings every {interval.TotalSeconds:0} s for {seconds} s; the connect-time statuses stored in {settleTime.TotalSeconds:0} s before the window.");
             Console.WriteLine();
             Console.WriteLine("| agents connected (broker) | agents online (cloud) | connect time | offered readings/s | readings stored | rejected | publish errors | cloud CPU (of machine) | cloud RSS peak | load driver CPU | ingest queue peak | stored by the window's end | cloud CPU per message stored | duplicates (redelivered) | broker RSS peak |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
