@@ -57,7 +57,10 @@ public sealed class BrokerOptions
     /// <summary>Keep-alive interval.</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How many unacknowledged messages the broker may send at once (MQTT 5 receive maximum): bounds what is in flight.</summary>
+    /// <summary>
+    /// How many unacknowledged messages the broker may send at once (MQTT 5 receive maximum): bounds what is in flight. The
+    /// cloud keeps to it itself too (<see cref="ReceiveGate"/>): Mosquitto before 2.0.12 sends more.
+    /// </summary>
     public int ReceiveMaximum { get; set; } = 2000;
 
     /// <summary>

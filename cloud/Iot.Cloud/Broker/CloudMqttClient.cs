@@ -52,7 +52,7 @@ public sealed partial class CloudMqttClient(
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(2);
 
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly (IMqttClient Client, GatedClientAdapterFactory Adapters) _mqtt = Create(options);
     private volatile bool _subscribed;
 
     /// <summary>Raised after every (re)connect, once subscriptions are in place.</summary>
@@ -62,18 +62,21 @@ public sealed partial class CloudMqttClient(
     public BrokerSession Session => session;
 
     /// <summary>True while connected to the broker.</summary>
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => _mqtt.Client.IsConnected;
+
+    /// <summary>Messages received on the current connection and not yet acknowledged (at most <see cref="BrokerOptions.ReceiveMaximum"/>).</summary>
+    public int Held => _mqtt.Adapters.Current.Held;
 
     /// <summary>
     /// True while connected and the broker has granted every subscription on this connection (for readiness): between
     /// the connection and the subscriptions' acknowledgement, a message an agent publishes reaches no one.
     /// </summary>
-    public bool IsSubscribed => _subscribed && _client.IsConnected;
+    public bool IsSubscribed => _subscribed && _mqtt.Client.IsConnected;
 
     /// <summary>Publishes with QoS 1; throws when not connected or the broker refuses.</summary>
     public async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
-        var result = await _client.PublishAsync(
+        var result = await _mqtt.Client.PublishAsync(
             new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload)
@@ -89,14 +92,16 @@ public sealed partial class CloudMqttClient(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _mqtt.Client.ApplicationMessageReceivedAsync += OnMessageAsync;
         var backoff = FirstBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // A connection whose subscriptions failed is connected and answers pings, but receives nothing: start over.
-                if (!IsSubscribed || !await _client.TryPingAsync(stoppingToken))
+                // While its gate is closed the connection reads nothing, a ping's answer included: it is alive as long as
+                // the acknowledgements that will open the gate can be sent (a failed send disconnects it).
+                if (!IsSubscribed || (!_mqtt.Adapters.Current.IsClosed && !await _mqtt.Client.TryPingAsync(stoppingToken)))
                 {
                     await ConnectAsync(stoppingToken);
                     backoff = FirstBackoff;
@@ -117,25 +122,32 @@ public sealed partial class CloudMqttClient(
             }
         }
 
-        if (_client.IsConnected)
+        if (_mqtt.Client.IsConnected)
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
+            await _mqtt.Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
         }
     }
 
     public override void Dispose()
     {
-        _client.Dispose();
+        _mqtt.Client.Dispose();
         base.Dispose();
+    }
+
+    // MQTTnet's client with each connection's reads behind a gate of the receive maximum (ReceiveGate).
+    private static (IMqttClient, GatedClientAdapterFactory) Create(IOptions<BrokerOptions> options)
+    {
+        var adapters = new GatedClientAdapterFactory(() => options.Value.ReceiveMaximum);
+        return (new MqttClientFactory().CreateMqttClient(adapters), adapters);
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         // Cleared before connecting, and read together with IsConnected: a lost connection is never taken for subscribed.
         _subscribed = false;
-        if (_client.IsConnected)
+        if (_mqtt.Client.IsConnected)
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+            await _mqtt.Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
         }
 
         var o = options.Value;
@@ -166,7 +178,7 @@ public sealed partial class CloudMqttClient(
             });
         }
 
-        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        var result = await _mqtt.Client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
@@ -184,10 +196,10 @@ public sealed partial class CloudMqttClient(
         // event would arrive twice, once behind the telemetry.
         if (result.IsSessionPresent && session == BrokerSession.Main)
         {
-            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(FilterOf(Channel.Events)).Build(), cancellationToken);
+            await _mqtt.Client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(FilterOf(Channel.Events)).Build(), cancellationToken);
         }
 
-        var granted = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        var granted = await _mqtt.Client.SubscribeAsync(subscribe.Build(), cancellationToken);
         foreach (var item in granted.Items)
         {
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
@@ -209,9 +221,32 @@ public sealed partial class CloudMqttClient(
         // Acknowledged by the processor once stored; until then the broker keeps it for redelivery.
         e.AutoAcknowledge = false;
         var message = e.ApplicationMessage;
+        var held = message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce ? null : new HeldMessage(e, _mqtt.Adapters.Current);
         await arrivals.AcceptAsync(
-            new ArrivedMessage(message.Topic, PayloadOf(message.Payload), message.Retain, time.GetUtcNow(), ct => new ValueTask(e.AcknowledgeAsync(ct)), Operations.Clocks.LatestOf(time)),
+            new ArrivedMessage(message.Topic, PayloadOf(message.Payload), message.Retain, time.GetUtcNow(), held is null ? _ => ValueTask.CompletedTask : held.AcknowledgeAsync, Operations.Clocks.LatestOf(time)),
             CancellationToken.None);
+    }
+
+    // A received message until its acknowledgement: then its connection's gate lets one more in, once, whether or not the
+    // acknowledgement could be sent (a connection that is gone holds nothing).
+    private sealed class HeldMessage(MqttApplicationMessageReceivedEventArgs received, ReceiveGate gate)
+    {
+        private int _released;
+
+        public async ValueTask AcknowledgeAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await received.AcknowledgeAsync(cancellationToken);
+            }
+            finally
+            {
+                if (Interlocked.Exchange(ref _released, 1) == 0)
+                {
+                    gate.Released();
+                }
+            }
+        }
     }
 
     // MQTTnet hands each publish's payload in an array of its own (not pooled, not reused: the message keeps it), so a

@@ -8,8 +8,9 @@ namespace Iot.Cloud.Ingest;
 /// The bounded hand-over between the MQTT client and the two processors. Valid device events (a forced gate, a charger
 /// cut off) take the event lane, so an alarm never queues behind telemetry; everything else, garbage on an events
 /// topic included, takes the telemetry lane. When a lane is full the client's message handler waits, and with manual
-/// acknowledgement and a receive maximum the broker stops sending: the pipeline is backpressured end to end, never an
-/// unbounded queue.
+/// acknowledgement and a receive maximum the broker stops sending (the MQTT client stops reading at the receive maximum
+/// itself, <see cref="ReceiveGate"/>, should the broker not keep to it): the pipeline is backpressured end to end, never
+/// an unbounded queue.
 /// </summary>
 public sealed class IngestInbox(IOptions<IngestOptions> options) : IArrivals
 {
