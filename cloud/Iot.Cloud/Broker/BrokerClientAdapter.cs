@@ -1,5 +1,3 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Adapter;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
@@ -11,36 +9,18 @@ namespace Iot.Cloud.Broker;
 /// client id, as Mosquitto's <c>use_username_as_clientid</c> does: no account can take over another's session (the
 /// cloud's holds every agent's unacknowledged messages). MQTT 5 clients are told the packet size limit in the CONNACK.
 /// </summary>
-internal sealed class BrokerClientAdapter(IMqttChannelAdapter inner, bool userNameAsClientId, int maxPacketBytes) : IMqttChannelAdapter
+internal sealed class BrokerClientAdapter(IMqttChannelAdapter inner, bool userNameAsClientId, int maxPacketBytes) : ForwardingChannelAdapter(inner)
 {
-    public long BytesReceived => inner.BytesReceived;
-
-    public long BytesSent => inner.BytesSent;
-
-    public X509Certificate2 ClientCertificate => inner.ClientCertificate;
-
-    public EndPoint RemoteEndPoint => inner.RemoteEndPoint;
-
-    public EndPoint LocalEndPoint => inner.LocalEndPoint;
-
-    public bool IsSecureConnection => inner.IsSecureConnection;
-
-    public MqttPacketFormatterAdapter PacketFormatterAdapter => inner.PacketFormatterAdapter;
-
-    public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
-
-    public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
-
-    public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
+    public override async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
     {
-        var packet = await inner.ReceivePacketAsync(cancellationToken);
+        var packet = await Inner.ReceivePacketAsync(cancellationToken);
         if (packet is MqttConnectPacket connect)
         {
             if (userNameAsClientId && !string.IsNullOrEmpty(connect.Username))
             {
                 connect.ClientId = connect.Username;
             }
-            else if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
+            else if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && Inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
             {
                 // MQTT 3.1.1 lets a clean-session client leave its id to the server (mosquitto_sub does); MQTTnet
                 // assigns one for MQTT 5 only.
@@ -51,17 +31,13 @@ internal sealed class BrokerClientAdapter(IMqttChannelAdapter inner, bool userNa
         return packet;
     }
 
-    public void ResetStatistics() => inner.ResetStatistics();
-
-    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    public override Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
         if (packet is MqttConnAckPacket connAck)
         {
             connAck.MaximumPacketSize = (uint)maxPacketBytes;
         }
 
-        return inner.SendPacketAsync(packet, cancellationToken);
+        return Inner.SendPacketAsync(packet, cancellationToken);
     }
-
-    public void Dispose() => inner.Dispose();
 }

@@ -1,9 +1,6 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
-using MQTTnet.Formatter;
 using MQTTnet.Implementations;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -100,30 +97,12 @@ public sealed class GatedClientAdapterFactory(Func<int> limit) : IMqttClientAdap
         return new GatedChannelAdapter(_inner.CreateClientAdapter(options, packetInspector, logger), gate);
     }
 
-    private sealed class GatedChannelAdapter(IMqttChannelAdapter inner, ReceiveGate gate) : IMqttChannelAdapter
+    private sealed class GatedChannelAdapter(IMqttChannelAdapter inner, ReceiveGate gate) : ForwardingChannelAdapter(inner)
     {
-        public long BytesReceived => inner.BytesReceived;
-
-        public long BytesSent => inner.BytesSent;
-
-        public X509Certificate2 ClientCertificate => inner.ClientCertificate;
-
-        public EndPoint RemoteEndPoint => inner.RemoteEndPoint;
-
-        public EndPoint LocalEndPoint => inner.LocalEndPoint;
-
-        public bool IsSecureConnection => inner.IsSecureConnection;
-
-        public MqttPacketFormatterAdapter PacketFormatterAdapter => inner.PacketFormatterAdapter;
-
-        public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
-
-        public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
-
-        public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
+        public override async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
         {
             await gate.WaitOpenAsync(cancellationToken).ConfigureAwait(false);
-            var packet = await inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
+            var packet = await Inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
             if (packet is MqttPublishPacket { QualityOfServiceLevel: not MqttQualityOfServiceLevel.AtMostOnce })
             {
                 gate.Took();
@@ -131,11 +110,5 @@ public sealed class GatedClientAdapterFactory(Func<int> limit) : IMqttClientAdap
 
             return packet;
         }
-
-        public void ResetStatistics() => inner.ResetStatistics();
-
-        public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) => inner.SendPacketAsync(packet, cancellationToken);
-
-        public void Dispose() => inner.Dispose();
     }
 }

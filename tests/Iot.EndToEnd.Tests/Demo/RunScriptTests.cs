@@ -94,7 +94,9 @@ public sealed class RunScriptTests : IDisposable
             "run.sh",
             () => string.Join('\n', output));
         var bannerAt = DateTimeOffset.UtcNow;
-        var banner = output.First(l => l.Contains("courtyard agents online", StringComparison.Ordinal));
+        // run.sh may have stopped instead (the cloud not ready in time, a program that stopped): say what it printed.
+        var banner = output.FirstOrDefault(l => l.Contains("courtyard agents online", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"run.sh ended without its banner (exit code {(run.HasExited ? run.ExitCode : null)}):\n{string.Join('\n', output.TakeLast(60))}");
         Assert.Contains("115 of 115 courtyard agents online", banner, StringComparison.Ordinal);
 
         // The street office's session cookie, which run.sh keeps in the data folder, is readable by this user only.
