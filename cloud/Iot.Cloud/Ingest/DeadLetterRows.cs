@@ -28,21 +28,14 @@ internal static class DeadLetterRows
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await InsertAsync(db, letters, cancellationToken);
+        await InsertAsync(db, transaction.GetDbTransaction(), letters, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    // Inserts the letters in db's current transaction, which the caller has begun.
-    private static async Task InsertAsync(CloudDb db, IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken)
+    // Inserts the letters in the batch's transaction.
+    private static async Task InsertAsync(CloudDb db, DbTransaction transaction, IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken)
     {
-        if (letters.Count == 0)
-        {
-            return;
-        }
-
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("dead letters are written in the batch's transaction; begin one first");
         var entity = db.Model.FindEntityType(typeof(DeadLetter)) ?? throw new InvalidOperationException("dead letters are not in the model");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
