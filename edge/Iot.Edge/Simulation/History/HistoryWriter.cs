@@ -69,7 +69,7 @@ public static class HistoryWriter
         var batch = new List<Reading>();
         var floatsUp = new HashSet<DeviceId>();
         var nextEvent = 0;
-        var syncAnnounced = new HashSet<BootId>();
+        var syncAnnounced = false;   // the current boot's clockSynced written
         var firstSamples = outages.Select(o => o.To + FirstSampleAfterBoot).Where(t => t >= from && t < to);
         foreach (var at in SampleTimes(from, to).Concat(firstSamples).Order())
         {
@@ -88,6 +88,7 @@ public static class HistoryWriter
                 {
                     boot = BootOf(agent.Id, outage.To, seed);
                     bootStart = outage.To;
+                    syncAnnounced = false;
                     outbox.Dispose();
                     outbox = open();
                     outbox.StartBoot(boot);
@@ -112,10 +113,10 @@ public static class HistoryWriter
                 }
             }
 
-            if (clock is not null && !syncAnnounced.Contains(boot))
+            if (clock is not null && !syncAnnounced)
             {
                 // As the agent announces the moment its clock syncs (stamped with the first synced sample's time).
-                syncAnnounced.Add(boot);
+                syncAnnounced = true;
                 outbox.Append(EventPriority.Of(EventKind.ClockSynced), Channel.Events, seq =>
                     ProtocolJson.Serialize(new DeviceEvent(ProtocolVersion.Current, agent.Id, boot, seq, EventKind.ClockSynced, agent.Devices.Count > 0 ? agent.Devices[0].Id : DeviceId.Parse("agent"), at, null, null, null,
                         string.Create(CultureInfo.InvariantCulture, $"boot {boot} at {clock.BootMs} ms"))));
